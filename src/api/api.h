@@ -1,0 +1,150 @@
+/*
+ * api.h: what every HTTP handler sees. The api layer only translates: JSON
+ * and HTTP in, typed calls to service/ use cases, JSON and HTTP out.
+ *
+ * A request's path through the layer (details in docs/ARCHITECTURE.md):
+ *   server.c   receives it (libmicrohttpd, one thread per connection),
+ *              bounds the body, finds the route, authenticates;
+ *   h_*.c      parses and checks the JSON, calls the use case inside
+ *              tl_api_read or tl_api_write (idempotency, group commit);
+ *   respond.c  renders the result or the tl_error as JSON.
+ */
+#ifndef TL_API_H
+#define TL_API_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/clock.h"
+#include "common/err.h"
+#include "domain/account.h"
+#include "service/context.h"
+#include "store/store.h"
+
+struct MHD_Connection;
+typedef struct tl_metrics tl_metrics;
+
+/* Everything a handler may use, shared by all requests. */
+typedef struct tl_app {
+	tl_store *store;
+	tl_clock *clock;
+	tl_metrics *metrics;
+	unsigned char admin_hash[TL_TOKEN_HASH_BYTES];
+	bool test_clock;
+	bool access_log;
+} tl_app;
+
+#define TL_ROUTE_PARAMS_MAX 4
+#define TL_ROUTE_PARAM_MAX 64
+
+typedef enum { TL_AUTH_NONE, TL_AUTH_ADMIN, TL_AUTH_ANY } tl_auth;
+
+typedef struct tl_request tl_request;
+typedef struct tl_response tl_response;
+typedef int (*tl_handler)(tl_request *req, tl_response *res, tl_error *err);
+
+typedef struct tl_route {
+	const char *method;
+	const char *pattern;  /* "/v1/accounts/{acc}/tokens" */
+	tl_auth auth;
+	bool test_clock_only; /* exists only under --test-clock */
+	tl_handler handler;
+} tl_route;
+
+struct tl_request {
+	tl_app *app;
+	struct MHD_Connection *conn;
+	const char *method;
+	const char *path;
+	const char *body;     /* NUL-terminated; body_len excludes the NUL */
+	size_t body_len;
+	const tl_route *route;
+	char params[TL_ROUTE_PARAMS_MAX][TL_ROUTE_PARAM_MAX];
+	int param_count;
+	const char *idempotency_key; /* NULL when absent */
+	tl_principal who;
+	tl_ctx ctx;
+};
+
+struct tl_response {
+	unsigned status;
+	json_t *json;             /* body, or */
+	char *text;               /* a ready body (metrics, replays); owned */
+	const char *content_type; /* default application/json */
+	bool replayed;            /* answered from the idempotency store */
+};
+
+/* ---- respond.c ---- */
+void tl_respond_json(tl_response *res, unsigned status, json_t *body);
+void tl_respond_error(tl_response *res, const tl_error *err);
+void tl_response_reset(tl_response *res);
+/* The response body as text (rendering json if needed); caller frees. */
+char *tl_response_body_text(const tl_response *res);
+
+/* ---- json_in.c: strict request bodies ---- */
+typedef enum { TL_JSON_STRING, TL_JSON_INTEGER, TL_JSON_BOOLEAN, TL_JSON_OBJECT,
+	       TL_JSON_ARRAY } tl_json_type;
+
+typedef struct tl_field {
+	const char *name;
+	tl_json_type type;
+	bool required;
+} tl_field;
+
+/* Parses the body as one JSON object (an empty body counts as {}). 400
+ * invalid_json with the byte offset when it is not JSON. */
+int tl_json_body(const tl_request *req, json_t **out, tl_error *err);
+
+/* Checks obj against fields: unknown_field, invalid_type, missing_field. */
+int tl_json_check(const json_t *obj, const tl_field *fields, size_t count, tl_error *err);
+
+/* Body parsed and checked in one call. */
+int tl_json_input(const tl_request *req, const tl_field *fields, size_t count, json_t **out,
+		  tl_error *err);
+
+/* The string member, or NULL when absent. */
+const char *tl_json_str(const json_t *obj, const char *name);
+
+/* ---- query.c ---- */
+/* limit and after from the query string, checked. */
+int tl_query_page(const tl_request *req, tl_page *out, tl_error *err);
+const char *tl_query(const tl_request *req, const char *name);
+/* {"data": items, "next": last id when the page is full, else null} */
+json_t *tl_page_json(json_t *items, const tl_page *page, const char *last_id);
+
+/* ---- transact.c: running use cases ---- */
+/* Runs fn in a read transaction. */
+int tl_api_read(tl_request *req, tl_tx_fn fn, void *arg, tl_error *err);
+
+/* Runs fn (which fills res) in a group-committed write transaction, with the
+ * request's Idempotency-Key: a replay answers the stored response and runs
+ * nothing; the same key with another body is 422 idempotency_key_reused;
+ * fn's changes and the stored response commit together. fn's failures are
+ * rendered into res as error responses. */
+int tl_api_write(tl_request *req, tl_response *res, tl_tx_fn fn, void *arg, tl_error *err);
+
+/* ---- routes.c ---- */
+extern const tl_route tl_routes[];
+extern const size_t tl_route_count;
+
+/* ---- router.c ---- */
+typedef enum { TL_ROUTE_FOUND, TL_ROUTE_NO_PATH, TL_ROUTE_NO_METHOD } tl_route_match;
+/* Finds the route for method and path, filling req->params. allow receives
+ * the methods the path does support (for 405's Allow header). */
+tl_route_match tl_router_find(const tl_app *app, tl_request *req, const char *method,
+			      const char *path, char *allow, size_t allow_size);
+
+/* ---- handlers (h_*.c) ---- */
+int tl_h_healthz(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_metrics(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_accounts_create(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_accounts_list(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_accounts_get(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_tokens_create(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_events_list(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_clock_get(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_clock_set(tl_request *req, tl_response *res, tl_error *err);
+
+#endif

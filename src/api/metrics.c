@@ -1,0 +1,131 @@
+/* metrics.c: fixed-size counters (routes x statuses, routes x buckets), so
+ * recording a request never allocates. One mutex: a request spends far more
+ * time in its transaction than waiting here. */
+#include "api/metrics.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_ROUTES 64
+#define STATUS_SLOTS 16
+/* Upper bounds of the latency buckets in microseconds; +Inf is implied. */
+static const uint64_t bucket_us[] = {500, 1000, 2500, 5000, 10000, 25000, 50000,
+				     100000, 250000, 500000, 1000000, 2500000};
+#define BUCKETS (sizeof(bucket_us) / sizeof(bucket_us[0]))
+
+struct tl_metrics {
+	pthread_mutex_t lock;
+	struct {
+		unsigned status;
+		uint64_t count;
+	} by_status[MAX_ROUTES + 1][STATUS_SLOTS];
+	uint64_t buckets[MAX_ROUTES + 1][BUCKETS + 1];
+	uint64_t sum_us[MAX_ROUTES + 1];
+	uint64_t count[MAX_ROUTES + 1];
+};
+
+tl_metrics *tl_metrics_new(void)
+{
+	tl_metrics *m = calloc(1, sizeof(*m));
+	if (m)
+		pthread_mutex_init(&m->lock, NULL);
+	return m;
+}
+
+void tl_metrics_free(tl_metrics *m)
+{
+	if (m == NULL)
+		return;
+	pthread_mutex_destroy(&m->lock);
+	free(m);
+}
+
+void tl_metrics_observe(tl_metrics *m, size_t route, unsigned status, uint64_t duration_us)
+{
+	if (route > MAX_ROUTES)
+		route = MAX_ROUTES;
+	size_t bucket = 0;
+	while (bucket < BUCKETS && duration_us > bucket_us[bucket])
+		bucket++;
+	pthread_mutex_lock(&m->lock);
+	for (size_t i = 0; i < STATUS_SLOTS; i++) {
+		if (m->by_status[route][i].status == status || m->by_status[route][i].status == 0) {
+			m->by_status[route][i].status = status;
+			m->by_status[route][i].count++;
+			break;
+		}
+	}
+	m->buckets[route][bucket]++;
+	m->sum_us[route] += duration_us;
+	m->count[route]++;
+	pthread_mutex_unlock(&m->lock);
+}
+
+static const char *route_label(size_t route, char *buf, size_t size)
+{
+	if (route >= tl_route_count || route >= MAX_ROUTES)
+		return "unmatched";
+	snprintf(buf, size, "%s %s", tl_routes[route].method, tl_routes[route].pattern);
+	return buf;
+}
+
+static void render_route(FILE *out, tl_metrics *m, size_t r)
+{
+	char label[160];
+	route_label(r, label, sizeof(label));
+	for (size_t i = 0; i < STATUS_SLOTS && m->by_status[r][i].status; i++)
+		fprintf(out, "tally_http_requests_total{route=\"%s\",status=\"%u\"} %llu\n", label,
+			m->by_status[r][i].status, (unsigned long long)m->by_status[r][i].count);
+	uint64_t cumulative = 0;
+	for (size_t b = 0; b <= BUCKETS; b++) {
+		cumulative += m->buckets[r][b];
+		if (b < BUCKETS)
+			fprintf(out,
+				"tally_http_request_duration_seconds_bucket{route=\"%s\",le=\"%llu.%06llu\"} %llu\n",
+				label, (unsigned long long)(bucket_us[b] / 1000000),
+				(unsigned long long)(bucket_us[b] % 1000000),
+				(unsigned long long)cumulative);
+		else
+			fprintf(out,
+				"tally_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %llu\n",
+				label, (unsigned long long)cumulative);
+	}
+	fprintf(out, "tally_http_request_duration_seconds_sum{route=\"%s\"} %llu.%06llu\n", label,
+		(unsigned long long)(m->sum_us[r] / 1000000),
+		(unsigned long long)(m->sum_us[r] % 1000000));
+	fprintf(out, "tally_http_request_duration_seconds_count{route=\"%s\"} %llu\n", label,
+		(unsigned long long)m->count[r]);
+}
+
+char *tl_metrics_render(tl_metrics *m, tl_store *store)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	if (out == NULL)
+		return NULL;
+	fputs("# HELP tally_http_requests_total HTTP requests by route and status.\n"
+	      "# TYPE tally_http_requests_total counter\n"
+	      "# HELP tally_http_request_duration_seconds HTTP request latency by route.\n"
+	      "# TYPE tally_http_request_duration_seconds histogram\n",
+	      out);
+	pthread_mutex_lock(&m->lock);
+	for (size_t r = 0; r <= MAX_ROUTES; r++)
+		if (m->count[r])
+			render_route(out, m, r);
+	pthread_mutex_unlock(&m->lock);
+	tl_store_stats stats;
+	tl_store_get_stats(store, &stats);
+	fprintf(out,
+		"# HELP tally_store_commits_total Group-committed store transactions.\n"
+		"# TYPE tally_store_commits_total counter\n"
+		"tally_store_commits_total %llu\n"
+		"# HELP tally_store_writes_total Write requests committed by those transactions.\n"
+		"# TYPE tally_store_writes_total counter\n"
+		"tally_store_writes_total %llu\n",
+		(unsigned long long)stats.batches, (unsigned long long)stats.writes);
+	fclose(out);
+	return text;
+}

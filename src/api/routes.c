@@ -1,0 +1,24 @@
+/* routes.c: the one route table. Every path tallyd serves is a row here;
+ * docs/openapi.yaml documents the same rows. */
+#include "api/api.h"
+
+const tl_route tl_routes[] = {
+	/* operations */
+	{"GET", "/healthz", TL_AUTH_NONE, false, tl_h_healthz},
+	{"GET", "/metrics", TL_AUTH_NONE, false, tl_h_metrics},
+
+	/* accounts and tokens */
+	{"POST", "/v1/accounts", TL_AUTH_ADMIN, false, tl_h_accounts_create},
+	{"GET", "/v1/accounts", TL_AUTH_ADMIN, false, tl_h_accounts_list},
+	{"GET", "/v1/accounts/{acc}", TL_AUTH_ANY, false, tl_h_accounts_get},
+	{"POST", "/v1/accounts/{acc}/tokens", TL_AUTH_ADMIN, false, tl_h_tokens_create},
+
+	/* audit trail */
+	{"GET", "/v1/events", TL_AUTH_ANY, false, tl_h_events_list},
+
+	/* test clock */
+	{"GET", "/v1/admin/clock", TL_AUTH_ADMIN, true, tl_h_clock_get},
+	{"POST", "/v1/admin/clock", TL_AUTH_ADMIN, true, tl_h_clock_set},
+};
+
+const size_t tl_route_count = sizeof(tl_routes) / sizeof(tl_routes[0]);

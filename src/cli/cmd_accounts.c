@@ -1,0 +1,73 @@
+/*
+ * cmd_accounts.c: `tally accounts create|list|show`. Creating and listing
+ * are the admin's; an account token may show its own account.
+ */
+#include "cli/cli.h"
+
+static const tl_cli_column account_columns[] = {
+	{"ID", "id"},     {"NAME", "name"},        {"CURRENCY", "currency"},
+	{"TYPE", "type"}, {"CREATED", "created_at"},
+};
+#define ACCOUNT_COLUMNS (sizeof(account_columns) / sizeof(account_columns[0]))
+
+static int show_account(json_t *body)
+{
+	return tl_cli_print_one(account_columns, ACCOUNT_COLUMNS, body);
+}
+
+static int show_accounts(json_t *body)
+{
+	return tl_cli_print_page(account_columns, ACCOUNT_COLUMNS, body);
+}
+
+int tl_cli_accounts_create(const tl_cli_opts *o, int argc, char **argv)
+{
+	const char *name, *currency;
+	const tl_cli_arg args[] = {{"--name", &name}, {"--currency", &currency}};
+	int rc = tl_cli_args_parse(argc, argv, args, sizeof(args) / sizeof(args[0]));
+	if (rc != 0)
+		return rc;
+	if (name == NULL)
+		return tl_cli_usage_error("missing --name NAME");
+	/* "s*": the key is left out when currency is NULL (server default). */
+	json_t *body = json_pack("{s:s, s:s*}", "name", name, "currency", currency);
+	if (body == NULL)
+		return tl_cli_usage_error("--name and --currency must be UTF-8 text");
+	tl_cli_path path;
+	tl_cli_path_init(&path, "/v1/accounts");
+	const tl_cli_request req = {.method = "POST", .path = &path, .body = body, .auth = true};
+	rc = tl_cli_call(o, &req, show_account);
+	json_decref(body);
+	return rc;
+}
+
+int tl_cli_accounts_list(const tl_cli_opts *o, int argc, char **argv)
+{
+	const char *limit, *after;
+	const tl_cli_arg args[] = {{"--limit", &limit}, {"--after", &after}};
+	int rc = tl_cli_args_parse(argc, argv, args, sizeof(args) / sizeof(args[0]));
+	if (rc == 0)
+		rc = tl_cli_check_count("--limit", limit);
+	if (rc != 0)
+		return rc;
+	tl_cli_path path;
+	tl_cli_path_init(&path, "/v1/accounts");
+	tl_cli_path_param(&path, "limit", limit);
+	tl_cli_path_param(&path, "after", after);
+	const tl_cli_request req = {.method = "GET", .path = &path, .auth = true};
+	return tl_cli_call(o, &req, show_accounts);
+}
+
+int tl_cli_accounts_show(const tl_cli_opts *o, int argc, char **argv)
+{
+	const char *id;
+	const tl_cli_arg args[] = {{"ID", &id}};
+	int rc = tl_cli_args_parse(argc, argv, args, sizeof(args) / sizeof(args[0]));
+	if (rc != 0)
+		return rc;
+	tl_cli_path path;
+	tl_cli_path_init(&path, "/v1/accounts");
+	tl_cli_path_segment(&path, id);
+	const tl_cli_request req = {.method = "GET", .path = &path, .auth = true};
+	return tl_cli_call(o, &req, show_account);
+}

@@ -1,0 +1,244 @@
+/*
+ * tallyd: the tally server. Reads its configuration from flags (each with an
+ * environment equivalent), opens the store, starts the HTTP server and waits
+ * for SIGTERM or SIGINT, then shuts down gracefully: stop accepting, finish
+ * in-flight requests, drain the writer, close the store.
+ */
+#include "api/metrics.h"
+#include "api/server.h"
+#include "common/log.h"
+#include "service/admin.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TALLY_VERSION "0.1.0"
+
+typedef struct config {
+	char host[64];
+	unsigned port;
+	const char *db;
+	const char *catalog;
+	bool test_clock;
+	bool access_log;
+	unsigned http_threads;
+} config;
+
+static void usage(FILE *out)
+{
+	fputs("usage: tallyd [options]\n"
+	      "\n"
+	      "tally's server: HTTP JSON API, background jobs and the web console.\n"
+	      "\n"
+	      "options (each has an environment equivalent; a flag wins over it):\n"
+	      "  --listen HOST:PORT  address to serve on (TALLY_LISTEN; default 127.0.0.1:8080;\n"
+	      "                      port 0 picks a free port, logged as \"listening\")\n"
+	      "  --db PATH           SQLite database file, created if missing (TALLY_DB;\n"
+	      "                      default tally.db)\n"
+	      "  --catalog FILE      product catalog, JSON (TALLY_CATALOG); checked to be a JSON\n"
+	      "                      object at start; prices are served from it in a later release\n"
+	      "  --test-clock        freeze the clock and serve GET/POST /v1/admin/clock so tests\n"
+	      "                      can set or advance it (TALLY_TEST_CLOCK=1); never in production\n"
+	      "  --no-access-log     do not log one line per request (TALLY_ACCESS_LOG=0)\n"
+	      "  --http-threads N    0 (default): a thread per connection; N: N epoll threads\n"
+	      "                      serve all connections (TALLY_HTTP_THREADS); see\n"
+	      "                      docs/PERFORMANCE.md for why 0 is the default\n"
+	      "  --help              this text\n"
+	      "  --version           print the version\n"
+	      "\n"
+	      "environment only:\n"
+	      "  TALLY_ADMIN_TOKEN   the admin token. When unset, the first start of a database\n"
+	      "                      generates one, prints it once and stores only its hash.\n"
+	      "\n"
+	      "Logs are JSON lines on stderr. SIGTERM or SIGINT stops tallyd gracefully.\n",
+	      out);
+}
+
+static int parse_listen(const char *value, config *cfg)
+{
+	const char *colon = strrchr(value, ':');
+	if (colon == NULL || colon == value || (size_t)(colon - value) >= sizeof(cfg->host))
+		return -1;
+	char *end;
+	errno = 0;
+	long port = strtol(colon + 1, &end, 10);
+	if (errno || end == colon + 1 || *end || port < 0 || port > 65535)
+		return -1;
+	snprintf(cfg->host, sizeof(cfg->host), "%.*s", (int)(colon - value), value);
+	cfg->port = (unsigned)port;
+	return 0;
+}
+
+static int parse_count(const char *value, unsigned *out)
+{
+	char *end;
+	errno = 0;
+	long n = strtol(value, &end, 10);
+	if (errno || end == value || *end || n < 0 || n > 256)
+		return -1;
+	*out = (unsigned)n;
+	return 0;
+}
+
+static bool env_flag(const char *name, bool fallback)
+{
+	const char *v = getenv(name);
+	if (v == NULL || v[0] == '\0')
+		return fallback;
+	return strcmp(v, "0") != 0 && strcmp(v, "false") != 0 && strcmp(v, "no") != 0;
+}
+
+/* 0 to run, 1 to exit successfully (--help), -1 on a usage error. */
+static int parse_args(int argc, char **argv, config *cfg)
+{
+	const char *listen = getenv("TALLY_LISTEN");
+	cfg->db = getenv("TALLY_DB") ? getenv("TALLY_DB") : "tally.db";
+	cfg->catalog = getenv("TALLY_CATALOG");
+	cfg->test_clock = env_flag("TALLY_TEST_CLOCK", false);
+	cfg->access_log = env_flag("TALLY_ACCESS_LOG", true);
+	static const struct option options[] = {
+		{"listen", required_argument, NULL, 'l'}, {"db", required_argument, NULL, 'd'},
+		{"catalog", required_argument, NULL, 'c'}, {"test-clock", no_argument, NULL, 't'},
+		{"no-access-log", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'}, {"http-threads", required_argument, NULL, 'T'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *threads = getenv("TALLY_HTTP_THREADS");
+	int opt;
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (opt) {
+		case 'l': listen = optarg; break;
+		case 'd': cfg->db = optarg; break;
+		case 'c': cfg->catalog = optarg; break;
+		case 't': cfg->test_clock = true; break;
+		case 'q': cfg->access_log = false; break;
+		case 'T': threads = optarg; break;
+		case 'h': usage(stdout); return 1;
+		case 'V': puts("tallyd " TALLY_VERSION); return 1;
+		default: usage(stderr); return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "tallyd: unexpected argument \"%s\"\n", argv[optind]);
+		return -1;
+	}
+	if (threads && parse_count(threads, &cfg->http_threads) < 0) {
+		fprintf(stderr, "tallyd: --http-threads must be 0 to 256, got \"%s\"\n", threads);
+		return -1;
+	}
+	if (parse_listen(listen ? listen : "127.0.0.1:8080", cfg) < 0) {
+		fprintf(stderr, "tallyd: --listen must be HOST:PORT, got \"%s\"\n", listen);
+		return -1;
+	}
+	return 0;
+}
+
+/* Until the catalog issue lands, a catalog file is only checked to be a JSON
+ * object, so a wrong path fails at start rather than later. */
+static int check_catalog(const char *path)
+{
+	if (path == NULL)
+		return 0;
+	json_error_t jerr;
+	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL || !json_is_object(root)) {
+		fprintf(stderr, "tallyd: catalog %s: %s (line %d)\n", path,
+			root ? "must be a JSON object" : jerr.text, jerr.line);
+		json_decref(root);
+		return -1;
+	}
+	json_decref(root);
+	return 0;
+}
+
+static void fatal(const char *what, tl_error *err)
+{
+	fprintf(stderr, "tallyd: %s: %s\n", what, err->message);
+	tl_log("error", what, json_pack("{s:s, s:s}", "code", err->code, "reason", err->message));
+	tl_error_clear(err);
+}
+
+/* Prints a generated admin token once, where the operator will see it. */
+static void announce_admin_token(const char *token)
+{
+	if (token[0] == '\0')
+		return;
+	printf("tallyd: generated the admin token (shown only this once; store it now):\n"
+	       "  %s\n", token);
+	fflush(stdout);
+}
+
+static int serve(const config *cfg, tl_app *app)
+{
+	tl_error err = {0};
+	tl_server *server;
+	if (tl_server_start(&server, app, cfg->host, cfg->port, cfg->http_threads, &err) < 0) {
+		fatal("cannot start the HTTP server", &err);
+		return 1;
+	}
+	char url[96];
+	snprintf(url, sizeof(url), "http://%s:%u", cfg->host, tl_server_port(server));
+	tl_log("info", "listening",
+	       json_pack("{s:s, s:s, s:b}", "url", url, "db", cfg->db, "test_clock",
+			 cfg->test_clock));
+
+	sigset_t stop_signals;
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGTERM);
+	sigaddset(&stop_signals, SIGINT);
+	int sig = 0;
+	sigwait(&stop_signals, &sig);
+	tl_log("info", "shutting down", json_pack("{s:s}", "signal",
+						  sig == SIGINT ? "SIGINT" : "SIGTERM"));
+	tl_server_stop(server);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	/* Block the stop signals in every thread; main waits for them. SIGPIPE
+	 * from a client that hung up must not kill the server. */
+	sigset_t blocked;
+	sigemptyset(&blocked);
+	sigaddset(&blocked, SIGTERM);
+	sigaddset(&blocked, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &blocked, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	config cfg = {0};
+	int parsed = parse_args(argc, argv, &cfg);
+	if (parsed != 0)
+		return parsed > 0 ? 0 : 2;
+	if (sodium_init() < 0 || check_catalog(cfg.catalog) < 0)
+		return 1;
+
+	tl_clock clock;
+	tl_clock_init(&clock, cfg.test_clock);
+	tl_app app = {.clock = &clock, .test_clock = cfg.test_clock,
+		      .access_log = cfg.access_log, .metrics = tl_metrics_new()};
+	tl_error err = {0};
+	char generated[TL_ADMIN_TOKEN_STR_MAX];
+	int status = 1;
+	if (tl_store_open(&app.store, cfg.db, &err) < 0) {
+		fatal("cannot open the store", &err);
+	} else if (tl_admin_token_setup(app.store, getenv("TALLY_ADMIN_TOKEN"),
+					tl_clock_now(&clock), app.admin_hash, generated,
+					&err) < 0) {
+		fatal("cannot set up the admin token", &err);
+	} else {
+		announce_admin_token(generated);
+		status = serve(&cfg, &app);
+	}
+	tl_store_close(app.store);
+	tl_metrics_free(app.metrics);
+	tl_clock_destroy(&clock);
+	if (status == 0)
+		tl_log("info", "stopped", NULL);
+	return status;
+}

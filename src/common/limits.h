@@ -1,0 +1,59 @@
+/*
+ * limits.h: every bound tally puts on input, queues and loops, in one place,
+ * each with the reason for its value. Nothing in tally is unbounded.
+ */
+#ifndef TL_LIMITS_H
+#define TL_LIMITS_H
+
+/* Largest request body. A full ledger batch (8,190 transfers of ~250 bytes)
+ * or a usage import batch (10,000 records of ~150 bytes) is about 2 MiB;
+ * 8 MiB leaves room and still caps the memory one client can pin. */
+#define TL_MAX_BODY_BYTES (8u * 1024u * 1024u)
+
+/* Concurrent connections. Each connection has its own thread (see
+ * docs/ARCHITECTURE.md); 1024 threads with 256 KiB stacks stay well inside
+ * the 24 GiB machine, and no real client needs more. */
+#define TL_MAX_CONNECTIONS 1024u
+
+/* Seconds an idle keep-alive connection may hold its thread. */
+#define TL_CONNECTION_TIMEOUT_S 60u
+
+/* List pages: default and maximum `limit`. 500 rows render in well under a
+ * millisecond and keep a page under ~1 MiB. */
+#define TL_PAGE_DEFAULT 50
+#define TL_PAGE_MAX 500
+
+/* Names (accounts, resources) in bytes of UTF-8. */
+#define TL_NAME_MAX 200u
+
+/* Idempotency-Key header length: long enough for a UUID or a ULID with a
+ * prefix, short enough to index cheaply. */
+#define TL_IDEMPOTENCY_KEY_MAX 255u
+
+/* Ids are a short prefix, "_" and 16 base32 characters (80 random bits). */
+#define TL_ID_RANDOM_CHARS 16u
+#define TL_ID_MAX 32u
+
+/* Group commit: at most this many write requests share one transaction and
+ * one fsync. Larger batches amortise the fsync further but delay the first
+ * request of the batch; 1024 keeps a batch's work under a few milliseconds. */
+#define TL_GROUP_COMMIT_MAX 1024u
+
+/* Write requests waiting for the writer thread. When full, submitters wait:
+ * back-pressure instead of unbounded memory. */
+#define TL_WRITE_QUEUE_MAX 4096u
+
+/* Read connections to the embedded store (WAL allows concurrent readers). */
+#define TL_STORE_READERS 8u
+
+/* Seconds a SQLite connection waits on a lock held by another process
+ * (for example the sqlite3 shell) before reporting the store busy. */
+#define TL_STORE_BUSY_TIMEOUT_MS 5000
+
+/* Graceful shutdown: how long in-flight requests get to finish. */
+#define TL_SHUTDOWN_GRACE_S 10
+
+/* Error messages, including the field names they quote. */
+#define TL_ERROR_MESSAGE_MAX 256u
+
+#endif

@@ -1,0 +1,19 @@
+/*
+ * timefmt.h: RFC 3339 UTC times, the only form times take in the API.
+ * Output is always "YYYY-MM-DDTHH:MM:SSZ". Input also accepts a fraction of a
+ * second (dropped: tally's times are whole seconds) and a numeric offset.
+ */
+#ifndef TL_TIMEFMT_H
+#define TL_TIMEFMT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TL_TIME_STR_MAX 21 /* "2026-11-22T10:00:00Z" and NUL */
+
+void tl_time_format(int64_t unix_s, char out[TL_TIME_STR_MAX]);
+
+/* 0, or TL_EINVALID when s is not an RFC 3339 date-time in years 1970-9999. */
+int tl_time_parse(const char *s, int64_t *out);
+
+#endif

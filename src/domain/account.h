@@ -1,0 +1,39 @@
+/*
+ * account.h: the customer account (tenant) and its API tokens, and the pure
+ * rules for creating them.
+ */
+#ifndef TL_ACCOUNT_H
+#define TL_ACCOUNT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "common/err.h"
+#include "common/limits.h"
+
+typedef struct tl_account {
+	char id[TL_ID_MAX];
+	char name[TL_NAME_MAX + 1];
+	char currency[4];
+	char type[16]; /* "prepaid" (default) or "postpaid" */
+	int64_t created_at;
+} tl_account;
+
+/* An API token as stored: its id and the hash of its secret, never the
+ * secret itself. */
+#define TL_TOKEN_HASH_BYTES 32u
+typedef struct tl_token {
+	char id[TL_ID_MAX];
+	char account_id[TL_ID_MAX];
+	unsigned char secret_hash[TL_TOKEN_HASH_BYTES];
+	int64_t created_at;
+} tl_token;
+
+/* Checks a new account's name and currency (NULL means the default) and
+ * fills `out` with them; id and created_at are the caller's. */
+int tl_account_prepare(tl_account *out, const char *name, const char *currency,
+		       tl_error *err);
+
+/* The API's and the audit trail's form of an account. */
+json_t *tl_account_to_json(const tl_account *a);
+
+#endif

@@ -1,0 +1,365 @@
+/*
+ * store.c: transactions, group commit and the reader pool, common to every
+ * driver. See store.h for the contract.
+ *
+ * Writer thread state machine, per batch:
+ *
+ *   IDLE --queue not empty--> BEGIN --for each job: SAVEPOINT, run,
+ *   RELEASE (or ROLLBACK TO + RELEASE on failure)--> COMMIT --ok--> wake all
+ *                                                       \--fails--> ROLLBACK,
+ *   then each job again alone in its own transaction (so one bad job cannot
+ *   lose its neighbours), then wake all.
+ *
+ * Invariants:
+ *   1. A job's submitter is woken only after the transaction that holds its
+ *      changes has committed, or after it has failed and been rolled back.
+ *   2. At most TL_GROUP_COMMIT_MAX jobs share a transaction.
+ *   3. The queue holds at most TL_WRITE_QUEUE_MAX jobs; submitters wait.
+ *   4. On close the writer drains the queue before it stops.
+ */
+#include "store/store.h"
+#include "store/store_driver.h"
+#include "common/limits.h"
+#include "common/log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <pthread.h>
+
+struct tl_tx {
+	const tl_store_driver *drv;
+	void *conn;
+	int savepoint_depth;
+};
+
+typedef struct write_job {
+	tl_tx_fn fn;
+	void *arg;
+	tl_error *err;
+	int rc;
+	bool done;
+	struct write_job *next;
+} write_job;
+
+struct tl_store {
+	const tl_store_driver *drv;
+	void *writer_conn;
+	pthread_t writer;
+	pthread_mutex_t lock;
+	pthread_cond_t job_ready;   /* writer waits: queue not empty or stopping */
+	pthread_cond_t job_done;    /* submitters wait: their job is done */
+	pthread_cond_t queue_space; /* submitters wait: queue has room */
+	write_job *head, *tail;
+	size_t queued;
+	bool stopping;
+	tl_store_stats stats;
+
+	void *readers[TL_STORE_READERS];
+	bool reader_busy[TL_STORE_READERS];
+	pthread_cond_t reader_free;
+};
+
+/* ---- running functions in transactions ---------------------------------- */
+
+static int run_in_transaction(const tl_store_driver *drv, void *conn, const char *begin,
+			      tl_tx_fn fn, void *arg, tl_error *err)
+{
+	tl_tx tx = {.drv = drv, .conn = conn};
+	int rc = drv->exec(conn, begin, err);
+	if (rc < 0)
+		return rc;
+	rc = fn(&tx, arg, err);
+	if (rc < 0) {
+		drv->exec(conn, "ROLLBACK", NULL);
+		return rc;
+	}
+	rc = drv->exec(conn, "COMMIT", err);
+	if (rc < 0)
+		drv->exec(conn, "ROLLBACK", NULL);
+	return rc;
+}
+
+int tl_store_nested(tl_tx *tx, tl_tx_fn fn, void *arg, tl_error *err)
+{
+	char sql[48];
+	int depth = ++tx->savepoint_depth;
+	snprintf(sql, sizeof(sql), "SAVEPOINT sp%d", depth);
+	int rc = tx->drv->exec(tx->conn, sql, err);
+	if (rc == 0) {
+		rc = fn(tx, arg, err);
+		if (rc < 0) {
+			snprintf(sql, sizeof(sql), "ROLLBACK TO sp%d", depth);
+			tx->drv->exec(tx->conn, sql, NULL);
+		}
+		snprintf(sql, sizeof(sql), "RELEASE sp%d", depth);
+		int release_rc = tx->drv->exec(tx->conn, sql, rc < 0 ? NULL : err);
+		if (rc == 0)
+			rc = release_rc;
+	}
+	tx->savepoint_depth--;
+	return rc;
+}
+
+/* ---- the writer thread --------------------------------------------------- */
+
+/* Runs a batch of jobs in one transaction. Returns false when the commit
+ * failed, so the caller retries the jobs one by one. */
+static bool run_batch(tl_store *s, write_job *batch)
+{
+	tl_tx tx = {.drv = s->drv, .conn = s->writer_conn};
+	tl_error begin_err = {0};
+	if (s->drv->exec(s->writer_conn, s->drv->begin_write_sql, &begin_err) < 0) {
+		tl_error_clear(&begin_err);
+		return false;
+	}
+	for (write_job *j = batch; j; j = j->next)
+		j->rc = tl_store_nested(&tx, j->fn, j->arg, j->err);
+	tl_error commit_err = {0};
+	if (s->drv->exec(s->writer_conn, "COMMIT", &commit_err) < 0) {
+		tl_log("error", "group commit failed; retrying its jobs one by one",
+		       json_pack("{s:s}", "reason", commit_err.message));
+		tl_error_clear(&commit_err);
+		s->drv->exec(s->writer_conn, "ROLLBACK", NULL);
+		return false;
+	}
+	return true;
+}
+
+static void run_jobs_alone(tl_store *s, write_job *batch)
+{
+	for (write_job *j = batch; j; j = j->next) {
+		tl_error_clear(j->err);
+		j->rc = run_in_transaction(s->drv, s->writer_conn, s->drv->begin_write_sql,
+					   j->fn, j->arg, j->err);
+	}
+}
+
+/* Takes up to TL_GROUP_COMMIT_MAX jobs off the queue; lock held. */
+static write_job *take_batch(tl_store *s, size_t *count)
+{
+	write_job *batch = s->head, *last = s->head;
+	size_t n = 1;
+	while (last->next && n < TL_GROUP_COMMIT_MAX) {
+		last = last->next;
+		n++;
+	}
+	s->head = last->next;
+	if (s->head == NULL)
+		s->tail = NULL;
+	last->next = NULL;
+	s->queued -= n;
+	*count = n;
+	return batch;
+}
+
+static void *writer_main(void *arg)
+{
+	tl_store *s = arg;
+	pthread_mutex_lock(&s->lock);
+	for (;;) {
+		while (s->head == NULL && !s->stopping)
+			pthread_cond_wait(&s->job_ready, &s->lock);
+		if (s->head == NULL && s->stopping)
+			break;
+		size_t count;
+		write_job *batch = take_batch(s, &count);
+		pthread_cond_broadcast(&s->queue_space);
+		pthread_mutex_unlock(&s->lock);
+
+		if (!run_batch(s, batch))
+			run_jobs_alone(s, batch);
+
+		pthread_mutex_lock(&s->lock);
+		s->stats.batches++;
+		s->stats.writes += count;
+		for (write_job *j = batch, *next; j; j = next) {
+			next = j->next; /* j lives on its submitter's stack */
+			j->done = true;
+		}
+		pthread_cond_broadcast(&s->job_done);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+int tl_store_write(tl_store *s, tl_tx_fn fn, void *arg, tl_error *err)
+{
+	write_job job = {.fn = fn, .arg = arg, .err = err};
+	pthread_mutex_lock(&s->lock);
+	while (s->queued >= TL_WRITE_QUEUE_MAX && !s->stopping)
+		pthread_cond_wait(&s->queue_space, &s->lock);
+	if (s->stopping) {
+		pthread_mutex_unlock(&s->lock);
+		return tl_error_set(err, TL_EUNAVAILABLE, "shutting_down",
+				    "tallyd is shutting down; retry against another instance");
+	}
+	if (s->tail)
+		s->tail->next = &job;
+	else
+		s->head = &job;
+	s->tail = &job;
+	s->queued++;
+	pthread_cond_signal(&s->job_ready);
+	while (!job.done)
+		pthread_cond_wait(&s->job_done, &s->lock);
+	pthread_mutex_unlock(&s->lock);
+	return job.rc;
+}
+
+/* ---- readers -------------------------------------------------------------- */
+
+int tl_store_read(tl_store *s, tl_tx_fn fn, void *arg, tl_error *err)
+{
+	size_t slot = 0;
+	pthread_mutex_lock(&s->lock);
+	for (;;) {
+		for (slot = 0; slot < TL_STORE_READERS && s->reader_busy[slot]; slot++)
+			;
+		if (slot < TL_STORE_READERS)
+			break;
+		pthread_cond_wait(&s->reader_free, &s->lock);
+	}
+	s->reader_busy[slot] = true;
+	pthread_mutex_unlock(&s->lock);
+
+	int rc = run_in_transaction(s->drv, s->readers[slot], s->drv->begin_read_sql, fn,
+				    arg, err);
+
+	pthread_mutex_lock(&s->lock);
+	s->reader_busy[slot] = false;
+	pthread_cond_signal(&s->reader_free);
+	pthread_mutex_unlock(&s->lock);
+	return rc;
+}
+
+static int ping_fn(tl_tx *tx, void *arg, tl_error *err)
+{
+	(void)arg;
+	return tx->drv->exec(tx->conn, "SELECT 1", err);
+}
+
+int tl_store_ping(tl_store *s, tl_error *err)
+{
+	return tl_store_read(s, ping_fn, NULL, err);
+}
+
+void tl_store_get_stats(tl_store *s, tl_store_stats *out)
+{
+	pthread_mutex_lock(&s->lock);
+	*out = s->stats;
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* ---- open and close ------------------------------------------------------- */
+
+static void close_connections(tl_store *s)
+{
+	for (size_t i = 0; i < TL_STORE_READERS; i++)
+		if (s->readers[i])
+			s->drv->disconnect(s->readers[i]);
+	if (s->writer_conn)
+		s->drv->disconnect(s->writer_conn);
+}
+
+int tl_store_open(tl_store **out, const char *url, tl_error *err)
+{
+	tl_store *s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	s->drv = &tl_store_sqlite_driver;
+	int rc = s->drv->connect(&s->writer_conn, url, err);
+	if (rc == 0)
+		rc = s->drv->migrate(s->writer_conn, err);
+	for (size_t i = 0; rc == 0 && i < TL_STORE_READERS; i++)
+		rc = s->drv->connect(&s->readers[i], url, err);
+	if (rc < 0) {
+		close_connections(s);
+		free(s);
+		return rc;
+	}
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->job_ready, NULL);
+	pthread_cond_init(&s->job_done, NULL);
+	pthread_cond_init(&s->queue_space, NULL);
+	pthread_cond_init(&s->reader_free, NULL);
+	pthread_create(&s->writer, NULL, writer_main, s);
+	*out = s;
+	return 0;
+}
+
+void tl_store_close(tl_store *s)
+{
+	if (s == NULL)
+		return;
+	pthread_mutex_lock(&s->lock);
+	s->stopping = true;
+	pthread_cond_broadcast(&s->job_ready);
+	pthread_cond_broadcast(&s->queue_space);
+	pthread_mutex_unlock(&s->lock);
+	pthread_join(s->writer, NULL);
+	close_connections(s);
+	pthread_cond_destroy(&s->job_ready);
+	pthread_cond_destroy(&s->job_done);
+	pthread_cond_destroy(&s->queue_space);
+	pthread_cond_destroy(&s->reader_free);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}
+
+/* ---- data: one line each, to the driver ----------------------------------- */
+
+int tl_store_meta_get(tl_tx *tx, const char *key, char *out, size_t out_size, tl_error *err)
+{
+	return tx->drv->meta_get(tx->conn, key, out, out_size, err);
+}
+int tl_store_meta_put(tl_tx *tx, const char *key, const char *value, tl_error *err)
+{
+	return tx->drv->meta_put(tx->conn, key, value, err);
+}
+int tl_store_account_insert(tl_tx *tx, const tl_account *a, tl_error *err)
+{
+	return tx->drv->account_insert(tx->conn, a, err);
+}
+int tl_store_account_get(tl_tx *tx, const char *id, tl_account *out, tl_error *err)
+{
+	return tx->drv->account_get(tx->conn, id, out, err);
+}
+int tl_store_account_list(tl_tx *tx, const tl_page *page, tl_account *out, size_t *count,
+			  tl_error *err)
+{
+	return tx->drv->account_list(tx->conn, page, out, count, err);
+}
+int tl_store_token_insert(tl_tx *tx, const tl_token *t, tl_error *err)
+{
+	return tx->drv->token_insert(tx->conn, t, err);
+}
+int tl_store_token_get(tl_tx *tx, const char *id, tl_token *out, tl_error *err)
+{
+	return tx->drv->token_get(tx->conn, id, out, err);
+}
+int tl_store_event_insert(tl_tx *tx, const tl_event *e, tl_error *err)
+{
+	return tx->drv->event_insert(tx->conn, e, err);
+}
+int tl_store_event_list(tl_tx *tx, const char *account_id, const tl_page *page,
+			tl_event *out, size_t *count, tl_error *err)
+{
+	return tx->drv->event_list(tx->conn, account_id, page, out, count, err);
+}
+int tl_store_idem_get(tl_tx *tx, const char *scope, const char *key, tl_idem_record *out,
+		      tl_error *err)
+{
+	return tx->drv->idem_get(tx->conn, scope, key, out, err);
+}
+int tl_store_idem_put(tl_tx *tx, const tl_idem_record *r, tl_error *err)
+{
+	return tx->drv->idem_put(tx->conn, r, err);
+}
+
+void tl_event_free_fields(tl_event *e)
+{
+	free(e->before);
+	free(e->after);
+	e->before = e->after = NULL;
+}

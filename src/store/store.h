@@ -1,0 +1,125 @@
+/*
+ * store.h: the one interface to persistent state. All SQL lives behind it,
+ * in one driver per database (store_sqlite.c today; PostgreSQL next).
+ *
+ * Transactions. Callers never open or commit transactions themselves: they
+ * hand a function to tl_store_write or tl_store_read, which runs it inside
+ * one transaction and commits (or rolls back) around it.
+ *
+ * Group commit. tl_store_write queues the function for the single writer
+ * thread. The writer takes every queued function (up to
+ * TL_GROUP_COMMIT_MAX), runs each in its own savepoint inside one
+ * transaction, and commits them with one fsync. A function that fails is
+ * rolled back to its savepoint alone; its neighbours still commit.
+ * tl_store_write returns only after the batch is durable, so whatever a
+ * caller acknowledges survives a crash.
+ *
+ * Rules for a write function:
+ *   1. All its effects go through the tx; nothing outside the store changes
+ *      until tl_store_write returns, because it may be rolled back.
+ *   2. It may be run again from the start (when a batch's commit fails the
+ *      writer retries each function alone), so it overwrites its outputs
+ *      rather than appending to them.
+ *   3. It is short: it holds up every other writer in its batch.
+ */
+#ifndef TL_STORE_H
+#define TL_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/err.h"
+#include "domain/account.h"
+
+typedef struct tl_store tl_store;
+typedef struct tl_tx tl_tx;
+
+typedef int (*tl_tx_fn)(tl_tx *tx, void *arg, tl_error *err);
+
+/* Opens the store at `url` (a file path for SQLite), applies migrations, and
+ * starts the writer thread. Refuses a database written by a newer tally. */
+int tl_store_open(tl_store **out, const char *url, tl_error *err);
+
+/* Finishes queued writes, stops the writer and closes every connection. */
+void tl_store_close(tl_store *store);
+
+int tl_store_write(tl_store *store, tl_tx_fn fn, void *arg, tl_error *err);
+int tl_store_read(tl_store *store, tl_tx_fn fn, void *arg, tl_error *err);
+
+/* Runs fn inside a savepoint of tx: on failure only fn's changes are undone
+ * and its error is returned; the transaction goes on. */
+int tl_store_nested(tl_tx *tx, tl_tx_fn fn, void *arg, tl_error *err);
+
+/* 0 when the database answers a trivial query. */
+int tl_store_ping(tl_store *store, tl_error *err);
+
+/* The schema version this build writes. */
+int tl_store_schema_version(void);
+
+/* Cumulative group-commit figures, for /metrics. */
+typedef struct tl_store_stats {
+	uint64_t batches;
+	uint64_t writes;
+} tl_store_stats;
+void tl_store_get_stats(tl_store *store, tl_store_stats *out);
+
+/* ---- data ---------------------------------------------------------------
+ * Every function returns 0 or a negative tl_err with err filled.
+ * Lookups return TL_ENOTFOUND when there is no such row. */
+
+/* Settings and secrets that live in the database (the admin token's hash). */
+int tl_store_meta_get(tl_tx *tx, const char *key, char *out, size_t out_size,
+		      tl_error *err);
+int tl_store_meta_put(tl_tx *tx, const char *key, const char *value, tl_error *err);
+
+/* Paging: newest first; `after` is the id of the last row of the previous
+ * page (empty for the first page). */
+typedef struct tl_page {
+	int limit;
+	char after[TL_ID_MAX];
+} tl_page;
+
+int tl_store_account_insert(tl_tx *tx, const tl_account *a, tl_error *err);
+int tl_store_account_get(tl_tx *tx, const char *id, tl_account *out, tl_error *err);
+/* Fills out[0..*count) with up to page->limit accounts. */
+int tl_store_account_list(tl_tx *tx, const tl_page *page, tl_account *out,
+			  size_t *count, tl_error *err);
+
+int tl_store_token_insert(tl_tx *tx, const tl_token *t, tl_error *err);
+int tl_store_token_get(tl_tx *tx, const char *id, tl_token *out, tl_error *err);
+
+/* The audit trail. `before` and `after` are JSON texts (may be NULL). */
+typedef struct tl_event {
+	char id[TL_ID_MAX];
+	char account_id[TL_ID_MAX]; /* empty for events of no account */
+	char actor[TL_ID_MAX];      /* "admin" or the acting token's id */
+	char type[64];              /* "account.created" */
+	char subject_id[TL_ID_MAX];
+	char *before;               /* owned, may be NULL */
+	char *after;                /* owned, may be NULL */
+	int64_t created_at;
+} tl_event;
+void tl_event_free_fields(tl_event *e);
+
+int tl_store_event_insert(tl_tx *tx, const tl_event *e, tl_error *err);
+/* account_id NULL lists every account's events (admin). */
+int tl_store_event_list(tl_tx *tx, const char *account_id, const tl_page *page,
+			tl_event *out, size_t *count, tl_error *err);
+
+/* Stored answers to requests that carried an Idempotency-Key. */
+#define TL_FINGERPRINT_BYTES 32u
+typedef struct tl_idem_record {
+	char scope[TL_ID_MAX];   /* "admin" or the account id */
+	char key[TL_IDEMPOTENCY_KEY_MAX + 1];
+	unsigned char fingerprint[TL_FINGERPRINT_BYTES];
+	unsigned status;
+	char *body;              /* owned */
+	int64_t created_at;
+} tl_idem_record;
+
+int tl_store_idem_get(tl_tx *tx, const char *scope, const char *key,
+		      tl_idem_record *out, tl_error *err);
+int tl_store_idem_put(tl_tx *tx, const tl_idem_record *r, tl_error *err);
+
+#endif

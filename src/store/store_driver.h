@@ -1,0 +1,44 @@
+/*
+ * store_driver.h: what a database driver provides to store.c. Private to
+ * src/store/. store.c owns transactions, the writer thread and the reader
+ * pool; a driver owns connections and SQL.
+ */
+#ifndef TL_STORE_DRIVER_H
+#define TL_STORE_DRIVER_H
+
+#include "store/store.h"
+
+typedef struct tl_store_driver {
+	const char *name;
+	/* Statements that open a write and a read transaction. */
+	const char *begin_write_sql;
+	const char *begin_read_sql;
+
+	int (*connect)(void **out, const char *url, tl_error *err);
+	void (*disconnect)(void *conn);
+	/* Brings the schema to tl_store_schema_version(); run once, on the
+	 * writer connection, before anything else. */
+	int (*migrate)(void *conn, tl_error *err);
+	/* Runs one statement without results (BEGIN, SAVEPOINT, COMMIT...). */
+	int (*exec)(void *conn, const char *sql, tl_error *err);
+
+	int (*meta_get)(void *conn, const char *key, char *out, size_t out_size,
+			tl_error *err);
+	int (*meta_put)(void *conn, const char *key, const char *value, tl_error *err);
+	int (*account_insert)(void *conn, const tl_account *a, tl_error *err);
+	int (*account_get)(void *conn, const char *id, tl_account *out, tl_error *err);
+	int (*account_list)(void *conn, const tl_page *page, tl_account *out,
+			    size_t *count, tl_error *err);
+	int (*token_insert)(void *conn, const tl_token *t, tl_error *err);
+	int (*token_get)(void *conn, const char *id, tl_token *out, tl_error *err);
+	int (*event_insert)(void *conn, const tl_event *e, tl_error *err);
+	int (*event_list)(void *conn, const char *account_id, const tl_page *page,
+			  tl_event *out, size_t *count, tl_error *err);
+	int (*idem_get)(void *conn, const char *scope, const char *key,
+			tl_idem_record *out, tl_error *err);
+	int (*idem_put)(void *conn, const tl_idem_record *r, tl_error *err);
+} tl_store_driver;
+
+extern const tl_store_driver tl_store_sqlite_driver;
+
+#endif

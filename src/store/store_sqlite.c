@@ -1,0 +1,480 @@
+/*
+ * store_sqlite.c: the embedded SQLite driver, tally's default store.
+ *
+ * Durability: WAL journal with synchronous=FULL, so a committed transaction
+ * is on disk (WAL fsynced) before tl_store_write returns and an acknowledged
+ * write survives power loss. Readers use their own connections and never
+ * block the writer.
+ *
+ * Schema versions live in PRAGMA user_version. Migrations are applied in
+ * order, each in its own transaction; a database whose version is newer than
+ * this build's is refused rather than guessed at.
+ */
+#include "store/store_driver.h"
+#include "common/limits.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Each entry moves the schema from version i to i + 1. Never edit a
+ * migration that has shipped; add a new one. */
+static const char *const migrations[] = {
+	/* 1: foundation */
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE accounts (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+	"  name TEXT NOT NULL, currency TEXT NOT NULL, type TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE TABLE tokens (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+	"  account_id TEXT NOT NULL REFERENCES accounts(id), secret_hash BLOB NOT NULL,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE TABLE events (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+	"  account_id TEXT, actor TEXT NOT NULL, type TEXT NOT NULL,"
+	"  subject_id TEXT NOT NULL, before TEXT, after TEXT, created_at INTEGER NOT NULL);"
+	"CREATE INDEX events_by_account ON events(account_id, seq);"
+	"CREATE TABLE idempotency (scope TEXT NOT NULL, key TEXT NOT NULL,"
+	"  fingerprint BLOB NOT NULL, status INTEGER NOT NULL, body TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL, PRIMARY KEY (scope, key));",
+};
+#define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+int tl_store_schema_version(void)
+{
+	return MIGRATION_COUNT;
+}
+
+/* Prepared statements are cached per connection, keyed by the address of
+ * the SQL text (every statement is a string literal in this file). */
+#define STMT_CACHE_MAX 64
+
+typedef struct sqlite_conn {
+	sqlite3 *db;
+	struct {
+		const char *sql;
+		sqlite3_stmt *stmt;
+	} cache[STMT_CACHE_MAX];
+	int cached;
+} sqlite_conn;
+
+static int db_error(sqlite_conn *c, tl_error *err, const char *what)
+{
+	int code = sqlite3_extended_errcode(c->db);
+	if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY)
+		return tl_error_set(err, TL_ECONFLICT, "already_exists", "%s: already exists",
+				    what);
+	if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
+		return tl_error_set(err, TL_EUNAVAILABLE, "store_busy",
+				    "%s: database is busy: %s", what, sqlite3_errmsg(c->db));
+	return tl_error_set(err, TL_EINTERNAL, "store_error", "%s: %s", what,
+			    sqlite3_errmsg(c->db));
+}
+
+/* A reset statement for sql, prepared once per connection. */
+static sqlite3_stmt *stmt(sqlite_conn *c, const char *sql)
+{
+	for (int i = 0; i < c->cached; i++)
+		if (c->cache[i].sql == sql) {
+			sqlite3_reset(c->cache[i].stmt);
+			sqlite3_clear_bindings(c->cache[i].stmt);
+			return c->cache[i].stmt;
+		}
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+		return NULL;
+	if (c->cached < STMT_CACHE_MAX) {
+		c->cache[c->cached].sql = sql;
+		c->cache[c->cached].stmt = st;
+		c->cached++;
+	}
+	/* A full cache would leak st; STMT_CACHE_MAX is above the statement count
+	 * of this file, which the tests exercise. */
+	return st;
+}
+
+static int sqlite_exec(void *conn, const char *sql, tl_error *err)
+{
+	sqlite_conn *c = conn;
+	if (sqlite3_exec(c->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db_error(c, err, sql);
+	return 0;
+}
+
+static int sqlite_connect(void **out, const char *path, tl_error *err)
+{
+	sqlite_conn *c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+	if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK) {
+		int rc = tl_error_set(err, TL_EUNAVAILABLE, "store_unavailable",
+				      "cannot open database %s: %s", path,
+				      c->db ? sqlite3_errmsg(c->db) : "out of memory");
+		sqlite3_close(c->db);
+		free(c);
+		return rc;
+	}
+	sqlite3_busy_timeout(c->db, TL_STORE_BUSY_TIMEOUT_MS);
+	int rc = sqlite_exec(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+				"PRAGMA foreign_keys=ON;", err);
+	if (rc < 0) {
+		sqlite3_close(c->db);
+		free(c);
+		return rc;
+	}
+	*out = c;
+	return 0;
+}
+
+static void sqlite_disconnect(void *conn)
+{
+	sqlite_conn *c = conn;
+	for (int i = 0; i < c->cached; i++)
+		sqlite3_finalize(c->cache[i].stmt);
+	sqlite3_close(c->db);
+	free(c);
+}
+
+static int read_user_version(sqlite_conn *c, int *out, tl_error *err)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return db_error(c, err, "reading schema version");
+	int rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : db_error(c, err, "reading schema version");
+}
+
+static int sqlite_migrate(void *conn, tl_error *err)
+{
+	sqlite_conn *c = conn;
+	int version;
+	int rc = read_user_version(c, &version, err);
+	if (rc < 0)
+		return rc;
+	if (version > MIGRATION_COUNT)
+		return tl_error_set(err, TL_EUNAVAILABLE, "schema_too_new",
+				    "the database has schema version %d but this tallyd knows "
+				    "versions up to %d; run a newer tallyd (refusing to touch it)",
+				    version, MIGRATION_COUNT);
+	for (int v = version; v < MIGRATION_COUNT; v++) {
+		char bump[64];
+		snprintf(bump, sizeof(bump), "PRAGMA user_version=%d;", v + 1);
+		rc = sqlite_exec(c, "BEGIN IMMEDIATE", err);
+		if (rc == 0)
+			rc = sqlite_exec(c, migrations[v], err);
+		if (rc == 0)
+			rc = sqlite_exec(c, bump, err);
+		if (rc == 0)
+			rc = sqlite_exec(c, "COMMIT", err);
+		if (rc < 0) {
+			sqlite_exec(c, "ROLLBACK", NULL);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* Steps a statement that returns no rows. */
+static int step_done(sqlite_conn *c, sqlite3_stmt *st, tl_error *err, const char *what)
+{
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE) {
+		int out = db_error(c, err, what);
+		sqlite3_reset(st);
+		return out;
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+static void copy_text(char *out, size_t size, sqlite3_stmt *st, int col)
+{
+	const unsigned char *text = sqlite3_column_text(st, col);
+	snprintf(out, size, "%s", text ? (const char *)text : "");
+}
+
+static char *dup_text_or_null(sqlite3_stmt *st, int col)
+{
+	const unsigned char *text = sqlite3_column_text(st, col);
+	return text ? strdup((const char *)text) : NULL;
+}
+
+/* Binds the paging cursor: rows strictly older than `after`, or all. */
+static void bind_page(sqlite3_stmt *st, int first, const tl_page *page)
+{
+	if (page->after[0])
+		sqlite3_bind_text(st, first, page->after, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, first);
+	sqlite3_bind_int(st, first + 1, page->limit);
+}
+
+/* ---- meta ---------------------------------------------------------------- */
+
+static int sqlite_meta_get(void *conn, const char *key, char *out, size_t out_size,
+			   tl_error *err)
+{
+	sqlite_conn *c = conn;
+	sqlite3_stmt *st = stmt(c, "SELECT value FROM meta WHERE key = ?1");
+	if (st == NULL)
+		return db_error(c, err, "meta");
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		copy_text(out, out_size, st, 0);
+		sqlite3_reset(st);
+		return 0;
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return tl_error_set(err, TL_ENOTFOUND, NULL, "no setting %s", key);
+	return db_error(c, err, "meta");
+}
+
+static int sqlite_meta_put(void *conn, const char *key, const char *value, tl_error *err)
+{
+	sqlite_conn *c = conn;
+	sqlite3_stmt *st = stmt(c, "INSERT INTO meta (key, value) VALUES (?1, ?2)"
+				   " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+	if (st == NULL)
+		return db_error(c, err, "meta");
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	return step_done(c, st, err, "meta");
+}
+
+/* ---- accounts ------------------------------------------------------------ */
+
+#define ACCOUNT_COLUMNS "id, name, currency, type, created_at"
+
+static void read_account(sqlite3_stmt *st, tl_account *a)
+{
+	copy_text(a->id, sizeof(a->id), st, 0);
+	copy_text(a->name, sizeof(a->name), st, 1);
+	copy_text(a->currency, sizeof(a->currency), st, 2);
+	copy_text(a->type, sizeof(a->type), st, 3);
+	a->created_at = sqlite3_column_int64(st, 4);
+}
+
+static int sqlite_account_insert(void *conn, const tl_account *a, tl_error *err)
+{
+	sqlite_conn *c = conn;
+	sqlite3_stmt *st = stmt(c, "INSERT INTO accounts (" ACCOUNT_COLUMNS ")"
+				   " VALUES (?1, ?2, ?3, ?4, ?5)");
+	if (st == NULL)
+		return db_error(c, err, "account");
+	sqlite3_bind_text(st, 1, a->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, a->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, a->currency, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, a->type, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, a->created_at);
+	return step_done(c, st, err, "account");
+}
+
+static int sqlite_account_get(void *conn, const char *id, tl_account *out, tl_error *err)
+{
+	sqlite_conn *c = conn;
+	sqlite3_stmt *st = stmt(c, "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE id = ?1");
+	if (st == NULL)
+		return db_error(c, err, "account");
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		read_account(st, out);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return tl_error_set(err, TL_ENOTFOUND, "account_not_found", "no account %s", id);
+	return db_error(c, err, "account");
+}
+
+static int sqlite_account_list(void *conn, const tl_page *page, tl_account *out,
+			       size_t *count, tl_error *err)
+{
+	sqlite_conn *c = conn;
+	sqlite3_stmt *st = stmt(c, "SELECT " ACCOUNT_COLUMNS " FROM accounts"
+				   " WHERE ?1 IS NULL OR seq < (SELECT seq FROM accounts WHERE id = ?1)"
+				   " ORDER BY seq DESC LIMIT ?2");
+	if (st == NULL)
+		return db_error(c, err, "accounts");
+	bind_page(st, 1, page);
+	size_t n = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < (size_t)page->limit)
+		read_account(st, &out[n++]);
+	sqlite3_reset(st);
+	*count = n;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_error(c, err, "accounts");
+}
+
+/* ---- tokens -------------------------------------------------------------- */
+
+static int sqlite_token_insert(void *conn, const tl_token *t, tl_error *err)
+{
+	sqlite_conn *c = conn;
+	sqlite3_stmt *st = stmt(c, "INSERT INTO tokens (id, account_id, secret_hash, created_at)"
+				   " VALUES (?1, ?2, ?3, ?4)");
+	if (st == NULL)
+		return db_error(c, err, "token");
+	sqlite3_bind_text(st, 1, t->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, t->account_id, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 3, t->secret_hash, TL_TOKEN_HASH_BYTES, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, t->created_at);
+	return step_done(c, st, err, "token");
+}
+
+static int sqlite_token_get(void *conn, const char *id, tl_token *out, tl_error *err)
+{
+	sqlite_conn *c = conn;
+	sqlite3_stmt *st = stmt(c, "SELECT id, account_id, secret_hash, created_at"
+				   " FROM tokens WHERE id = ?1");
+	if (st == NULL)
+		return db_error(c, err, "token");
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		copy_text(out->id, sizeof(out->id), st, 0);
+		copy_text(out->account_id, sizeof(out->account_id), st, 1);
+		const void *hash = sqlite3_column_blob(st, 2);
+		int len = sqlite3_column_bytes(st, 2);
+		memset(out->secret_hash, 0, TL_TOKEN_HASH_BYTES);
+		if (hash && len == (int)TL_TOKEN_HASH_BYTES)
+			memcpy(out->secret_hash, hash, TL_TOKEN_HASH_BYTES);
+		out->created_at = sqlite3_column_int64(st, 3);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return tl_error_set(err, TL_ENOTFOUND, NULL, "no token %s", id);
+	return db_error(c, err, "token");
+}
+
+/* ---- events -------------------------------------------------------------- */
+
+static int sqlite_event_insert(void *conn, const tl_event *e, tl_error *err)
+{
+	sqlite_conn *c = conn;
+	sqlite3_stmt *st = stmt(c, "INSERT INTO events (id, account_id, actor, type, subject_id,"
+				   " before, after, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+	if (st == NULL)
+		return db_error(c, err, "event");
+	sqlite3_bind_text(st, 1, e->id, -1, SQLITE_STATIC);
+	if (e->account_id[0])
+		sqlite3_bind_text(st, 2, e->account_id, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 2);
+	sqlite3_bind_text(st, 3, e->actor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, e->type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, e->subject_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, e->before, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, e->after, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 8, e->created_at);
+	return step_done(c, st, err, "event");
+}
+
+static int sqlite_event_list(void *conn, const char *account_id, const tl_page *page,
+			     tl_event *out, size_t *count, tl_error *err)
+{
+	sqlite_conn *c = conn;
+	sqlite3_stmt *st = stmt(c, "SELECT id, account_id, actor, type, subject_id, before, after,"
+				   " created_at FROM events"
+				   " WHERE (?1 IS NULL OR seq < (SELECT seq FROM events WHERE id = ?1))"
+				   " AND (?3 IS NULL OR account_id = ?3)"
+				   " ORDER BY seq DESC LIMIT ?2");
+	if (st == NULL)
+		return db_error(c, err, "events");
+	bind_page(st, 1, page);
+	if (account_id)
+		sqlite3_bind_text(st, 3, account_id, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 3);
+	size_t n = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < (size_t)page->limit) {
+		tl_event *e = &out[n++];
+		copy_text(e->id, sizeof(e->id), st, 0);
+		copy_text(e->account_id, sizeof(e->account_id), st, 1);
+		copy_text(e->actor, sizeof(e->actor), st, 2);
+		copy_text(e->type, sizeof(e->type), st, 3);
+		copy_text(e->subject_id, sizeof(e->subject_id), st, 4);
+		e->before = dup_text_or_null(st, 5);
+		e->after = dup_text_or_null(st, 6);
+		e->created_at = sqlite3_column_int64(st, 7);
+	}
+	sqlite3_reset(st);
+	*count = n;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_error(c, err, "events");
+}
+
+/* ---- idempotency --------------------------------------------------------- */
+
+static int sqlite_idem_get(void *conn, const char *scope, const char *key,
+			   tl_idem_record *out, tl_error *err)
+{
+	sqlite_conn *c = conn;
+	sqlite3_stmt *st = stmt(c, "SELECT fingerprint, status, body, created_at"
+				   " FROM idempotency WHERE scope = ?1 AND key = ?2");
+	if (st == NULL)
+		return db_error(c, err, "idempotency");
+	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		snprintf(out->scope, sizeof(out->scope), "%s", scope);
+		snprintf(out->key, sizeof(out->key), "%s", key);
+		memset(out->fingerprint, 0, TL_FINGERPRINT_BYTES);
+		const void *fp = sqlite3_column_blob(st, 0);
+		if (fp && sqlite3_column_bytes(st, 0) == (int)TL_FINGERPRINT_BYTES)
+			memcpy(out->fingerprint, fp, TL_FINGERPRINT_BYTES);
+		out->status = (unsigned)sqlite3_column_int(st, 1);
+		out->body = dup_text_or_null(st, 2);
+		out->created_at = sqlite3_column_int64(st, 3);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return out->body ? 0 : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	if (rc == SQLITE_DONE)
+		return tl_error_set(err, TL_ENOTFOUND, NULL, "no stored response");
+	return db_error(c, err, "idempotency");
+}
+
+static int sqlite_idem_put(void *conn, const tl_idem_record *r, tl_error *err)
+{
+	sqlite_conn *c = conn;
+	sqlite3_stmt *st = stmt(c, "INSERT INTO idempotency (scope, key, fingerprint, status,"
+				   " body, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	if (st == NULL)
+		return db_error(c, err, "idempotency");
+	sqlite3_bind_text(st, 1, r->scope, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->key, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 3, r->fingerprint, TL_FINGERPRINT_BYTES, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, (int)r->status);
+	sqlite3_bind_text(st, 5, r->body, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, r->created_at);
+	return step_done(c, st, err, "idempotency");
+}
+
+const tl_store_driver tl_store_sqlite_driver = {
+	.name = "sqlite",
+	.begin_write_sql = "BEGIN IMMEDIATE",
+	.begin_read_sql = "BEGIN",
+	.connect = sqlite_connect,
+	.disconnect = sqlite_disconnect,
+	.migrate = sqlite_migrate,
+	.exec = sqlite_exec,
+	.meta_get = sqlite_meta_get,
+	.meta_put = sqlite_meta_put,
+	.account_insert = sqlite_account_insert,
+	.account_get = sqlite_account_get,
+	.account_list = sqlite_account_list,
+	.token_insert = sqlite_token_insert,
+	.token_get = sqlite_token_get,
+	.event_insert = sqlite_event_insert,
+	.event_list = sqlite_event_list,
+	.idem_get = sqlite_idem_get,
+	.idem_put = sqlite_idem_put,
+};

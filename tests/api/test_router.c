@@ -1,0 +1,67 @@
+/* Unit tests: the route table and path matching. */
+#include <criterion/criterion.h>
+#include <string.h>
+#include "api/api.h"
+
+static tl_app app_with_clock = {.test_clock = true};
+static tl_app app_without_clock = {.test_clock = false};
+
+Test(router, finds_literal_and_parameter_routes)
+{
+	tl_request req = {0};
+	char allow[64];
+	cr_assert_eq(tl_router_find(&app_with_clock, &req, "POST", "/v1/accounts", allow, 64),
+		     TL_ROUTE_FOUND);
+	cr_assert_eq(req.route->handler, tl_h_accounts_create);
+	cr_assert_eq(tl_router_find(&app_with_clock, &req, "POST",
+				    "/v1/accounts/acc_abc/tokens", allow, 64), TL_ROUTE_FOUND);
+	cr_assert_eq(req.route->handler, tl_h_tokens_create);
+	cr_assert_eq(req.param_count, 1);
+	cr_assert_str_eq(req.params[0], "acc_abc");
+}
+
+Test(router, tells_unknown_path_from_wrong_method)
+{
+	tl_request req = {0};
+	char allow[64];
+	cr_assert_eq(tl_router_find(&app_with_clock, &req, "GET", "/v1/nothing", allow, 64),
+		     TL_ROUTE_NO_PATH);
+	cr_assert_eq(tl_router_find(&app_with_clock, &req, "DELETE", "/v1/accounts", allow, 64),
+		     TL_ROUTE_NO_METHOD);
+	cr_assert_str_eq(allow, "POST, GET");
+}
+
+Test(router, rejects_empty_extra_and_oversize_segments)
+{
+	tl_request req = {0};
+	char allow[64];
+	cr_assert_eq(tl_router_find(&app_with_clock, &req, "GET", "/v1/accounts/", allow, 64),
+		     TL_ROUTE_NO_PATH);
+	cr_assert_eq(tl_router_find(&app_with_clock, &req, "GET", "/v1/accounts/a/b", allow, 64),
+		     TL_ROUTE_NO_PATH);
+	cr_assert_eq(tl_router_find(&app_with_clock, &req, "GET", "/v1//accounts", allow, 64),
+		     TL_ROUTE_NO_PATH);
+	char path[200] = "/v1/accounts/";
+	memset(path + strlen(path), 'a', TL_ROUTE_PARAM_MAX);
+	cr_assert_eq(tl_router_find(&app_with_clock, &req, "GET", path, allow, 64),
+		     TL_ROUTE_NO_PATH);
+}
+
+Test(router, clock_routes_exist_only_with_test_clock)
+{
+	tl_request req = {0};
+	char allow[64];
+	cr_assert_eq(tl_router_find(&app_with_clock, &req, "GET", "/v1/admin/clock", allow, 64),
+		     TL_ROUTE_FOUND);
+	cr_assert_eq(tl_router_find(&app_without_clock, &req, "GET", "/v1/admin/clock", allow,
+				    64), TL_ROUTE_NO_PATH);
+}
+
+Test(router, every_route_is_unique)
+{
+	for (size_t i = 0; i < tl_route_count; i++)
+		for (size_t j = i + 1; j < tl_route_count; j++)
+			cr_expect(strcmp(tl_routes[i].method, tl_routes[j].method) != 0 ||
+				  strcmp(tl_routes[i].pattern, tl_routes[j].pattern) != 0,
+				  "duplicate route %s %s", tl_routes[i].method, tl_routes[i].pattern);
+}

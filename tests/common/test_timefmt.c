@@ -1,0 +1,53 @@
+/* Unit tests: RFC 3339 parsing and formatting. */
+#include <criterion/criterion.h>
+#include "common/err.h"
+#include "common/timefmt.h"
+
+Test(timefmt, formats_utc_with_z)
+{
+	char out[TL_TIME_STR_MAX];
+	tl_time_format(0, out);
+	cr_assert_str_eq(out, "1970-01-01T00:00:00Z");
+	tl_time_format(1795341600, out);
+	cr_assert_str_eq(out, "2026-11-22T10:00:00Z");
+}
+
+Test(timefmt, parses_what_it_formats)
+{
+	int64_t t = 0;
+	cr_assert_eq(tl_time_parse("2026-11-22T10:00:00Z", &t), 0);
+	cr_assert_eq(t, 1795341600);
+}
+
+Test(timefmt, applies_offsets_and_drops_fractions)
+{
+	int64_t t = 0;
+	cr_assert_eq(tl_time_parse("2026-11-22T17:00:00+07:00", &t), 0);
+	cr_assert_eq(t, 1795341600);
+	cr_assert_eq(tl_time_parse("2026-11-22T10:00:00.999Z", &t), 0);
+	cr_assert_eq(t, 1795341600);
+}
+
+Test(timefmt, knows_leap_years)
+{
+	int64_t t;
+	cr_assert_eq(tl_time_parse("2028-02-29T00:00:00Z", &t), 0);
+	cr_assert_eq(tl_time_parse("2027-02-29T00:00:00Z", &t), TL_EINVALID);
+	cr_assert_eq(tl_time_parse("2100-02-29T00:00:00Z", &t), TL_EINVALID);
+	cr_assert_eq(tl_time_parse("2000-02-29T00:00:00Z", &t), 0);
+}
+
+Test(timefmt, rejects_malformed_times)
+{
+	static const char *bad[] = {
+		"", "2026-11-22", "2026-11-22T10:00:00", "2026-11-22 10:00:00Z",
+		"2026-13-01T00:00:00Z", "2026-11-31T00:00:00Z", "2026-11-22T24:00:00Z",
+		"2026-11-22T10:60:00Z", "2026-11-22T10:00:60Z", "1969-12-31T23:59:59Z",
+		"2026-11-22T10:00:00Zjunk", "2026-11-22T10:00:00+7:00", "2026-11-22T10:00:00.Z",
+		"+2026-11-22T10:00:00Z", "1970-01-01T00:00:00+01:00",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int64_t t;
+		cr_expect_eq(tl_time_parse(bad[i], &t), TL_EINVALID, "accepted \"%s\"", bad[i]);
+	}
+}

@@ -1,0 +1,114 @@
+/* Scenario: Idempotency-Key on writes. */
+#include <criterion/criterion.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "harness.h"
+
+static tt_server srv;
+static void start(void) { tt_server_start(&srv, NULL); }
+static void stop(void) { tt_server_stop(&srv); }
+TestSuite(idempotency, .init = start, .fini = stop);
+
+static size_t count_accounts(void)
+{
+	tt_response r = tt_request(&srv, "GET", "/v1/accounts?limit=500", srv.admin_token, NULL,
+				   NULL);
+	size_t n = json_array_size(json_object_get(r.json, "data"));
+	tt_response_free(&r);
+	return n;
+}
+
+Test(idempotency, a_replay_returns_the_identical_response_and_creates_nothing)
+{
+	const char *body = "{\"name\":\"Once\"}";
+	tt_response first = tt_request(&srv, "POST", "/v1/accounts", srv.admin_token, body, "k-1");
+	cr_assert_eq(first.status, 201);
+	tt_response again = tt_request(&srv, "POST", "/v1/accounts", srv.admin_token, body, "k-1");
+	cr_assert_eq(again.status, 201);
+	cr_assert_str_eq(again.raw, first.raw);
+	cr_assert_eq(count_accounts(), 1);
+	tt_response_free(&first);
+	tt_response_free(&again);
+}
+
+Test(idempotency, the_same_key_with_another_body_is_422)
+{
+	tt_response r = tt_request(&srv, "POST", "/v1/accounts", srv.admin_token,
+				   "{\"name\":\"One\"}", "k-2");
+	cr_assert_eq(r.status, 201);
+	tt_response_free(&r);
+	r = tt_request(&srv, "POST", "/v1/accounts", srv.admin_token, "{\"name\":\"Two\"}", "k-2");
+	cr_assert_eq(r.status, 422, "%s", r.raw);
+	cr_assert_str_eq(tt_error_code(&r), "idempotency_key_reused");
+	tt_response_free(&r);
+	cr_assert_eq(count_accounts(), 1);
+}
+
+Test(idempotency, an_error_answer_is_replayed_too)
+{
+	tt_response first = tt_request(&srv, "POST", "/v1/accounts", srv.admin_token,
+				       "{\"name\":\"x\",\"currency\":\"XXX\"}", "k-3");
+	cr_assert_eq(first.status, 400, "%s", first.raw);
+	tt_response again = tt_request(&srv, "POST", "/v1/accounts", srv.admin_token,
+				       "{\"name\":\"x\",\"currency\":\"XXX\"}", "k-3");
+	cr_assert_eq(again.status, 400);
+	cr_assert_str_eq(again.raw, first.raw);
+	tt_response_free(&first);
+	tt_response_free(&again);
+}
+
+Test(idempotency, keys_are_scoped_to_the_caller)
+{
+	char a[64], b[64], token_a[80], token_b[80];
+	tt_create_account(&srv, "A", a);
+	tt_create_account(&srv, "B", b);
+	tt_create_token(&srv, a, token_a);
+	tt_create_token(&srv, b, token_b);
+	/* a's key does not collide with b's; each sees its own answer */
+	tt_response ra = tt_request(&srv, "POST", "/v1/accounts", token_a, "{\"name\":\"x\"}", "same");
+	tt_response rb = tt_request(&srv, "POST", "/v1/accounts", token_b, "{\"name\":\"x\"}", "same");
+	cr_assert_eq(ra.status, 403);
+	cr_assert_eq(rb.status, 403);
+	tt_response_free(&ra);
+	tt_response_free(&rb);
+	/* and the admin's use of the same key is a fresh request */
+	tt_response r = tt_request(&srv, "POST", "/v1/accounts", srv.admin_token,
+				   "{\"name\":\"x\"}", "same");
+	cr_assert_eq(r.status, 201, "%s", r.raw);
+	tt_response_free(&r);
+}
+
+Test(idempotency, concurrent_retries_create_one_account)
+{
+	/* Fire the same keyed request from forked clients at once. */
+	enum { CLIENTS = 8 };
+	pid_t pids[CLIENTS];
+	for (int i = 0; i < CLIENTS; i++) {
+		pids[i] = fork();
+		if (pids[i] == 0) {
+			tt_response r = tt_request(&srv, "POST", "/v1/accounts", srv.admin_token,
+						   "{\"name\":\"Race\"}", "race-key");
+			_exit(r.status == 201 ? 0 : 1);
+		}
+	}
+	for (int i = 0; i < CLIENTS; i++) {
+		int status;
+		waitpid(pids[i], &status, 0);
+		cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "client %d failed", i);
+	}
+	cr_assert_eq(count_accounts(), 1);
+}
+
+Test(idempotency, an_oversized_key_is_rejected)
+{
+	char key[300];
+	memset(key, 'k', sizeof(key) - 1);
+	key[sizeof(key) - 1] = '\0';
+	tt_response r = tt_request(&srv, "POST", "/v1/accounts", srv.admin_token,
+				   "{\"name\":\"x\"}", key);
+	cr_assert_eq(r.status, 400, "%s", r.raw);
+	cr_assert_str_eq(tt_error_code(&r), "invalid_idempotency_key");
+	tt_response_free(&r);
+	cr_assert_eq(count_accounts(), 0);
+}

@@ -1,0 +1,99 @@
+/* Scenario: SIGTERM during a burst of writes loses no acknowledged write,
+ * and tallyd exits cleanly. Also: a restart keeps everything. */
+#include <criterion/criterion.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "harness.h"
+
+static tt_server srv;
+static void stop(void) { tt_server_stop(&srv); }
+
+enum { WRITERS = 8, PER_WRITER = 400 };
+
+typedef struct writer {
+	int index;
+	char acked[PER_WRITER][64]; /* ids of accounts whose 201 came back */
+	int acked_count;
+} writer;
+
+static void *write_burst(void *arg)
+{
+	writer *w = arg;
+	for (int i = 0; i < PER_WRITER; i++) {
+		char body[64];
+		snprintf(body, sizeof(body), "{\"name\":\"w%d-%d\"}", w->index, i);
+		tt_response r = tt_request(&srv, "POST", "/v1/accounts", srv.admin_token, body, NULL);
+		if (r.status == 201)
+			snprintf(w->acked[w->acked_count++], 64, "%s",
+				 json_string_value(json_object_get(r.json, "id")));
+		long status = r.status;
+		tt_response_free(&r);
+		if (status == 0)
+			break; /* the server is gone */
+	}
+	return NULL;
+}
+
+Test(shutdown, sigterm_during_writes_loses_no_acknowledged_write, .fini = stop)
+{
+	tt_server_start(&srv, NULL);
+	static writer writers[WRITERS];
+	pthread_t threads[WRITERS];
+	for (int i = 0; i < WRITERS; i++) {
+		writers[i].index = i;
+		pthread_create(&threads[i], NULL, write_burst, &writers[i]);
+	}
+	struct timespec pause = {0, 300000000};
+	nanosleep(&pause, NULL);
+	cr_assert_eq(tt_server_term(&srv), 0, "tallyd did not exit cleanly on SIGTERM");
+	int acked = 0;
+	for (int i = 0; i < WRITERS; i++) {
+		pthread_join(threads[i], NULL);
+		acked += writers[i].acked_count;
+	}
+	cr_assert_gt(acked, 0, "no write was acknowledged before SIGTERM; the test proves nothing");
+
+	tt_server_restart(&srv, NULL);
+	for (int i = 0; i < WRITERS; i++)
+		for (int j = 0; j < writers[i].acked_count; j++) {
+			char path[128];
+			snprintf(path, sizeof(path), "/v1/accounts/%s", writers[i].acked[j]);
+			tt_response r = tt_request(&srv, "GET", path, srv.admin_token, NULL, NULL);
+			cr_expect_eq(r.status, 200, "acknowledged account %s is missing",
+				     writers[i].acked[j]);
+			tt_response_free(&r);
+		}
+	cr_log_info("%d acknowledged writes, all present after restart", acked);
+}
+
+Test(shutdown, sigkill_loses_no_acknowledged_write, .fini = stop)
+{
+	tt_server_start(&srv, NULL);
+	static writer writers[WRITERS];
+	pthread_t threads[WRITERS];
+	for (int i = 0; i < WRITERS; i++) {
+		writers[i].index = i;
+		pthread_create(&threads[i], NULL, write_burst, &writers[i]);
+	}
+	struct timespec pause = {0, 300000000};
+	nanosleep(&pause, NULL);
+	tt_server_kill(&srv);
+	int acked = 0;
+	for (int i = 0; i < WRITERS; i++) {
+		pthread_join(threads[i], NULL);
+		acked += writers[i].acked_count;
+	}
+	cr_assert_gt(acked, 0);
+	tt_server_restart(&srv, NULL);
+	for (int i = 0; i < WRITERS; i++)
+		for (int j = 0; j < writers[i].acked_count; j++) {
+			char path[128];
+			snprintf(path, sizeof(path), "/v1/accounts/%s", writers[i].acked[j]);
+			tt_response r = tt_request(&srv, "GET", path, srv.admin_token, NULL, NULL);
+			cr_expect_eq(r.status, 200, "acknowledged account %s is missing",
+				     writers[i].acked[j]);
+			tt_response_free(&r);
+		}
+}
