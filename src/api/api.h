@@ -74,6 +74,11 @@ struct tl_response {
 	char *text;               /* a ready body (metrics, replays); owned */
 	const char *content_type; /* default application/json */
 	bool replayed;            /* answered from the idempotency store */
+	/* What a retry with the same Idempotency-Key gets instead of this
+	 * answer, for answers that must be shown once (a token's secret);
+	 * status 0 means "this answer". */
+	unsigned retry_status;
+	json_t *retry_json;
 };
 
 /* ---- respond.c ---- */
@@ -144,6 +149,14 @@ int tl_h_accounts_list(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_accounts_get(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_tokens_create(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_events_list(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_transfers_create(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_transfers_list(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_holds_list(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_wallets_get(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_ledger_accounts_list(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_ledger_check(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_credit_top_up(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_poc_wallets_create(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_clock_get(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_clock_set(tl_request *req, tl_response *res, tl_error *err);
 

@@ -110,6 +110,13 @@ static int create_token_tx(tl_tx *tx, void *arg, tl_error *err)
 	tl_respond_json(c->res, 201,
 			json_pack("{s:s, s:s, s:s, s:s}", "id", token.id, "token", text,
 				  "account_id", token.account_id, "created_at", created));
+	/* The secret exists only in this answer: a retry learns which token
+	 * its first call made, never the secret (it is not stored anywhere). */
+	c->res->retry_status = 409;
+	c->res->retry_json = json_pack(
+		"{s:{s:s, s:s, s:{s:s}}}", "error", "code", "token_already_issued", "message",
+		"this Idempotency-Key already issued a token; its secret was shown once",
+		"details", "token_id", token.id);
 	return 0;
 }
 

@@ -2,6 +2,8 @@
  * --test-clock; without it these paths do not exist (404). */
 #include "api/api.h"
 #include "common/timefmt.h"
+#include "jobs/jobs.h"
+#include "service/audit.h"
 
 static json_t *clock_json(tl_clock *clock)
 {
@@ -17,8 +19,54 @@ int tl_h_clock_get(tl_request *req, tl_response *res, tl_error *err)
 	return 0;
 }
 
-/* Moving the clock is not a change of the books, so it is not a store write
- * and has no audit event; it is logged instead. */
+typedef struct clock_move {
+	tl_request *req;
+	tl_response *res;
+	int64_t target;
+} clock_move;
+
+/* Runs as a store write so that the Idempotency-Key of a retried move is
+ * honoured like any POST's: the move is made absolute first, and setting
+ * an absolute time is safe to repeat. */
+static int clock_move_tx(tl_tx *tx, void *arg, tl_error *err)
+{
+	clock_move *m = arg;
+	char before[TL_TIME_STR_MAX], after[TL_TIME_STR_MAX];
+	tl_time_format(tl_clock_now(m->req->app->clock), before);
+	tl_time_format(m->target, after);
+	int rc = tl_audit_record(tx, &m->req->ctx, "clock.moved", NULL, "clock",
+				 json_pack("{s:s}", "now", before), json_pack("{s:s}", "now", after),
+				 err);
+	if (rc == 0 && tl_clock_set(m->req->app->clock, m->target) < 0)
+		rc = tl_error_set(err, TL_EINVALID, "invalid_time",
+				  "\"now\" must be an RFC 3339 time from 1970 to 9999");
+	if (rc == 0)
+		tl_respond_json(m->res, 200, clock_json(m->req->app->clock));
+	return rc;
+}
+
+/* The absolute time a request asks for: {now} or {advance_seconds}. */
+static int clock_target(tl_request *req, const json_t *in, int64_t *out, tl_error *err)
+{
+	const char *now = tl_json_str(in, "now");
+	json_t *advance = json_object_get(in, "advance_seconds");
+	if ((now == NULL) == (advance == NULL))
+		return tl_error_set(err, TL_EINVALID, "invalid_request",
+				    "give exactly one of \"now\" and \"advance_seconds\"");
+	if (now) {
+		if (tl_time_parse(now, out) < 0)
+			return tl_error_set(err, TL_EINVALID, "invalid_time",
+					    "\"now\" must be an RFC 3339 time from 1970 to 9999");
+		return 0;
+	}
+	int64_t current = tl_clock_now(req->app->clock), seconds = json_integer_value(advance);
+	if (__builtin_add_overflow(current, seconds, out) || *out < 0 ||
+	    *out > INT64_C(253402300799))
+		return tl_error_set(err, TL_EINVALID, "invalid_time",
+				    "advancing by %lld seconds leaves 1970-9999", (long long)seconds);
+	return 0;
+}
+
 int tl_h_clock_set(tl_request *req, tl_response *res, tl_error *err)
 {
 	static const tl_field fields[] = {
@@ -27,26 +75,20 @@ int tl_h_clock_set(tl_request *req, tl_response *res, tl_error *err)
 	};
 	json_t *in;
 	int rc = tl_json_input(req, fields, 2, &in, err);
-	if (rc < 0)
-		return rc;
-	const char *now = tl_json_str(in, "now");
-	json_t *advance = json_object_get(in, "advance_seconds");
-	if ((now == NULL) == (advance == NULL)) {
-		rc = tl_error_set(err, TL_EINVALID, "invalid_request",
-				  "give exactly one of \"now\" and \"advance_seconds\"");
-	} else if (now) {
-		int64_t t;
-		rc = tl_time_parse(now, &t);
-		if (rc < 0 || tl_clock_set(req->app->clock, t) < 0)
-			rc = tl_error_set(err, TL_EINVALID, "invalid_time",
-					  "\"now\" must be an RFC 3339 time from 1970 to 9999");
-	} else if (tl_clock_advance(req->app->clock, json_integer_value(advance)) < 0) {
-		rc = tl_error_set(err, TL_EINVALID, "invalid_time",
-				  "advancing by %lld seconds leaves 1970-9999",
-				  (long long)json_integer_value(advance));
-	}
+	clock_move m = {req, res, 0};
+	if (rc == 0)
+		rc = clock_target(req, in, &m.target, err);
 	json_decref(in);
 	if (rc == 0)
-		tl_respond_json(res, 200, clock_json(req->app->clock));
+		rc = tl_api_write(req, res, clock_move_tx, &m, err);
+	if (rc < 0 || res->replayed || res->status != 200)
+		return rc;
+	/* Time moved: what became due happens now, before the answer, so a test
+	 * that moves the clock sees its effects on the next call. */
+	size_t released;
+	rc = tl_jobs_expire_holds(req->app->store, req->app->clock, &released, err);
+	if (rc == 0)
+		json_object_set_new(res->json, "jobs",
+				    json_pack("{s:I}", "holds_expired", (json_int_t)released));
 	return rc;
 }

@@ -44,15 +44,18 @@ void tl_metrics_free(tl_metrics *m)
 
 void tl_metrics_observe(tl_metrics *m, size_t route, unsigned status, uint64_t duration_us)
 {
-	if (route > MAX_ROUTES)
-		route = MAX_ROUTES;
+	if (route > MAX_ROUTES || route >= tl_route_count)
+		route = MAX_ROUTES; /* the "unmatched" row */
 	size_t bucket = 0;
 	while (bucket < BUCKETS && duration_us > bucket_us[bucket])
 		bucket++;
 	pthread_mutex_lock(&m->lock);
+	/* status 0: the client went away before an answer; it has its own slot
+	 * value (1) so that 0 can mean "empty" */
+	unsigned key = status ? status : 1;
 	for (size_t i = 0; i < STATUS_SLOTS; i++) {
-		if (m->by_status[route][i].status == status || m->by_status[route][i].status == 0) {
-			m->by_status[route][i].status = status;
+		if (m->by_status[route][i].status == key || m->by_status[route][i].status == 0) {
+			m->by_status[route][i].status = key;
 			m->by_status[route][i].count++;
 			break;
 		}
@@ -63,21 +66,27 @@ void tl_metrics_observe(tl_metrics *m, size_t route, unsigned status, uint64_t d
 	pthread_mutex_unlock(&m->lock);
 }
 
-static const char *route_label(size_t route, char *buf, size_t size)
+static void route_label(size_t route, char *buf, size_t size)
 {
 	if (route >= tl_route_count || route >= MAX_ROUTES)
-		return "unmatched";
-	snprintf(buf, size, "%s %s", tl_routes[route].method, tl_routes[route].pattern);
-	return buf;
+		snprintf(buf, size, "unmatched");
+	else
+		snprintf(buf, size, "%s %s", tl_routes[route].method, tl_routes[route].pattern);
 }
 
 static void render_route(FILE *out, tl_metrics *m, size_t r)
 {
 	char label[160];
 	route_label(r, label, sizeof(label));
-	for (size_t i = 0; i < STATUS_SLOTS && m->by_status[r][i].status; i++)
-		fprintf(out, "tally_http_requests_total{route=\"%s\",status=\"%u\"} %llu\n", label,
-			m->by_status[r][i].status, (unsigned long long)m->by_status[r][i].count);
+	for (size_t i = 0; i < STATUS_SLOTS && m->by_status[r][i].status; i++) {
+		char status[16];
+		if (m->by_status[r][i].status == 1)
+			snprintf(status, sizeof(status), "aborted");
+		else
+			snprintf(status, sizeof(status), "%u", m->by_status[r][i].status);
+		fprintf(out, "tally_http_requests_total{route=\"%s\",status=\"%s\"} %llu\n", label,
+			status, (unsigned long long)m->by_status[r][i].count);
+	}
 	uint64_t cumulative = 0;
 	for (size_t b = 0; b <= BUCKETS; b++) {
 		cumulative += m->buckets[r][b];

@@ -8,6 +8,7 @@
 void tl_response_reset(tl_response *res)
 {
 	json_decref(res->json);
+	json_decref(res->retry_json);
 	free(res->text);
 	memset(res, 0, sizeof(*res));
 }
@@ -25,6 +26,8 @@ void tl_respond_error(tl_response *res, const tl_error *err)
 	const char *code = err->code[0] ? err->code : tl_err_default_code(kind);
 	const char *message = err->message[0] ? err->message : "unexpected error";
 	json_t *e = json_pack("{s:s, s:s}", "code", code, "message", message);
+	if (e == NULL) /* not UTF-8 after all: never answer with an empty body */
+		e = json_pack("{s:s, s:s}", "code", code, "message", "(message not printable)");
 	if (err->details)
 		json_object_set(e, "details", err->details);
 	tl_respond_json(res, tl_err_http_status(kind), json_pack("{s:o}", "error", e));

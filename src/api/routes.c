@@ -13,6 +13,16 @@ const tl_route tl_routes[] = {
 	{"GET", "/v1/accounts/{acc}", TL_AUTH_ANY, false, tl_h_accounts_get},
 	{"POST", "/v1/accounts/{acc}/tokens", TL_AUTH_ADMIN, false, tl_h_tokens_create},
 
+	/* money */
+	{"POST", "/v1/accounts/{acc}/credit", TL_AUTH_ADMIN, false, tl_h_credit_top_up},
+	{"POST", "/v1/accounts/{acc}/poc-wallets", TL_AUTH_ADMIN, false, tl_h_poc_wallets_create},
+	{"GET", "/v1/wallets", TL_AUTH_ANY, false, tl_h_wallets_get},
+	{"GET", "/v1/holds", TL_AUTH_ANY, false, tl_h_holds_list},
+	{"POST", "/v1/ledger/transfers", TL_AUTH_ADMIN, false, tl_h_transfers_create},
+	{"GET", "/v1/ledger/transfers", TL_AUTH_ADMIN, false, tl_h_transfers_list},
+	{"GET", "/v1/ledger/accounts", TL_AUTH_ADMIN, false, tl_h_ledger_accounts_list},
+	{"GET", "/v1/ledger/check", TL_AUTH_ADMIN, false, tl_h_ledger_check},
+
 	/* audit trail */
 	{"GET", "/v1/events", TL_AUTH_ANY, false, tl_h_events_list},
 

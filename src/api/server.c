@@ -10,6 +10,7 @@
 #include "api/server.h"
 #include "api/metrics.h"
 #include "common/log.h"
+#include "common/utf8.h"
 #include "service/accounts.h"
 #include "service/admin.h"
 
@@ -26,6 +27,7 @@ struct tl_server {
 	struct MHD_Daemon *daemon;
 	tl_app *app;
 	atomic_int in_flight;
+	atomic_bool draining; /* shutting down: refuse new requests, close connections */
 };
 
 typedef struct request_state {
@@ -71,9 +73,12 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, request_state 
 		MHD_add_response_header(r, "Allow", allow);
 	if (res->status == 401)
 		MHD_add_response_header(r, "WWW-Authenticate", "Bearer");
-	st->status = res->status;
+	if (atomic_load(&st->server->draining))
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 	enum MHD_Result ok = MHD_queue_response(conn, res->status, r);
 	MHD_destroy_response(r);
+	if (ok == MHD_YES)
+		st->status = res->status;
 	return ok;
 }
 
@@ -192,6 +197,14 @@ static enum MHD_Result too_large(struct MHD_Connection *conn, request_state *st)
 	return send_error(conn, st, &err, NULL);
 }
 
+static enum MHD_Result shutting_down(struct MHD_Connection *conn, request_state *st)
+{
+	tl_error err = {0};
+	tl_error_set(&err, TL_EUNAVAILABLE, "shutting_down",
+		     "tallyd is shutting down; retry against another instance");
+	return send_error(conn, st, &err, NULL);
+}
+
 /* The first call for a request: set up its state, refuse an announced
  * over-size body before reading any of it. */
 static enum MHD_Result begin_request(tl_server *server, struct MHD_Connection *conn,
@@ -205,6 +218,7 @@ static enum MHD_Result begin_request(tl_server *server, struct MHD_Connection *c
 	clock_gettime(CLOCK_MONOTONIC, &st->started);
 	snprintf(st->method, sizeof(st->method), "%s", method);
 	snprintf(st->path, sizeof(st->path), "%s", url);
+	tl_utf8_sanitize(st->path); /* MHD decodes %XX: any byte can be there */
 	atomic_fetch_add(&server->in_flight, 1);
 	*con_cls = st;
 	const char *length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
@@ -241,6 +255,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (begin_request(server, conn, method, url, con_cls) != MHD_YES)
 			return MHD_NO;
 		request_state *fresh = *con_cls;
+		if (atomic_load(&server->draining))
+			return shutting_down(conn, fresh);
 		/* Answered before any of the body is read; MHD then closes the
 		 * connection instead of reading the rest. */
 		return fresh->too_large ? too_large(conn, fresh) : MHD_YES;
@@ -251,7 +267,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
-		if (!append_body(st, upload_data, *upload_data_size))
+		/* A chunked body over the limit cannot be answered mid-upload by
+		 * libmicrohttpd 0.9.75, and reading on would let one client stream
+		 * forever: close the connection. */
+		if (!append_body(st, upload_data, *upload_data_size) || st->too_large)
 			return MHD_NO;
 		*upload_data_size = 0;
 		return MHD_YES;
@@ -318,7 +337,6 @@ int tl_server_start(tl_server **out, tl_app *app, const char *host, unsigned por
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)TL_CONNECTION_TIMEOUT_S,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 		MHD_OPTION_THREAD_STACK_SIZE, (size_t)(512 * 1024),
-		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
 		pool_threads ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, pool_threads,
 		MHD_OPTION_END);
 	if (s->daemon == NULL) {
@@ -341,9 +359,12 @@ void tl_server_stop(tl_server *s)
 {
 	if (s == NULL)
 		return;
+	/* Stop accepting; answer requests that keep-alive connections still
+	 * send with 503 and close them; then let the ones under way finish. */
 	MHD_socket listen_fd = MHD_quiesce_daemon(s->daemon);
 	if (listen_fd != MHD_INVALID_SOCKET)
 		close(listen_fd);
+	atomic_store(&s->draining, true);
 	for (int waited_ms = 0; atomic_load(&s->in_flight) > 0 &&
 				waited_ms < TL_SHUTDOWN_GRACE_S * 1000; waited_ms += 10)
 		usleep(10000);

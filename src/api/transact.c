@@ -83,7 +83,12 @@ static int store_answer(tl_tx *tx, write_job *job, tl_error *err)
 	snprintf(rec.scope, sizeof(rec.scope), "%s", idem_scope(job->req));
 	snprintf(rec.key, sizeof(rec.key), "%s", job->req->idempotency_key);
 	memcpy(rec.fingerprint, job->fingerprint, TL_FINGERPRINT_BYTES);
-	rec.body = tl_response_body_text(job->res);
+	if (job->res->retry_status) {
+		rec.status = job->res->retry_status;
+		rec.body = json_dumps(job->res->retry_json, JSON_COMPACT);
+	} else {
+		rec.body = tl_response_body_text(job->res);
+	}
 	if (rec.body == NULL)
 		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
 	int rc = tl_store_idem_put(tx, &rec, err);

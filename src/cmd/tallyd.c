@@ -7,7 +7,9 @@
 #include "api/metrics.h"
 #include "api/server.h"
 #include "common/log.h"
+#include "jobs/jobs.h"
 #include "service/admin.h"
+#include "service/ledger.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -174,12 +176,23 @@ static void announce_admin_token(const char *token)
 	fflush(stdout);
 }
 
+static int bootstrap_tx(tl_tx *tx, void *arg, tl_error *err)
+{
+	return tl_ledger_bootstrap(tx, *(const int64_t *)arg, err);
+}
+
 static int serve(const config *cfg, tl_app *app)
 {
 	tl_error err = {0};
 	tl_server *server;
+	tl_ticker *ticker;
+	if (tl_ticker_start(&ticker, app->store, app->clock, 1000) < 0) {
+		fprintf(stderr, "tallyd: cannot start the job ticker\n");
+		return 1;
+	}
 	if (tl_server_start(&server, app, cfg->host, cfg->port, cfg->http_threads, &err) < 0) {
 		fatal("cannot start the HTTP server", &err);
+		tl_ticker_stop(ticker);
 		return 1;
 	}
 	char url[96];
@@ -197,6 +210,7 @@ static int serve(const config *cfg, tl_app *app)
 	tl_log("info", "shutting down", json_pack("{s:s}", "signal",
 						  sig == SIGINT ? "SIGINT" : "SIGTERM"));
 	tl_server_stop(server);
+	tl_ticker_stop(ticker);
 	return 0;
 }
 
@@ -231,6 +245,9 @@ int main(int argc, char **argv)
 					tl_clock_now(&clock), app.admin_hash, generated,
 					&err) < 0) {
 		fatal("cannot set up the admin token", &err);
+	} else if (tl_store_write(app.store, bootstrap_tx, &(int64_t){tl_clock_now(&clock)},
+				  &err) < 0) {
+		fatal("cannot create the ledger's system accounts", &err);
 	} else {
 		announce_admin_token(generated);
 		status = serve(&cfg, &app);

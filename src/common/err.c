@@ -1,5 +1,6 @@
 /* err.c: recording an error once, and mapping error kinds to HTTP. */
 #include "common/err.h"
+#include "common/utf8.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@ int tl_error_set(tl_error *e, int err, const char *code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(e->message, sizeof(e->message), fmt, ap);
 	va_end(ap);
+	tl_utf8_sanitize(e->message); /* it may quote client text, cut anywhere */
 	return err;
 }
 

@@ -11,7 +11,7 @@
 #define TL_MAX_BODY_BYTES (8u * 1024u * 1024u)
 
 /* Concurrent connections. Each connection has its own thread (see
- * docs/ARCHITECTURE.md); 1024 threads with 256 KiB stacks stay well inside
+ * docs/ARCHITECTURE.md); 1024 threads with 512 KiB stacks stay well inside
  * the 24 GiB machine, and no real client needs more. */
 #define TL_MAX_CONNECTIONS 1024u
 
@@ -22,6 +22,18 @@
  * millisecond and keep a page under ~1 MiB. */
 #define TL_PAGE_DEFAULT 50
 #define TL_PAGE_MAX 500
+
+/* Paging cursors are ids, and transfer ids (chosen by clients) are the
+ * longest: 64 characters. */
+#define TL_CURSOR_MAX 72u
+
+/* Transfers in one POST /v1/ledger/transfers: TigerBeetle's batch size,
+ * which keeps one request's work (and its JSON, ~2 MiB) bounded. */
+#define TL_LEDGER_BATCH_MAX 8190u
+
+/* Expired holds released per sweep transaction: keeps the writer's batch
+ * short; the sweep repeats until none is due. */
+#define TL_EXPIRY_SWEEP_MAX 500u
 
 /* Names (accounts, resources) in bytes of UTF-8. */
 #define TL_NAME_MAX 200u
@@ -46,7 +58,7 @@
 /* Read connections to the embedded store (WAL allows concurrent readers). */
 #define TL_STORE_READERS 8u
 
-/* Seconds a SQLite connection waits on a lock held by another process
+/* Milliseconds a SQLite connection waits on a lock held by another process
  * (for example the sqlite3 shell) before reporting the store busy. */
 #define TL_STORE_BUSY_TIMEOUT_MS 5000
 

@@ -18,3 +18,13 @@ const tl_currency *tl_currency_find(const char *code)
 			return &currencies[i];
 	return NULL;
 }
+
+size_t tl_currency_count(void)
+{
+	return sizeof(currencies) / sizeof(currencies[0]);
+}
+
+const tl_currency *tl_currency_at(size_t i)
+{
+	return i < tl_currency_count() ? &currencies[i] : NULL;
+}

@@ -5,6 +5,8 @@
 #ifndef TL_CURRENCY_H
 #define TL_CURRENCY_H
 
+#include <stddef.h>
+
 typedef struct tl_currency {
 	const char *code;  /* "VND" */
 	int minor_digits;  /* 0 for VND, 2 for USD */
@@ -12,6 +14,10 @@ typedef struct tl_currency {
 
 /* The currency with this ISO code, or NULL when tally does not support it. */
 const tl_currency *tl_currency_find(const char *code);
+
+/* The supported currencies, for iteration: index 0 .. tl_currency_count()-1. */
+size_t tl_currency_count(void);
+const tl_currency *tl_currency_at(size_t i);
 
 #define TL_DEFAULT_CURRENCY "VND"
 

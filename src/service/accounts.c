@@ -1,6 +1,7 @@
 /* accounts.c: creating accounts, issuing and checking their tokens. */
 #include "service/accounts.h"
 #include "service/audit.h"
+#include "service/ledger.h"
 #include "common/ids.h"
 
 #include <sodium.h>
@@ -18,6 +19,8 @@ int tl_accounts_create(tl_tx *tx, const tl_ctx *ctx, const char *name, const cha
 	tl_id_new(out->id, sizeof(out->id), "acc");
 	out->created_at = ctx->now;
 	rc = tl_store_account_insert(tx, out, err);
+	if (rc == 0)
+		rc = tl_ledger_open_credit_wallet(tx, out, err);
 	if (rc < 0)
 		return rc;
 	return tl_audit_record(tx, ctx, "account.created", out->id, out->id, NULL,

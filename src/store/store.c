@@ -80,24 +80,45 @@ static int run_in_transaction(const tl_store_driver *drv, void *conn, const char
 	return rc;
 }
 
+/* SQLite (and PostgreSQL) may end a transaction on their own after some
+ * failures (disk full, I/O error). A SAVEPOINT issued then would open a new
+ * transaction and its RELEASE commit it; so a lost transaction is checked
+ * for before and after every nested function, and reported. */
+static int transaction_lost(tl_error *err)
+{
+	return tl_error_set(err, TL_EUNAVAILABLE, "transaction_lost",
+			    "the database ended the transaction after a failure");
+}
+
+static void undo_savepoint(tl_tx *tx, int depth)
+{
+	char sql[48];
+	snprintf(sql, sizeof(sql), "ROLLBACK TO sp%d", depth);
+	tx->drv->exec(tx->conn, sql, NULL);
+	snprintf(sql, sizeof(sql), "RELEASE sp%d", depth);
+	tx->drv->exec(tx->conn, sql, NULL);
+}
+
 int tl_store_nested(tl_tx *tx, tl_tx_fn fn, void *arg, tl_error *err)
 {
+	if (!tx->drv->in_transaction(tx->conn))
+		return transaction_lost(err);
 	char sql[48];
 	int depth = ++tx->savepoint_depth;
 	snprintf(sql, sizeof(sql), "SAVEPOINT sp%d", depth);
 	int rc = tx->drv->exec(tx->conn, sql, err);
 	if (rc == 0) {
 		rc = fn(tx, arg, err);
-		if (rc < 0) {
-			snprintf(sql, sizeof(sql), "ROLLBACK TO sp%d", depth);
-			tx->drv->exec(tx->conn, sql, NULL);
+		if (rc == 0 && tx->drv->in_transaction(tx->conn)) {
+			snprintf(sql, sizeof(sql), "RELEASE sp%d", depth);
+			rc = tx->drv->exec(tx->conn, sql, err);
 		}
-		snprintf(sql, sizeof(sql), "RELEASE sp%d", depth);
-		int release_rc = tx->drv->exec(tx->conn, sql, rc < 0 ? NULL : err);
-		if (rc == 0)
-			rc = release_rc;
+		if (rc < 0 && tx->drv->in_transaction(tx->conn))
+			undo_savepoint(tx, depth);
 	}
 	tx->savepoint_depth--;
+	if (!tx->drv->in_transaction(tx->conn))
+		return rc < 0 ? rc : transaction_lost(err);
 	return rc;
 }
 
@@ -113,8 +134,15 @@ static bool run_batch(tl_store *s, write_job *batch)
 		tl_error_clear(&begin_err);
 		return false;
 	}
-	for (write_job *j = batch; j; j = j->next)
+	for (write_job *j = batch; j; j = j->next) {
 		j->rc = tl_store_nested(&tx, j->fn, j->arg, j->err);
+		/* Lost: nothing of the batch committed; every job runs again alone. */
+		if (!s->drv->in_transaction(s->writer_conn)) {
+			tl_log("error", "a write lost its group's transaction; retrying one by one",
+			       NULL);
+			return false;
+		}
+	}
 	tl_error commit_err = {0};
 	if (s->drv->exec(s->writer_conn, "COMMIT", &commit_err) < 0) {
 		tl_log("error", "group commit failed; retrying its jobs one by one",
@@ -283,7 +311,11 @@ int tl_store_open(tl_store **out, const char *url, tl_error *err)
 	pthread_cond_init(&s->job_done, NULL);
 	pthread_cond_init(&s->queue_space, NULL);
 	pthread_cond_init(&s->reader_free, NULL);
-	pthread_create(&s->writer, NULL, writer_main, s);
+	if (pthread_create(&s->writer, NULL, writer_main, s) != 0) {
+		close_connections(s);
+		free(s);
+		return tl_error_set(err, TL_EINTERNAL, NULL, "cannot start the writer thread");
+	}
 	*out = s;
 	return 0;
 }
@@ -355,6 +387,53 @@ int tl_store_idem_get(tl_tx *tx, const char *scope, const char *key, tl_idem_rec
 int tl_store_idem_put(tl_tx *tx, const tl_idem_record *r, tl_error *err)
 {
 	return tx->drv->idem_put(tx->conn, r, err);
+}
+
+int tl_store_ledger_account_insert(tl_tx *tx, const tl_ledger_account *a, bool if_absent,
+				   tl_error *err)
+{
+	return tx->drv->ledger_account_insert(tx->conn, a, if_absent, err);
+}
+int tl_store_ledger_account_get(tl_tx *tx, const char *id, tl_ledger_account *out,
+				tl_error *err)
+{
+	return tx->drv->ledger_account_get(tx->conn, id, out, err);
+}
+int tl_store_ledger_account_list(tl_tx *tx, const char *account_id, tl_ledger_account *out,
+				 size_t max, size_t *count, tl_error *err)
+{
+	return tx->drv->ledger_account_list(tx->conn, account_id, out, max, count, err);
+}
+int tl_store_ledger_account_save(tl_tx *tx, const tl_ledger_account *a, tl_error *err)
+{
+	return tx->drv->ledger_account_save(tx->conn, a, err);
+}
+int tl_store_transfer_insert(tl_tx *tx, const tl_transfer *t, tl_error *err)
+{
+	return tx->drv->transfer_insert(tx->conn, t, err);
+}
+int tl_store_transfer_get(tl_tx *tx, const char *id, tl_transfer *out, tl_error *err)
+{
+	return tx->drv->transfer_get(tx->conn, id, out, err);
+}
+int tl_store_transfer_save_state(tl_tx *tx, const tl_transfer *t, tl_error *err)
+{
+	return tx->drv->transfer_save_state(tx->conn, t, err);
+}
+int tl_store_transfer_list(tl_tx *tx, const char *ledger_account, bool holds_only,
+			   const tl_page *page, tl_transfer *out, size_t *count, tl_error *err)
+{
+	return tx->drv->transfer_list(tx->conn, ledger_account, holds_only, page, out, count,
+				      err);
+}
+int tl_store_transfer_list_due(tl_tx *tx, int64_t now, tl_transfer *out, size_t max,
+			       size_t *count, tl_error *err)
+{
+	return tx->drv->transfer_list_due(tx->conn, now, out, max, count, err);
+}
+int tl_store_ledger_totals(tl_tx *tx, tl_ledger_totals *out, tl_error *err)
+{
+	return tx->drv->ledger_totals(tx->conn, out, err);
 }
 
 void tl_event_free_fields(tl_event *e)

@@ -31,6 +31,7 @@
 
 #include "common/err.h"
 #include "domain/account.h"
+#include "domain/ledger.h"
 
 typedef struct tl_store tl_store;
 typedef struct tl_tx tl_tx;
@@ -77,7 +78,7 @@ int tl_store_meta_put(tl_tx *tx, const char *key, const char *value, tl_error *e
  * page (empty for the first page). */
 typedef struct tl_page {
 	int limit;
-	char after[TL_ID_MAX];
+	char after[TL_CURSOR_MAX];
 } tl_page;
 
 int tl_store_account_insert(tl_tx *tx, const tl_account *a, tl_error *err);
@@ -106,6 +107,31 @@ int tl_store_event_insert(tl_tx *tx, const tl_event *e, tl_error *err);
 /* account_id NULL lists every account's events (admin). */
 int tl_store_event_list(tl_tx *tx, const char *account_id, const tl_page *page,
 			tl_event *out, size_t *count, tl_error *err);
+
+/* The ledger. */
+/* if_absent: an account with this id already there is success, unchanged. */
+int tl_store_ledger_account_insert(tl_tx *tx, const tl_ledger_account *a, bool if_absent,
+				   tl_error *err);
+int tl_store_ledger_account_get(tl_tx *tx, const char *id, tl_ledger_account *out,
+				tl_error *err);
+/* account_id NULL lists the system accounts. Oldest first (few rows). */
+int tl_store_ledger_account_list(tl_tx *tx, const char *account_id, tl_ledger_account *out,
+				 size_t max, size_t *count, tl_error *err);
+/* Writes the four running sums of a. */
+int tl_store_ledger_account_save(tl_tx *tx, const tl_ledger_account *a, tl_error *err);
+
+int tl_store_transfer_insert(tl_tx *tx, const tl_transfer *t, tl_error *err);
+int tl_store_transfer_get(tl_tx *tx, const char *id, tl_transfer *out, tl_error *err);
+/* Writes a pending transfer's state and resolved amount. */
+int tl_store_transfer_save_state(tl_tx *tx, const tl_transfer *t, tl_error *err);
+/* Transfers debiting or crediting a ledger account, newest first. With
+ * holds_only, only the pending transfers debiting it. */
+int tl_store_transfer_list(tl_tx *tx, const char *ledger_account, bool holds_only,
+			   const tl_page *page, tl_transfer *out, size_t *count, tl_error *err);
+/* Pending transfers whose expires_at has come, oldest expiry first. */
+int tl_store_transfer_list_due(tl_tx *tx, int64_t now, tl_transfer *out, size_t max,
+			       size_t *count, tl_error *err);
+int tl_store_ledger_totals(tl_tx *tx, tl_ledger_totals *out, tl_error *err);
 
 /* Stored answers to requests that carried an Idempotency-Key. */
 #define TL_FINGERPRINT_BYTES 32u

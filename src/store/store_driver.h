@@ -21,6 +21,8 @@ typedef struct tl_store_driver {
 	int (*migrate)(void *conn, tl_error *err);
 	/* Runs one statement without results (BEGIN, SAVEPOINT, COMMIT...). */
 	int (*exec)(void *conn, const char *sql, tl_error *err);
+	/* True while a transaction is open on the connection. */
+	bool (*in_transaction)(void *conn);
 
 	int (*meta_get)(void *conn, const char *key, char *out, size_t out_size,
 			tl_error *err);
@@ -34,6 +36,21 @@ typedef struct tl_store_driver {
 	int (*event_insert)(void *conn, const tl_event *e, tl_error *err);
 	int (*event_list)(void *conn, const char *account_id, const tl_page *page,
 			  tl_event *out, size_t *count, tl_error *err);
+	int (*ledger_account_insert)(void *conn, const tl_ledger_account *a, bool if_absent,
+				     tl_error *err);
+	int (*ledger_account_get)(void *conn, const char *id, tl_ledger_account *out,
+				  tl_error *err);
+	int (*ledger_account_list)(void *conn, const char *account_id, tl_ledger_account *out,
+				   size_t max, size_t *count, tl_error *err);
+	int (*ledger_account_save)(void *conn, const tl_ledger_account *a, tl_error *err);
+	int (*transfer_insert)(void *conn, const tl_transfer *t, tl_error *err);
+	int (*transfer_get)(void *conn, const char *id, tl_transfer *out, tl_error *err);
+	int (*transfer_save_state)(void *conn, const tl_transfer *t, tl_error *err);
+	int (*transfer_list)(void *conn, const char *ledger_account, bool holds_only,
+			     const tl_page *page, tl_transfer *out, size_t *count, tl_error *err);
+	int (*transfer_list_due)(void *conn, int64_t now, tl_transfer *out, size_t max,
+				 size_t *count, tl_error *err);
+	int (*ledger_totals)(void *conn, tl_ledger_totals *out, tl_error *err);
 	int (*idem_get)(void *conn, const char *scope, const char *key,
 			tl_idem_record *out, tl_error *err);
 	int (*idem_put)(void *conn, const tl_idem_record *r, tl_error *err);

@@ -10,13 +10,14 @@
  * order, each in its own transaction; a database whose version is newer than
  * this build's is refused rather than guessed at.
  */
-#include "store/store_driver.h"
+#include "store/store_sqlite_internal.h"
 #include "common/limits.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Each entry moves the schema from version i to i + 1. Never edit a
  * migration that has shipped; add a new one. */
@@ -36,6 +37,33 @@ static const char *const migrations[] = {
 	"CREATE TABLE idempotency (scope TEXT NOT NULL, key TEXT NOT NULL,"
 	"  fingerprint BLOB NOT NULL, status INTEGER NOT NULL, body TEXT NOT NULL,"
 	"  created_at INTEGER NOT NULL, PRIMARY KEY (scope, key));",
+
+	/* 2: the ledger. The CHECKs repeat the domain's invariants so that even
+	 * a bug above the store cannot overdraw a wallet. */
+	"CREATE TABLE ledger_accounts (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+	"  account_id TEXT REFERENCES accounts(id), kind TEXT NOT NULL,"
+	"  currency TEXT NOT NULL, flags INTEGER NOT NULL, expires_at INTEGER NOT NULL,"
+	"  cluster_id TEXT, posted_debits INTEGER NOT NULL DEFAULT 0,"
+	"  posted_credits INTEGER NOT NULL DEFAULT 0, pending_debits INTEGER NOT NULL DEFAULT 0,"
+	"  pending_credits INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL,"
+	"  CHECK (posted_debits >= 0 AND posted_credits >= 0 AND pending_debits >= 0"
+	"         AND pending_credits >= 0),"
+	"  CHECK ((flags & 1) = 0 OR posted_debits + pending_debits <= posted_credits));"
+	"CREATE INDEX ledger_accounts_by_account ON ledger_accounts(account_id, seq);"
+	"CREATE TABLE transfers (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+	"  debit_account TEXT NOT NULL, credit_account TEXT NOT NULL,"
+	"  amount INTEGER NOT NULL CHECK (amount >= 0), code TEXT NOT NULL,"
+	"  reference TEXT NOT NULL, kind INTEGER NOT NULL, pending_id TEXT,"
+	"  expires_at INTEGER NOT NULL, state TEXT NOT NULL, resolved_amount INTEGER NOT NULL,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE INDEX transfers_by_debit ON transfers(debit_account, seq);"
+	"CREATE INDEX transfers_by_credit ON transfers(credit_account, seq);"
+	"CREATE INDEX transfers_due ON transfers(expires_at) WHERE state = 'pending'"
+	"  AND expires_at > 0;"
+	/* credit wallets of the accounts made before the ledger existed */
+	"INSERT INTO ledger_accounts (id, account_id, kind, currency, flags, expires_at,"
+	"  created_at) SELECT 'cw_' || substr(id, 5), id, 'credit', currency, 1, 0, created_at"
+	"  FROM accounts;",
 };
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -44,34 +72,20 @@ int tl_store_schema_version(void)
 	return MIGRATION_COUNT;
 }
 
-/* Prepared statements are cached per connection, keyed by the address of
- * the SQL text (every statement is a string literal in this file). */
-#define STMT_CACHE_MAX 64
-
-typedef struct sqlite_conn {
-	sqlite3 *db;
-	struct {
-		const char *sql;
-		sqlite3_stmt *stmt;
-	} cache[STMT_CACHE_MAX];
-	int cached;
-} sqlite_conn;
-
-static int db_error(sqlite_conn *c, tl_error *err, const char *what)
+int tl_sqlite_error(sqlite_conn *c, tl_error *err, const char *what)
 {
 	int code = sqlite3_extended_errcode(c->db);
 	if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY)
-		return tl_error_set(err, TL_ECONFLICT, "already_exists", "%s: already exists",
+		return tl_error_set(err, TL_ECONFLICT, "already_exists", "%.60s: already exists",
 				    what);
 	if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
 		return tl_error_set(err, TL_EUNAVAILABLE, "store_busy",
-				    "%s: database is busy: %s", what, sqlite3_errmsg(c->db));
-	return tl_error_set(err, TL_EINTERNAL, "store_error", "%s: %s", what,
-			    sqlite3_errmsg(c->db));
+				    "database is busy: %s (in %.60s)", sqlite3_errmsg(c->db), what);
+	return tl_error_set(err, TL_EINTERNAL, "store_error", "%s (in %.60s)",
+			    sqlite3_errmsg(c->db), what);
 }
 
-/* A reset statement for sql, prepared once per connection. */
-static sqlite3_stmt *stmt(sqlite_conn *c, const char *sql)
+sqlite3_stmt *tl_sqlite_stmt(sqlite_conn *c, const char *sql)
 {
 	for (int i = 0; i < c->cached; i++)
 		if (c->cache[i].sql == sql) {
@@ -96,8 +110,29 @@ static int sqlite_exec(void *conn, const char *sql, tl_error *err)
 {
 	sqlite_conn *c = conn;
 	if (sqlite3_exec(c->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return db_error(c, err, sql);
+		return tl_sqlite_error(c, err, sql);
 	return 0;
+}
+
+/* Switching to WAL takes an exclusive lock and does not wait on the busy
+ * handler, so another process opening the same new database at the same
+ * moment makes it fail; it is retried for up to the busy timeout. */
+static int enter_wal(sqlite_conn *c, tl_error *err)
+{
+	for (int waited_ms = 0;; waited_ms += 50) {
+		if (sqlite3_exec(c->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) == SQLITE_OK)
+			return 0;
+		if ((sqlite3_errcode(c->db) & 0xff) != SQLITE_BUSY ||
+		    waited_ms >= TL_STORE_BUSY_TIMEOUT_MS)
+			return tl_sqlite_error(c, err, "entering WAL mode");
+		struct timespec pause = {0, 50 * 1000000L};
+		nanosleep(&pause, NULL);
+	}
+}
+
+static bool sqlite_in_transaction(void *conn)
+{
+	return sqlite3_get_autocommit(((sqlite_conn *)conn)->db) == 0;
 }
 
 static int sqlite_connect(void **out, const char *path, tl_error *err)
@@ -115,8 +150,9 @@ static int sqlite_connect(void **out, const char *path, tl_error *err)
 		return rc;
 	}
 	sqlite3_busy_timeout(c->db, TL_STORE_BUSY_TIMEOUT_MS);
-	int rc = sqlite_exec(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-				"PRAGMA foreign_keys=ON;", err);
+	int rc = enter_wal(c, err);
+	if (rc == 0)
+		rc = sqlite_exec(c, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", err);
 	if (rc < 0) {
 		sqlite3_close(c->db);
 		free(c);
@@ -139,49 +175,58 @@ static int read_user_version(sqlite_conn *c, int *out, tl_error *err)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
-		return db_error(c, err, "reading schema version");
+		return tl_sqlite_error(c, err, "reading schema version");
 	int rc = sqlite3_step(st);
 	*out = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : db_error(c, err, "reading schema version");
+	return rc == SQLITE_ROW ? 0 : tl_sqlite_error(c, err, "reading schema version");
+}
+
+/* Applies migration v (to version v + 1) if the database is still at v.
+ * The version is read inside the write transaction, so two tallyd starting
+ * on one new database cannot both apply it. */
+static int migrate_one(sqlite_conn *c, int v, tl_error *err)
+{
+	int version;
+	int rc = sqlite_exec(c, "BEGIN IMMEDIATE", err);
+	if (rc == 0)
+		rc = read_user_version(c, &version, err);
+	if (rc == 0 && version > MIGRATION_COUNT)
+		rc = tl_error_set(err, TL_EUNAVAILABLE, "schema_too_new",
+				  "the database has schema version %d but this tallyd knows "
+				  "versions up to %d; run a newer tallyd (refusing to touch it)",
+				  version, MIGRATION_COUNT);
+	if (rc == 0 && version == v && v < MIGRATION_COUNT) {
+		char bump[64];
+		snprintf(bump, sizeof(bump), "PRAGMA user_version=%d;", v + 1);
+		rc = sqlite_exec(c, migrations[v], err);
+		if (rc == 0)
+			rc = sqlite_exec(c, bump, err);
+	}
+	if (rc == 0)
+		rc = sqlite_exec(c, "COMMIT", err);
+	if (rc < 0)
+		sqlite_exec(c, "ROLLBACK", NULL);
+	return rc;
 }
 
 static int sqlite_migrate(void *conn, tl_error *err)
 {
 	sqlite_conn *c = conn;
-	int version;
-	int rc = read_user_version(c, &version, err);
-	if (rc < 0)
-		return rc;
-	if (version > MIGRATION_COUNT)
-		return tl_error_set(err, TL_EUNAVAILABLE, "schema_too_new",
-				    "the database has schema version %d but this tallyd knows "
-				    "versions up to %d; run a newer tallyd (refusing to touch it)",
-				    version, MIGRATION_COUNT);
-	for (int v = version; v < MIGRATION_COUNT; v++) {
-		char bump[64];
-		snprintf(bump, sizeof(bump), "PRAGMA user_version=%d;", v + 1);
-		rc = sqlite_exec(c, "BEGIN IMMEDIATE", err);
-		if (rc == 0)
-			rc = sqlite_exec(c, migrations[v], err);
-		if (rc == 0)
-			rc = sqlite_exec(c, bump, err);
-		if (rc == 0)
-			rc = sqlite_exec(c, "COMMIT", err);
-		if (rc < 0) {
-			sqlite_exec(c, "ROLLBACK", NULL);
+	for (int v = 0; v < MIGRATION_COUNT; v++) {
+		int rc = migrate_one(c, v, err);
+		if (rc < 0)
 			return rc;
-		}
 	}
-	return 0;
+	/* a database with no migration left to apply may still be too new */
+	return migrate_one(c, MIGRATION_COUNT, err);
 }
 
-/* Steps a statement that returns no rows. */
-static int step_done(sqlite_conn *c, sqlite3_stmt *st, tl_error *err, const char *what)
+int tl_sqlite_step_done(sqlite_conn *c, sqlite3_stmt *st, tl_error *err, const char *what)
 {
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE) {
-		int out = db_error(c, err, what);
+		int out = tl_sqlite_error(c, err, what);
 		sqlite3_reset(st);
 		return out;
 	}
@@ -189,7 +234,7 @@ static int step_done(sqlite_conn *c, sqlite3_stmt *st, tl_error *err, const char
 	return 0;
 }
 
-static void copy_text(char *out, size_t size, sqlite3_stmt *st, int col)
+void tl_sqlite_copy_text(char *out, size_t size, sqlite3_stmt *st, int col)
 {
 	const unsigned char *text = sqlite3_column_text(st, col);
 	snprintf(out, size, "%s", text ? (const char *)text : "");
@@ -201,8 +246,7 @@ static char *dup_text_or_null(sqlite3_stmt *st, int col)
 	return text ? strdup((const char *)text) : NULL;
 }
 
-/* Binds the paging cursor: rows strictly older than `after`, or all. */
-static void bind_page(sqlite3_stmt *st, int first, const tl_page *page)
+void tl_sqlite_bind_page(sqlite3_stmt *st, int first, const tl_page *page)
 {
 	if (page->after[0])
 		sqlite3_bind_text(st, first, page->after, -1, SQLITE_STATIC);
@@ -217,32 +261,32 @@ static int sqlite_meta_get(void *conn, const char *key, char *out, size_t out_si
 			   tl_error *err)
 {
 	sqlite_conn *c = conn;
-	sqlite3_stmt *st = stmt(c, "SELECT value FROM meta WHERE key = ?1");
+	sqlite3_stmt *st = tl_sqlite_stmt(c, "SELECT value FROM meta WHERE key = ?1");
 	if (st == NULL)
-		return db_error(c, err, "meta");
+		return tl_sqlite_error(c, err, "meta");
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		copy_text(out, out_size, st, 0);
+		tl_sqlite_copy_text(out, out_size, st, 0);
 		sqlite3_reset(st);
 		return 0;
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE)
 		return tl_error_set(err, TL_ENOTFOUND, NULL, "no setting %s", key);
-	return db_error(c, err, "meta");
+	return tl_sqlite_error(c, err, "meta");
 }
 
 static int sqlite_meta_put(void *conn, const char *key, const char *value, tl_error *err)
 {
 	sqlite_conn *c = conn;
-	sqlite3_stmt *st = stmt(c, "INSERT INTO meta (key, value) VALUES (?1, ?2)"
+	sqlite3_stmt *st = tl_sqlite_stmt(c, "INSERT INTO meta (key, value) VALUES (?1, ?2)"
 				   " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
 	if (st == NULL)
-		return db_error(c, err, "meta");
+		return tl_sqlite_error(c, err, "meta");
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-	return step_done(c, st, err, "meta");
+	return tl_sqlite_step_done(c, st, err, "meta");
 }
 
 /* ---- accounts ------------------------------------------------------------ */
@@ -251,34 +295,34 @@ static int sqlite_meta_put(void *conn, const char *key, const char *value, tl_er
 
 static void read_account(sqlite3_stmt *st, tl_account *a)
 {
-	copy_text(a->id, sizeof(a->id), st, 0);
-	copy_text(a->name, sizeof(a->name), st, 1);
-	copy_text(a->currency, sizeof(a->currency), st, 2);
-	copy_text(a->type, sizeof(a->type), st, 3);
+	tl_sqlite_copy_text(a->id, sizeof(a->id), st, 0);
+	tl_sqlite_copy_text(a->name, sizeof(a->name), st, 1);
+	tl_sqlite_copy_text(a->currency, sizeof(a->currency), st, 2);
+	tl_sqlite_copy_text(a->type, sizeof(a->type), st, 3);
 	a->created_at = sqlite3_column_int64(st, 4);
 }
 
 static int sqlite_account_insert(void *conn, const tl_account *a, tl_error *err)
 {
 	sqlite_conn *c = conn;
-	sqlite3_stmt *st = stmt(c, "INSERT INTO accounts (" ACCOUNT_COLUMNS ")"
+	sqlite3_stmt *st = tl_sqlite_stmt(c, "INSERT INTO accounts (" ACCOUNT_COLUMNS ")"
 				   " VALUES (?1, ?2, ?3, ?4, ?5)");
 	if (st == NULL)
-		return db_error(c, err, "account");
+		return tl_sqlite_error(c, err, "account");
 	sqlite3_bind_text(st, 1, a->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, a->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, a->currency, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, a->type, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, a->created_at);
-	return step_done(c, st, err, "account");
+	return tl_sqlite_step_done(c, st, err, "account");
 }
 
 static int sqlite_account_get(void *conn, const char *id, tl_account *out, tl_error *err)
 {
 	sqlite_conn *c = conn;
-	sqlite3_stmt *st = stmt(c, "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE id = ?1");
+	sqlite3_stmt *st = tl_sqlite_stmt(c, "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE id = ?1");
 	if (st == NULL)
-		return db_error(c, err, "account");
+		return tl_sqlite_error(c, err, "account");
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
@@ -288,26 +332,26 @@ static int sqlite_account_get(void *conn, const char *id, tl_account *out, tl_er
 		return 0;
 	if (rc == SQLITE_DONE)
 		return tl_error_set(err, TL_ENOTFOUND, "account_not_found", "no account %s", id);
-	return db_error(c, err, "account");
+	return tl_sqlite_error(c, err, "account");
 }
 
 static int sqlite_account_list(void *conn, const tl_page *page, tl_account *out,
 			       size_t *count, tl_error *err)
 {
 	sqlite_conn *c = conn;
-	sqlite3_stmt *st = stmt(c, "SELECT " ACCOUNT_COLUMNS " FROM accounts"
+	sqlite3_stmt *st = tl_sqlite_stmt(c, "SELECT " ACCOUNT_COLUMNS " FROM accounts"
 				   " WHERE ?1 IS NULL OR seq < (SELECT seq FROM accounts WHERE id = ?1)"
 				   " ORDER BY seq DESC LIMIT ?2");
 	if (st == NULL)
-		return db_error(c, err, "accounts");
-	bind_page(st, 1, page);
+		return tl_sqlite_error(c, err, "accounts");
+	tl_sqlite_bind_page(st, 1, page);
 	size_t n = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < (size_t)page->limit)
 		read_account(st, &out[n++]);
 	sqlite3_reset(st);
 	*count = n;
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_error(c, err, "accounts");
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : tl_sqlite_error(c, err, "accounts");
 }
 
 /* ---- tokens -------------------------------------------------------------- */
@@ -315,29 +359,29 @@ static int sqlite_account_list(void *conn, const tl_page *page, tl_account *out,
 static int sqlite_token_insert(void *conn, const tl_token *t, tl_error *err)
 {
 	sqlite_conn *c = conn;
-	sqlite3_stmt *st = stmt(c, "INSERT INTO tokens (id, account_id, secret_hash, created_at)"
+	sqlite3_stmt *st = tl_sqlite_stmt(c, "INSERT INTO tokens (id, account_id, secret_hash, created_at)"
 				   " VALUES (?1, ?2, ?3, ?4)");
 	if (st == NULL)
-		return db_error(c, err, "token");
+		return tl_sqlite_error(c, err, "token");
 	sqlite3_bind_text(st, 1, t->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, t->account_id, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 3, t->secret_hash, TL_TOKEN_HASH_BYTES, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, t->created_at);
-	return step_done(c, st, err, "token");
+	return tl_sqlite_step_done(c, st, err, "token");
 }
 
 static int sqlite_token_get(void *conn, const char *id, tl_token *out, tl_error *err)
 {
 	sqlite_conn *c = conn;
-	sqlite3_stmt *st = stmt(c, "SELECT id, account_id, secret_hash, created_at"
+	sqlite3_stmt *st = tl_sqlite_stmt(c, "SELECT id, account_id, secret_hash, created_at"
 				   " FROM tokens WHERE id = ?1");
 	if (st == NULL)
-		return db_error(c, err, "token");
+		return tl_sqlite_error(c, err, "token");
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		copy_text(out->id, sizeof(out->id), st, 0);
-		copy_text(out->account_id, sizeof(out->account_id), st, 1);
+		tl_sqlite_copy_text(out->id, sizeof(out->id), st, 0);
+		tl_sqlite_copy_text(out->account_id, sizeof(out->account_id), st, 1);
 		const void *hash = sqlite3_column_blob(st, 2);
 		int len = sqlite3_column_bytes(st, 2);
 		memset(out->secret_hash, 0, TL_TOKEN_HASH_BYTES);
@@ -350,7 +394,7 @@ static int sqlite_token_get(void *conn, const char *id, tl_token *out, tl_error 
 		return 0;
 	if (rc == SQLITE_DONE)
 		return tl_error_set(err, TL_ENOTFOUND, NULL, "no token %s", id);
-	return db_error(c, err, "token");
+	return tl_sqlite_error(c, err, "token");
 }
 
 /* ---- events -------------------------------------------------------------- */
@@ -358,10 +402,10 @@ static int sqlite_token_get(void *conn, const char *id, tl_token *out, tl_error 
 static int sqlite_event_insert(void *conn, const tl_event *e, tl_error *err)
 {
 	sqlite_conn *c = conn;
-	sqlite3_stmt *st = stmt(c, "INSERT INTO events (id, account_id, actor, type, subject_id,"
+	sqlite3_stmt *st = tl_sqlite_stmt(c, "INSERT INTO events (id, account_id, actor, type, subject_id,"
 				   " before, after, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
 	if (st == NULL)
-		return db_error(c, err, "event");
+		return tl_sqlite_error(c, err, "event");
 	sqlite3_bind_text(st, 1, e->id, -1, SQLITE_STATIC);
 	if (e->account_id[0])
 		sqlite3_bind_text(st, 2, e->account_id, -1, SQLITE_STATIC);
@@ -373,21 +417,21 @@ static int sqlite_event_insert(void *conn, const tl_event *e, tl_error *err)
 	sqlite3_bind_text(st, 6, e->before, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, e->after, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 8, e->created_at);
-	return step_done(c, st, err, "event");
+	return tl_sqlite_step_done(c, st, err, "event");
 }
 
 static int sqlite_event_list(void *conn, const char *account_id, const tl_page *page,
 			     tl_event *out, size_t *count, tl_error *err)
 {
 	sqlite_conn *c = conn;
-	sqlite3_stmt *st = stmt(c, "SELECT id, account_id, actor, type, subject_id, before, after,"
+	sqlite3_stmt *st = tl_sqlite_stmt(c, "SELECT id, account_id, actor, type, subject_id, before, after,"
 				   " created_at FROM events"
 				   " WHERE (?1 IS NULL OR seq < (SELECT seq FROM events WHERE id = ?1))"
 				   " AND (?3 IS NULL OR account_id = ?3)"
 				   " ORDER BY seq DESC LIMIT ?2");
 	if (st == NULL)
-		return db_error(c, err, "events");
-	bind_page(st, 1, page);
+		return tl_sqlite_error(c, err, "events");
+	tl_sqlite_bind_page(st, 1, page);
 	if (account_id)
 		sqlite3_bind_text(st, 3, account_id, -1, SQLITE_STATIC);
 	else
@@ -396,18 +440,18 @@ static int sqlite_event_list(void *conn, const char *account_id, const tl_page *
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < (size_t)page->limit) {
 		tl_event *e = &out[n++];
-		copy_text(e->id, sizeof(e->id), st, 0);
-		copy_text(e->account_id, sizeof(e->account_id), st, 1);
-		copy_text(e->actor, sizeof(e->actor), st, 2);
-		copy_text(e->type, sizeof(e->type), st, 3);
-		copy_text(e->subject_id, sizeof(e->subject_id), st, 4);
+		tl_sqlite_copy_text(e->id, sizeof(e->id), st, 0);
+		tl_sqlite_copy_text(e->account_id, sizeof(e->account_id), st, 1);
+		tl_sqlite_copy_text(e->actor, sizeof(e->actor), st, 2);
+		tl_sqlite_copy_text(e->type, sizeof(e->type), st, 3);
+		tl_sqlite_copy_text(e->subject_id, sizeof(e->subject_id), st, 4);
 		e->before = dup_text_or_null(st, 5);
 		e->after = dup_text_or_null(st, 6);
 		e->created_at = sqlite3_column_int64(st, 7);
 	}
 	sqlite3_reset(st);
 	*count = n;
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_error(c, err, "events");
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : tl_sqlite_error(c, err, "events");
 }
 
 /* ---- idempotency --------------------------------------------------------- */
@@ -416,10 +460,10 @@ static int sqlite_idem_get(void *conn, const char *scope, const char *key,
 			   tl_idem_record *out, tl_error *err)
 {
 	sqlite_conn *c = conn;
-	sqlite3_stmt *st = stmt(c, "SELECT fingerprint, status, body, created_at"
+	sqlite3_stmt *st = tl_sqlite_stmt(c, "SELECT fingerprint, status, body, created_at"
 				   " FROM idempotency WHERE scope = ?1 AND key = ?2");
 	if (st == NULL)
-		return db_error(c, err, "idempotency");
+		return tl_sqlite_error(c, err, "idempotency");
 	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
@@ -439,23 +483,23 @@ static int sqlite_idem_get(void *conn, const char *scope, const char *key,
 		return out->body ? 0 : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
 	if (rc == SQLITE_DONE)
 		return tl_error_set(err, TL_ENOTFOUND, NULL, "no stored response");
-	return db_error(c, err, "idempotency");
+	return tl_sqlite_error(c, err, "idempotency");
 }
 
 static int sqlite_idem_put(void *conn, const tl_idem_record *r, tl_error *err)
 {
 	sqlite_conn *c = conn;
-	sqlite3_stmt *st = stmt(c, "INSERT INTO idempotency (scope, key, fingerprint, status,"
+	sqlite3_stmt *st = tl_sqlite_stmt(c, "INSERT INTO idempotency (scope, key, fingerprint, status,"
 				   " body, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
 	if (st == NULL)
-		return db_error(c, err, "idempotency");
+		return tl_sqlite_error(c, err, "idempotency");
 	sqlite3_bind_text(st, 1, r->scope, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, r->key, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 3, r->fingerprint, TL_FINGERPRINT_BYTES, SQLITE_STATIC);
 	sqlite3_bind_int(st, 4, (int)r->status);
 	sqlite3_bind_text(st, 5, r->body, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, r->created_at);
-	return step_done(c, st, err, "idempotency");
+	return tl_sqlite_step_done(c, st, err, "idempotency");
 }
 
 const tl_store_driver tl_store_sqlite_driver = {
@@ -466,6 +510,7 @@ const tl_store_driver tl_store_sqlite_driver = {
 	.disconnect = sqlite_disconnect,
 	.migrate = sqlite_migrate,
 	.exec = sqlite_exec,
+	.in_transaction = sqlite_in_transaction,
 	.meta_get = sqlite_meta_get,
 	.meta_put = sqlite_meta_put,
 	.account_insert = sqlite_account_insert,
@@ -475,6 +520,16 @@ const tl_store_driver tl_store_sqlite_driver = {
 	.token_get = sqlite_token_get,
 	.event_insert = sqlite_event_insert,
 	.event_list = sqlite_event_list,
+	.ledger_account_insert = tl_sqlite_ledger_account_insert,
+	.ledger_account_get = tl_sqlite_ledger_account_get,
+	.ledger_account_list = tl_sqlite_ledger_account_list,
+	.ledger_account_save = tl_sqlite_ledger_account_save,
+	.transfer_insert = tl_sqlite_transfer_insert,
+	.transfer_get = tl_sqlite_transfer_get,
+	.transfer_save_state = tl_sqlite_transfer_save_state,
+	.transfer_list = tl_sqlite_transfer_list,
+	.transfer_list_due = tl_sqlite_transfer_list_due,
+	.ledger_totals = tl_sqlite_ledger_totals,
 	.idem_get = sqlite_idem_get,
 	.idem_put = sqlite_idem_put,
 };

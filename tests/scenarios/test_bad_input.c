@@ -81,6 +81,34 @@ Test(bad_input, an_oversize_body_is_413)
 	free(body);
 }
 
+Test(bad_input, a_chunked_body_over_the_limit_is_cut_off)
+{
+	/* no Content-Length: the server learns the size only by reading */
+	char cmd[1024], out[256];
+	snprintf(cmd, sizeof(cmd),
+		 "head -c 12000000 /dev/zero | tr '\\0' ' ' | curl -s -o /dev/null -w '%%{http_code}' "
+		 "-m 20 -X POST -H 'Expect:' -H 'Transfer-Encoding: chunked' -H 'Authorization: Bearer %s' "
+		 "--data-binary @- %s/v1/accounts", srv.admin_token, srv.url);
+	tt_run(cmd, out, sizeof(out));
+	cr_assert(strcmp(out, "413") == 0 || strcmp(out, "000") == 0,
+		  "an over-size chunked body got %s", out);
+}
+
+Test(bad_input, errors_quoting_client_text_are_valid_json)
+{
+	/* a quoted value cut in the middle of a multi-byte character */
+	tt_response r = tt_request(&srv, "POST", "/v1/accounts", srv.admin_token,
+				   "{\"name\":\"x\",\"currency\":\"a\u00e9\u00e9\u00e9\u00e9\"}",
+				   NULL);
+	cr_assert_eq(r.status, 400);
+	cr_assert_str_eq(tt_error_code(&r), "unsupported_currency", "%s", r.raw);
+	tt_response_free(&r);
+	r = tt_request(&srv, "GET", "/v1/x%FF", srv.admin_token, NULL, NULL);
+	cr_assert_eq(r.status, 404);
+	cr_assert_str_eq(tt_error_code(&r), "not_found", "body: %s", r.raw);
+	tt_response_free(&r);
+}
+
 Test(bad_input, unknown_routes_and_methods)
 {
 	expect_error("GET", "/v1/nothing-here", srv.admin_token, NULL, 404, "not_found");

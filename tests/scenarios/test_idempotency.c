@@ -112,3 +112,43 @@ Test(idempotency, an_oversized_key_is_rejected)
 	tt_response_free(&r);
 	cr_assert_eq(count_accounts(), 0);
 }
+
+Test(idempotency, a_retried_token_request_never_shows_the_secret_again)
+{
+	char acc[64], path[128];
+	tt_create_account(&srv, "T", acc);
+	snprintf(path, sizeof(path), "/v1/accounts/%s/tokens", acc);
+	tt_response first = tt_request(&srv, "POST", path, srv.admin_token, "{}", "tok-key");
+	cr_assert_eq(first.status, 201);
+	const char *token = json_string_value(json_object_get(first.json, "token"));
+	const char *id = json_string_value(json_object_get(first.json, "id"));
+	tt_response again = tt_request(&srv, "POST", path, srv.admin_token, "{}", "tok-key");
+	cr_assert_eq(again.status, 409, "%s", again.raw);
+	cr_assert_str_eq(tt_error_code(&again), "token_already_issued");
+	cr_assert_null(strstr(again.raw, token + 21), "the secret was replayed");
+	cr_assert(strstr(again.raw, id), "the retry does not name the token: %s", again.raw);
+	/* the secret is nowhere in the database files */
+	char cmd[600], out[64];
+	snprintf(cmd, sizeof(cmd), "cat %s* | grep -c -a %s", srv.db, token + 21);
+	tt_run(cmd, out, sizeof(out));
+	cr_assert_str_eq(out, "0\n", "the token secret is stored");
+	tt_response_free(&first);
+	tt_response_free(&again);
+}
+
+Test(idempotency, a_retried_clock_move_moves_the_clock_once)
+{
+	tt_response r = tt_request(&srv, "POST", "/v1/admin/clock", srv.admin_token,
+				   "{\"now\":\"2030-01-01T00:00:00Z\"}", NULL);
+	tt_response_free(&r);
+	for (int i = 0; i < 3; i++) {
+		r = tt_request(&srv, "POST", "/v1/admin/clock", srv.admin_token,
+			       "{\"advance_seconds\":3600}", "clock-key");
+		cr_assert_eq(r.status, 200);
+		cr_assert(strstr(r.raw, "2030-01-01T01:00:00Z"), "try %d: %s", i, r.raw);
+		tt_response_free(&r);
+	}
+	r = tt_request(&srv, "GET", "/v1/admin/clock", srv.admin_token, NULL, NULL);
+	cr_assert_str_eq(json_string_value(json_object_get(r.json, "now")), "2030-01-01T01:00:00Z");
+	tt_response_free(&r);
+}

@@ -3,6 +3,7 @@
 #include <criterion/criterion.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "harness.h"
@@ -66,6 +67,53 @@ Test(shutdown, sigterm_during_writes_loses_no_acknowledged_write, .fini = stop)
 			tt_response_free(&r);
 		}
 	cr_log_info("%d acknowledged writes, all present after restart", acked);
+}
+
+/* Keep-alive clients go on sending while tallyd drains: every write in the
+ * database must be one a client was told about, and the other way round. */
+static void *write_keepalive(void *arg)
+{
+	writer *w = arg;
+	tt_client *c = tt_client_new(&srv);
+	for (int i = 0; i < PER_WRITER; i++) {
+		char body[64];
+		snprintf(body, sizeof(body), "{\"name\":\"k%d-%d\"}", w->index, i);
+		tt_response r = tt_client_request(c, "POST", "/v1/accounts", srv.admin_token, body);
+		long status = r.status;
+		if (status == 201)
+			snprintf(w->acked[w->acked_count++], 64, "%s",
+				 json_string_value(json_object_get(r.json, "id")));
+		tt_response_free(&r);
+		if (status != 201)
+			break; /* 503 while draining, or the server is gone */
+	}
+	tt_client_free(c);
+	return NULL;
+}
+
+Test(shutdown, keepalive_clients_get_an_answer_for_every_committed_write, .fini = stop)
+{
+	tt_server_start(&srv, NULL);
+	static writer writers[WRITERS];
+	pthread_t threads[WRITERS];
+	for (int i = 0; i < WRITERS; i++) {
+		writers[i] = (writer){.index = i};
+		pthread_create(&threads[i], NULL, write_keepalive, &writers[i]);
+	}
+	struct timespec pause = {0, 300000000};
+	nanosleep(&pause, NULL);
+	cr_assert_eq(tt_server_term(&srv), 0);
+	int acked = 0;
+	for (int i = 0; i < WRITERS; i++) {
+		pthread_join(threads[i], NULL);
+		acked += writers[i].acked_count;
+	}
+	cr_assert_gt(acked, 0);
+	char cmd[512], out[64];
+	snprintf(cmd, sizeof(cmd), "sqlite3 %s 'SELECT count(*) FROM accounts'", srv.db);
+	cr_assert_eq(tt_run(cmd, out, sizeof(out)), 0);
+	cr_assert_eq(strtol(out, NULL, 10), acked,
+		     "%s accounts in the database, %d acknowledged", out, acked);
 }
 
 Test(shutdown, sigkill_loses_no_acknowledged_write, .fini = stop)

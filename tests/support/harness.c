@@ -74,7 +74,10 @@ static void spawn(tt_server *s, const char *const *extra_args)
 		int fd = open(s->log, O_WRONLY | O_CREAT | O_APPEND, 0600);
 		dup2(fd, STDERR_FILENO);
 		dup2(fd, STDOUT_FILENO);
-		setenv("TALLY_ADMIN_TOKEN", s->admin_token, 1);
+		if (s->no_admin_env)
+			unsetenv("TALLY_ADMIN_TOKEN");
+		else
+			setenv("TALLY_ADMIN_TOKEN", s->admin_token, 1);
 		char *exec_argv[32]; /* execv's type; it does not write them */
 		memcpy(exec_argv, argv, sizeof(exec_argv));
 		execv(exec_argv[0], exec_argv);
@@ -178,14 +181,14 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
 	return n;
 }
 
-tt_response tt_request_h(const tt_server *s, const char *method, const char *path,
-			 const char *const *headers, const char *body, size_t body_len)
+static tt_response perform(CURL *curl, const tt_server *s, const char *method,
+			   const char *path, const char *const *headers, const char *body,
+			   size_t body_len)
 {
 	tt_response r = {0};
 	buffer b = {0};
 	char url[1024];
 	snprintf(url, sizeof(url), "%s%s", s->url, path);
-	CURL *curl = curl_easy_init();
 	struct curl_slist *list = NULL;
 	for (int i = 0; headers && headers[i]; i++)
 		list = curl_slist_append(list, headers[i]);
@@ -211,10 +214,63 @@ tt_response tt_request_h(const tt_server *s, const char *method, const char *pat
 		snprintf(r.content_type, sizeof(r.content_type), "%s", ct ? ct : "");
 	}
 	curl_slist_free_all(list);
-	curl_easy_cleanup(curl);
 	r.raw = b.data ? b.data : strdup("");
 	r.json = json_loads(r.raw, 0, NULL);
 	return r;
+}
+
+tt_response tt_request_h(const tt_server *s, const char *method, const char *path,
+			 const char *const *headers, const char *body, size_t body_len)
+{
+	CURL *curl = curl_easy_init();
+	tt_response r = perform(curl, s, method, path, headers, body, body_len);
+	curl_easy_cleanup(curl);
+	return r;
+}
+
+struct tt_client {
+	const tt_server *server;
+	CURL *curl;
+};
+
+tt_client *tt_client_new(const tt_server *s)
+{
+	tt_client *c = calloc(1, sizeof(*c));
+	c->server = s;
+	c->curl = curl_easy_init();
+	return c;
+}
+
+tt_response tt_client_request(tt_client *c, const char *method, const char *path,
+			      const char *token, const char *body)
+{
+	char auth[200];
+	const char *headers[2] = {0};
+	if (token) {
+		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
+		headers[0] = auth;
+	}
+	/* the handle's options persist: reset the ones a request may leave set */
+	curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, NULL);
+	curl_easy_setopt(c->curl, CURLOPT_NOBODY, 0L);
+	return perform(c->curl, c->server, method, path, headers, body, body ? strlen(body) : 0);
+}
+
+void tt_client_free(tt_client *c)
+{
+	curl_easy_cleanup(c->curl);
+	free(c);
+}
+
+int tt_run(const char *cmd, char *out, size_t out_size)
+{
+	FILE *p = popen(cmd, "r");
+	if (p == NULL)
+		return -1;
+	size_t n = fread(out, 1, out_size - 1, p);
+	out[n] = '\0';
+	int status = pclose(p);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 tt_response tt_request(const tt_server *s, const char *method, const char *path,

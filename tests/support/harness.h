@@ -19,6 +19,7 @@ typedef struct tt_server {
 	char log[320];        /* tallyd's stderr */
 	char admin_token[80];
 	bool real_clock;      /* started without --test-clock */
+	bool no_admin_env;    /* start without TALLY_ADMIN_TOKEN in the environment */
 } tt_server;
 
 /* Starts build/bin/tallyd with --test-clock on 127.0.0.1:0 and a fresh
@@ -57,6 +58,16 @@ tt_response tt_request_h(const tt_server *s, const char *method, const char *pat
 			 const char *const *headers, const char *body, size_t body_len);
 
 void tt_response_free(tt_response *r);
+
+/* A client that keeps its connection open between requests (keep-alive). */
+typedef struct tt_client tt_client;
+tt_client *tt_client_new(const tt_server *s);
+tt_response tt_client_request(tt_client *c, const char *method, const char *path,
+			      const char *token, const char *body);
+void tt_client_free(tt_client *c);
+
+/* Runs a shell command and returns its exit status; output to out. */
+int tt_run(const char *cmd, char *out, size_t out_size);
 
 /* error.code of an error response, or "" */
 const char *tt_error_code(const tt_response *r);

@@ -1,0 +1,57 @@
+/*
+ * store_sqlite_internal.h: what the SQLite driver's files share. Private to
+ * src/store/.
+ */
+#ifndef TL_STORE_SQLITE_INTERNAL_H
+#define TL_STORE_SQLITE_INTERNAL_H
+
+#include <sqlite3.h>
+#include "store/store_driver.h"
+
+/* Prepared statements are cached per connection, keyed by the address of
+ * the SQL text (every statement is a string literal in this file). */
+#define STMT_CACHE_MAX 64
+
+typedef struct sqlite_conn {
+	sqlite3 *db;
+	struct {
+		const char *sql;
+		sqlite3_stmt *stmt;
+	} cache[STMT_CACHE_MAX];
+	int cached;
+} sqlite_conn;
+
+/* Maps the connection's last error to a tl_err (unique violations are
+ * TL_ECONFLICT, lock waits TL_EUNAVAILABLE). */
+int tl_sqlite_error(sqlite_conn *c, tl_error *err, const char *what);
+
+/* A reset statement for sql (a string literal), prepared once per
+ * connection; NULL when it does not prepare. */
+sqlite3_stmt *tl_sqlite_stmt(sqlite_conn *c, const char *sql);
+
+/* Steps a statement that returns no rows, and resets it. */
+int tl_sqlite_step_done(sqlite_conn *c, sqlite3_stmt *st, tl_error *err, const char *what);
+
+void tl_sqlite_copy_text(char *out, size_t size, sqlite3_stmt *st, int col);
+
+/* Binds a page's cursor at `first` and its limit at first + 1. */
+void tl_sqlite_bind_page(sqlite3_stmt *st, int first, const tl_page *page);
+
+/* The ledger's part of the driver (store_sqlite_ledger.c). */
+int tl_sqlite_ledger_account_insert(void *conn, const tl_ledger_account *a, bool if_absent,
+				    tl_error *err);
+int tl_sqlite_ledger_account_get(void *conn, const char *id, tl_ledger_account *out,
+				 tl_error *err);
+int tl_sqlite_ledger_account_list(void *conn, const char *account_id, tl_ledger_account *out,
+				  size_t max, size_t *count, tl_error *err);
+int tl_sqlite_ledger_account_save(void *conn, const tl_ledger_account *a, tl_error *err);
+int tl_sqlite_transfer_insert(void *conn, const tl_transfer *t, tl_error *err);
+int tl_sqlite_transfer_get(void *conn, const char *id, tl_transfer *out, tl_error *err);
+int tl_sqlite_transfer_save_state(void *conn, const tl_transfer *t, tl_error *err);
+int tl_sqlite_transfer_list(void *conn, const char *ledger_account, bool holds_only,
+			    const tl_page *page, tl_transfer *out, size_t *count, tl_error *err);
+int tl_sqlite_transfer_list_due(void *conn, int64_t now, tl_transfer *out, size_t max,
+				size_t *count, tl_error *err);
+int tl_sqlite_ledger_totals(void *conn, tl_ledger_totals *out, tl_error *err);
+
+#endif
