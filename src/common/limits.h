@@ -55,6 +55,12 @@
  * back-pressure instead of unbounded memory. */
 #define TL_WRITE_QUEUE_MAX 4096u
 
+/* Page cache per SQLite connection, KiB. SQLite's default (2 MiB) stops
+ * holding the transfers' indexes after a few hundred thousand transfers,
+ * and every insert then reads index pages back from the OS. 64 MiB for each
+ * of the 9 connections is a ceiling, not an allocation. */
+#define TL_STORE_CACHE_KIB 65536
+
 /* Read connections to the embedded store (WAL allows concurrent readers). */
 #define TL_STORE_READERS 8u
 

@@ -39,6 +39,7 @@ typedef struct write_job {
 	tl_error *err;
 	int rc;
 	bool done;
+	pthread_cond_t done_cond; /* its own, so a commit wakes only its jobs */
 	struct write_job *next;
 } write_job;
 
@@ -48,7 +49,6 @@ struct tl_store {
 	pthread_t writer;
 	pthread_mutex_t lock;
 	pthread_cond_t job_ready;   /* writer waits: queue not empty or stopping */
-	pthread_cond_t job_done;    /* submitters wait: their job is done */
 	pthread_cond_t queue_space; /* submitters wait: queue has room */
 	write_job *head, *tail;
 	size_t queued;
@@ -202,10 +202,10 @@ static void *writer_main(void *arg)
 		s->stats.batches++;
 		s->stats.writes += count;
 		for (write_job *j = batch, *next; j; j = next) {
-			next = j->next; /* j lives on its submitter's stack */
+			next = j->next; /* j lives on its submitter's stack: read it first */
 			j->done = true;
+			pthread_cond_signal(&j->done_cond);
 		}
-		pthread_cond_broadcast(&s->job_done);
 	}
 	pthread_mutex_unlock(&s->lock);
 	return NULL;
@@ -214,11 +214,13 @@ static void *writer_main(void *arg)
 int tl_store_write(tl_store *s, tl_tx_fn fn, void *arg, tl_error *err)
 {
 	write_job job = {.fn = fn, .arg = arg, .err = err};
+	pthread_cond_init(&job.done_cond, NULL);
 	pthread_mutex_lock(&s->lock);
 	while (s->queued >= TL_WRITE_QUEUE_MAX && !s->stopping)
 		pthread_cond_wait(&s->queue_space, &s->lock);
 	if (s->stopping) {
 		pthread_mutex_unlock(&s->lock);
+		pthread_cond_destroy(&job.done_cond);
 		return tl_error_set(err, TL_EUNAVAILABLE, "shutting_down",
 				    "tallyd is shutting down; retry against another instance");
 	}
@@ -230,8 +232,9 @@ int tl_store_write(tl_store *s, tl_tx_fn fn, void *arg, tl_error *err)
 	s->queued++;
 	pthread_cond_signal(&s->job_ready);
 	while (!job.done)
-		pthread_cond_wait(&s->job_done, &s->lock);
+		pthread_cond_wait(&job.done_cond, &s->lock);
 	pthread_mutex_unlock(&s->lock);
+	pthread_cond_destroy(&job.done_cond);
 	return job.rc;
 }
 
@@ -308,7 +311,6 @@ int tl_store_open(tl_store **out, const char *url, tl_error *err)
 	}
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->job_ready, NULL);
-	pthread_cond_init(&s->job_done, NULL);
 	pthread_cond_init(&s->queue_space, NULL);
 	pthread_cond_init(&s->reader_free, NULL);
 	if (pthread_create(&s->writer, NULL, writer_main, s) != 0) {
@@ -332,7 +334,6 @@ void tl_store_close(tl_store *s)
 	pthread_join(s->writer, NULL);
 	close_connections(s);
 	pthread_cond_destroy(&s->job_ready);
-	pthread_cond_destroy(&s->job_done);
 	pthread_cond_destroy(&s->queue_space);
 	pthread_cond_destroy(&s->reader_free);
 	pthread_mutex_destroy(&s->lock);

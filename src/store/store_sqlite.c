@@ -153,6 +153,11 @@ static int sqlite_connect(void **out, const char *path, tl_error *err)
 	int rc = enter_wal(c, err);
 	if (rc == 0)
 		rc = sqlite_exec(c, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", err);
+	if (rc == 0) {
+		char cache[64];
+		snprintf(cache, sizeof(cache), "PRAGMA cache_size=-%d", TL_STORE_CACHE_KIB);
+		rc = sqlite_exec(c, cache, err);
+	}
 	if (rc < 0) {
 		sqlite3_close(c->db);
 		free(c);
