@@ -2,9 +2,9 @@
  * args.c: the words after NOUN VERB, matched against the arguments a verb
  * declares (tl_cli_arg), and the small checks on their values.
  *
- * Words starting with "--" are options, "--" alone ends the options (so a
- * positional value may start with a dash), "-h" and "--help" ask for the
- * noun's usage. Everything else fills the declared positionals in order;
+ * Words starting with "--" are options (a flag takes no value), "--" alone
+ * ends the options (so a positional value may start with a dash), "-h" and
+ * "--help" ask for the noun's usage. Everything else fills the declared positionals in order;
  * all of them are required, and one word too many is an error.
  */
 #include "cli/cli.h"
@@ -16,8 +16,9 @@
 #include <string.h>
 
 /* Options that belong before NOUN; named in the hint when misplaced. */
-static const char *const global_options[] = {"--url", "--token", "--json",
-					     "--idempotency-key", "--version"};
+static const char *const global_options[] = {
+	"--endpoint", "--url",     "--token",   "--output",
+	"--json",     "--profile", "--version", "--idempotency-key"};
 
 int tl_cli_usage_error(const char *fmt, ...)
 {
@@ -68,13 +69,26 @@ static int unknown_option(const char *word)
 	return tl_cli_usage_error("unknown option '%s'", word);
 }
 
+/* A flag: the word is its name, nothing after; value becomes the name. */
+static int take_flag(const char *word, const char *name, const char **value)
+{
+	size_t n = strlen(name);
+	if (strncmp(word, name, n) != 0 || (word[n] != '\0' && word[n] != '='))
+		return 0;
+	if (word[n] == '=')
+		return tl_cli_usage_error("%s takes no value", name);
+	*value = name;
+	return 1;
+}
+
 static int match_option(int argc, char **argv, int *i, const tl_cli_arg *args, size_t nargs)
 {
 	for (size_t k = 0; k < nargs; k++) {
 		if (!is_option(args[k].name))
 			continue;
 		const char *value = NULL;
-		int rc = tl_cli_option(argc, argv, i, args[k].name, &value);
+		int rc = args[k].flag ? take_flag(argv[*i], args[k].name, &value)
+				      : tl_cli_option(argc, argv, i, args[k].name, &value);
 		if (rc == 0)
 			continue;
 		if (rc != 1)

@@ -2,15 +2,19 @@
  * call.c: one command's request and what its answer means on the terminal.
  *
  *   no answer              -> message naming the URL, exit 3 (http.c)
- *   2xx, --json            -> the body as received on stdout, exit 0
- *   2xx, JSON body         -> the command's table on stdout, exit 0
  *   2xx, body not JSON     -> "error: ... not JSON", exit 1
+ *   2xx, --output json     -> the body as received on stdout, exit 0
+ *   2xx, table             -> the command's table on stdout, exit 0
  *   any other status       -> "error: <code>: <message>" on stderr (and the
- *                             body on stdout with --json), exit 1
+ *                             body on stdout with --output json), exit 1
+ *
+ * tl_cli_fetch is the first half alone, for commands that look something
+ * up first or judge the answer themselves (ledger check).
  */
 #include "cli/cli.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 void tl_cli_print_raw(const tl_cli_response *r)
 {
@@ -53,24 +57,43 @@ int tl_cli_report_error(const tl_cli_opts *o, const tl_cli_response *r)
 	return TL_CLI_EXIT_SERVER;
 }
 
-int tl_cli_call(const tl_cli_opts *o, const tl_cli_request *req, tl_cli_show show)
+int tl_cli_fetch(const tl_cli_opts *o, const tl_cli_request *req, tl_cli_response *out)
 {
+	memset(out, 0, sizeof(*out));
 	if (req->path->failed)
 		return tl_cli_usage_error("an argument is too long to send");
-	tl_cli_response r;
-	int rc = tl_cli_http(o, req, &r);
+	int rc = tl_cli_http(o, req, out);
 	if (rc != TL_CLI_EXIT_OK)
 		return rc;
-	if (r.status < 200 || r.status > 299) {
-		rc = tl_cli_report_error(o, &r);
-	} else if (o->json) {
-		tl_cli_print_raw(&r);
-	} else if (r.json == NULL) {
+	if (out->status < 200 || out->status > 299) {
+		rc = tl_cli_report_error(o, out);
+	} else if (out->json == NULL) {
 		fprintf(stderr, "error: the answer from %s is not JSON\n", o->url);
 		rc = TL_CLI_EXIT_SERVER;
-	} else {
-		rc = show(r.json);
 	}
+	if (rc != TL_CLI_EXIT_OK)
+		tl_cli_response_free(out);
+	return rc;
+}
+
+int tl_cli_present(const tl_cli_opts *o, const tl_cli_response *r, tl_cli_show show,
+		   const void *ctx)
+{
+	if (o->json) {
+		tl_cli_print_raw(r);
+		return TL_CLI_EXIT_OK;
+	}
+	return show(r->json, ctx);
+}
+
+int tl_cli_call(const tl_cli_opts *o, const tl_cli_request *req, tl_cli_show show,
+		const void *ctx)
+{
+	tl_cli_response r;
+	int rc = tl_cli_fetch(o, req, &r);
+	if (rc != TL_CLI_EXIT_OK)
+		return rc;
+	rc = tl_cli_present(o, &r, show, ctx);
 	tl_cli_response_free(&r);
 	return rc;
 }

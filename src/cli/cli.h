@@ -2,11 +2,16 @@
  * cli.h: the `tally` command-line client, shared between its modules.
  *
  * `tally [global options] NOUN VERB [args]` turns one command into one HTTP
- * request to tallyd and prints the answer as a table (or, with --json, the
- * body as received). Commands are rows of one table (main_dispatch.c); each
- * noun's handlers live in cmd_<noun>.c. A handler parses its words with
+ * request to tallyd (a few commands first look up the account's currency)
+ * and prints the answer as a table (or, with --output json, the body as
+ * received). Commands are rows of one table (main_dispatch.c); each noun's
+ * handlers live in cmd_<noun>.c. A handler parses its words with
  * tl_cli_args_parse, builds the path with tl_cli_path_* (values escaped) and
  * the body with jansson, and hands both to tl_cli_call.
+ *
+ * Where the endpoint and token come from (options.c, config.c): the option,
+ * else the environment, else the profile in the config file, else the
+ * built-in default. Money in tables is formatted by money.c, in integers.
  *
  * Every function returns an exit status (tl_cli_exit). Whoever finds a
  * failure prints its one message to stderr; callers only pass the status up.
@@ -23,6 +28,7 @@
 
 #define TL_CLI_VERSION "0.1.0"
 #define TL_CLI_DEFAULT_URL "http://127.0.0.1:8080"
+#define TL_CLI_DEFAULT_PROFILE "default"
 
 /* Limits, each with why. */
 
@@ -51,6 +57,19 @@
 /* Columns of one table. */
 #define TL_CLI_COLUMNS_MAX 8u
 
+/* The config file: a line (a URL of TL_CLI_URL_MAX with its key fits), the
+ * whole file (hundreds of profiles), a profile's name. */
+#define TL_CLI_CONFIG_LINE_MAX 2048u
+#define TL_CLI_CONFIG_FILE_MAX (1024u * 1024u)
+#define TL_CLI_PROFILE_MAX 64u
+#define TL_CLI_CONFIG_PATH_MAX 4096u
+
+/* A file of transfers: the server takes bodies up to 8 MiB. */
+#define TL_CLI_FILE_MAX_BYTES (8u * 1024u * 1024u)
+
+/* Formatted money: "-9,223,372,036,854,775,808 VND" and a little more. */
+#define TL_CLI_MONEY_MAX 64u
+
 /* Exit statuses, documented in `tally --help`. */
 enum tl_cli_exit {
 	TL_CLI_EXIT_OK = 0,
@@ -60,12 +79,14 @@ enum tl_cli_exit {
 	TL_CLI_HELP = -1             /* internal: a verb was asked for --help */
 };
 
-/* Global options, after the environment and the command line. */
+/* Global options, after the command line, the environment and the profile. */
 typedef struct tl_cli_opts {
-	char url[TL_CLI_URL_MAX]; /* without a trailing "/" */
-	const char *token;        /* NULL when none */
-	const char *idem_key;     /* NULL when none */
-	bool json;
+	char url[TL_CLI_URL_MAX];               /* the endpoint, without a trailing "/" */
+	char token_text[TL_CLI_TOKEN_MAX + 1];
+	const char *token;                      /* token_text, or NULL when none */
+	const char *idem_key;                   /* NULL when none */
+	char profile[TL_CLI_PROFILE_MAX];       /* the profile's name, found or not */
+	bool json;                              /* --output json */
 } tl_cli_opts;
 
 /* A handler receives the words after NOUN VERB. */
@@ -78,6 +99,7 @@ typedef struct tl_cli_command {
 	tl_cli_handler run;
 	const char *usage;   /* the words after NOUN VERB */
 	const char *summary; /* one line for --help */
+	bool local;          /* needs no server: a named profile need not exist yet */
 } tl_cli_command;
 
 /* Entry point: returns the process exit status. */
@@ -86,11 +108,13 @@ int tl_cli_main(int argc, char **argv);
 /* --- args.c: the words of one command ----------------------------------- */
 
 /* A word a verb takes: an option ("--limit", optional, value given as
- * "--limit N" or "--limit=N") or, for any other name ("ID"), a required
- * positional word, in table order. *value stays NULL when not given. */
+ * "--limit N" or "--limit=N"; with flag, no value: *value becomes the name)
+ * or, for any other name ("ID"), a required positional word, in table
+ * order. *value stays NULL when not given. */
 typedef struct tl_cli_arg {
 	const char *name;
 	const char **value;
+	bool flag;
 } tl_cli_arg;
 
 /* 0, TL_CLI_HELP for --help, or TL_CLI_EXIT_USAGE (message printed). */
@@ -107,6 +131,68 @@ int tl_cli_check_count(const char *what, const char *text);
 
 /* Prints "error: <message>" to stderr; returns TL_CLI_EXIT_USAGE. */
 int tl_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* True when s has a byte below 0x20 or 0x7f. */
+bool tl_cli_has_control(const char *s);
+
+/* --- options.c: the global options and where their values come from ------- */
+
+/* The global options as given on the command line, before NOUN. */
+typedef struct tl_cli_globals {
+	const char *endpoint, *token, *idem_key, *profile, *output;
+	bool help, version;
+} tl_cli_globals;
+
+/* Reads the options before NOUN; *next is NOUN's index. 0 or
+ * TL_CLI_EXIT_USAGE (printed). */
+int tl_cli_globals_read(int argc, char **argv, tl_cli_globals *g, int *next);
+
+/* Fills o from g, the environment and (unless local) the profile. */
+int tl_cli_opts_resolve(const tl_cli_globals *g, bool local, tl_cli_opts *o);
+
+/* Checks an endpoint (http:// or https://, fits, printable) and copies it
+ * without trailing "/" into out[TL_CLI_URL_MAX]; else TL_CLI_EXIT_USAGE. */
+int tl_cli_endpoint_set(char *out, const char *url);
+
+/* Checks a token: at most TL_CLI_TOKEN_MAX printable bytes. */
+int tl_cli_token_check(const char *token);
+
+/* --- config.c, config_write.c: ~/.config/tally/config ---------------------- */
+
+/* The file's path: $XDG_CONFIG_HOME/tally/config when that is an absolute
+ * path, else $HOME/.config/tally/config. -1 when neither is usable. */
+int tl_cli_config_path(char *out, size_t cap);
+
+/* One profile's settings; empty strings when not set. */
+typedef struct tl_cli_profile {
+	bool found;
+	bool shared; /* the file's mode lets others read it */
+	char endpoint[TL_CLI_URL_MAX];
+	char token[TL_CLI_TOKEN_MAX + 1];
+} tl_cli_profile;
+
+/* Reads profile `name` from the file at path (a missing file has no
+ * profiles). 0, or TL_CLI_EXIT_USAGE with the file's problem printed. */
+int tl_cli_config_load(const char *path, const char *name, tl_cli_profile *out);
+
+/* One line of the file, classified; key, value and section point into the
+ * line, which is changed (trimmed, cut). */
+enum tl_cli_config_kind { TL_CLI_CONF_SKIP, TL_CLI_CONF_SECTION, TL_CLI_CONF_KEY, TL_CLI_CONF_BAD };
+typedef struct tl_cli_config_line {
+	enum tl_cli_config_kind kind;
+	const char *section; /* the profile's name; "" for a section that is not one */
+	const char *key, *value;
+} tl_cli_config_line;
+void tl_cli_config_parse_line(char *line, tl_cli_config_line *out);
+
+/* A profile's name: 1 to TL_CLI_PROFILE_MAX-1 of A-Z a-z 0-9 _ . - */
+bool tl_cli_profile_name_ok(const char *name);
+
+/* Sets endpoint and/or token (NULL: keep) of profile `name` in the file at
+ * path, creating it (0600) and its directories (0700) as needed; other
+ * profiles and comments are kept. 0, or an exit status (printed). */
+int tl_cli_config_save(const char *path, const char *name, const char *endpoint,
+		       const char *token);
 
 /* --- http.c: paths and the request itself -------------------------------- */
 
@@ -147,14 +233,24 @@ void tl_cli_response_free(tl_cli_response *r);
 
 /* --- call.c: one request and its answer on the terminal ------------------ */
 
-/* Prints a 2xx JSON body in table form; returns an exit status. */
-typedef int (*tl_cli_show)(json_t *body);
+/* Prints a 2xx JSON body in table form; ctx is the handler's, passed
+ * through; returns an exit status. */
+typedef int (*tl_cli_show)(json_t *body, const void *ctx);
 
-/* Sends req; on 2xx prints the raw body (--json) or calls show; on an
- * error answer reports it. Returns the exit status. */
-int tl_cli_call(const tl_cli_opts *o, const tl_cli_request *req, tl_cli_show show);
+/* Sends req; TL_CLI_EXIT_OK with *out holding a 2xx answer whose body is
+ * JSON (the caller frees it). Else the failure is reported (an error
+ * answer as tl_cli_report_error) and its exit status returned. */
+int tl_cli_fetch(const tl_cli_opts *o, const tl_cli_request *req, tl_cli_response *out);
 
-/* "error: <code>: <message>" (and, with --json, the body on stdout);
+/* A fetched answer: the body as received (--output json) or show's table. */
+int tl_cli_present(const tl_cli_opts *o, const tl_cli_response *r, tl_cli_show show,
+		   const void *ctx);
+
+/* tl_cli_fetch, then tl_cli_present. Returns the exit status. */
+int tl_cli_call(const tl_cli_opts *o, const tl_cli_request *req, tl_cli_show show,
+		const void *ctx);
+
+/* "error: <code>: <message>" (and, with --output json, the body on stdout);
  * returns TL_CLI_EXIT_SERVER. */
 int tl_cli_report_error(const tl_cli_opts *o, const tl_cli_response *r);
 
@@ -166,6 +262,7 @@ void tl_cli_print_raw(const tl_cli_response *r);
 typedef struct tl_cli_column {
 	const char *title;
 	const char *field;
+	bool right; /* aligned right (amounts) */
 } tl_cli_column;
 
 /* Rows (a JSON array of objects) under a header, columns aligned. */
@@ -182,6 +279,62 @@ int tl_cli_print_page(const tl_cli_column *cols, size_t ncols, const json_t *pag
  * terminal. */
 void tl_cli_put_clean(FILE *f, const char *s);
 
+/* --- money.c: amounts as people write them -------------------------------- */
+
+/* The currencies the client knows, with their minor digits (the server's
+ * list: VND and JPY 0, USD, EUR and SGD 2). NULL for another code. */
+typedef struct tl_cli_currency {
+	const char *code;
+	int digits;
+} tl_cli_currency;
+const tl_cli_currency *tl_cli_currency_find(const char *code);
+
+/* minor units of currency as "1,250,000 VND" or "-12.50 USD" into out
+ * (TL_CLI_MONEY_MAX bytes); an unknown currency: "1250 (minor units of X)". */
+void tl_cli_money_format(long long minor, const char *currency, char *out);
+
+/* Decimal text in the currency's units ("12.50", "1,250,000") to minor
+ * units, exactly: 0, or -1 with *why set to what is wrong. */
+int tl_cli_money_parse(const char *text, const tl_cli_currency *cur, long long *out,
+		       const char **why);
+
+/* A copy of rows (an array of objects) with each of fields, an integer of
+ * minor units, replaced by its formatted text in `currency` (NULL: each
+ * row's own "currency"). NULL when out of memory (printed). */
+json_t *tl_cli_money_rows(const json_t *rows, const char *const *fields, size_t nfields,
+			  const char *currency);
+
+/* Which fields of a row are amounts, and in what currency (NULL: the
+ * row's own "currency"). */
+typedef struct tl_cli_amounts {
+	const char *const *fields;
+	size_t nfields;
+	const char *currency;
+} tl_cli_amounts;
+
+/* tl_cli_print_table, tl_cli_print_one and tl_cli_print_page with the
+ * amounts formatted; an exit status. */
+int tl_cli_print_money_table(const tl_cli_column *cols, size_t ncols, const json_t *rows,
+			     const tl_cli_amounts *a);
+int tl_cli_print_money_one(const tl_cli_column *cols, size_t ncols, const json_t *object,
+			   const tl_cli_amounts *a);
+int tl_cli_print_money_page(const tl_cli_column *cols, size_t ncols, const json_t *page,
+			    const tl_cli_amounts *a);
+
+/* --- lookup.c: what a command must know before its request ----------------- */
+
+/* The currency of account_id (GET /v1/accounts/ID) into out[4]. */
+int tl_cli_account_currency(const tl_cli_opts *o, const char *account_id, char out[4]);
+
+/* The currency of the account the token or account_id names (GET
+ * /v1/wallets, so an account token needs no id) into out[4]. */
+int tl_cli_wallets_currency(const tl_cli_opts *o, const char *account_id, char out[4]);
+
+/* An amount option: minor units as given when minor is set, else
+ * decimal text in the currency of account_id, looked up. Must be above 0. */
+int tl_cli_amount_arg(const tl_cli_opts *o, const char *account_id, const char *text,
+		      bool minor, long long *out);
+
 /* --- cmd_*.c: the handlers in the command table --------------------------- */
 
 int tl_cli_health(const tl_cli_opts *o, int argc, char **argv);
@@ -193,5 +346,14 @@ int tl_cli_events_list(const tl_cli_opts *o, int argc, char **argv);
 int tl_cli_clock_show(const tl_cli_opts *o, int argc, char **argv);
 int tl_cli_clock_set(const tl_cli_opts *o, int argc, char **argv);
 int tl_cli_clock_advance(const tl_cli_opts *o, int argc, char **argv);
+int tl_cli_configure(const tl_cli_opts *o, int argc, char **argv);
+int tl_cli_wallets(const tl_cli_opts *o, int argc, char **argv);
+int tl_cli_holds(const tl_cli_opts *o, int argc, char **argv);
+int tl_cli_credit_top_up(const tl_cli_opts *o, int argc, char **argv);
+int tl_cli_poc_wallets_grant(const tl_cli_opts *o, int argc, char **argv);
+int tl_cli_transfers_list(const tl_cli_opts *o, int argc, char **argv);
+int tl_cli_transfers_create(const tl_cli_opts *o, int argc, char **argv);
+int tl_cli_ledger_check(const tl_cli_opts *o, int argc, char **argv);
+int tl_cli_ledger_accounts(const tl_cli_opts *o, int argc, char **argv);
 
 #endif

@@ -5,25 +5,27 @@
 #include "cli/cli.h"
 
 static const tl_cli_column account_columns[] = {
-	{"ID", "id"},     {"NAME", "name"},        {"CURRENCY", "currency"},
-	{"TYPE", "type"}, {"CREATED", "created_at"},
+	{"ID", "id", false},     {"NAME", "name", false},        {"CURRENCY", "currency", false},
+	{"TYPE", "type", false}, {"CREATED", "created_at", false},
 };
 #define ACCOUNT_COLUMNS (sizeof(account_columns) / sizeof(account_columns[0]))
 
-static int show_account(json_t *body)
+static int show_account(json_t *body, const void *ctx)
 {
+	(void)ctx;
 	return tl_cli_print_one(account_columns, ACCOUNT_COLUMNS, body);
 }
 
-static int show_accounts(json_t *body)
+static int show_accounts(json_t *body, const void *ctx)
 {
+	(void)ctx;
 	return tl_cli_print_page(account_columns, ACCOUNT_COLUMNS, body);
 }
 
 int tl_cli_accounts_create(const tl_cli_opts *o, int argc, char **argv)
 {
 	const char *name, *currency;
-	const tl_cli_arg args[] = {{"--name", &name}, {"--currency", &currency}};
+	const tl_cli_arg args[] = {{"--name", &name, false}, {"--currency", &currency, false}};
 	int rc = tl_cli_args_parse(argc, argv, args, sizeof(args) / sizeof(args[0]));
 	if (rc != 0)
 		return rc;
@@ -36,7 +38,7 @@ int tl_cli_accounts_create(const tl_cli_opts *o, int argc, char **argv)
 	tl_cli_path path;
 	tl_cli_path_init(&path, "/v1/accounts");
 	const tl_cli_request req = {.method = "POST", .path = &path, .body = body, .auth = true};
-	rc = tl_cli_call(o, &req, show_account);
+	rc = tl_cli_call(o, &req, show_account, NULL);
 	json_decref(body);
 	return rc;
 }
@@ -44,7 +46,7 @@ int tl_cli_accounts_create(const tl_cli_opts *o, int argc, char **argv)
 int tl_cli_accounts_list(const tl_cli_opts *o, int argc, char **argv)
 {
 	const char *limit, *after;
-	const tl_cli_arg args[] = {{"--limit", &limit}, {"--after", &after}};
+	const tl_cli_arg args[] = {{"--limit", &limit, false}, {"--after", &after, false}};
 	int rc = tl_cli_args_parse(argc, argv, args, sizeof(args) / sizeof(args[0]));
 	if (rc == 0)
 		rc = tl_cli_check_count("--limit", limit);
@@ -55,13 +57,13 @@ int tl_cli_accounts_list(const tl_cli_opts *o, int argc, char **argv)
 	tl_cli_path_param(&path, "limit", limit);
 	tl_cli_path_param(&path, "after", after);
 	const tl_cli_request req = {.method = "GET", .path = &path, .auth = true};
-	return tl_cli_call(o, &req, show_accounts);
+	return tl_cli_call(o, &req, show_accounts, NULL);
 }
 
 int tl_cli_accounts_show(const tl_cli_opts *o, int argc, char **argv)
 {
 	const char *id;
-	const tl_cli_arg args[] = {{"ID", &id}};
+	const tl_cli_arg args[] = {{"ID", &id, false}};
 	int rc = tl_cli_args_parse(argc, argv, args, sizeof(args) / sizeof(args[0]));
 	if (rc != 0)
 		return rc;
@@ -69,5 +71,5 @@ int tl_cli_accounts_show(const tl_cli_opts *o, int argc, char **argv)
 	tl_cli_path_init(&path, "/v1/accounts");
 	tl_cli_path_segment(&path, id);
 	const tl_cli_request req = {.method = "GET", .path = &path, .auth = true};
-	return tl_cli_call(o, &req, show_account);
+	return tl_cli_call(o, &req, show_account, NULL);
 }

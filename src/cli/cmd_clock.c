@@ -16,8 +16,9 @@ static const struct {
 	long long seconds;
 } units[] = {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}};
 
-static int show_now(json_t *body)
+static int show_now(json_t *body, const void *ctx)
 {
+	(void)ctx;
 	const char *now = json_string_value(json_object_get(body, "now"));
 	if (now == NULL) {
 		fputs("error: the server's answer has no \"now\"\n", stderr);
@@ -61,7 +62,7 @@ static int post_clock(const tl_cli_opts *o, json_t *body)
 	tl_cli_path path;
 	tl_cli_path_init(&path, "/v1/admin/clock");
 	const tl_cli_request req = {.method = "POST", .path = &path, .body = body, .auth = true};
-	int rc = tl_cli_call(o, &req, show_now);
+	int rc = tl_cli_call(o, &req, show_now, NULL);
 	json_decref(body);
 	return rc;
 }
@@ -74,13 +75,13 @@ int tl_cli_clock_show(const tl_cli_opts *o, int argc, char **argv)
 	tl_cli_path path;
 	tl_cli_path_init(&path, "/v1/admin/clock");
 	const tl_cli_request req = {.method = "GET", .path = &path, .auth = true};
-	return tl_cli_call(o, &req, show_now);
+	return tl_cli_call(o, &req, show_now, NULL);
 }
 
 int tl_cli_clock_set(const tl_cli_opts *o, int argc, char **argv)
 {
 	const char *when;
-	const tl_cli_arg args[] = {{"TIME", &when}};
+	const tl_cli_arg args[] = {{"TIME", &when, false}};
 	int rc = tl_cli_args_parse(argc, argv, args, sizeof(args) / sizeof(args[0]));
 	if (rc != 0)
 		return rc;
@@ -94,7 +95,7 @@ int tl_cli_clock_advance(const tl_cli_opts *o, int argc, char **argv)
 {
 	const char *text;
 	long long seconds = 0;
-	const tl_cli_arg args[] = {{"SECONDS", &text}};
+	const tl_cli_arg args[] = {{"SECONDS", &text, false}};
 	int rc = tl_cli_args_parse(argc, argv, args, sizeof(args) / sizeof(args[0]));
 	if (rc == 0)
 		rc = parse_seconds(text, &seconds);

@@ -6,14 +6,15 @@
 #include "cli/cli.h"
 
 static const tl_cli_column event_columns[] = {
-	{"CREATED", "created_at"},
-	{"TYPE", "type"},
-	{"SUBJECT", "subject_id"},
-	{"ACTOR", "actor"},
+	{"CREATED", "created_at", false},
+	{"TYPE", "type", false},
+	{"SUBJECT", "subject_id", false},
+	{"ACTOR", "actor", false},
 };
 
-static int show_events(json_t *body)
+static int show_events(json_t *body, const void *ctx)
 {
+	(void)ctx;
 	return tl_cli_print_page(event_columns, sizeof(event_columns) / sizeof(event_columns[0]),
 				 body);
 }
@@ -22,7 +23,10 @@ int tl_cli_events_list(const tl_cli_opts *o, int argc, char **argv)
 {
 	const char *account_id, *limit, *after;
 	const tl_cli_arg args[] = {
-		{"--account", &account_id}, {"--limit", &limit}, {"--after", &after}};
+		{"--account", &account_id, false},
+		{"--limit", &limit, false},
+		{"--after", &after, false},
+	};
 	int rc = tl_cli_args_parse(argc, argv, args, sizeof(args) / sizeof(args[0]));
 	if (rc == 0)
 		rc = tl_cli_check_count("--limit", limit);
@@ -34,5 +38,5 @@ int tl_cli_events_list(const tl_cli_opts *o, int argc, char **argv)
 	tl_cli_path_param(&path, "limit", limit);
 	tl_cli_path_param(&path, "after", after);
 	const tl_cli_request req = {.method = "GET", .path = &path, .auth = true};
-	return tl_cli_call(o, &req, show_events);
+	return tl_cli_call(o, &req, show_events, NULL);
 }

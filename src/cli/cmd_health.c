@@ -1,6 +1,6 @@
 /*
  * cmd_health.c: `tally health`, GET /healthz without a token. Any 2xx is
- * "ok", whatever the body says; --json shows the body itself.
+ * "ok", whatever the body says; --output json shows the body itself.
  */
 #include "cli/cli.h"
 

@@ -6,14 +6,15 @@
 #include "cli/cli.h"
 
 static const tl_cli_column token_columns[] = {
-	{"ID", "id"},
-	{"ACCOUNT", "account_id"},
-	{"TOKEN", "token"},
-	{"CREATED", "created_at"},
+	{"ID", "id", false},
+	{"ACCOUNT", "account_id", false},
+	{"TOKEN", "token", false},
+	{"CREATED", "created_at", false},
 };
 
-static int show_token(json_t *body)
+static int show_token(json_t *body, const void *ctx)
 {
+	(void)ctx;
 	return tl_cli_print_one(token_columns, sizeof(token_columns) / sizeof(token_columns[0]),
 				body);
 }
@@ -21,7 +22,7 @@ static int show_token(json_t *body)
 int tl_cli_tokens_create(const tl_cli_opts *o, int argc, char **argv)
 {
 	const char *account_id;
-	const tl_cli_arg args[] = {{"ACCOUNT_ID", &account_id}};
+	const tl_cli_arg args[] = {{"ACCOUNT_ID", &account_id, false}};
 	int rc = tl_cli_args_parse(argc, argv, args, sizeof(args) / sizeof(args[0]));
 	if (rc != 0)
 		return rc;
@@ -35,7 +36,7 @@ int tl_cli_tokens_create(const tl_cli_opts *o, int argc, char **argv)
 	tl_cli_path_segment(&path, account_id);
 	tl_cli_path_literal(&path, "/tokens");
 	const tl_cli_request req = {.method = "POST", .path = &path, .body = body, .auth = true};
-	rc = tl_cli_call(o, &req, show_token);
+	rc = tl_cli_call(o, &req, show_token, NULL);
 	json_decref(body);
 	if (rc == TL_CLI_EXIT_OK)
 		fputs("note: the token is shown only this once; store it now.\n", stderr);

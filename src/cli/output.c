@@ -4,8 +4,9 @@
  * A table is a header of column titles and one line per JSON object, each
  * column as wide as its widest cell, counted in UTF-8 characters (names
  * are often Vietnamese). Cells are cut at TL_CLI_CELL_MAX bytes on a
- * character boundary; missing and null values show as "-". Text from the
- * server never reaches the terminal with control characters in it.
+ * character boundary; missing and null values show as "-"; amounts (the
+ * column's `right`) are aligned right. Text from the server never reaches
+ * the terminal with control characters in it.
  */
 #include "cli/cli.h"
 
@@ -77,14 +78,25 @@ static void cell_text(const json_t *row, const char *field, char *out)
 	}
 }
 
-static void print_cells(char cells[][TL_CLI_CELL_MAX], size_t ncols, const size_t *widths)
+static void pad(size_t from, size_t to)
+{
+	for (; from < to; from++)
+		fputc(' ', stdout);
+}
+
+/* Two blanks between columns; a right-aligned cell is padded before. */
+static void print_cells(char cells[][TL_CLI_CELL_MAX], const tl_cli_column *cols, size_t ncols,
+			const size_t *widths)
 {
 	for (size_t c = 0; c < ncols; c++) {
+		size_t w = display_width(cells[c]);
+		bool last = c + 1 == ncols;
+		if (cols[c].right)
+			pad(w, widths[c]);
 		fputs(cells[c], stdout);
-		if (c + 1 == ncols)
+		if (last)
 			break;
-		for (size_t pad = display_width(cells[c]); pad < widths[c] + 2; pad++)
-			fputc(' ', stdout);
+		pad(cols[c].right ? widths[c] : w, widths[c] + 2);
 	}
 	fputc('\n', stdout);
 }
@@ -112,11 +124,11 @@ void tl_cli_print_table(const tl_cli_column *cols, size_t ncols, const json_t *r
 	measure(cols, ncols, rows, widths);
 	for (size_t c = 0; c < ncols; c++)
 		clean_copy(cells[c], cols[c].title);
-	print_cells(cells, ncols, widths);
+	print_cells(cells, cols, ncols, widths);
 	for (size_t r = 0; r < json_array_size(rows); r++) {
 		for (size_t c = 0; c < ncols; c++)
 			cell_text(json_array_get(rows, r), cols[c].field, cells[c]);
-		print_cells(cells, ncols, widths);
+		print_cells(cells, cols, ncols, widths);
 	}
 }
 

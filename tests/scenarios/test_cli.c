@@ -5,7 +5,12 @@
  * as a subprocess, as a person or a script would: TALLY_URL and TALLY_TOKEN
  * in its environment, stdout and stderr captured, the exit status checked.
  * What the client claims is checked against the server over HTTP where it
- * matters (the account really exists, the clock really moved).
+ * matters (the account really exists, the clock really moved, the top-up
+ * really is 1250 minor units).
+ *
+ * The client never sees the tester's own configuration: XDG_CONFIG_HOME
+ * points nowhere, TALLY_ENDPOINT and TALLY_PROFILE are unset, unless a
+ * test sets them (CLI_ENV).
  */
 #include "harness.h"
 #include "common/timefmt.h"
@@ -14,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -52,8 +58,38 @@ static int temp_file(void)
 	return fd;
 }
 
-static void exec_cli(const char *url, const char *token, const char *const *args, int out_fd,
-		     int err_fd)
+/* Where the client looks for a config file unless a test says otherwise. */
+#define NO_CONFIG_HOME "/nonexistent/tally-test-config"
+
+/* env: "NAME=VALUE" sets, "NAME" unsets; applied last, NULL-terminated. */
+static void set_env(const char *url, const char *token, const char *const *env)
+{
+	unsetenv("TALLY_ENDPOINT");
+	unsetenv("TALLY_PROFILE");
+	setenv("XDG_CONFIG_HOME", NO_CONFIG_HOME, 1);
+	if (url)
+		setenv("TALLY_URL", url, 1);
+	else
+		unsetenv("TALLY_URL");
+	if (token)
+		setenv("TALLY_TOKEN", token, 1);
+	else
+		unsetenv("TALLY_TOKEN");
+	for (int i = 0; env && env[i]; i++) {
+		char name[128];
+		snprintf(name, sizeof(name), "%s", env[i]);
+		char *eq = strchr(name, '=');
+		if (eq == NULL) {
+			unsetenv(name);
+			continue;
+		}
+		*eq = '\0';
+		setenv(name, strchr(env[i], '=') + 1, 1);
+	}
+}
+
+static void exec_cli(const char *url, const char *token, const char *const *env,
+		     const char *const *args, int out_fd, int err_fd)
 {
 	char *argv[32];
 	int argc = 0;
@@ -63,26 +99,21 @@ static void exec_cli(const char *url, const char *token, const char *const *args
 	argv[argc] = NULL;
 	dup2(out_fd, STDOUT_FILENO);
 	dup2(err_fd, STDERR_FILENO);
-	if (url)
-		setenv("TALLY_URL", url, 1);
-	else
-		unsetenv("TALLY_URL");
-	if (token)
-		setenv("TALLY_TOKEN", token, 1);
-	else
-		unsetenv("TALLY_TOKEN");
+	set_env(url, token, env);
 	execv(tt_bin("tally"), argv);
 	_exit(127);
 }
 
-/* Runs tally with TALLY_URL=url and TALLY_TOKEN=token (NULL: unset). */
-static cli_run run_cli(const char *url, const char *token, const char *const *args)
+/* Runs tally with TALLY_URL=url and TALLY_TOKEN=token (NULL: unset), then
+ * env's changes (may be NULL). */
+static cli_run run_cli(const char *url, const char *token, const char *const *env,
+		       const char *const *args)
 {
 	int out_fd = temp_file(), err_fd = temp_file();
 	pid_t pid = fork();
 	cr_assert(pid >= 0, "fork failed");
 	if (pid == 0)
-		exec_cli(url, token, args, out_fd, err_fd);
+		exec_cli(url, token, env, args, out_fd, err_fd);
 	int status = 0;
 	cr_assert_eq(waitpid(pid, &status, 0), pid);
 	cli_run r = {0};
@@ -93,7 +124,10 @@ static cli_run run_cli(const char *url, const char *token, const char *const *ar
 	return r;
 }
 
-#define CLI(url, token, ...) run_cli((url), (token), (const char *const[]){__VA_ARGS__, NULL})
+#define CLI(url, token, ...) \
+	run_cli((url), (token), NULL, (const char *const[]){__VA_ARGS__, NULL})
+#define CLI_ENV(env, url, token, ...) \
+	run_cli((url), (token), (env), (const char *const[]){__VA_ARGS__, NULL})
 
 static void cli_free(cli_run *r)
 {
@@ -424,4 +458,365 @@ Test(cli, health_version_and_help)
 	cr_expect_not_null(strstr(help.out, "exit status"), "stdout: %s", help.out);
 	cr_expect_not_null(strstr(help.out, "could not reach the server"));
 	cli_free(&help);
+}
+
+/* ---- money, profiles, endpoints ------------------------------------------- */
+
+/* Creates an account in currency through the CLI; its id into out (64). */
+static void cli_create_account_in(const tt_server *s, const char *name, const char *currency,
+				  char *out)
+{
+	cli_run r = CLI(s->url, s->admin_token, "--output", "json", "accounts", "create", "--name",
+			name, "--currency", currency);
+	expect_status(&r, 0);
+	snprintf(out, 64, "%s", json_str(r.json, "id"));
+	cli_free(&r);
+}
+
+/* GET /v1/wallets?account_id=id as the admin; the caller frees. */
+static tt_response api_wallets(const tt_server *s, const char *id)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "/v1/wallets?account_id=%s", id);
+	tt_response r = tt_request(s, "GET", path, s->admin_token, NULL, NULL);
+	cr_assert_eq(r.status, 200, "GET %s: %ld %s", path, r.status, r.raw);
+	return r;
+}
+
+static json_int_t credit_balance(const tt_server *s, const char *id)
+{
+	tt_response r = api_wallets(s, id);
+	json_int_t balance =
+		json_integer_value(json_object_get(json_object_get(r.json, "credit"), "balance"));
+	tt_response_free(&r);
+	return balance;
+}
+
+Test(cli, wallets_after_a_top_up_in_table_and_json)
+{
+	tt_server s;
+	tt_server_start(&s, NULL);
+	char id[64];
+	cli_create_account_in(&s, "Wallet Co", "VND", id);
+	cli_run top = CLI(s.url, s.admin_token, "credit", "top-up", id, "--amount", "1,250,000",
+			  "--reference", "bank-1");
+	expect_status(&top, 0);
+	cr_expect_not_null(strstr(top.out, "1,250,000 VND"), "stdout: %s", top.out);
+	cli_free(&top);
+
+	cli_run table = CLI(s.url, s.admin_token, "wallets", "--account", id);
+	expect_status(&table, 0);
+	cr_expect(strncmp(table.out, "WALLET", 6) == 0, "no header: %s", table.out);
+	const char *row = strstr(table.out, "\ncw_");
+	cr_assert_not_null(row, "no credit wallet row: %s", table.out);
+	cr_expect_not_null(strstr(row, "credit"), "stdout: %s", table.out);
+	cr_expect_not_null(strstr(row, "1,250,000 VND"), "stdout: %s", table.out);
+	cr_expect_null(strstr(table.out, "1250000"), "unformatted money: %s", table.out);
+	cli_free(&table);
+
+	/* --output json is the API's answer, unchanged; --json is the same. */
+	tt_response api = api_wallets(&s, id);
+	cli_run json = CLI(s.url, s.admin_token, "--output", "json", "wallets", "--account", id);
+	expect_status(&json, 0);
+	cr_assert(json_equal(json.json, api.json), "cli: %s\napi: %s", json.out, api.raw);
+	json_t *credit = json_object_get(json.json, "credit");
+	cr_expect_eq(json_integer_value(json_object_get(credit, "balance")), 1250000);
+	cli_run old = CLI(s.url, s.admin_token, "--json", "wallets", "--account", id);
+	expect_status(&old, 0);
+	cr_expect_str_eq(old.out, json.out);
+	cli_free(&old);
+	cli_free(&json);
+	tt_response_free(&api);
+	tt_server_stop(&s);
+}
+
+Test(cli, a_decimal_top_up_is_exact_minor_units)
+{
+	tt_server s;
+	tt_server_start(&s, NULL);
+	char id[64];
+	cli_create_account_in(&s, "Dollar Co", "USD", id);
+
+	cli_run top = CLI(s.url, s.admin_token, "credit", "top-up", id, "--amount", "12.50");
+	expect_status(&top, 0);
+	cr_expect_not_null(strstr(top.out, "12.50 USD"), "stdout: %s", top.out);
+	cli_free(&top);
+	cr_expect_eq(credit_balance(&s, id), 1250);
+
+	/* More decimals than USD has, nothing, zero: usage errors, nothing moves. */
+	static const char *const bad[] = {"12.505", "12.", "0", "-5", "1e3", "1,25"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cli_run r = CLI(s.url, s.admin_token, "credit", "top-up", id, "--amount", bad[i]);
+		expect_status(&r, 2);
+		cr_expect_not_null(strstr(r.err, "--amount"), "%s: %s", bad[i], r.err);
+		cli_free(&r);
+	}
+	cr_expect_eq(credit_balance(&s, id), 1250);
+
+	cli_run minor = CLI(s.url, s.admin_token, "--output", "json", "credit", "top-up", id,
+			    "--amount", "7", "--minor");
+	expect_status(&minor, 0);
+	cr_expect_eq(json_integer_value(json_object_get(minor.json, "amount")), 7);
+	cli_free(&minor);
+	cli_run cents = CLI(s.url, s.admin_token, "credit", "top-up", id, "--amount", "0.05");
+	expect_status(&cents, 0);
+	cli_free(&cents);
+	cr_expect_eq(credit_balance(&s, id), 1262);
+
+	cli_run table = CLI(s.url, s.admin_token, "wallets", "--account", id);
+	expect_status(&table, 0);
+	cr_expect_not_null(strstr(table.out, "12.62 USD"), "stdout: %s", table.out);
+	cli_free(&table);
+	tt_server_stop(&s);
+}
+
+Test(cli, poc_grant_holds_and_transfers)
+{
+	tt_server s;
+	tt_server_start(&s, NULL);
+	char id[64], file[] = "/tmp/tally-cli-batch-XXXXXX";
+	cli_create_account_in(&s, "Hold Co", "VND", id);
+	cli_run top = CLI(s.url, s.admin_token, "credit", "top-up", id, "--amount", "1000000");
+	expect_status(&top, 0);
+	cli_free(&top);
+	cli_run grant = CLI(s.url, s.admin_token, "poc-wallets", "grant", id, "--amount", "50000",
+			    "--expires-at", "2030-01-01T00:00:00Z", "--cluster", "res_1");
+	expect_status(&grant, 0);
+	cr_expect_not_null(strstr(grant.out, "50,000 VND"), "stdout: %s", grant.out);
+	cli_free(&grant);
+
+	/* A hold and one transfer too large: exit 1, the hold is made. */
+	int fd = mkstemp(file);
+	cr_assert(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	fprintf(f, "[{\"id\": \"hold-1\", \"debit_account\": \"cw_%s\", \"credit_account\": "
+		   "\"sys_revenue_vnd\", \"amount\": 400000, \"code\": \"checkout_hold\", "
+		   "\"pending\": true},\n {\"id\": \"big\", \"debit_account\": \"cw_%s\", "
+		   "\"credit_account\": \"sys_revenue_vnd\", \"amount\": 99000000, \"code\": "
+		   "\"pay\"}]\n", id + 4, id + 4);
+	fclose(f);
+	cli_run batch = CLI(s.url, s.admin_token, "transfers", "create", "--file", file);
+	expect_status(&batch, 1);
+	cr_expect_not_null(strstr(batch.out, "exceeds_credits"), "stdout: %s", batch.out);
+	cr_expect_not_null(strstr(batch.err, "failed"), "stderr: %s", batch.err);
+	cli_free(&batch);
+	unlink(file);
+
+	cli_run holds = CLI(s.url, s.admin_token, "holds", "--account", id);
+	expect_status(&holds, 0);
+	const char *row = strstr(holds.out, "hold-1");
+	cr_assert_not_null(row, "stdout: %s", holds.out);
+	cr_expect_not_null(strstr(row, "pending"), "stdout: %s", holds.out);
+	cr_expect_not_null(strstr(row, "400,000 VND"), "stdout: %s", holds.out);
+	cli_free(&holds);
+
+	cli_run wallets = CLI(s.url, s.admin_token, "wallets", "--account", id);
+	expect_status(&wallets, 0);
+	cr_expect_not_null(strstr(wallets.out, "600,000 VND"), "available: %s", wallets.out);
+	cr_expect_not_null(strstr(wallets.out, "\npw_"), "no POC row: %s", wallets.out);
+	cli_free(&wallets);
+
+	char cw[64];
+	snprintf(cw, sizeof(cw), "cw_%s", id + 4);
+	cli_run list = CLI(s.url, s.admin_token, "transfers", "list", "--account", cw);
+	expect_status(&list, 0);
+	cr_expect_not_null(strstr(list.out, "1,000,000 VND"), "stdout: %s", list.out);
+	cr_expect_not_null(strstr(list.out, "hold-1"), "stdout: %s", list.out);
+	cli_free(&list);
+	tt_server_stop(&s);
+}
+
+Test(cli, ledger_check_is_ok_in_table_and_json)
+{
+	tt_server s;
+	tt_server_start(&s, NULL);
+	char id[64];
+	cli_create_account_in(&s, "Checked Co", "EUR", id);
+	cli_run top = CLI(s.url, s.admin_token, "credit", "top-up", id, "--amount", "3.25");
+	expect_status(&top, 0);
+	cli_free(&top);
+
+	cli_run table = CLI(s.url, s.admin_token, "ledger", "check");
+	expect_status(&table, 0);
+	cr_expect(strncmp(table.out, "OK", 2) == 0, "stdout: %s", table.out);
+	cr_expect_not_null(strstr(table.out, "true"), "stdout: %s", table.out);
+	cli_free(&table);
+	cli_run json = CLI(s.url, s.admin_token, "--output", "json", "ledger", "check");
+	expect_status(&json, 0);
+	cr_expect(json_is_true(json_object_get(json.json, "ok")), "stdout: %s", json.out);
+	cli_free(&json);
+
+	/* An account token may not check the ledger: the API's 403, exit 1. */
+	char token[80];
+	tt_create_token(&s, id, token);
+	cli_run denied = CLI(s.url, token, "ledger", "check");
+	expect_status(&denied, 1);
+	cr_expect_not_null(strstr(denied.err, "error: "), "stderr: %s", denied.err);
+	cli_free(&denied);
+
+	/* The account's own token sees its wallet without --account. */
+	cli_run own = CLI(s.url, token, "wallets");
+	expect_status(&own, 0);
+	cr_expect_not_null(strstr(own.out, "3.25 EUR"), "stdout: %s", own.out);
+	cli_free(&own);
+	tt_server_stop(&s);
+}
+
+/* A temporary XDG_CONFIG_HOME, its setting in env_out (for CLI_ENV). */
+typedef struct config_home {
+	char dir[64];
+	char env[96];
+	char file[128];
+} config_home;
+
+static void config_home_make(config_home *h)
+{
+	snprintf(h->dir, sizeof(h->dir), "/tmp/tally-cli-cfg-XXXXXX");
+	cr_assert_not_null(mkdtemp(h->dir));
+	snprintf(h->env, sizeof(h->env), "XDG_CONFIG_HOME=%s", h->dir);
+	snprintf(h->file, sizeof(h->file), "%s/tally/config", h->dir);
+}
+
+static void config_home_remove(const config_home *h)
+{
+	char dir[128];
+	snprintf(dir, sizeof(dir), "%s/tally", h->dir);
+	unlink(h->file);
+	rmdir(dir);
+	rmdir(h->dir);
+}
+
+static unsigned mode_of(const char *path)
+{
+	struct stat st;
+	cr_assert_eq(stat(path, &st), 0, "no %s", path);
+	return (unsigned)(st.st_mode & 0777);
+}
+
+/* Saves profile `name` with tally configure, without TALLY_* in the way. */
+static void configure(const config_home *h, const char *name, const char *url,
+		      const char *token)
+{
+	const char *const env[] = {h->env, NULL};
+	cli_run r = CLI_ENV(env, NULL, NULL, "configure", "--profile", name, "--endpoint", url,
+			    "--token", token);
+	expect_status(&r, 0);
+	cr_expect_null(strstr(r.out, token), "the token was echoed: %s", r.out);
+	cr_expect_null(strstr(r.err, token), "the token was echoed: %s", r.err);
+	cli_free(&r);
+}
+
+Test(cli, profiles_from_tally_configure)
+{
+	tt_server s;
+	tt_server_start(&s, NULL);
+	config_home h;
+	config_home_make(&h);
+	configure(&h, "ops", s.url, s.admin_token);
+	configure(&h, "default", "http://127.0.0.1:1", "tly_not_a_real_token");
+	cr_expect_eq(mode_of(h.file), 0600u, "config mode %o", mode_of(h.file));
+	char dir[128];
+	snprintf(dir, sizeof(dir), "%s/tally", h.dir);
+	cr_expect_eq(mode_of(dir), 0700u, "directory mode %o", mode_of(dir));
+
+	const char *const env[] = {h.env, NULL};
+	cli_run named = CLI_ENV(env, NULL, NULL, "--profile", "ops", "ledger", "check");
+	expect_status(&named, 0);
+	cli_free(&named);
+	const char *const env_profile[] = {h.env, "TALLY_PROFILE=ops", NULL};
+	cli_run by_env = CLI_ENV(env_profile, NULL, NULL, "ledger", "check");
+	expect_status(&by_env, 0);
+	cli_free(&by_env);
+	cli_run fallback = CLI_ENV(env, NULL, NULL, "ledger", "check"); /* "default" */
+	expect_status(&fallback, 3);
+	cli_free(&fallback);
+
+	/* Precedence: the option, then the environment, then the profile. */
+	cli_run flag = CLI_ENV(env, NULL, NULL, "--profile", "ops", "--endpoint",
+			       "http://127.0.0.1:1", "ledger", "check");
+	expect_status(&flag, 3);
+	cli_free(&flag);
+	cli_run token_env = CLI_ENV(env, NULL, "tly_not_a_real_token", "--profile", "ops",
+				    "ledger", "check");
+	expect_status(&token_env, 1);
+	cli_free(&token_env);
+	cli_run url_env = CLI_ENV(env, s.url, NULL, "ledger", "check"); /* default's token */
+	expect_status(&url_env, 1);
+	cli_free(&url_env);
+
+	cli_run missing = CLI_ENV(env, NULL, NULL, "--profile", "nope", "health");
+	expect_status(&missing, 2);
+	cr_expect_not_null(strstr(missing.err, "nope"), "stderr: %s", missing.err);
+	cli_free(&missing);
+
+	/* Updating one key keeps the other and the other profiles. */
+	cli_run update = CLI_ENV(env, NULL, NULL, "configure", "--profile", "ops", "--endpoint",
+				 s.url);
+	expect_status(&update, 0);
+	cli_free(&update);
+	cli_run again = CLI_ENV(env, NULL, NULL, "--profile", "ops", "ledger", "check");
+	expect_status(&again, 0);
+	cli_free(&again);
+	cr_expect_eq(mode_of(h.file), 0600u);
+	config_home_remove(&h);
+	tt_server_stop(&s);
+}
+
+Test(cli, tally_endpoint_and_the_old_names)
+{
+	tt_server s;
+	tt_server_start(&s, NULL);
+	const char *const env[] = {"TALLY_URL", NULL};
+	char endpoint[128];
+	snprintf(endpoint, sizeof(endpoint), "TALLY_ENDPOINT=%s", s.url);
+	const char *const env_endpoint[] = {endpoint, NULL};
+
+	cli_run by_env = CLI_ENV(env_endpoint, NULL, s.admin_token, "ledger", "check");
+	expect_status(&by_env, 0);
+	cli_free(&by_env);
+	/* TALLY_ENDPOINT wins over TALLY_URL. */
+	cli_run both = CLI_ENV(env_endpoint, "http://127.0.0.1:1", s.admin_token, "health");
+	expect_status(&both, 0);
+	cli_free(&both);
+	cli_run flag = CLI_ENV(env, NULL, NULL, "--endpoint", s.url, "health");
+	expect_status(&flag, 0);
+	cli_free(&flag);
+	cli_run old = CLI_ENV(env, NULL, NULL, "--url", s.url, "--json", "health");
+	expect_status(&old, 0);
+	cr_expect(json_is_object(old.json), "stdout: %s", old.out);
+	cli_free(&old);
+	tt_server_stop(&s);
+
+	cli_run gone = CLI_ENV(env_endpoint, NULL, "x", "wallets");
+	expect_status(&gone, 3);
+	cr_expect_not_null(strstr(gone.err, s.url), "stderr: %s", gone.err);
+	cli_free(&gone);
+	cli_run bad = CLI(NULL, NULL, "--output", "yaml", "health");
+	expect_status(&bad, 2);
+	cli_free(&bad);
+}
+
+Test(cli, money_commands_with_a_wrong_token_or_no_server)
+{
+	tt_server s;
+	tt_server_start(&s, NULL);
+	char id[64];
+	cli_create_account_in(&s, "Locked Co", "VND", id);
+	cli_run wallets = CLI(s.url, "tly_not_a_real_token", "wallets", "--account", id);
+	expect_status(&wallets, 1);
+	cr_expect_not_null(strstr(wallets.err, "invalid_token"), "stderr: %s", wallets.err);
+	cr_expect_str_eq(wallets.out, "");
+	cli_free(&wallets);
+	cli_run top = CLI(s.url, "tly_not_a_real_token", "credit", "top-up", id, "--amount", "5");
+	expect_status(&top, 1);
+	cli_free(&top);
+	cr_expect_eq(credit_balance(&s, id), 0);
+	tt_server_stop(&s);
+
+	cli_run check = CLI(NULL, "x", "--endpoint", "http://127.0.0.1:1", "ledger", "check");
+	expect_status(&check, 3);
+	cli_free(&check);
+	cli_run holds = CLI("http://127.0.0.1:1", "x", "holds", "--account", id);
+	expect_status(&holds, 3);
+	cli_free(&holds);
 }

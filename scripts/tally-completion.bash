@@ -1,0 +1,128 @@
+# tally-completion.bash: bash completion for tally, the command-line client
+# of tallyd: global options, nouns, verbs, each command's options, and
+# values where they are known (--output, --profile, --file, --currency).
+#
+# Use: source scripts/tally-completion.bash (in ~/.bashrc), or copy it to
+# /usr/share/bash-completion/completions/tally. Keep the tables below in
+# step with the command table in src/cli/main_dispatch.c.
+
+_tally_globals="--endpoint --token --profile --output --idempotency-key --url --json --help --version"
+# Global options that take a value.
+_tally_valued="--endpoint|--url|--token|--profile|--output|-o|--idempotency-key"
+
+_tally_nouns="health configure accounts tokens wallets holds credit poc-wallets transfers ledger events clock"
+
+# COMPREPLY from compgen, one candidate a line (names may hold blanks).
+_tally_reply() {
+  mapfile -t COMPREPLY < <(compgen "$@")
+}
+
+# The verbs of a noun; empty for a noun that is a command by itself.
+_tally_verbs() {
+  case $1 in
+    accounts) echo "create list show" ;;
+    tokens) echo "create" ;;
+    credit) echo "top-up" ;;
+    poc-wallets) echo "grant" ;;
+    transfers) echo "list create" ;;
+    ledger) echo "check accounts" ;;
+    events) echo "list" ;;
+    clock) echo "show set advance" ;;
+  esac
+}
+
+# The options of one command ("noun verb", or the noun alone).
+_tally_options() {
+  case $1 in
+    configure) echo "--profile --endpoint --token" ;;
+    "accounts create") echo "--name --currency" ;;
+    "accounts list") echo "--limit --after" ;;
+    wallets) echo "--account" ;;
+    holds) echo "--account --limit --after" ;;
+    "credit top-up") echo "--amount --minor --reference" ;;
+    "poc-wallets grant") echo "--amount --minor --expires-at --cluster" ;;
+    "transfers list") echo "--account --limit --after --currency" ;;
+    "transfers create") echo "--file --linked" ;;
+    "ledger accounts") echo "--account" ;;
+    "events list") echo "--account --limit --after" ;;
+  esac
+  echo "--help"
+}
+
+# The profiles in the config file, as tally reads it.
+_tally_profiles() {
+  local file
+  if [[ $XDG_CONFIG_HOME == /* ]]; then
+    file=$XDG_CONFIG_HOME/tally/config
+  else
+    file=$HOME/.config/tally/config
+  fi
+  [[ -r $file ]] || return 0
+  sed -n -e 's/^[[:space:]]*\[profile[[:space:]]\{1,\}\([A-Za-z0-9_.-]\{1,\}\)[[:space:]]*\].*/\1/p' \
+         -e 's/^[[:space:]]*\[\(default\)\].*/\1/p' "$file"
+}
+
+# Values of the option just typed; returns 1 when prev takes no value.
+_tally_value() {
+  local prev=$1 cur=$2
+  case $prev in
+    --output|-o) _tally_reply -W "table json" -- "$cur" ;;
+    --profile) _tally_reply -W "$(_tally_profiles)" -- "$cur" ;;
+    --currency) _tally_reply -W "VND USD EUR JPY SGD" -- "$cur" ;;
+    --file) _tally_reply -f -- "$cur" ;;
+    --endpoint|--url|--token|--idempotency-key|--name|--limit|--after|--account|--amount|--reference|\
+    --expires-at|--cluster) COMPREPLY=() ;;
+    *) return 1 ;;
+  esac
+  return 0
+}
+
+_tally() {
+  # Split the line ourselves: bash splits COMP_WORDS at ":" and "=" too,
+  # which would cut "--endpoint http://host:8080" into several words.
+  local line=${COMP_LINE:0:COMP_POINT} cur="" prev=""
+  local -a words
+  read -ra words <<<"$line"
+  [[ $line == *[[:space:]] ]] && words+=("")
+  local n=${#words[@]}
+  cur=${words[n-1]}
+  ((n > 1)) && prev=${words[n-2]}
+  local i=1 noun="" verb="" word
+  # Past the global options (and their values) to the noun and the verb.
+  while ((i < n - 1)); do
+    word=${words[i]}
+    if [[ -z $noun ]]; then
+      if [[ $word == -* ]]; then
+        [[ $word =~ ^($_tally_valued)$ ]] && ((i++))
+      else
+        noun=$word
+      fi
+    elif [[ -z $verb && -n $(_tally_verbs "$noun") && $word != -* ]]; then
+      verb=$word
+    fi
+    ((i++))
+  done
+  _tally_value "$prev" "$cur" && return 0
+  if [[ -z $noun ]]; then
+    if [[ $cur == -* ]]; then
+      _tally_reply -W "$_tally_globals" -- "$cur"
+    else
+      _tally_reply -W "$_tally_nouns" -- "$cur"
+    fi
+    return 0
+  fi
+  local verbs
+  verbs=$(_tally_verbs "$noun")
+  if [[ -n $verbs && -z $verb ]]; then
+    _tally_reply -W "$verbs --help" -- "$cur"
+    return 0
+  fi
+  local command=$noun
+  [[ -n $verb ]] && command="$noun $verb"
+  if [[ $cur == -* ]]; then
+    _tally_reply -W "$(_tally_options "$command")" -- "$cur"
+  fi
+  return 0
+}
+
+complete -F _tally tally
