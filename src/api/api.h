@@ -20,6 +20,7 @@
 #include "common/clock.h"
 #include "common/err.h"
 #include "domain/account.h"
+#include "domain/catalog.h"
 #include "service/context.h"
 #include "store/store.h"
 
@@ -29,6 +30,8 @@ typedef struct tl_metrics tl_metrics;
 /* Everything a handler may use, shared by all requests. */
 typedef struct tl_app {
 	tl_store *store;
+	const struct tl_catalog *catalog;
+	int64_t checkout_ttl_s;
 	tl_clock *clock;
 	tl_metrics *metrics;
 	unsigned char admin_hash[TL_TOKEN_HASH_BYTES];
@@ -157,6 +160,20 @@ int tl_h_ledger_accounts_list(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_ledger_check(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_credit_top_up(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_poc_wallets_create(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_catalog_get(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_coupons_create(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_coupons_list(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_coupons_disable(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_checkouts_create(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_checkouts_get(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_checkouts_change(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_checkouts_cancel(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_checkouts_pay(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_invoices_list(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_invoices_get(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_payments_list(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_payments_get(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_resources_get(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_clock_get(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_clock_set(tl_request *req, tl_response *res, tl_error *err);
 

@@ -85,10 +85,12 @@ int tl_h_clock_set(tl_request *req, tl_response *res, tl_error *err)
 		return rc;
 	/* Time moved: what became due happens now, before the answer, so a test
 	 * that moves the clock sees its effects on the next call. */
-	size_t released;
-	rc = tl_jobs_expire_holds(req->app->store, req->app->clock, &released, err);
+	tl_jobs_report report;
+	rc = tl_jobs_run_due(req->app->store, req->app->clock, &report, err);
 	if (rc == 0)
 		json_object_set_new(res->json, "jobs",
-				    json_pack("{s:I}", "holds_expired", (json_int_t)released));
+				    json_pack("{s:I, s:I}", "holds_expired",
+					      (json_int_t)report.holds_expired, "checkouts_expired",
+					      (json_int_t)report.checkouts_expired));
 	return rc;
 }

@@ -10,14 +10,6 @@
 
 /* ---- JSON forms ------------------------------------------------------------ */
 
-static json_t *time_or_null(int64_t t)
-{
-	if (t == 0)
-		return json_null();
-	char text[TL_TIME_STR_MAX];
-	tl_time_format(t, text);
-	return json_string(text);
-}
 
 static json_t *transfer_json(const tl_transfer *t)
 {
@@ -25,11 +17,11 @@ static json_t *transfer_json(const tl_transfer *t)
 			      tl_transfer_kind_name(t->kind), "debit_account", t->debit_account,
 			      "credit_account", t->credit_account, "amount", (json_int_t)t->amount,
 			      "code", t->code, "reference", t->reference, "created_at",
-			      time_or_null(t->created_at));
+			      tl_time_to_json(t->created_at));
 	if (t->pending_id[0])
 		json_object_set_new(j, "pending_id", json_string(t->pending_id));
 	if (t->kind == TL_TRANSFER_PENDING) {
-		json_object_set_new(j, "expires_at", time_or_null(t->expires_at));
+		json_object_set_new(j, "expires_at", tl_time_to_json(t->expires_at));
 		json_object_set_new(j, "state", json_string(t->state));
 		json_object_set_new(j, "resolved_amount", json_integer(t->resolved_amount));
 	}
@@ -47,7 +39,7 @@ static json_t *poc_wallet_json(const tl_ledger_account *a, int64_t now)
 {
 	return json_pack("{s:s, s:I, s:o, s:s?, s:b}", "id", a->id, "balance",
 			 (json_int_t)tl_ledger_available(a), "expires_at",
-			 time_or_null(a->expires_at), "cluster_id",
+			 tl_time_to_json(a->expires_at), "cluster_id",
 			 a->cluster_id[0] ? a->cluster_id : NULL, "expired",
 			 a->expires_at != 0 && a->expires_at <= now);
 }
@@ -58,7 +50,7 @@ static json_t *ledger_account_json(const tl_ledger_account *a)
 			 "id", a->id, "account_id", a->account_id[0] ? a->account_id : NULL,
 			 "kind", a->kind, "currency", a->currency, "debits_must_not_exceed_credits",
 			 (a->flags & TL_LEDGER_DEBITS_MUST_NOT_EXCEED_CREDITS) != 0, "expires_at",
-			 time_or_null(a->expires_at), "cluster_id",
+			 tl_time_to_json(a->expires_at), "cluster_id",
 			 a->cluster_id[0] ? a->cluster_id : NULL, "posted_debits",
 			 (json_int_t)a->posted_debits, "posted_credits",
 			 (json_int_t)a->posted_credits, "pending_debits",
@@ -276,9 +268,9 @@ static json_t *hold_json(const tl_transfer *t)
 {
 	return json_pack("{s:s, s:I, s:s, s:I, s:o, s:s, s:s, s:o}", "id", t->id, "amount",
 			 (json_int_t)t->amount, "status", t->state, "posted_amount",
-			 (json_int_t)t->resolved_amount, "expires_at", time_or_null(t->expires_at),
+			 (json_int_t)t->resolved_amount, "expires_at", tl_time_to_json(t->expires_at),
 			 "code", t->code, "reference", t->reference, "created_at",
-			 time_or_null(t->created_at));
+			 tl_time_to_json(t->created_at));
 }
 
 static int respond_transfers(tl_request *req, tl_response *res, const char *account,

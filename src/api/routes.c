@@ -23,6 +23,24 @@ const tl_route tl_routes[] = {
 	{"GET", "/v1/ledger/accounts", TL_AUTH_ADMIN, false, tl_h_ledger_accounts_list},
 	{"GET", "/v1/ledger/check", TL_AUTH_ADMIN, false, tl_h_ledger_check},
 
+	/* catalog, coupons, checkouts */
+	{"GET", "/v1/catalog", TL_AUTH_ANY, false, tl_h_catalog_get},
+	{"POST", "/v1/coupons", TL_AUTH_ADMIN, false, tl_h_coupons_create},
+	{"GET", "/v1/coupons", TL_AUTH_ADMIN, false, tl_h_coupons_list},
+	{"POST", "/v1/coupons/{id}/disable", TL_AUTH_ADMIN, false, tl_h_coupons_disable},
+	{"POST", "/v1/checkouts", TL_AUTH_ANY, false, tl_h_checkouts_create},
+	{"GET", "/v1/checkouts/{id}", TL_AUTH_ANY, false, tl_h_checkouts_get},
+	{"PATCH", "/v1/checkouts/{id}", TL_AUTH_ANY, false, tl_h_checkouts_change},
+	{"POST", "/v1/checkouts/{id}/cancel", TL_AUTH_ANY, false, tl_h_checkouts_cancel},
+	{"POST", "/v1/checkouts/{id}/pay", TL_AUTH_ANY, false, tl_h_checkouts_pay},
+
+	/* billing history and resources */
+	{"GET", "/v1/invoices", TL_AUTH_ANY, false, tl_h_invoices_list},
+	{"GET", "/v1/invoices/{id}", TL_AUTH_ANY, false, tl_h_invoices_get},
+	{"GET", "/v1/payments", TL_AUTH_ANY, false, tl_h_payments_list},
+	{"GET", "/v1/payments/{id}", TL_AUTH_ANY, false, tl_h_payments_get},
+	{"GET", "/v1/resources/{id}", TL_AUTH_ANY, false, tl_h_resources_get},
+
 	/* audit trail */
 	{"GET", "/v1/events", TL_AUTH_ANY, false, tl_h_events_list},
 

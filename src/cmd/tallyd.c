@@ -5,6 +5,7 @@
  * in-flight requests, drain the writer, close the store.
  */
 #include "api/metrics.h"
+#include "domain/catalog.h"
 #include "api/server.h"
 #include "common/log.h"
 #include "jobs/jobs.h"
@@ -30,6 +31,7 @@ typedef struct config {
 	bool test_clock;
 	bool access_log;
 	unsigned http_threads;
+	int64_t checkout_ttl_s;
 } config;
 
 static void usage(FILE *out)
@@ -43,8 +45,12 @@ static void usage(FILE *out)
 	      "                      port 0 picks a free port, logged as \"listening\")\n"
 	      "  --db PATH           SQLite database file, created if missing (TALLY_DB;\n"
 	      "                      default tally.db)\n"
-	      "  --catalog FILE      product catalog, JSON (TALLY_CATALOG); checked to be a JSON\n"
-	      "                      object at start; prices are served from it in a later release\n"
+	      "  --catalog FILE      product catalog, JSON (TALLY_CATALOG; default: the one the\n"
+	      "                      source tree ships, catalog/default.json); tallyd refuses\n"
+	      "                      to start on an invalid one\n"
+	      "  --checkout-ttl SECONDS\n"
+	      "                      how long an unpaid checkout stays open (TALLY_CHECKOUT_TTL;\n"
+	      "                      default 1800)\n"
 	      "  --test-clock        freeze the clock and serve GET/POST /v1/admin/clock so tests\n"
 	      "                      can set or advance it (TALLY_TEST_CLOCK=1); never in production\n"
 	      "  --no-access-log     do not log one line per request (TALLY_ACCESS_LOG=0)\n"
@@ -88,6 +94,20 @@ static int parse_count(const char *value, unsigned *out)
 	return 0;
 }
 
+static int parse_ttl(const char *value, int64_t *out)
+{
+	*out = 30 * 60;
+	if (value == NULL)
+		return 0;
+	char *end;
+	errno = 0;
+	long long n = strtoll(value, &end, 10);
+	if (errno || end == value || *end || n < 60 || n > 7 * 86400)
+		return -1;
+	*out = n;
+	return 0;
+}
+
 static bool env_flag(const char *name, bool fallback)
 {
 	const char *v = getenv(name);
@@ -101,7 +121,9 @@ static int parse_args(int argc, char **argv, config *cfg)
 {
 	const char *listen = getenv("TALLY_LISTEN");
 	cfg->db = getenv("TALLY_DB") ? getenv("TALLY_DB") : "tally.db";
-	cfg->catalog = getenv("TALLY_CATALOG");
+	cfg->catalog = getenv("TALLY_CATALOG") ? getenv("TALLY_CATALOG")
+					      : TALLY_SOURCE_DIR "/catalog/default.json";
+	const char *ttl = getenv("TALLY_CHECKOUT_TTL");
 	cfg->test_clock = env_flag("TALLY_TEST_CLOCK", false);
 	cfg->access_log = env_flag("TALLY_ACCESS_LOG", true);
 	static const struct option options[] = {
@@ -109,6 +131,7 @@ static int parse_args(int argc, char **argv, config *cfg)
 		{"catalog", required_argument, NULL, 'c'}, {"test-clock", no_argument, NULL, 't'},
 		{"no-access-log", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'}, {"http-threads", required_argument, NULL, 'T'},
+		{"checkout-ttl", required_argument, NULL, 'E'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *threads = getenv("TALLY_HTTP_THREADS");
@@ -121,6 +144,7 @@ static int parse_args(int argc, char **argv, config *cfg)
 		case 't': cfg->test_clock = true; break;
 		case 'q': cfg->access_log = false; break;
 		case 'T': threads = optarg; break;
+		case 'E': ttl = optarg; break;
 		case 'h': usage(stdout); return 1;
 		case 'V': puts("tallyd " TALLY_VERSION); return 1;
 		default: usage(stderr); return -1;
@@ -128,6 +152,11 @@ static int parse_args(int argc, char **argv, config *cfg)
 	}
 	if (optind < argc) {
 		fprintf(stderr, "tallyd: unexpected argument \"%s\"\n", argv[optind]);
+		return -1;
+	}
+	if (parse_ttl(ttl, &cfg->checkout_ttl_s) < 0) {
+		fprintf(stderr, "tallyd: --checkout-ttl must be 60 to 604800 seconds, got \"%s\"\n",
+			ttl);
 		return -1;
 	}
 	if (threads && parse_count(threads, &cfg->http_threads) < 0) {
@@ -141,22 +170,16 @@ static int parse_args(int argc, char **argv, config *cfg)
 	return 0;
 }
 
-/* Until the catalog issue lands, a catalog file is only checked to be a JSON
- * object, so a wrong path fails at start rather than later. */
-static int check_catalog(const char *path)
+/* A catalog that fails validation stops tallyd here, naming the file, the
+ * field and the reason. */
+static int load_catalog(const char *path, tl_catalog *out)
 {
-	if (path == NULL)
+	tl_error err = {0};
+	if (tl_catalog_load(path, out, &err) == 0)
 		return 0;
-	json_error_t jerr;
-	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-	if (root == NULL || !json_is_object(root)) {
-		fprintf(stderr, "tallyd: catalog %s: %s (line %d)\n", path,
-			root ? "must be a JSON object" : jerr.text, jerr.line);
-		json_decref(root);
-		return -1;
-	}
-	json_decref(root);
-	return 0;
+	fprintf(stderr, "tallyd: invalid catalog: %s\n", err.message);
+	tl_error_clear(&err);
+	return -1;
 }
 
 static void fatal(const char *what, tl_error *err)
@@ -229,12 +252,14 @@ int main(int argc, char **argv)
 	int parsed = parse_args(argc, argv, &cfg);
 	if (parsed != 0)
 		return parsed > 0 ? 0 : 2;
-	if (sodium_init() < 0 || check_catalog(cfg.catalog) < 0)
+	static tl_catalog catalog; /* large; immutable once loaded */
+	if (sodium_init() < 0 || load_catalog(cfg.catalog, &catalog) < 0)
 		return 1;
 
 	tl_clock clock;
 	tl_clock_init(&clock, cfg.test_clock);
-	tl_app app = {.clock = &clock, .test_clock = cfg.test_clock,
+	tl_app app = {.clock = &clock, .test_clock = cfg.test_clock, .catalog = &catalog,
+		      .checkout_ttl_s = cfg.checkout_ttl_s,
 		      .access_log = cfg.access_log, .metrics = tl_metrics_new()};
 	tl_error err = {0};
 	char generated[TL_ADMIN_TOKEN_STR_MAX];

@@ -97,3 +97,37 @@ int tl_time_parse(const char *s, int64_t *out)
 	*out = t;
 	return 0;
 }
+
+int64_t tl_time_add_months(int64_t t, int months)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	int month_index = tm.tm_mon + months;
+	int year = tm.tm_year + 1900 + month_index / 12;
+	int month = month_index % 12 + 1;
+	int last = days_in_month(year, month);
+	if (tm.tm_mday > last)
+		tm.tm_mday = last;
+	tm.tm_year = year - 1900;
+	tm.tm_mon = month - 1;
+	return (int64_t)timegm(&tm);
+}
+
+json_t *tl_time_to_json(int64_t unix_s)
+{
+	if (unix_s == 0)
+		return json_null();
+	char text[TL_TIME_STR_MAX];
+	tl_time_format(unix_s, text);
+	return json_string(text);
+}
+
+int64_t tl_time_member(const json_t *obj, const char *key)
+{
+	int64_t t = 0;
+	const char *text = json_string_value(json_object_get(obj, key));
+	if (text == NULL || tl_time_parse(text, &t) < 0)
+		return 0;
+	return t;
+}

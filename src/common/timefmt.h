@@ -16,4 +16,14 @@ void tl_time_format(int64_t unix_s, char out[TL_TIME_STR_MAX]);
 /* 0, or TL_EINVALID when s is not an RFC 3339 date-time in years 1970-9999. */
 int tl_time_parse(const char *s, int64_t *out);
 
+/* t plus months calendar months, the day clamped to the target month's last
+ * day (Jan 31 + 1 month = Feb 28 or 29), the time of day kept. */
+int64_t tl_time_add_months(int64_t t, int months);
+
+/* JSON forms of a time: an RFC 3339 string, or null for 0 ("none"); and
+ * the time in an object's member (0 when absent or not a time). */
+#include <jansson.h>
+json_t *tl_time_to_json(int64_t unix_s);
+int64_t tl_time_member(const json_t *obj, const char *key);
+
 #endif

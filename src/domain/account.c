@@ -7,7 +7,7 @@
 #include <string.h>
 
 /* Names are shown in lists and invoices: no control characters, not blank. */
-static int check_name(const char *name, tl_error *err)
+int tl_name_check(const char *name, tl_error *err)
 {
 	size_t len = strlen(name);
 	if (len == 0 || len > TL_NAME_MAX)
@@ -29,7 +29,7 @@ static int check_name(const char *name, tl_error *err)
 int tl_account_prepare(tl_account *out, const char *name, const char *currency,
 		       tl_error *err)
 {
-	int rc = check_name(name, err);
+	int rc = tl_name_check(name, err);
 	if (rc < 0)
 		return rc;
 	if (currency == NULL)

@@ -28,6 +28,10 @@ typedef struct tl_token {
 	int64_t created_at;
 } tl_token;
 
+/* A display name (accounts, resources): 1 to TL_NAME_MAX bytes, no control
+ * characters, not blank. TL_EINVALID "invalid_name" otherwise. */
+int tl_name_check(const char *name, tl_error *err);
+
 /* Checks a new account's name and currency (NULL means the default) and
  * fills `out` with them; id and created_at are the caller's. */
 int tl_account_prepare(tl_account *out, const char *name, const char *currency,

@@ -1,6 +1,7 @@
 /* jobs.c: the hold-expiry sweep and the ticker thread that runs it. */
 #include "jobs/jobs.h"
 #include "common/log.h"
+#include "service/checkout.h"
 #include "service/ledger.h"
 
 #include <errno.h>
@@ -37,6 +38,39 @@ int tl_jobs_expire_holds(tl_store *store, tl_clock *clock, size_t *released, tl_
 	return 0;
 }
 
+typedef struct checkout_run {
+	int64_t now;
+	size_t expired;
+} checkout_run;
+
+static int expire_checkouts_tx(tl_tx *tx, void *arg, tl_error *err)
+{
+	checkout_run *run = arg;
+	tl_principal job = {.is_admin = true, .actor = "job:checkout_expiry"};
+	tl_ctx ctx = {.who = &job, .now = run->now};
+	return tl_checkouts_expire_due(tx, &ctx, TL_EXPIRY_SWEEP_MAX, &run->expired, err);
+}
+
+static int expire_checkouts(tl_store *store, tl_clock *clock, size_t *expired, tl_error *err)
+{
+	*expired = 0;
+	checkout_run run = {.now = tl_clock_now(clock)};
+	do { /* bounded as the hold sweep is */
+		int rc = tl_store_write(store, expire_checkouts_tx, &run, err);
+		if (rc < 0)
+			return rc;
+		*expired += run.expired;
+	} while (run.expired == TL_EXPIRY_SWEEP_MAX);
+	return 0;
+}
+
+int tl_jobs_run_due(tl_store *store, tl_clock *clock, tl_jobs_report *out, tl_error *err)
+{
+	*out = (tl_jobs_report){0};
+	int rc = tl_jobs_expire_holds(store, clock, &out->holds_expired, err);
+	return rc < 0 ? rc : expire_checkouts(store, clock, &out->checkouts_expired, err);
+}
+
 struct tl_ticker {
 	tl_store *store;
 	tl_clock *clock;
@@ -50,11 +84,13 @@ struct tl_ticker {
 static void run_due_jobs(tl_ticker *t)
 {
 	tl_error err = {0};
-	size_t released;
-	if (tl_jobs_expire_holds(t->store, t->clock, &released, &err) < 0)
-		tl_log("error", "hold expiry failed", json_pack("{s:s}", "reason", err.message));
-	else if (released > 0)
-		tl_log("info", "holds expired", json_pack("{s:I}", "count", (json_int_t)released));
+	tl_jobs_report report;
+	if (tl_jobs_run_due(t->store, t->clock, &report, &err) < 0)
+		tl_log("error", "a due job failed", json_pack("{s:s}", "reason", err.message));
+	else if (report.holds_expired || report.checkouts_expired)
+		tl_log("info", "due jobs ran",
+		       json_pack("{s:I, s:I}", "holds_expired", (json_int_t)report.holds_expired,
+				 "checkouts_expired", (json_int_t)report.checkouts_expired));
 	tl_error_clear(&err);
 }
 

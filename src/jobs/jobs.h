@@ -1,6 +1,7 @@
 /*
  * jobs.h: work that runs because the clock says so, not because a client
- * asked. Today: releasing holds whose expiry has come. A ticker thread runs
+ * asked. Today: releasing holds, and expiring unpaid checkouts, whose time
+ * has come. A ticker thread runs
  * the due jobs every second; moving the test clock runs them at once, so
  * tests see the effect of time without waiting.
  */
@@ -15,6 +16,15 @@
 /* Releases every hold due at the clock's now, in short transactions of at
  * most TL_EXPIRY_SWEEP_MAX; *released says how many. */
 int tl_jobs_expire_holds(tl_store *store, tl_clock *clock, size_t *released, tl_error *err);
+
+/* What one run of the due jobs did. */
+typedef struct tl_jobs_report {
+	size_t holds_expired;
+	size_t checkouts_expired;
+} tl_jobs_report;
+
+/* Runs every job due at the clock's now: hold expiry, checkout expiry. */
+int tl_jobs_run_due(tl_store *store, tl_clock *clock, tl_jobs_report *out, tl_error *err);
 
 typedef struct tl_ticker tl_ticker;
 

@@ -307,20 +307,33 @@ static int transfer_error(tl_transfer_result r, tl_error *err)
 			    tl_transfer_result_name(r));
 }
 
-/* One system-generated transfer, applied through tl_ledger_submit. */
-static int move(tl_tx *tx, const tl_ctx *ctx, tl_transfer *t, tl_error *err)
+int tl_ledger_move(tl_tx *tx, const tl_ctx *ctx, tl_transfer *transfers, size_t count,
+		   tl_error *err)
 {
-	tl_id_new(t->id, sizeof(t->id), "xfr");
-	tl_transfer_result result;
+	tl_transfer_result results[16];
+	if (count == 0 || count > sizeof(results) / sizeof(results[0]))
+		return tl_error_set(err, TL_EINTERNAL, NULL, "a use case moves 1 to 16 transfers");
+	for (size_t i = 0; i < count; i++)
+		if (transfers[i].id[0] == '\0')
+			tl_id_new(transfers[i].id, sizeof(transfers[i].id), "xfr");
 	tl_principal system = {.is_admin = true};
 	snprintf(system.actor, sizeof(system.actor), "%s", ctx->who->actor);
 	tl_ctx as_system = {.who = &system, .now = ctx->now};
-	int rc = tl_ledger_submit(tx, &as_system, t, 1, true, &result, err);
-	if (rc == TL_ERULE && result != TL_TR_OK) {
-		tl_error_clear(err);
-		return transfer_error(result, err);
+	int rc = tl_ledger_submit(tx, &as_system, transfers, count, true, results, err);
+	if (rc != TL_ERULE)
+		return rc;
+	for (size_t i = 0; i < count; i++) {
+		if (results[i] != TL_TR_LINKED_EVENT_FAILED) {
+			tl_error_clear(err);
+			return transfer_error(results[i], err);
+		}
 	}
 	return rc;
+}
+
+static int move(tl_tx *tx, const tl_ctx *ctx, tl_transfer *t, tl_error *err)
+{
+	return tl_ledger_move(tx, ctx, t, 1, err);
 }
 
 static json_t *wallet_json(const tl_ledger_account *a)

@@ -27,6 +27,12 @@ int tl_ledger_open_credit_wallet(tl_tx *tx, const tl_account *account, tl_error 
 int tl_ledger_submit(tl_tx *tx, const tl_ctx *ctx, tl_transfer *transfers, size_t count,
 		     bool linked, tl_transfer_result *results, tl_error *err);
 
+/* Moves money for a use case (as the system, whoever asked): transfers
+ * without an id get a fresh "xfr_" id; all or nothing. A refusal becomes the
+ * API error of its kind (insufficient_credit, invalid_amount, ...). */
+int tl_ledger_move(tl_tx *tx, const tl_ctx *ctx, tl_transfer *transfers, size_t count,
+		   tl_error *err);
+
 /* Admin: tops up an account's credit wallet from gateway clearing. */
 int tl_ledger_top_up(tl_tx *tx, const tl_ctx *ctx, const char *account_id, int64_t amount,
 		     const char *reference, tl_transfer *out_transfer,

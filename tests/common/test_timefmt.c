@@ -51,3 +51,21 @@ Test(timefmt, rejects_malformed_times)
 		cr_expect_eq(tl_time_parse(bad[i], &t), TL_EINVALID, "accepted \"%s\"", bad[i]);
 	}
 }
+
+Test(timefmt, adds_calendar_months_clamping_the_day)
+{
+	int64_t t, out;
+	char text[TL_TIME_STR_MAX];
+	cr_assert_eq(tl_time_parse("2026-01-31T10:00:00Z", &t), 0);
+	tl_time_format(tl_time_add_months(t, 1), text);
+	cr_assert_str_eq(text, "2026-02-28T10:00:00Z");
+	tl_time_format(tl_time_add_months(t, 13), text);
+	cr_assert_str_eq(text, "2027-02-28T10:00:00Z");
+	cr_assert_eq(tl_time_parse("2027-11-30T00:00:00Z", &t), 0);
+	tl_time_format(tl_time_add_months(t, 3), text);
+	cr_assert_str_eq(text, "2028-02-29T00:00:00Z");
+	cr_assert_eq(tl_time_parse("2026-11-23T16:00:00Z", &t), 0);
+	out = tl_time_add_months(t, 36);
+	tl_time_format(out, text);
+	cr_assert_str_eq(text, "2029-11-23T16:00:00Z");
+}

@@ -1,0 +1,124 @@
+/* checkout.c: the checkout's terms, pricing, state machine and JSON form.
+ * See checkout.h for the diagram and the invariants. */
+#include "domain/checkout.h"
+#include "common/timefmt.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void tl_checkout_release(tl_checkout *c)
+{
+	for (size_t i = 0; i < c->line_count; i++) {
+		json_decref(c->lines[i].spec);
+		c->lines[i].spec = NULL;
+	}
+}
+
+void tl_checkout_take_terms(tl_checkout *c, const tl_catalog *catalog)
+{
+	snprintf(c->currency, sizeof(c->currency), "%s", catalog->currency);
+	c->tax_rate_bp = catalog->tax_rate_bp;
+	c->hold_days = catalog->hold_days;
+	c->cycle_count = catalog->cycle_count;
+	memcpy(c->cycles, catalog->cycles, sizeof(c->cycles[0]) * catalog->cycle_count);
+}
+
+void tl_checkout_set_coupon(tl_checkout *c, const tl_coupon *coupon)
+{
+	c->coupon_code[0] = c->coupon_id[0] = '\0';
+	c->coupon_percent_off = c->coupon_amount_off = 0;
+	if (coupon == NULL)
+		return;
+	snprintf(c->coupon_code, sizeof(c->coupon_code), "%s", coupon->code);
+	snprintf(c->coupon_id, sizeof(c->coupon_id), "%s", coupon->id);
+	c->coupon_percent_off = coupon->percent_off;
+	c->coupon_amount_off = coupon->amount_off;
+}
+
+static const tl_catalog_cycle *find_cycle(const tl_checkout *c)
+{
+	for (size_t i = 0; i < c->cycle_count; i++)
+		if (c->cycles[i].months == c->cycle_months)
+			return &c->cycles[i];
+	return NULL;
+}
+
+int tl_checkout_price(tl_checkout *c, tl_error *err)
+{
+	const tl_catalog_cycle *cycle = find_cycle(c);
+	if (cycle == NULL)
+		return tl_error_set(err, TL_ERULE, "invalid_cycle",
+				    "%d months is not a term the catalog offers", c->cycle_months);
+	tl_price_terms terms = {.cycle_months = c->cycle_months,
+				.cycle_discount_bp = cycle->discount_bp,
+				.tax_rate_bp = c->tax_rate_bp,
+				.coupon_percent_bp = c->coupon_percent_off * 100,
+				.coupon_amount_off = c->coupon_amount_off};
+	tl_price_line prices[TL_PRICING_LINES_MAX];
+	for (size_t i = 0; i < c->line_count; i++)
+		prices[i] = c->lines[i].price;
+	if (tl_pricing_price(prices, c->line_count, &terms, &c->totals) < 0 ||
+	    (c->settlement == TL_SETTLE_HOLD &&
+	     tl_pricing_hold_amount(prices, c->line_count, c->hold_days, c->tax_rate_bp,
+				    &c->hold_amount) < 0))
+		return tl_error_set(err, TL_EINVALID, "price_overflow",
+				    "the checkout's figures do not fit in 64 bits");
+	for (size_t i = 0; i < c->line_count; i++)
+		c->lines[i].price = prices[i];
+	if (c->settlement != TL_SETTLE_HOLD)
+		c->hold_amount = 0;
+	return 0;
+}
+
+int tl_checkout_check_open(const tl_checkout *c, int64_t now, tl_error *err)
+{
+	if (strcmp(c->status, "open") != 0) {
+		tl_error_set(err, TL_ECONFLICT, "checkout_not_open", "checkout %s is %s", c->id,
+			     c->status);
+		tl_error_details(err, json_pack("{s:s}", "status", c->status));
+		return TL_ECONFLICT;
+	}
+	if (now >= c->expires_at)
+		return tl_error_set(err, TL_ECONFLICT, "checkout_expired",
+				    "checkout %s expired; start a new one", c->id);
+	return 0;
+}
+
+int tl_checkout_transition(tl_checkout *c, const char *to, int64_t now, tl_error *err)
+{
+	if (strcmp(c->status, "open") != 0) {
+		tl_error_set(err, TL_ECONFLICT, "checkout_not_open", "checkout %s is %s", c->id,
+			     c->status);
+		tl_error_details(err, json_pack("{s:s}", "status", c->status));
+		return TL_ECONFLICT;
+	}
+	if (strcmp(to, "expired") != 0 && now >= c->expires_at)
+		return tl_error_set(err, TL_ECONFLICT, "checkout_expired",
+				    "checkout %s expired; start a new one", c->id);
+	snprintf(c->status, sizeof(c->status), "%s", to);
+	if (strcmp(to, "paid") == 0)
+		c->paid_at = now;
+	return 0;
+}
+
+int tl_checkout_assert_valid(const tl_checkout *c)
+{
+	tl_price_totals sum = {.subtotal = 0};
+	for (size_t i = 0; i < c->line_count; i++) {
+		const tl_price_line *l = &c->lines[i].price;
+		sum.subtotal += l->amount;
+		sum.discount += l->coupon_discount;
+		sum.tax += l->tax;
+		sum.total += l->total;
+	}
+	bool paid = strcmp(c->status, "paid") == 0;
+	if (sum.subtotal != c->totals.subtotal || sum.discount != c->totals.discount ||
+	    sum.tax != c->totals.tax || sum.total != c->totals.total ||
+	    c->totals.total != c->totals.subtotal - c->totals.discount + c->totals.tax)
+		return -1;
+	if (paid != (c->payment_id[0] != '\0'))
+		return -1;
+	if (paid && c->paid_at > c->expires_at)
+		return -1;
+	return 0;
+}

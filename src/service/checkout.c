@@ -1,0 +1,314 @@
+/*
+ * checkout.c: checkouts kept as documents (kind "checkout", status and
+ * expiry as columns so the clock can find the ones to expire). A purchase's
+ * lines come from its items: a server from its flavor, a volume from its
+ * type and size; each line is the resource it will become.
+ */
+#include "service/checkout.h"
+#include "service/checkout_internal.h"
+#include "service/accounts.h"
+#include "service/audit.h"
+#include "service/coupons.h"
+#include "common/ids.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- storage --------------------------------------------------------------- */
+
+int tl_checkouts_save(tl_tx *tx, const tl_checkout *c, bool insert, int64_t now, tl_error *err)
+{
+	json_t *body = tl_checkout_to_json(c);
+	tl_doc d = {.created_at = c->created_at, .updated_at = now};
+	snprintf(d.kind, sizeof(d.kind), "checkout");
+	snprintf(d.id, sizeof(d.id), "%s", c->id);
+	snprintf(d.account_id, sizeof(d.account_id), "%s", c->account_id);
+	snprintf(d.status, sizeof(d.status), "%s", c->status);
+	d.due_at = strcmp(c->status, "open") == 0 ? c->expires_at : 0;
+	d.body = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	int rc = d.body == NULL ? tl_error_set(err, TL_EINTERNAL, NULL, "out of memory")
+		 : insert      ? tl_store_doc_insert(tx, &d, err)
+			       : tl_store_doc_update(tx, &d, err);
+	tl_doc_free(&d);
+	return rc;
+}
+
+static int load(tl_tx *tx, const tl_ctx *ctx, const char *id, tl_checkout *out, tl_error *err)
+{
+	tl_doc d = {0};
+	tl_error lookup = {0};
+	int rc = tl_store_doc_get(tx, "checkout", id, &d, &lookup);
+	tl_error_clear(&lookup);
+	if (rc == 0) {
+		json_t *j = json_loads(d.body, 0, NULL);
+		rc = j ? tl_checkout_from_json(j, out, err)
+		       : tl_error_set(err, TL_EINTERNAL, "corrupt_document", "checkout is corrupt");
+		json_decref(j);
+	}
+	tl_doc_free(&d);
+	if (rc == TL_ENOTFOUND || (rc == 0 && !tl_ctx_may_see(ctx, out->account_id))) {
+		if (rc == 0)
+			tl_checkout_release(out);
+		return tl_error_set(err, TL_ENOTFOUND, "checkout_not_found", "no checkout %.40s", id);
+	}
+	return rc;
+}
+
+/* ---- lines of a purchase -------------------------------------------------- */
+
+static int item_error(tl_error *err, size_t index, const char *field, const char *message)
+{
+	tl_error_set(err, TL_EINVALID, "invalid_item", "items[%zu].%s: %s", index, field, message);
+	tl_error_details(err, json_pack("{s:I, s:s}", "index", (json_int_t)index, "field", field));
+	return TL_EINVALID;
+}
+
+/* Finds the catalog item a spec names, of the type the resource needs. */
+static const tl_catalog_item *spec_item(const tl_catalog *cat, const json_t *spec,
+					const char *field, const char *type, size_t index,
+					tl_error *err)
+{
+	const char *id = json_string_value(json_object_get(spec, field));
+	const tl_catalog_item *item = id ? tl_catalog_item_find(cat, id) : NULL;
+	if (item == NULL || strcmp(item->type, type) != 0) {
+		char path[40];
+		snprintf(path, sizeof(path), "spec.%s", field);
+		item_error(err, index, path, "is not an item of the catalog of this type");
+		return NULL;
+	}
+	return item;
+}
+
+static int purchase_line(const tl_catalog *cat, const json_t *in, size_t index,
+			 tl_checkout_line *l, tl_error *err)
+{
+	const char *type = json_string_value(json_object_get(in, "type"));
+	const char *name = json_string_value(json_object_get(in, "name"));
+	json_t *spec = json_object_get(in, "spec");
+	if (!json_is_object(in) || !type || !name || !json_is_object(spec))
+		return item_error(err, index, "type", "each item needs type, name and spec");
+	const tl_catalog_item *item = NULL;
+	int64_t quantity = 1;
+	if (strcmp(type, "server") == 0) {
+		item = spec_item(cat, spec, "flavor", "server", index, err);
+	} else if (strcmp(type, "volume") == 0) {
+		item = spec_item(cat, spec, "volume_type", "volume", index, err);
+		quantity = json_integer_value(json_object_get(spec, "size_gb"));
+		if (item && (quantity < 1 || quantity > 65536))
+			return item_error(err, index, "spec.size_gb", "must be 1 to 65,536");
+	} else {
+		tl_error_set(err, TL_ERULE, "not_purchasable",
+			     "items[%zu]: a %.24s is not bought through a purchase checkout "
+			     "(servers and volumes are)", index, type);
+		return TL_ERULE;
+	}
+	if (item == NULL)
+		return TL_EINVALID;
+	tl_error name_err = {0};
+	if (tl_name_check(name, &name_err) < 0) {
+		tl_error_clear(&name_err);
+		return item_error(err, index, "name", "must be 1 to 200 bytes, no control characters");
+	}
+	*l = (tl_checkout_line){.unit = item->unit, .spec = json_deep_copy(spec),
+				.price = {.unit_price = item->monthly_price, .quantity = quantity}};
+	tl_id_new(l->resource_id, sizeof(l->resource_id), "res");
+	snprintf(l->resource_type, sizeof(l->resource_type), "%s", type);
+	snprintf(l->resource_name, sizeof(l->resource_name), "%s", name);
+	snprintf(l->item_id, sizeof(l->item_id), "%s", item->id);
+	snprintf(l->item_name, sizeof(l->item_name), "%s", item->name);
+	snprintf(l->service, sizeof(l->service), "%s", item->service);
+	return 0;
+}
+
+static int purchase_lines(const tl_catalog *cat, const json_t *items, tl_checkout *c,
+			  tl_error *err)
+{
+	size_t n = json_array_size(items);
+	if (n == 0 || n > TL_PRICING_LINES_MAX)
+		return tl_error_set(err, TL_EINVALID, "invalid_items",
+				    "items must hold 1 to %d resources", TL_PRICING_LINES_MAX);
+	for (size_t i = 0; i < n; i++) {
+		int rc = purchase_line(cat, json_array_get(items, i), i, &c->lines[i], err);
+		if (rc < 0)
+			return rc;
+		c->line_count = i + 1;
+	}
+	/* purchases are of prepaid services only (servers and volumes: vserver) */
+	c->settlement = TL_SETTLE_PREPAID;
+	return 0;
+}
+
+/* ---- coupons ----------------------------------------------------------------- */
+
+static int account_has_purchased(tl_tx *tx, const char *account_id, bool *out, tl_error *err)
+{
+	int64_t payments = 0;
+	tl_doc_query q = {.kind = "payment", .account_id = account_id};
+	int rc = tl_store_doc_count(tx, &q, &payments, err);
+	*out = payments > 0;
+	return rc;
+}
+
+/* Checks that coupon c applies to checkout k now. */
+int tl_checkouts_check_coupon(tl_tx *tx, const tl_checkout *k, const tl_coupon *c, int64_t now,
+			      tl_error *err)
+{
+	const char *services[TL_PRICING_LINES_MAX];
+	for (size_t i = 0; i < k->line_count; i++)
+		services[i] = k->lines[i].service;
+	tl_coupon_use use = {.now = now, .cycle_months = k->cycle_months,
+			     .currency = k->currency, .services = services,
+			     .service_count = k->line_count};
+	int rc = tl_coupons_account_redemptions(tx, c->id, k->account_id,
+						&use.account_redemptions, err);
+	if (rc == 0)
+		rc = account_has_purchased(tx, k->account_id, &use.account_has_purchased, err);
+	return rc < 0 ? rc : tl_coupon_check(c, &use, err);
+}
+
+static int apply_coupon(tl_tx *tx, tl_checkout *k, const char *code, int64_t now, tl_error *err)
+{
+	if (code == NULL || code[0] == '\0') {
+		tl_checkout_set_coupon(k, NULL);
+		return 0;
+	}
+	tl_coupon c;
+	int rc = tl_coupons_find_code(tx, code, &c, err);
+	if (rc == 0)
+		rc = tl_checkouts_check_coupon(tx, k, &c, now, err);
+	if (rc == 0)
+		tl_checkout_set_coupon(k, &c);
+	return rc;
+}
+
+/* ---- use cases ------------------------------------------------------------ */
+
+int tl_checkouts_create_purchase(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog,
+				 const tl_checkout_request *req, tl_checkout *out, tl_error *err)
+{
+	tl_account account;
+	memset(out, 0, sizeof(*out));
+	int rc = tl_accounts_get(tx, ctx, req->account_id, &account, err);
+	if (rc < 0)
+		return rc;
+	if (strcmp(account.currency, catalog->currency) != 0)
+		return tl_error_set(err, TL_ERULE, "currency_mismatch",
+				    "the account pays in %s but the catalog prices in %s",
+				    account.currency, catalog->currency);
+	tl_id_new(out->id, sizeof(out->id), "chk");
+	snprintf(out->account_id, sizeof(out->account_id), "%s", account.id);
+	snprintf(out->kind, sizeof(out->kind), "purchase");
+	snprintf(out->status, sizeof(out->status), "open");
+	tl_checkout_take_terms(out, catalog);
+	out->cycle_months = req->cycle_months;
+	out->auto_renew = req->auto_renew;
+	out->created_at = ctx->now;
+	out->expires_at = ctx->now + (req->ttl_s > 0 ? req->ttl_s : TL_CHECKOUT_TTL_S);
+	rc = purchase_lines(catalog, req->items, out, err);
+	rc = rc ? rc : tl_checkout_price(out, err); /* the cycle must exist before a coupon */
+	rc = rc ? rc : apply_coupon(tx, out, req->coupon, ctx->now, err);
+	rc = rc ? rc : tl_checkout_price(out, err);
+	rc = rc ? rc : tl_checkouts_save(tx, out, true, ctx->now, err);
+	if (rc == 0)
+		rc = tl_audit_record(tx, ctx, "checkout.created", out->account_id, out->id, NULL,
+				     tl_checkout_to_json(out), err);
+	return rc;
+}
+
+int tl_checkouts_get(tl_tx *tx, const tl_ctx *ctx, const char *id, tl_checkout *out,
+		     tl_error *err)
+{
+	return load(tx, ctx, id, out, err);
+}
+
+/* Loads an open checkout for a change; expired by time counts as closed. */
+static int load_open(tl_tx *tx, const tl_ctx *ctx, const char *id, tl_checkout *out,
+		     tl_error *err)
+{
+	int rc = load(tx, ctx, id, out, err);
+	if (rc < 0)
+		return rc;
+	rc = tl_checkout_check_open(out, ctx->now, err);
+	if (rc < 0)
+		tl_checkout_release(out);
+	return rc;
+}
+
+int tl_checkouts_change(tl_tx *tx, const tl_ctx *ctx, const char *id,
+			const tl_checkout_change *change, tl_checkout *out, tl_error *err)
+{
+	int rc = load_open(tx, ctx, id, out, err);
+	if (rc < 0)
+		return rc;
+	json_t *before = tl_checkout_to_json(out);
+	if (change->cycle_months)
+		out->cycle_months = change->cycle_months; /* -1: a term no catalog has */
+	if (change->auto_renew >= 0)
+		out->auto_renew = change->auto_renew;
+	rc = tl_checkout_price(out, err);
+	const char *code = change->coupon_given ? change->coupon : out->coupon_code;
+	char kept[TL_COUPON_CODE_MAX];
+	snprintf(kept, sizeof(kept), "%s", code ? code : "");
+	rc = rc ? rc : apply_coupon(tx, out, kept, ctx->now, err);
+	rc = rc ? rc : tl_checkout_price(out, err);
+	rc = rc ? rc : tl_checkouts_save(tx, out, false, ctx->now, err);
+	if (rc == 0)
+		return tl_audit_record(tx, ctx, "checkout.changed", out->account_id, out->id, before,
+				       tl_checkout_to_json(out), err);
+	json_decref(before);
+	return rc;
+}
+
+int tl_checkouts_cancel(tl_tx *tx, const tl_ctx *ctx, const char *id, tl_checkout *out,
+			tl_error *err)
+{
+	int rc = load(tx, ctx, id, out, err);
+	if (rc < 0)
+		return rc;
+	rc = tl_checkout_transition(out, "cancelled", ctx->now, err);
+	rc = rc ? rc : tl_checkouts_save(tx, out, false, ctx->now, err);
+	if (rc == 0)
+		rc = tl_audit_record(tx, ctx, "checkout.cancelled", out->account_id, out->id,
+				     json_pack("{s:s}", "status", "open"),
+				     json_pack("{s:s}", "status", "cancelled"), err);
+	return rc;
+}
+
+static int expire_one(tl_tx *tx, const tl_ctx *ctx, tl_doc *d, tl_error *err)
+{
+	tl_checkout *c = calloc(1, sizeof(*c));
+	json_t *j = json_loads(d->body, 0, NULL);
+	int rc = c && j ? tl_checkout_from_json(j, c, err)
+			: tl_error_set(err, TL_EINTERNAL, "corrupt_document", "checkout is corrupt");
+	json_decref(j);
+	rc = rc ? rc : tl_checkout_transition(c, "expired", ctx->now, err);
+	rc = rc ? rc : tl_checkouts_save(tx, c, false, ctx->now, err);
+	if (rc == 0)
+		rc = tl_audit_record(tx, ctx, "checkout.expired", c->account_id, c->id,
+				     json_pack("{s:s}", "status", "open"),
+				     json_pack("{s:s}", "status", "expired"), err);
+	if (c)
+		tl_checkout_release(c);
+	free(c);
+	return rc;
+}
+
+int tl_checkouts_expire_due(tl_tx *tx, const tl_ctx *ctx, size_t max, size_t *expired,
+			    tl_error *err)
+{
+	tl_doc *docs = calloc(max, sizeof(*docs));
+	if (docs == NULL)
+		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	size_t n = 0;
+	int rc = tl_store_doc_list_due(tx, "checkout", "open", ctx->now, docs, max, &n, err);
+	for (size_t i = 0; i < n; i++) {
+		if (rc == 0)
+			rc = expire_one(tx, ctx, &docs[i], err);
+		tl_doc_free(&docs[i]);
+	}
+	free(docs);
+	*expired = rc == 0 ? n : 0;
+	return rc;
+}

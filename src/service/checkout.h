@@ -1,0 +1,62 @@
+/*
+ * checkout.h: use cases of checkouts: create a purchase, read, change the
+ * term, auto-renew or coupon (re-priced), cancel, pay, and expire by the
+ * clock. Paying moves the money, creates (or, for a conversion, converts)
+ * the resources, issues one invoice per resource and records the payment,
+ * all in the caller's one transaction.
+ */
+#ifndef TL_SERVICE_CHECKOUT_H
+#define TL_SERVICE_CHECKOUT_H
+
+#include "domain/catalog.h"
+#include "domain/checkout.h"
+#include "service/context.h"
+#include "store/store.h"
+
+/* How long an unpaid checkout stays open (DESIGN.md: 30 minutes). */
+#define TL_CHECKOUT_TTL_S (30 * 60)
+
+typedef struct tl_checkout_request {
+	const char *account_id;   /* the account buying */
+	const json_t *items;      /* [{type, name, spec}] (purchase) */
+	int cycle_months;
+	bool auto_renew;
+	const char *coupon;       /* NULL: none */
+	int64_t ttl_s;
+} tl_checkout_request;
+
+/* Creates an open purchase checkout. out must be released with
+ * tl_checkout_release. */
+int tl_checkouts_create_purchase(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog,
+				 const tl_checkout_request *req, tl_checkout *out, tl_error *err);
+
+int tl_checkouts_get(tl_tx *tx, const tl_ctx *ctx, const char *id, tl_checkout *out,
+		     tl_error *err);
+
+typedef struct tl_checkout_change {
+	int cycle_months;    /* 0: unchanged */
+	int auto_renew;      /* -1: unchanged */
+	bool coupon_given;   /* change the coupon: */
+	const char *coupon;  /* NULL or "" removes it */
+} tl_checkout_change;
+
+int tl_checkouts_change(tl_tx *tx, const tl_ctx *ctx, const char *id,
+			const tl_checkout_change *change, tl_checkout *out, tl_error *err);
+
+int tl_checkouts_cancel(tl_tx *tx, const tl_ctx *ctx, const char *id, tl_checkout *out,
+			tl_error *err);
+
+typedef struct tl_payment_result {
+	char payment_id[TL_ID_MAX];
+	json_t *invoice_ids; /* owned by the caller after the call */
+} tl_payment_result;
+
+/* Pays an open checkout from the account's credit. */
+int tl_checkouts_pay_credit(tl_tx *tx, const tl_ctx *ctx, const char *id,
+			    tl_payment_result *out, tl_error *err);
+
+/* Expires up to `max` open checkouts whose time has come. */
+int tl_checkouts_expire_due(tl_tx *tx, const tl_ctx *ctx, size_t max, size_t *expired,
+			    tl_error *err);
+
+#endif

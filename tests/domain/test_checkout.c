@@ -1,0 +1,101 @@
+/* Unit tests: the checkout's state machine, invariants and JSON form. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+#include "domain/checkout.h"
+
+static tl_checkout *make(void)
+{
+	tl_checkout *c = calloc(1, sizeof(*c));
+	snprintf(c->id, sizeof(c->id), "chk_x");
+	snprintf(c->status, sizeof(c->status), "open");
+	snprintf(c->kind, sizeof(c->kind), "purchase");
+	c->cycle_months = 3;
+	c->tax_rate_bp = 1000;
+	c->cycle_count = 2;
+	c->cycles[0] = (tl_catalog_cycle){1, 0};
+	c->cycles[1] = (tl_catalog_cycle){3, 300};
+	c->expires_at = 1000;
+	c->line_count = 2;
+	c->lines[0].price = (tl_price_line){.unit_price = 480000, .quantity = 1};
+	c->lines[1].price = (tl_price_line){.unit_price = 3000, .quantity = 100};
+	c->lines[1].spec = json_pack("{s:s, s:i}", "volume_type", "v.ssd", "size_gb", 100);
+	c->coupon_amount_off = 100001;
+	tl_error e = {0};
+	cr_assert_eq(tl_checkout_price(c, &e), 0, "%s", e.message);
+	return c;
+}
+
+static void destroy(tl_checkout *c)
+{
+	tl_checkout_release(c);
+	free(c);
+}
+
+Test(checkout_domain, open_goes_to_one_final_state_only)
+{
+	tl_checkout *c = make();
+	tl_error e = {0};
+	cr_assert_eq(tl_checkout_transition(c, "cancelled", 10, &e), 0);
+	cr_assert_eq(tl_checkout_transition(c, "paid", 10, &e), TL_ECONFLICT);
+	cr_assert_str_eq(e.code, "checkout_not_open");
+	tl_error_clear(&e);
+	destroy(c);
+}
+
+Test(checkout_domain, it_cannot_be_paid_at_or_after_its_expiry)
+{
+	tl_checkout *c = make();
+	tl_error e = {0};
+	cr_assert_eq(tl_checkout_transition(c, "paid", 1000, &e), TL_ECONFLICT);
+	cr_assert_str_eq(e.code, "checkout_expired");
+	tl_error_clear(&e);
+	cr_assert_str_eq(c->status, "open", "a refused transition changed the state");
+	cr_assert_eq(tl_checkout_transition(c, "expired", 1000, &e), 0);
+	destroy(c);
+}
+
+Test(checkout_domain, totals_are_the_sums_of_the_lines)
+{
+	tl_checkout *c = make();
+	cr_assert_eq(tl_checkout_assert_valid(c), 0);
+	cr_assert_eq(c->totals.discount, 100001);
+	c->totals.total += 1;
+	cr_assert_neq(tl_checkout_assert_valid(c), 0, "a wrong total passed the check");
+	c->totals.total -= 1;
+	snprintf(c->status, sizeof(c->status), "paid");
+	cr_assert_neq(tl_checkout_assert_valid(c), 0, "paid without a payment passed");
+	destroy(c);
+}
+
+Test(checkout_domain, an_unknown_term_is_refused)
+{
+	tl_checkout *c = make();
+	c->cycle_months = 12;
+	tl_error e = {0};
+	cr_assert_eq(tl_checkout_price(c, &e), TL_ERULE);
+	cr_assert_str_eq(e.code, "invalid_cycle");
+	tl_error_clear(&e);
+	destroy(c);
+}
+
+Test(checkout_domain, json_round_trip_keeps_terms_and_prices)
+{
+	tl_checkout *c = make(), *back = calloc(1, sizeof(*back));
+	json_t *j = tl_checkout_to_json(c);
+	tl_error e = {0};
+	cr_assert_eq(tl_checkout_from_json(j, back, &e), 0);
+	cr_assert_eq(back->line_count, 2);
+	cr_assert_eq(back->totals.total, c->totals.total);
+	cr_assert_eq(back->cycles[1].discount_bp, 300);
+	cr_assert_eq(back->coupon_amount_off, 100001);
+	cr_assert_eq(back->lines[1].price.coupon_discount, c->lines[1].price.coupon_discount);
+	cr_assert_eq(json_integer_value(json_object_get(back->lines[1].spec, "size_gb")), 100);
+	/* re-pricing a reloaded checkout gives the same figures */
+	cr_assert_eq(tl_checkout_price(back, &e), 0);
+	cr_assert_eq(back->totals.total, c->totals.total);
+	cr_assert_eq(tl_checkout_assert_valid(back), 0);
+	json_decref(j);
+	destroy(c);
+	destroy(back);
+}
