@@ -32,6 +32,10 @@ typedef struct tl_app {
 	tl_store *store;
 	const struct tl_catalog *catalog;
 	int64_t checkout_ttl_s;
+	/* payment gateway: the sandbox (tests, demos) when enabled */
+	bool sandbox_gateway;
+	char gateway_secret[129];  /* shared HMAC secret of gateway notifications */
+	char public_url[160];      /* how browsers reach tallyd, for redirects */
 	tl_clock *clock;
 	tl_metrics *metrics;
 	unsigned char admin_hash[TL_TOKEN_HASH_BYTES];
@@ -173,7 +177,23 @@ int tl_h_invoices_list(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_invoices_get(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_payments_list(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_payments_get(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_resources_create(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_resources_list(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_resources_get(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_resources_delete(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_stop_poc_preview(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_stop_poc_confirm(tl_request *req, tl_response *res, tl_error *err);
+/* h_gateway.c: paying through a redirect gateway, and the sandbox gateway */
+int tl_h_pay_gateway(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_sandbox_page(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_sandbox_action(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_gateway_notify(tl_request *req, tl_response *res, tl_error *err);
+/* h_usage.c and h_accounts.c (account type) */
+int tl_h_usage_submit(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_accounts_change(tl_request *req, tl_response *res, tl_error *err);
+/* h_renew.c */
+int tl_h_resources_renew(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_jobs_run(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_clock_get(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_clock_set(tl_request *req, tl_response *res, tl_error *err);
 

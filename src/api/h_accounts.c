@@ -1,4 +1,5 @@
-/* h_accounts.c: HTTP handlers for accounts and their tokens. */
+/* h_accounts.c: HTTP handlers for accounts (create, read, set the type) and
+ * their tokens. */
 #include "api/api.h"
 #include "common/timefmt.h"
 #include "service/accounts.h"
@@ -89,6 +90,41 @@ int tl_h_accounts_get(tl_request *req, tl_response *res, tl_error *err)
 	int rc = tl_api_read(req, get_account_tx, &g, err);
 	if (rc == 0)
 		tl_respond_json(res, 200, tl_account_to_json(&g.account));
+	return rc;
+}
+
+typedef struct change_account {
+	tl_request *req;
+	tl_response *res;
+	const char *type;
+} change_account;
+
+static int change_account_tx(tl_tx *tx, void *arg, tl_error *err)
+{
+	change_account *c = arg;
+	tl_account account;
+	int rc = tl_accounts_set_type(tx, &c->req->ctx, c->req->params[0], c->type, &account,
+				      err);
+	if (rc == 0)
+		tl_respond_json(c->res, 200, tl_account_to_json(&account));
+	return rc;
+}
+
+int tl_h_accounts_change(tl_request *req, tl_response *res, tl_error *err)
+{
+	static const tl_field fields[] = {
+		{"type", TL_JSON_STRING, true},
+	};
+	json_t *in;
+	int rc = tl_json_input(req, fields, 1, &in, err);
+	if (rc < 0)
+		return rc;
+	/* a bad value is the body's fault: answered before any transaction */
+	change_account c = {req, res, tl_json_str(in, "type")};
+	rc = tl_account_type_check(c.type, err);
+	if (rc == 0)
+		rc = tl_api_write(req, res, change_account_tx, &c, err);
+	json_decref(in);
 	return rc;
 }
 

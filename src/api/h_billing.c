@@ -1,7 +1,6 @@
-/* h_billing.c: the billing history (invoices, payments) and resources. */
+/* h_billing.c: the billing history: invoices and payments. */
 #include "api/api.h"
 #include "service/billing_docs.h"
-#include "service/resources.h"
 
 #include <string.h>
 
@@ -18,8 +17,6 @@ typedef struct doc_call {
 static int get_doc_tx(tl_tx *tx, void *arg, tl_error *err)
 {
 	doc_call *c = arg;
-	if (strcmp(c->kind, "resource") == 0)
-		return tl_resources_get(tx, &c->req->ctx, c->req->params[0], &c->result, err);
 	return tl_billing_get(tx, &c->req->ctx, c->kind, c->req->params[0], &c->result, err);
 }
 
@@ -81,7 +78,3 @@ int tl_h_payments_get(tl_request *req, tl_response *res, tl_error *err)
 	return respond_doc(req, res, "payment", err);
 }
 
-int tl_h_resources_get(tl_request *req, tl_response *res, tl_error *err)
-{
-	return respond_doc(req, res, "resource", err);
-}

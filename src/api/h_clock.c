@@ -1,5 +1,6 @@
-/* h_clock.c: reading and moving the test clock. Routed only under
- * --test-clock; without it these paths do not exist (404). */
+/* h_clock.c: reading and moving the test clock (routed only under
+ * --test-clock; without it these paths do not exist: 404), and running the
+ * due jobs on demand. */
 #include "api/api.h"
 #include "common/timefmt.h"
 #include "jobs/jobs.h"
@@ -86,11 +87,27 @@ int tl_h_clock_set(tl_request *req, tl_response *res, tl_error *err)
 	/* Time moved: what became due happens now, before the answer, so a test
 	 * that moves the clock sees its effects on the next call. */
 	tl_jobs_report report;
-	rc = tl_jobs_run_due(req->app->store, req->app->clock, &report, err);
+	rc = tl_jobs_run_due(req->app->store, req->app->clock, req->app->catalog, &report, err);
 	if (rc == 0)
-		json_object_set_new(res->json, "jobs",
-				    json_pack("{s:I, s:I}", "holds_expired",
-					      (json_int_t)report.holds_expired, "checkouts_expired",
-					      (json_int_t)report.checkouts_expired));
+		json_object_set_new(res->json, "jobs", tl_jobs_report_json(&report));
+	return rc;
+}
+
+/* POST /v1/admin/jobs/run: everything due at the clock's now, at once.
+ * Each job is keyed by (job, subject, period), so running it again, here
+ * or in the ticker, does nothing twice. */
+int tl_h_jobs_run(tl_request *req, tl_response *res, tl_error *err)
+{
+	json_t *in;
+	int rc = tl_json_input(req, NULL, 0, &in, err);
+	json_decref(in);
+	tl_jobs_report report;
+	if (rc == 0)
+		rc = tl_jobs_run_due(req->app->store, req->app->clock, req->app->catalog, &report, err);
+	if (rc == 0) {
+		json_t *body = clock_json(req->app->clock);
+		json_object_set_new(body, "jobs", tl_jobs_report_json(&report));
+		tl_respond_json(res, 200, body);
+	}
 	return rc;
 }

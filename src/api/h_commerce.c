@@ -282,11 +282,25 @@ static int pay_checkout_tx(tl_tx *tx, void *arg, tl_error *err)
 {
 	pay_call *p = arg;
 	tl_payment_result result;
-	int rc = tl_checkouts_pay_credit(tx, &p->req->ctx, p->req->params[0], &result, err);
+	int rc = tl_checkouts_pay_credit(tx, &p->req->ctx, p->req->params[0], "credit", &result,
+					 err);
 	if (rc == 0)
 		tl_respond_json(p->res, 200, json_pack("{s:s, s:s, s:o}", "status", "paid",
 						       "payment_id", result.payment_id,
 						       "invoice_ids", result.invoice_ids));
+	return rc;
+}
+
+static int pay_hold_tx(tl_tx *tx, void *arg, tl_error *err)
+{
+	pay_call *p = arg;
+	tl_payment_result result;
+	char hold_id[TL_TRANSFER_ID_MAX];
+	int rc = tl_checkouts_pay_hold(tx, &p->req->ctx, p->req->params[0], &result, hold_id, err);
+	if (rc == 0)
+		tl_respond_json(p->res, 200, json_pack("{s:s, s:s, s:s, s:o}", "status", "paid",
+						       "payment_id", result.payment_id, "hold_id",
+						       hold_id, "invoice_ids", result.invoice_ids));
 	return rc;
 }
 
@@ -298,13 +312,15 @@ int tl_h_checkouts_pay(tl_request *req, tl_response *res, tl_error *err)
 	if (rc < 0)
 		return rc;
 	const char *method = tl_json_str(in, "method");
-	if (strcmp(method, "gateway") == 0 || strcmp(method, "hold") == 0)
-		rc = tl_error_set(err, TL_ERULE, "payment_method_not_supported",
-				  "paying by %s is not available yet; pay by credit", method);
-	else if (strcmp(method, "credit") != 0)
+	if (strcmp(method, "gateway") == 0) {
+		json_decref(in);
+		return tl_h_pay_gateway(req, res, err);
+	}
+	bool hold = strcmp(method, "hold") == 0;
+	if (!hold && strcmp(method, "credit") != 0)
 		rc = tl_error_set(err, TL_EINVALID, "invalid_method",
 				  "method must be credit, gateway or hold");
 	json_decref(in);
 	pay_call p = {req, res};
-	return rc < 0 ? rc : tl_api_write(req, res, pay_checkout_tx, &p, err);
+	return rc < 0 ? rc : tl_api_write(req, res, hold ? pay_hold_tx : pay_checkout_tx, &p, err);
 }

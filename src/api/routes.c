@@ -11,6 +11,7 @@ const tl_route tl_routes[] = {
 	{"POST", "/v1/accounts", TL_AUTH_ADMIN, false, tl_h_accounts_create},
 	{"GET", "/v1/accounts", TL_AUTH_ADMIN, false, tl_h_accounts_list},
 	{"GET", "/v1/accounts/{acc}", TL_AUTH_ANY, false, tl_h_accounts_get},
+	{"PATCH", "/v1/accounts/{acc}", TL_AUTH_ADMIN, false, tl_h_accounts_change},
 	{"POST", "/v1/accounts/{acc}/tokens", TL_AUTH_ADMIN, false, tl_h_tokens_create},
 
 	/* money */
@@ -34,15 +35,32 @@ const tl_route tl_routes[] = {
 	{"POST", "/v1/checkouts/{id}/cancel", TL_AUTH_ANY, false, tl_h_checkouts_cancel},
 	{"POST", "/v1/checkouts/{id}/pay", TL_AUTH_ANY, false, tl_h_checkouts_pay},
 
-	/* billing history and resources */
+	/* payment gateway */
+	{"POST", "/v1/gateway/notify", TL_AUTH_NONE, false, tl_h_gateway_notify},
+	{"GET", "/sandbox-gateway/pay", TL_AUTH_NONE, false, tl_h_sandbox_page},
+	{"POST", "/sandbox-gateway/pay", TL_AUTH_NONE, false, tl_h_sandbox_action},
+
+	/* resources and Stop POC */
+	{"POST", "/v1/resources", TL_AUTH_ANY, false, tl_h_resources_create},
+	{"GET", "/v1/resources", TL_AUTH_ANY, false, tl_h_resources_list},
+	{"GET", "/v1/resources/{id}", TL_AUTH_ANY, false, tl_h_resources_get},
+	{"DELETE", "/v1/resources/{id}", TL_AUTH_ANY, false, tl_h_resources_delete},
+	{"POST", "/v1/resources/{id}/stop-poc/preview", TL_AUTH_ANY, false, tl_h_stop_poc_preview},
+	{"POST", "/v1/resources/{id}/stop-poc", TL_AUTH_ANY, false, tl_h_stop_poc_confirm},
+	{"POST", "/v1/resources/{id}/renew", TL_AUTH_ANY, false, tl_h_resources_renew},
+	{"POST", "/v1/usage", TL_AUTH_ANY, false, tl_h_usage_submit},
+
+	/* billing history */
 	{"GET", "/v1/invoices", TL_AUTH_ANY, false, tl_h_invoices_list},
 	{"GET", "/v1/invoices/{id}", TL_AUTH_ANY, false, tl_h_invoices_get},
 	{"GET", "/v1/payments", TL_AUTH_ANY, false, tl_h_payments_list},
 	{"GET", "/v1/payments/{id}", TL_AUTH_ANY, false, tl_h_payments_get},
-	{"GET", "/v1/resources/{id}", TL_AUTH_ANY, false, tl_h_resources_get},
 
 	/* audit trail */
 	{"GET", "/v1/events", TL_AUTH_ANY, false, tl_h_events_list},
+
+	/* jobs */
+	{"POST", "/v1/admin/jobs/run", TL_AUTH_ADMIN, false, tl_h_jobs_run},
 
 	/* test clock */
 	{"GET", "/v1/admin/clock", TL_AUTH_ADMIN, true, tl_h_clock_get},

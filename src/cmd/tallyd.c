@@ -32,6 +32,8 @@ typedef struct config {
 	bool access_log;
 	unsigned http_threads;
 	int64_t checkout_ttl_s;
+	bool sandbox_gateway;
+	const char *public_url;
 } config;
 
 static void usage(FILE *out)
@@ -54,6 +56,10 @@ static void usage(FILE *out)
 	      "  --test-clock        freeze the clock and serve GET/POST /v1/admin/clock so tests\n"
 	      "                      can set or advance it (TALLY_TEST_CLOCK=1); never in production\n"
 	      "  --no-access-log     do not log one line per request (TALLY_ACCESS_LOG=0)\n"
+	      "  --sandbox-gateway   serve the sandbox payment gateway (a page with Pay and\n"
+	      "                      Cancel) for tests and demos (TALLY_SANDBOX_GATEWAY=1)\n"
+	      "  --public-url URL    how browsers reach this tallyd, for gateway redirects\n"
+	      "                      (TALLY_PUBLIC_URL; default http://HOST:PORT of --listen)\n"
 	      "  --http-threads N    0 (default): a thread per connection; N: N epoll threads\n"
 	      "                      serve all connections (TALLY_HTTP_THREADS); see\n"
 	      "                      docs/PERFORMANCE.md for why 0 is the default\n"
@@ -63,6 +69,8 @@ static void usage(FILE *out)
 	      "environment only:\n"
 	      "  TALLY_ADMIN_TOKEN   the admin token. When unset, the first start of a database\n"
 	      "                      generates one, prints it once and stores only its hash.\n"
+	      "  TALLY_GATEWAY_SECRET  the secret that signs gateway notifications (HMAC-SHA512);\n"
+	      "                      random at each start when unset\n"
 	      "\n"
 	      "Logs are JSON lines on stderr. SIGTERM or SIGINT stops tallyd gracefully.\n",
 	      out);
@@ -126,12 +134,15 @@ static int parse_args(int argc, char **argv, config *cfg)
 	const char *ttl = getenv("TALLY_CHECKOUT_TTL");
 	cfg->test_clock = env_flag("TALLY_TEST_CLOCK", false);
 	cfg->access_log = env_flag("TALLY_ACCESS_LOG", true);
+	cfg->sandbox_gateway = env_flag("TALLY_SANDBOX_GATEWAY", false);
+	cfg->public_url = getenv("TALLY_PUBLIC_URL");
 	static const struct option options[] = {
 		{"listen", required_argument, NULL, 'l'}, {"db", required_argument, NULL, 'd'},
 		{"catalog", required_argument, NULL, 'c'}, {"test-clock", no_argument, NULL, 't'},
 		{"no-access-log", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'}, {"http-threads", required_argument, NULL, 'T'},
 		{"checkout-ttl", required_argument, NULL, 'E'},
+		{"sandbox-gateway", no_argument, NULL, 'G'}, {"public-url", required_argument, NULL, 'P'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *threads = getenv("TALLY_HTTP_THREADS");
@@ -145,6 +156,8 @@ static int parse_args(int argc, char **argv, config *cfg)
 		case 'q': cfg->access_log = false; break;
 		case 'T': threads = optarg; break;
 		case 'E': ttl = optarg; break;
+		case 'G': cfg->sandbox_gateway = true; break;
+		case 'P': cfg->public_url = optarg; break;
 		case 'h': usage(stdout); return 1;
 		case 'V': puts("tallyd " TALLY_VERSION); return 1;
 		default: usage(stderr); return -1;
@@ -189,6 +202,20 @@ static void fatal(const char *what, tl_error *err)
 	tl_error_clear(err);
 }
 
+/* The gateway's shared secret: TALLY_GATEWAY_SECRET, or random for this run
+ * (the sandbox then signs with it; a real gateway's secret is configured). */
+static void gateway_secret(char *out, size_t size)
+{
+	const char *env = getenv("TALLY_GATEWAY_SECRET");
+	if (env && env[0]) {
+		snprintf(out, size, "%s", env);
+		return;
+	}
+	unsigned char random[32];
+	randombytes_buf(random, sizeof(random));
+	sodium_bin2hex(out, size, random, sizeof(random));
+}
+
 /* Prints a generated admin token once, where the operator will see it. */
 static void announce_admin_token(const char *token)
 {
@@ -209,7 +236,7 @@ static int serve(const config *cfg, tl_app *app)
 	tl_error err = {0};
 	tl_server *server;
 	tl_ticker *ticker;
-	if (tl_ticker_start(&ticker, app->store, app->clock, 1000) < 0) {
+	if (tl_ticker_start(&ticker, app->store, app->clock, app->catalog, 1000) < 0) {
 		fprintf(stderr, "tallyd: cannot start the job ticker\n");
 		return 1;
 	}
@@ -220,6 +247,8 @@ static int serve(const config *cfg, tl_app *app)
 	}
 	char url[96];
 	snprintf(url, sizeof(url), "http://%s:%u", cfg->host, tl_server_port(server));
+	/* the port is known only now (--listen ...:0) */
+	snprintf(app->public_url, sizeof(app->public_url), "%s", cfg->public_url ? cfg->public_url : url);
 	tl_log("info", "listening",
 	       json_pack("{s:s, s:s, s:b}", "url", url, "db", cfg->db, "test_clock",
 			 cfg->test_clock));
@@ -259,8 +288,9 @@ int main(int argc, char **argv)
 	tl_clock clock;
 	tl_clock_init(&clock, cfg.test_clock);
 	tl_app app = {.clock = &clock, .test_clock = cfg.test_clock, .catalog = &catalog,
-		      .checkout_ttl_s = cfg.checkout_ttl_s,
+		      .checkout_ttl_s = cfg.checkout_ttl_s, .sandbox_gateway = cfg.sandbox_gateway,
 		      .access_log = cfg.access_log, .metrics = tl_metrics_new()};
+	gateway_secret(app.gateway_secret, sizeof(app.gateway_secret));
 	tl_error err = {0};
 	char generated[TL_ADMIN_TOKEN_STR_MAX];
 	int status = 1;

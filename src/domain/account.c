@@ -1,4 +1,4 @@
-/* account.c: rules for a new account. */
+/* account.c: rules for a new account and for its type. */
 #include "domain/account.h"
 #include "domain/currency.h"
 #include "common/timefmt.h"
@@ -42,6 +42,16 @@ int tl_account_prepare(tl_account *out, const char *name, const char *currency,
 	snprintf(out->currency, sizeof(out->currency), "%s", currency);
 	snprintf(out->type, sizeof(out->type), "prepaid");
 	return 0;
+}
+
+int tl_account_type_check(const char *type, tl_error *err)
+{
+	if (strcmp(type, "prepaid") == 0 || strcmp(type, "postpaid") == 0)
+		return 0;
+	tl_error_set(err, TL_EINVALID, "invalid_type_value",
+		     "type must be \"prepaid\" or \"postpaid\", not \"%.32s\"", type);
+	tl_error_details(err, json_pack("{s:s}", "field", "type"));
+	return TL_EINVALID;
 }
 
 json_t *tl_account_to_json(const tl_account *a)

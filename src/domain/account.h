@@ -37,6 +37,10 @@ int tl_name_check(const char *name, tl_error *err);
 int tl_account_prepare(tl_account *out, const char *name, const char *currency,
 		       tl_error *err);
 
+/* An account type the admin may set: "prepaid" or "postpaid". TL_EINVALID
+ * "invalid_type_value" otherwise. */
+int tl_account_type_check(const char *type, tl_error *err);
+
 /* The API's and the audit trail's form of an account. */
 json_t *tl_account_to_json(const tl_account *a);
 

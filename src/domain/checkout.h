@@ -51,7 +51,7 @@ typedef struct tl_checkout_line {
 typedef struct tl_checkout {
 	char id[TL_ID_MAX];
 	char account_id[TL_ID_MAX];
-	char kind[12];     /* purchase, conversion */
+	char kind[12];     /* purchase, conversion, renewal, recovery */
 	char status[12];   /* open, paid, cancelled, expired */
 	char currency[4];
 	int cycle_months;
@@ -71,6 +71,7 @@ typedef struct tl_checkout {
 	tl_price_totals totals;
 	int64_t created_at, expires_at, paid_at;
 	char payment_id[TL_ID_MAX];
+	char origin_id[TL_ID_MAX]; /* conversion: the resource Stop POC was asked on */
 	size_t line_count;
 	tl_checkout_line lines[TL_PRICING_LINES_MAX];
 } tl_checkout;

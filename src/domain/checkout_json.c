@@ -61,6 +61,8 @@ json_t *tl_checkout_to_json(const tl_checkout *c)
 		tl_time_to_json(c->expires_at), "paid_at", tl_time_to_json(c->paid_at), "payment_id",
 		c->payment_id[0] ? c->payment_id : NULL, "terms", terms_json(c));
 	json_object_set_new(j, "cycle_discount", json_integer(c->totals.cycle_discount));
+	if (c->origin_id[0])
+		json_object_set_new(j, "origin_resource_id", json_string(c->origin_id));
 	if (c->settlement == TL_SETTLE_HOLD)
 		json_object_set_new(j, "hold_amount", json_integer(c->hold_amount));
 	return j;
@@ -134,6 +136,7 @@ int tl_checkout_from_json(const json_t *j, tl_checkout *c, tl_error *err)
 	copy_str(c->currency, sizeof(c->currency), j, "currency");
 	copy_str(c->coupon_code, sizeof(c->coupon_code), j, "coupon");
 	copy_str(c->payment_id, sizeof(c->payment_id), j, "payment_id");
+	copy_str(c->origin_id, sizeof(c->origin_id), j, "origin_resource_id");
 	c->cycle_months = (int)get_int(j, "cycle_months");
 	c->auto_renew = json_is_true(json_object_get(j, "auto_renew"));
 	const char *settlement = json_string_value(json_object_get(j, "settlement"));

@@ -3,6 +3,9 @@
 #include "common/log.h"
 #include "service/checkout.h"
 #include "service/ledger.h"
+#include "service/poc_accrual.h"
+#include "service/poc_expiry.h"
+#include "service/renewals.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -64,16 +67,116 @@ static int expire_checkouts(tl_store *store, tl_clock *clock, size_t *expired, t
 	return 0;
 }
 
-int tl_jobs_run_due(tl_store *store, tl_clock *clock, tl_jobs_report *out, tl_error *err)
+typedef struct accrual_run {
+	int64_t now;
+	const tl_catalog *catalog;
+	size_t charged;
+} accrual_run;
+
+static int accrue_tx(tl_tx *tx, void *arg, tl_error *err)
+{
+	accrual_run *run = arg;
+	tl_principal job = {.is_admin = true, .actor = "job:poc_accrual"};
+	tl_ctx ctx = {.who = &job, .now = run->now};
+	return tl_poc_accrue_due(tx, &ctx, run->catalog, TL_EXPIRY_SWEEP_MAX, &run->charged, err);
+}
+
+static int accrue_poc(tl_store *store, tl_clock *clock, const tl_catalog *catalog,
+		      size_t *charged, tl_error *err)
+{
+	*charged = 0;
+	accrual_run run = {.now = tl_clock_now(clock), .catalog = catalog};
+	do { /* each pass charges resources up to now, so passes end */
+		int rc = tl_store_write(store, accrue_tx, &run, err);
+		if (rc < 0)
+			return rc;
+		*charged += run.charged;
+	} while (run.charged == TL_EXPIRY_SWEEP_MAX);
+	return 0;
+}
+
+typedef struct expiry_run {
+	int64_t now;
+	tl_poc_expiry_report report;
+} expiry_run;
+
+static int poc_expiry_tx(tl_tx *tx, void *arg, tl_error *err)
+{
+	expiry_run *run = arg;
+	tl_principal job = {.is_admin = true, .actor = "job:poc_expiry"};
+	tl_ctx ctx = {.who = &job, .now = run->now};
+	return tl_poc_expiry_run(tx, &ctx, TL_EXPIRY_SWEEP_MAX, &run->report, err);
+}
+
+/* One bounded pass: wallets stay in the due set until their last step,
+ * so a pass does what is due for up to TL_EXPIRY_SWEEP_MAX of them. */
+static int expire_poc(tl_store *store, tl_clock *clock, tl_jobs_report *out, tl_error *err)
+{
+	expiry_run run = {.now = tl_clock_now(clock)};
+	int rc = tl_store_write(store, poc_expiry_tx, &run, err);
+	out->poc_reminders = run.report.reminders;
+	out->poc_resources_suspended = run.report.suspended;
+	out->poc_resources_deleted = run.report.deleted;
+	return rc;
+}
+
+typedef struct renewals_run {
+	int64_t now;
+	const tl_catalog *catalog;
+	tl_renewals_report report;
+} renewals_run;
+
+static int renewals_tx(tl_tx *tx, void *arg, tl_error *err)
+{
+	renewals_run *run = arg;
+	tl_principal job = {.is_admin = true, .actor = "job:renewals"};
+	tl_ctx ctx = {.who = &job, .now = run->now};
+	return tl_renewals_run(tx, &ctx, run->catalog, TL_EXPIRY_SWEEP_MAX, &run->report, err);
+}
+
+/* One bounded pass, as for POC expiry: a resource stays due until its term
+ * moves on (renewed) or its last step is done. */
+static int renew(tl_store *store, tl_clock *clock, const tl_catalog *catalog,
+		 tl_jobs_report *out, tl_error *err)
+{
+	renewals_run run = {.now = tl_clock_now(clock), .catalog = catalog};
+	int rc = tl_store_write(store, renewals_tx, &run, err);
+	out->renewed = run.report.renewed;
+	out->renewals_failed = run.report.failed;
+	out->terms_suspended = run.report.suspended;
+	out->terms_deleted = run.report.deleted;
+	return rc;
+}
+
+int tl_jobs_run_due(tl_store *store, tl_clock *clock, const tl_catalog *catalog,
+		    tl_jobs_report *out, tl_error *err)
 {
 	*out = (tl_jobs_report){0};
 	int rc = tl_jobs_expire_holds(store, clock, &out->holds_expired, err);
-	return rc < 0 ? rc : expire_checkouts(store, clock, &out->checkouts_expired, err);
+	rc = rc ? rc : expire_checkouts(store, clock, &out->checkouts_expired, err);
+	rc = rc ? rc : accrue_poc(store, clock, catalog, &out->poc_resources_charged, err);
+	rc = rc ? rc : expire_poc(store, clock, out, err);
+	return rc ? rc : renew(store, clock, catalog, out, err);
+}
+
+json_t *tl_jobs_report_json(const tl_jobs_report *r)
+{
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "holds_expired",
+			 (json_int_t)r->holds_expired, "checkouts_expired",
+			 (json_int_t)r->checkouts_expired, "poc_resources_charged",
+			 (json_int_t)r->poc_resources_charged, "poc_reminders",
+			 (json_int_t)r->poc_reminders, "poc_resources_suspended",
+			 (json_int_t)r->poc_resources_suspended, "poc_resources_deleted",
+			 (json_int_t)r->poc_resources_deleted, "renewed", (json_int_t)r->renewed,
+			 "renewals_failed", (json_int_t)r->renewals_failed, "terms_suspended",
+			 (json_int_t)r->terms_suspended, "terms_deleted",
+			 (json_int_t)r->terms_deleted);
 }
 
 struct tl_ticker {
 	tl_store *store;
 	tl_clock *clock;
+	const tl_catalog *catalog;
 	unsigned interval_ms;
 	bool stopping;
 	pthread_mutex_t lock;
@@ -85,12 +188,12 @@ static void run_due_jobs(tl_ticker *t)
 {
 	tl_error err = {0};
 	tl_jobs_report report;
-	if (tl_jobs_run_due(t->store, t->clock, &report, &err) < 0)
+	if (tl_jobs_run_due(t->store, t->clock, t->catalog, &report, &err) < 0)
 		tl_log("error", "a due job failed", json_pack("{s:s}", "reason", err.message));
-	else if (report.holds_expired || report.checkouts_expired)
-		tl_log("info", "due jobs ran",
-		       json_pack("{s:I, s:I}", "holds_expired", (json_int_t)report.holds_expired,
-				 "checkouts_expired", (json_int_t)report.checkouts_expired));
+	else if (report.holds_expired || report.checkouts_expired || report.poc_reminders ||
+		 report.poc_resources_suspended || report.poc_resources_deleted || report.renewed ||
+		 report.renewals_failed || report.terms_suspended || report.terms_deleted)
+		tl_log("info", "due jobs ran", tl_jobs_report_json(&report));
 	tl_error_clear(&err);
 }
 
@@ -118,12 +221,14 @@ static void *ticker_main(void *arg)
 	return NULL;
 }
 
-int tl_ticker_start(tl_ticker **out, tl_store *store, tl_clock *clock, unsigned interval_ms)
+int tl_ticker_start(tl_ticker **out, tl_store *store, tl_clock *clock,
+		    const tl_catalog *catalog, unsigned interval_ms)
 {
 	tl_ticker *t = calloc(1, sizeof(*t));
 	if (t == NULL)
 		return TL_EINTERNAL;
-	*t = (tl_ticker){.store = store, .clock = clock, .interval_ms = interval_ms};
+	*t = (tl_ticker){.store = store, .clock = clock, .catalog = catalog,
+			 .interval_ms = interval_ms};
 	pthread_mutex_init(&t->lock, NULL);
 	pthread_cond_init(&t->wake, NULL);
 	if (pthread_create(&t->thread, NULL, ticker_main, t) != 0) {

@@ -12,6 +12,7 @@
 #include "common/clock.h"
 #include "common/err.h"
 #include "store/store.h"
+#include "domain/catalog.h"
 
 /* Releases every hold due at the clock's now, in short transactions of at
  * most TL_EXPIRY_SWEEP_MAX; *released says how many. */
@@ -21,15 +22,29 @@ int tl_jobs_expire_holds(tl_store *store, tl_clock *clock, size_t *released, tl_
 typedef struct tl_jobs_report {
 	size_t holds_expired;
 	size_t checkouts_expired;
+	size_t poc_resources_charged;
+	size_t poc_reminders;
+	size_t poc_resources_suspended;
+	size_t poc_resources_deleted;
+	size_t renewed;
+	size_t renewals_failed;
+	size_t terms_suspended;
+	size_t terms_deleted;
 } tl_jobs_report;
 
-/* Runs every job due at the clock's now: hold expiry, checkout expiry. */
-int tl_jobs_run_due(tl_store *store, tl_clock *clock, tl_jobs_report *out, tl_error *err);
+/* The report as JSON, for the API. */
+json_t *tl_jobs_report_json(const tl_jobs_report *r);
+
+/* Runs every job due at the clock's now: hold expiry, checkout expiry,
+ * POC usage, POC wallet expiry, renewals and the end of terms. */
+int tl_jobs_run_due(tl_store *store, tl_clock *clock, const tl_catalog *catalog,
+		    tl_jobs_report *out, tl_error *err);
 
 typedef struct tl_ticker tl_ticker;
 
 /* Starts the thread that runs due jobs every interval_ms. */
-int tl_ticker_start(tl_ticker **out, tl_store *store, tl_clock *clock, unsigned interval_ms);
+int tl_ticker_start(tl_ticker **out, tl_store *store, tl_clock *clock,
+		    const tl_catalog *catalog, unsigned interval_ms);
 
 /* Stops it and waits for a run in progress to finish. */
 void tl_ticker_stop(tl_ticker *t);

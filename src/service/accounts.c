@@ -1,4 +1,5 @@
-/* accounts.c: creating accounts, issuing and checking their tokens. */
+/* accounts.c: creating accounts, setting their type, issuing and checking
+ * their tokens. */
 #include "service/accounts.h"
 #include "service/audit.h"
 #include "service/ledger.h"
@@ -41,6 +42,26 @@ int tl_accounts_list(tl_tx *tx, const tl_ctx *ctx, const tl_page *page, tl_accou
 	if (!ctx->who->is_admin)
 		return tl_error_set(err, TL_EFORBIDDEN, NULL, "only the admin lists accounts");
 	return tl_store_account_list(tx, page, out, count, err);
+}
+
+int tl_accounts_set_type(tl_tx *tx, const tl_ctx *ctx, const char *id, const char *type,
+			 tl_account *out, tl_error *err)
+{
+	if (!ctx->who->is_admin)
+		return tl_error_set(err, TL_EFORBIDDEN, NULL, "only the admin sets an account's type");
+	int rc = tl_account_type_check(type, err);
+	rc = rc ? rc : tl_store_account_get(tx, id, out, err);
+	if (rc < 0 || strcmp(out->type, type) == 0)
+		return rc;
+	json_t *before = tl_account_to_json(out);
+	snprintf(out->type, sizeof(out->type), "%s", type);
+	rc = tl_store_account_set_type(tx, id, type, err);
+	if (rc < 0) {
+		json_decref(before);
+		return rc;
+	}
+	return tl_audit_record(tx, ctx, "account.type_changed", out->id, out->id, before,
+			       tl_account_to_json(out), err);
 }
 
 void tl_token_hash(const char *secret, unsigned char out[TL_TOKEN_HASH_BYTES])

@@ -23,6 +23,12 @@ int tl_accounts_create(tl_tx *tx, const tl_ctx *ctx, const char *name, const cha
 int tl_accounts_get(tl_tx *tx, const tl_ctx *ctx, const char *id, tl_account *out,
 		    tl_error *err);
 
+/* The admin sets the account's type ("prepaid" or "postpaid"); *out is
+ * the account after. Setting the type it already has changes nothing and
+ * records no event. */
+int tl_accounts_set_type(tl_tx *tx, const tl_ctx *ctx, const char *id, const char *type,
+			 tl_account *out, tl_error *err);
+
 int tl_accounts_list(tl_tx *tx, const tl_ctx *ctx, const tl_page *page, tl_account *out,
 		     size_t *count, tl_error *err);
 

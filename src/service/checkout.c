@@ -9,6 +9,7 @@
 #include "service/accounts.h"
 #include "service/audit.h"
 #include "service/coupons.h"
+#include "service/resources.h"
 #include "common/ids.h"
 
 #include <stdio.h>
@@ -217,6 +218,128 @@ int tl_checkouts_create_purchase(tl_tx *tx, const tl_ctx *ctx, const tl_catalog 
 	return rc;
 }
 
+/* A line for a resource Stop POC converts, at the catalog's price now. */
+static int conversion_line(const tl_catalog *cat, const tl_resource *r, tl_checkout_line *l,
+			   tl_error *err)
+{
+	const tl_catalog_item *item = tl_catalog_item_find(cat, r->item_id);
+	if (item == NULL)
+		return tl_error_set(err, TL_ERULE, "item_not_in_catalog",
+				    "%.40s uses %.40s, which the catalog no longer sells", r->id,
+				    r->item_id);
+	*l = (tl_checkout_line){.unit = item->unit, .spec = json_incref(r->spec),
+				.price = {.unit_price = item->monthly_price, .quantity = r->quantity}};
+	snprintf(l->resource_id, sizeof(l->resource_id), "%s", r->id);
+	snprintf(l->resource_type, sizeof(l->resource_type), "%s", r->type);
+	snprintf(l->resource_name, sizeof(l->resource_name), "%s", r->name);
+	snprintf(l->item_id, sizeof(l->item_id), "%s", item->id);
+	snprintf(l->item_name, sizeof(l->item_name), "%s", item->name);
+	snprintf(l->service, sizeof(l->service), "%s", r->service);
+	return 0;
+}
+
+static tl_settlement plan_settlement(const tl_catalog *cat, const tl_checkout *c)
+{
+	for (size_t i = 0; i < c->line_count; i++) {
+		const tl_catalog_service *s = tl_catalog_service_find(cat, c->lines[i].service);
+		if (s && s->settlement == TL_SETTLE_HOLD)
+			return TL_SETTLE_HOLD;
+	}
+	return TL_SETTLE_PREPAID;
+}
+
+int tl_checkouts_create_conversion(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog,
+				   const tl_checkout_request *req, const tl_stop_poc_plan *plan,
+				   const char *origin_id, tl_checkout *out, tl_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	tl_id_new(out->id, sizeof(out->id), "chk");
+	snprintf(out->account_id, sizeof(out->account_id), "%s", req->account_id);
+	snprintf(out->kind, sizeof(out->kind), "conversion");
+	snprintf(out->status, sizeof(out->status), "open");
+	snprintf(out->origin_id, sizeof(out->origin_id), "%s", origin_id);
+	tl_checkout_take_terms(out, catalog);
+	out->auto_renew = req->auto_renew;
+	out->created_at = ctx->now;
+	out->expires_at = ctx->now + (req->ttl_s > 0 ? req->ttl_s : TL_CHECKOUT_TTL_S);
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < plan->count; i++) {
+		rc = conversion_line(catalog, plan->convert[i], &out->lines[i], err);
+		out->line_count = rc == 0 ? i + 1 : i;
+	}
+	if (rc < 0)
+		return rc;
+	out->settlement = plan_settlement(catalog, out);
+	bool hold = out->settlement == TL_SETTLE_HOLD;
+	/* a hold-settled service is billed monthly on use: no term, no coupon */
+	out->cycle_months = hold ? 1 : req->cycle_months;
+	if (hold && req->coupon && req->coupon[0])
+		return tl_error_set(err, TL_ERULE, "coupon_not_applicable",
+				    "coupons apply to prepaid terms; this service is billed on use");
+	rc = tl_checkout_price(out, err);
+	rc = rc ? rc : apply_coupon(tx, out, req->coupon, ctx->now, err);
+	rc = rc ? rc : tl_checkout_price(out, err);
+	rc = rc ? rc : tl_checkouts_save(tx, out, true, ctx->now, err);
+	rc = rc ? rc : tl_resources_mark_checkout(tx, ctx, out, out->id, err);
+	if (rc == 0)
+		rc = tl_audit_record(tx, ctx, "checkout.created", out->account_id, out->id, NULL,
+				     tl_checkout_to_json(out), err);
+	return rc;
+}
+
+static int renewable(const tl_resource *r, tl_error *err)
+{
+	if (strcmp(r->type, "cluster") == 0)
+		return tl_error_set(err, TL_ECONFLICT, "not_renewable",
+				    "a cluster costs what its members cost: renew its members");
+	bool prepaid = strcmp(r->billing_mode, "prepaid") == 0;
+	if (strcmp(r->status, "deleted") == 0 || !prepaid)
+		return tl_error_set(err, TL_ECONFLICT, "not_renewable",
+				    "only a prepaid resource that is not deleted is renewed (%.40s is "
+				    "%s, %s)", r->id, r->billing_mode, r->status);
+	if (r->open_checkout_id[0]) {
+		tl_error_set(err, TL_ECONFLICT, "checkout_open", "%.40s is in open checkout %.40s",
+			     r->id, r->open_checkout_id);
+		tl_error_details(err, json_pack("{s:s}", "checkout_id", r->open_checkout_id));
+		return TL_ECONFLICT;
+	}
+	return 0;
+}
+
+int tl_checkouts_create_renewal(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog,
+				const char *resource_id, int cycle_months, int64_t ttl_s,
+				tl_checkout *out, tl_error *err)
+{
+	tl_resource r;
+	memset(out, 0, sizeof(*out));
+	int rc = tl_resources_load(tx, ctx, resource_id, &r, err);
+	if (rc < 0)
+		return rc;
+	rc = renewable(&r, err);
+	tl_id_new(out->id, sizeof(out->id), "chk");
+	snprintf(out->account_id, sizeof(out->account_id), "%s", r.account_id);
+	snprintf(out->kind, sizeof(out->kind), "%s",
+		 strcmp(r.status, "suspended") == 0 ? "recovery" : "renewal");
+	snprintf(out->status, sizeof(out->status), "open");
+	snprintf(out->origin_id, sizeof(out->origin_id), "%s", r.id);
+	tl_checkout_take_terms(out, catalog);
+	out->cycle_months = cycle_months;
+	out->auto_renew = r.auto_renew;
+	out->settlement = TL_SETTLE_PREPAID;
+	out->created_at = ctx->now;
+	out->expires_at = ctx->now + (ttl_s > 0 ? ttl_s : TL_CHECKOUT_TTL_S);
+	rc = rc ? rc : conversion_line(catalog, &r, &out->lines[0], err);
+	out->line_count = rc == 0 ? 1 : 0;
+	tl_resource_release(&r);
+	rc = rc ? rc : tl_checkout_price(out, err);
+	rc = rc ? rc : tl_checkouts_save(tx, out, true, ctx->now, err);
+	rc = rc ? rc : tl_resources_mark_checkout(tx, ctx, out, out->id, err);
+	if (rc == 0)
+		rc = tl_audit_record(tx, ctx, "checkout.created", out->account_id, out->id, NULL,
+				     tl_checkout_to_json(out), err);
+	return rc;
+}
+
 int tl_checkouts_get(tl_tx *tx, const tl_ctx *ctx, const char *id, tl_checkout *out,
 		     tl_error *err)
 {
@@ -242,6 +365,14 @@ int tl_checkouts_change(tl_tx *tx, const tl_ctx *ctx, const char *id,
 	int rc = load_open(tx, ctx, id, out, err);
 	if (rc < 0)
 		return rc;
+	if (out->settlement == TL_SETTLE_HOLD &&
+	    ((change->cycle_months && change->cycle_months != 1) ||
+	     (change->coupon_given && change->coupon && change->coupon[0]))) {
+		tl_checkout_release(out);
+		return tl_error_set(err, TL_ERULE, "billed_on_use",
+				    "this checkout's services are billed monthly on use: it has no "
+				    "term to choose and takes no coupon");
+	}
 	json_t *before = tl_checkout_to_json(out);
 	if (change->cycle_months)
 		out->cycle_months = change->cycle_months; /* -1: a term no catalog has */
@@ -269,6 +400,7 @@ int tl_checkouts_cancel(tl_tx *tx, const tl_ctx *ctx, const char *id, tl_checkou
 		return rc;
 	rc = tl_checkout_transition(out, "cancelled", ctx->now, err);
 	rc = rc ? rc : tl_checkouts_save(tx, out, false, ctx->now, err);
+	rc = rc ? rc : tl_resources_mark_checkout(tx, ctx, out, NULL, err);
 	if (rc == 0)
 		rc = tl_audit_record(tx, ctx, "checkout.cancelled", out->account_id, out->id,
 				     json_pack("{s:s}", "status", "open"),
@@ -285,6 +417,7 @@ static int expire_one(tl_tx *tx, const tl_ctx *ctx, tl_doc *d, tl_error *err)
 	json_decref(j);
 	rc = rc ? rc : tl_checkout_transition(c, "expired", ctx->now, err);
 	rc = rc ? rc : tl_checkouts_save(tx, c, false, ctx->now, err);
+	rc = rc ? rc : tl_resources_mark_checkout(tx, ctx, c, NULL, err);
 	if (rc == 0)
 		rc = tl_audit_record(tx, ctx, "checkout.expired", c->account_id, c->id,
 				     json_pack("{s:s}", "status", "open"),

@@ -10,6 +10,7 @@
 
 #include "domain/catalog.h"
 #include "domain/checkout.h"
+#include "domain/resource.h"
 #include "service/context.h"
 #include "store/store.h"
 
@@ -29,6 +30,20 @@ typedef struct tl_checkout_request {
  * tl_checkout_release. */
 int tl_checkouts_create_purchase(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog,
 				 const tl_checkout_request *req, tl_checkout *out, tl_error *err);
+
+/* Creates the conversion checkout of a Stop POC plan (origin: the resource
+ * Stop POC was asked on) and marks its resources as in it. Hold-settled
+ * plans are priced by the month, pay a hold and take no coupon. */
+int tl_checkouts_create_conversion(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog,
+				   const tl_checkout_request *req, const tl_stop_poc_plan *plan,
+				   const char *origin_id, tl_checkout *out, tl_error *err);
+
+/* A renewal of a prepaid resource's term (kind "renewal"), or, when it is
+ * suspended after its term, its recovery with a new term from now (kind
+ * "recovery"); at the catalog's price now, with no coupon. */
+int tl_checkouts_create_renewal(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog,
+				const char *resource_id, int cycle_months, int64_t ttl_s,
+				tl_checkout *out, tl_error *err);
 
 int tl_checkouts_get(tl_tx *tx, const tl_ctx *ctx, const char *id, tl_checkout *out,
 		     tl_error *err);
@@ -51,9 +66,20 @@ typedef struct tl_payment_result {
 	json_t *invoice_ids; /* owned by the caller after the call */
 } tl_payment_result;
 
-/* Pays an open checkout from the account's credit. */
-int tl_checkouts_pay_credit(tl_tx *tx, const tl_ctx *ctx, const char *id,
+/* Pays an open checkout from the account's credit. method names how the
+ * money came for the payment history: "credit", or "gateway" when a gateway
+ * payment has just topped the wallet up. */
+int tl_checkouts_pay_credit(tl_tx *tx, const tl_ctx *ctx, const char *id, const char *method,
 			    tl_payment_result *out, tl_error *err);
+
+/* Pays a hold-settled checkout with a hold of its hold_amount on the
+ * credit wallet; hold_id receives the hold's id (TL_TRANSFER_ID_MAX). */
+int tl_checkouts_pay_hold(tl_tx *tx, const tl_ctx *ctx, const char *id, tl_payment_result *out,
+			  char *hold_id, tl_error *err);
+
+/* How long a conversion's hold lives: until past the month's
+ * reconciliation, which replaces it. */
+#define TL_HOLD_LIFETIME_S (35 * 86400)
 
 /* Expires up to `max` open checkouts whose time has come. */
 int tl_checkouts_expire_due(tl_tx *tx, const tl_ctx *ctx, size_t max, size_t *expired,

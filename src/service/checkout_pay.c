@@ -36,7 +36,9 @@ static int redeem_coupon(tl_tx *tx, const tl_ctx *ctx, const tl_checkout *c, tl_
 	return rc ? rc : tl_coupons_redeem(tx, ctx, &coupon, c->account_id, c->id, err);
 }
 
-static int check_funds(tl_tx *tx, const tl_checkout *c, tl_error *err)
+/* 422 insufficient_credit, with the shortfall, when the account's credit
+ * wallet cannot pay `need` now. */
+static int check_funds(tl_tx *tx, const tl_checkout *c, int64_t need, tl_error *err)
 {
 	char wallet_id[TL_ID_MAX];
 	tl_ledger_credit_wallet_id(wallet_id, c->account_id);
@@ -45,16 +47,15 @@ static int check_funds(tl_tx *tx, const tl_checkout *c, tl_error *err)
 	if (rc < 0)
 		return rc;
 	int64_t available = tl_ledger_available(&wallet);
-	if (available >= c->totals.total)
+	if (available >= need)
 		return 0;
 	tl_error_set(err, TL_EFUNDS, "insufficient_credit",
-		     "the credit wallet has %lld %s available; the checkout costs %lld, %lld short",
-		     (long long)available, c->currency, (long long)c->totals.total,
-		     (long long)(c->totals.total - available));
-	tl_error_details(err, json_pack("{s:I, s:I, s:I, s:s}", "total", (json_int_t)c->totals.total,
+		     "the credit wallet has %lld %s available; %lld are needed, %lld short",
+		     (long long)available, c->currency, (long long)need,
+		     (long long)(need - available));
+	tl_error_details(err, json_pack("{s:I, s:I, s:I, s:s}", "total", (json_int_t)need,
 					"available", (json_int_t)available, "shortfall",
-					(json_int_t)(c->totals.total - available), "currency",
-					c->currency));
+					(json_int_t)(need - available), "currency", c->currency));
 	return TL_EFUNDS;
 }
 
@@ -73,7 +74,7 @@ static int charge_line(tl_tx *tx, const tl_ctx *ctx, const tl_checkout *c,
 		t[n] = (tl_transfer){.kind = TL_TRANSFER_SINGLE, .amount = amounts[i]};
 		tl_ledger_credit_wallet_id(t[n].debit_account, c->account_id);
 		tl_ledger_system_account_id(t[n].credit_account, kinds[i], c->currency);
-		snprintf(t[n].code, sizeof(t[n].code), "%s", i == 0 ? "purchase" : "purchase_tax");
+		snprintf(t[n].code, sizeof(t[n].code), "%.12s%s", c->kind, i == 0 ? "" : "_tax");
 		snprintf(t[n].reference, sizeof(t[n].reference), "%s %s", payment_id,
 			 l->resource_id);
 		n++;
@@ -88,7 +89,7 @@ static int charge_line(tl_tx *tx, const tl_ctx *ctx, const tl_checkout *c,
 
 static int issue_invoice(tl_tx *tx, const tl_ctx *ctx, const tl_checkout *c,
 			 const tl_checkout_line *l, const char *payment_id, json_t *transfer_ids,
-			 int64_t term_end, char *invoice_id, tl_error *err)
+			 int64_t term_start, int64_t term_end, char *invoice_id, tl_error *err)
 {
 	char counter[32], number[TL_INVOICE_NUMBER_MAX];
 	int year = tl_invoice_year(ctx->now);
@@ -101,7 +102,7 @@ static int issue_invoice(tl_tx *tx, const tl_ctx *ctx, const tl_checkout *c,
 	tl_id_new(invoice_id, TL_ID_MAX, "inv");
 	tl_invoice_source src = {.checkout = c, .line = l, .id = invoice_id, .number = number,
 				 .kind = c->kind, .payment_id = payment_id,
-				 .transfer_ids = transfer_ids, .period_start = ctx->now,
+				 .transfer_ids = transfer_ids, .period_start = term_start,
 				 .period_end = term_end, .issued_at = ctx->now};
 	json_t *invoice = tl_invoice_build(&src);
 	rc = tl_billing_insert(tx, "invoice", invoice_id, c->account_id, number, l->resource_id,
@@ -113,16 +114,45 @@ static int issue_invoice(tl_tx *tx, const tl_ctx *ctx, const tl_checkout *c,
 	return rc;
 }
 
+/* The term a line pays for: from now, except that a renewal continues the
+ * current term where it ends. */
+static int line_term(tl_tx *tx, const tl_ctx *ctx, const tl_checkout *c,
+		     const tl_checkout_line *l, int64_t *start, int64_t *end, tl_error *err)
+{
+	*start = ctx->now;
+	if (strcmp(c->kind, "renewal") == 0) {
+		tl_resource r;
+		int rc = tl_resources_load(tx, ctx, l->resource_id, &r, err);
+		if (rc < 0)
+			return rc;
+		*start = r.term_end > ctx->now ? r.term_end : ctx->now;
+		tl_resource_release(&r);
+	}
+	*end = tl_time_add_months(*start, c->cycle_months);
+	return 0;
+}
+
+/* What the line's resource becomes once paid. */
+static int apply_line(tl_tx *tx, const tl_ctx *ctx, const tl_checkout *c,
+		      const tl_checkout_line *l, int64_t start, int64_t end, tl_error *err)
+{
+	if (strcmp(c->kind, "purchase") == 0)
+		return tl_resources_create_prepaid(tx, ctx, c, l, start, end, err);
+	/* conversion (in place, same id), renewal, recovery */
+	return tl_resources_convert(tx, ctx, c, l->resource_id, "prepaid", start, end, err);
+}
+
 static int settle_line(tl_tx *tx, const tl_ctx *ctx, const tl_checkout *c,
 		       const tl_checkout_line *l, const char *payment_id, json_t *invoice_ids,
 		       tl_error *err)
 {
 	json_t *transfer_ids = json_array();
-	int64_t term_end = tl_time_add_months(ctx->now, c->cycle_months);
+	int64_t term_start, term_end;
 	char invoice_id[TL_ID_MAX];
-	int rc = charge_line(tx, ctx, c, l, payment_id, transfer_ids, err);
-	rc = rc ? rc : tl_resources_create_prepaid(tx, ctx, c, l, ctx->now, term_end, err);
-	rc = rc ? rc : issue_invoice(tx, ctx, c, l, payment_id, transfer_ids, term_end,
+	int rc = line_term(tx, ctx, c, l, &term_start, &term_end, err);
+	rc = rc ? rc : charge_line(tx, ctx, c, l, payment_id, transfer_ids, err);
+	rc = rc ? rc : apply_line(tx, ctx, c, l, term_start, term_end, err);
+	rc = rc ? rc : issue_invoice(tx, ctx, c, l, payment_id, transfer_ids, term_start, term_end,
 				     invoice_id, err);
 	if (rc == 0)
 		json_array_append_new(invoice_ids, json_string(invoice_id));
@@ -130,16 +160,31 @@ static int settle_line(tl_tx *tx, const tl_ctx *ctx, const tl_checkout *c,
 	return rc;
 }
 
+/* The resource Stop POC was asked on, when it is not itself a line (a
+ * cluster): its POC flag is cleared and its billing follows its members. */
+static int convert_origin(tl_tx *tx, const tl_ctx *ctx, const tl_checkout *c, const char *mode,
+			  tl_error *err)
+{
+	if (c->origin_id[0] == '\0')
+		return 0;
+	for (size_t i = 0; i < c->line_count; i++)
+		if (strcmp(c->lines[i].resource_id, c->origin_id) == 0)
+			return 0;
+	return tl_resources_convert(tx, ctx, c, c->origin_id, mode, ctx->now,
+				    tl_time_add_months(ctx->now, c->cycle_months), err);
+}
+
 static int record_payment(tl_tx *tx, const tl_ctx *ctx, const tl_checkout *c,
-			  const char *payment_id, json_t *invoice_ids, tl_error *err)
+			  const char *payment_id, const char *method, int64_t amount,
+			  json_t *invoice_ids, const char *hold_id, tl_error *err)
 {
 	char created[TL_TIME_STR_MAX];
 	tl_time_format(ctx->now, created);
-	json_t *payment = json_pack("{s:s, s:s, s:s, s:I, s:s, s:O, s:s, s:s, s:s}", "id",
-				    payment_id, "account_id", c->account_id, "method", "credit",
-				    "amount", (json_int_t)c->totals.total, "currency", c->currency,
+	json_t *payment = json_pack("{s:s, s:s, s:s, s:I, s:s, s:O, s:s, s:s, s:s, s:s?}", "id",
+				    payment_id, "account_id", c->account_id, "method", method,
+				    "amount", (json_int_t)amount, "currency", c->currency,
 				    "invoice_ids", invoice_ids, "checkout_id", c->id, "status",
-				    "succeeded", "created_at", created);
+				    "succeeded", "created_at", created, "hold_id", hold_id);
 	int rc = tl_billing_insert(tx, "payment", payment_id, c->account_id, NULL, c->id, payment,
 				   ctx->now, err);
 	if (rc == 0)
@@ -149,24 +194,37 @@ static int record_payment(tl_tx *tx, const tl_ctx *ctx, const tl_checkout *c,
 	return rc;
 }
 
-static int pay(tl_tx *tx, const tl_ctx *ctx, tl_checkout *c, tl_payment_result *out,
-	       tl_error *err)
+static int finish(tl_tx *tx, const tl_ctx *ctx, tl_checkout *c, const char *payment_id,
+		  tl_error *err);
+
+static int pay(tl_tx *tx, const tl_ctx *ctx, tl_checkout *c, const char *method,
+	       tl_payment_result *out, tl_error *err)
 {
 	if (c->settlement != TL_SETTLE_PREPAID)
-		return tl_error_set(err, TL_ERULE, "payment_method_not_allowed",
+		return tl_error_set(err, TL_ERULE, "method_not_allowed",
 				    "this checkout settles by hold: pay it with method hold");
 	int rc = tl_checkout_transition(c, "paid", ctx->now, err);
 	rc = rc ? rc : redeem_coupon(tx, ctx, c, err);
-	rc = rc ? rc : check_funds(tx, c, err);
+	rc = rc ? rc : check_funds(tx, c, c->totals.total, err);
 	if (rc < 0)
 		return rc;
 	tl_id_new(out->payment_id, sizeof(out->payment_id), "pay");
 	out->invoice_ids = json_array();
 	for (size_t i = 0; rc == 0 && i < c->line_count; i++)
 		rc = settle_line(tx, ctx, c, &c->lines[i], out->payment_id, out->invoice_ids, err);
-	rc = rc ? rc : record_payment(tx, ctx, c, out->payment_id, out->invoice_ids, err);
-	snprintf(c->payment_id, sizeof(c->payment_id), "%s", out->payment_id);
-	rc = rc ? rc : tl_checkouts_save(tx, c, false, ctx->now, err);
+	rc = rc ? rc : convert_origin(tx, ctx, c, "prepaid", err);
+	rc = rc ? rc : record_payment(tx, ctx, c, out->payment_id, method, c->totals.total,
+				      out->invoice_ids, NULL, err);
+	rc = rc ? rc : finish(tx, ctx, c, out->payment_id, err);
+	return rc;
+}
+
+/* The last step of every payment: the checkout is paid and points at it. */
+static int finish(tl_tx *tx, const tl_ctx *ctx, tl_checkout *c, const char *payment_id,
+		  tl_error *err)
+{
+	snprintf(c->payment_id, sizeof(c->payment_id), "%s", payment_id);
+	int rc = tl_checkouts_save(tx, c, false, ctx->now, err);
 	if (rc == 0 && tl_checkout_assert_valid(c) != 0)
 		rc = tl_error_set(err, TL_EINTERNAL, "checkout_invalid",
 				  "checkout %s broke an invariant; nothing was paid", c->id);
@@ -178,7 +236,7 @@ static int pay(tl_tx *tx, const tl_ctx *ctx, tl_checkout *c, tl_payment_result *
 	return rc;
 }
 
-int tl_checkouts_pay_credit(tl_tx *tx, const tl_ctx *ctx, const char *id,
+int tl_checkouts_pay_credit(tl_tx *tx, const tl_ctx *ctx, const char *id, const char *method,
 			    tl_payment_result *out, tl_error *err)
 {
 	tl_checkout *c = calloc(1, sizeof(*c));
@@ -187,7 +245,69 @@ int tl_checkouts_pay_credit(tl_tx *tx, const tl_ctx *ctx, const char *id,
 	out->invoice_ids = NULL;
 	int rc = tl_checkouts_get(tx, ctx, id, c, err);
 	if (rc == 0) {
-		rc = pay(tx, ctx, c, out, err);
+		rc = pay(tx, ctx, c, method, out, err);
+		tl_checkout_release(c);
+	}
+	if (rc < 0) {
+		json_decref(out->invoice_ids);
+		out->invoice_ids = NULL;
+	}
+	free(c);
+	return rc;
+}
+
+/* ---- paying by hold ------------------------------------------------------------ */
+
+/* Reserves the hold: a pending transfer wallet -> revenue that the monthly
+ * reconciliation posts (the month's actual use) or that expires. */
+static int place_hold(tl_tx *tx, const tl_ctx *ctx, const tl_checkout *c, char *hold_id,
+		      tl_error *err)
+{
+	tl_transfer t = {.kind = TL_TRANSFER_PENDING, .amount = c->hold_amount,
+			 .expires_at = ctx->now + TL_HOLD_LIFETIME_S};
+	tl_id_new(t.id, sizeof(t.id), "hold");
+	tl_ledger_credit_wallet_id(t.debit_account, c->account_id);
+	tl_ledger_system_account_id(t.credit_account, "revenue", c->currency);
+	snprintf(t.code, sizeof(t.code), "hold");
+	snprintf(t.reference, sizeof(t.reference), "%s", c->id);
+	int rc = check_funds(tx, c, c->hold_amount, err);
+	rc = rc ? rc : tl_ledger_move(tx, ctx, &t, 1, err);
+	if (rc == 0)
+		snprintf(hold_id, TL_TRANSFER_ID_MAX, "%s", t.id);
+	return rc;
+}
+
+static int pay_by_hold(tl_tx *tx, const tl_ctx *ctx, tl_checkout *c, tl_payment_result *out,
+		       char *hold_id, tl_error *err)
+{
+	if (c->settlement != TL_SETTLE_HOLD)
+		return tl_error_set(err, TL_ERULE, "method_not_allowed",
+				    "only services billed on use are paid by hold; pay by credit");
+	int rc = tl_checkout_transition(c, "paid", ctx->now, err);
+	rc = rc ? rc : place_hold(tx, ctx, c, hold_id, err);
+	if (rc < 0)
+		return rc;
+	/* no invoice now: the resources are invoiced monthly on actual use */
+	for (size_t i = 0; rc == 0 && i < c->line_count; i++)
+		rc = tl_resources_convert(tx, ctx, c, c->lines[i].resource_id, "postpaid", 0, 0, err);
+	rc = rc ? rc : convert_origin(tx, ctx, c, "postpaid", err);
+	tl_id_new(out->payment_id, sizeof(out->payment_id), "pay");
+	out->invoice_ids = json_array();
+	rc = rc ? rc : record_payment(tx, ctx, c, out->payment_id, "hold", c->hold_amount,
+				      out->invoice_ids, hold_id, err);
+	return rc ? rc : finish(tx, ctx, c, out->payment_id, err);
+}
+
+int tl_checkouts_pay_hold(tl_tx *tx, const tl_ctx *ctx, const char *id, tl_payment_result *out,
+			  char *hold_id, tl_error *err)
+{
+	tl_checkout *c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	out->invoice_ids = NULL;
+	int rc = tl_checkouts_get(tx, ctx, id, c, err);
+	if (rc == 0) {
+		rc = pay_by_hold(tx, ctx, c, out, hold_id, err);
 		tl_checkout_release(c);
 	}
 	if (rc < 0) {

@@ -358,6 +358,10 @@ int tl_store_account_get(tl_tx *tx, const char *id, tl_account *out, tl_error *e
 {
 	return tx->drv->account_get(tx->conn, id, out, err);
 }
+int tl_store_account_set_type(tl_tx *tx, const char *id, const char *type, tl_error *err)
+{
+	return tx->drv->account_set_type(tx->conn, id, type, err);
+}
 int tl_store_account_list(tl_tx *tx, const tl_page *page, tl_account *out, size_t *count,
 			  tl_error *err)
 {
@@ -435,6 +439,55 @@ int tl_store_transfer_list_due(tl_tx *tx, int64_t now, tl_transfer *out, size_t 
 int tl_store_ledger_totals(tl_tx *tx, tl_ledger_totals *out, tl_error *err)
 {
 	return tx->drv->ledger_totals(tx->conn, out, err);
+}
+
+int tl_store_job_run_claim(tl_tx *tx, const char *job, const char *subject, const char *period,
+			   int64_t now, tl_error *err)
+{
+	return tx->drv->job_run_claim(tx->conn, job, subject, period, now, err);
+}
+int tl_store_poc_wallets_due(tl_tx *tx, int64_t before, tl_ledger_account *out, size_t max,
+			     size_t *count, tl_error *err)
+{
+	return tx->drv->poc_wallets_due(tx->conn, before, out, max, count, err);
+}
+int tl_store_resources_term_due(tl_tx *tx, int64_t before, tl_resource *out, size_t max,
+				size_t *count, tl_error *err)
+{
+	return tx->drv->resources_term_due(tx->conn, before, out, max, count, err);
+}
+int tl_store_resources_of_wallet(tl_tx *tx, const char *wallet_id, tl_resource *out, size_t max,
+				 size_t *count, tl_error *err)
+{
+	return tx->drv->resources_of_wallet(tx->conn, wallet_id, out, max, count, err);
+}
+
+int tl_store_resource_insert(tl_tx *tx, const tl_resource *r, tl_error *err)
+{
+	return tx->drv->resource_insert(tx->conn, r, err);
+}
+int tl_store_resource_update(tl_tx *tx, const tl_resource *r, tl_error *err)
+{
+	return tx->drv->resource_update(tx->conn, r, err);
+}
+int tl_store_resource_get(tl_tx *tx, const char *id, tl_resource *out, tl_error *err)
+{
+	return tx->drv->resource_get(tx->conn, id, out, err);
+}
+int tl_store_resource_list(tl_tx *tx, const tl_resource_query *q, const tl_page *page,
+			   tl_resource *out, size_t *count, tl_error *err)
+{
+	return tx->drv->resource_list(tx->conn, q, page, out, count, err);
+}
+int tl_store_resource_members(tl_tx *tx, const char *cluster_id, tl_resource *out, size_t max,
+			      size_t *count, tl_error *err)
+{
+	return tx->drv->resource_members(tx->conn, cluster_id, out, max, count, err);
+}
+int tl_store_resource_list_poc(tl_tx *tx, int64_t before, tl_resource *out, size_t max,
+			       size_t *count, tl_error *err)
+{
+	return tx->drv->resource_list_poc(tx->conn, before, out, max, count, err);
 }
 
 int tl_store_doc_insert(tl_tx *tx, const tl_doc *d, tl_error *err)

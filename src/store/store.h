@@ -32,6 +32,7 @@
 #include "common/err.h"
 #include "domain/account.h"
 #include "domain/ledger.h"
+#include "domain/resource.h"
 
 typedef struct tl_store tl_store;
 typedef struct tl_tx tl_tx;
@@ -83,6 +84,8 @@ typedef struct tl_page {
 
 int tl_store_account_insert(tl_tx *tx, const tl_account *a, tl_error *err);
 int tl_store_account_get(tl_tx *tx, const char *id, tl_account *out, tl_error *err);
+/* Sets the account's type; TL_ENOTFOUND "account_not_found" when none. */
+int tl_store_account_set_type(tl_tx *tx, const char *id, const char *type, tl_error *err);
 /* Fills out[0..*count) with up to page->limit accounts. */
 int tl_store_account_list(tl_tx *tx, const tl_page *page, tl_account *out,
 			  size_t *count, tl_error *err);
@@ -96,7 +99,7 @@ typedef struct tl_event {
 	char account_id[TL_ID_MAX]; /* empty for events of no account */
 	char actor[TL_ID_MAX];      /* "admin" or the acting token's id */
 	char type[64];              /* "account.created" */
-	char subject_id[TL_ID_MAX];
+	char subject_id[TL_CURSOR_MAX]; /* ids, and client-chosen transfer ids */
 	char *before;               /* owned, may be NULL */
 	char *after;                /* owned, may be NULL */
 	int64_t created_at;
@@ -133,6 +136,47 @@ int tl_store_transfer_list_due(tl_tx *tx, int64_t now, tl_transfer *out, size_t 
 			       size_t *count, tl_error *err);
 int tl_store_ledger_totals(tl_tx *tx, tl_ledger_totals *out, tl_error *err);
 
+/* Job runs: 1 when (job, subject, period) is claimed now, 0 when it was
+ * done before (nothing to do). */
+int tl_store_job_run_claim(tl_tx *tx, const char *job, const char *subject, const char *period,
+			   int64_t now, tl_error *err);
+/* POC wallets expiring before `before` (expired ones included) whose
+ * expiry work is not finished (no "poc_expiry.done" job run), soonest
+ * first. */
+int tl_store_poc_wallets_due(tl_tx *tx, int64_t before, tl_ledger_account *out, size_t max,
+			     size_t *count, tl_error *err);
+/* Prepaid resources (not clusters: a cluster's term is its members'),
+ * active or suspended, whose term ends before `before`, soonest first. */
+int tl_store_resources_term_due(tl_tx *tx, int64_t before, tl_resource *out, size_t max,
+				size_t *count, tl_error *err);
+/* The live resources a POC wallet pays for. */
+int tl_store_resources_of_wallet(tl_tx *tx, const char *wallet_id, tl_resource *out, size_t max,
+				 size_t *count, tl_error *err);
+
+/* Resources. */
+typedef struct tl_resource_query {
+	const char *account_id;  /* required */
+	const char *q;           /* part of the name, or the whole id */
+	const char *type;
+	const char *billing;     /* billing mode */
+	const char *cluster_id;
+	bool include_deleted;
+} tl_resource_query;
+
+int tl_store_resource_insert(tl_tx *tx, const tl_resource *r, tl_error *err);
+/* Writes every mutable field of r (status, billing, flags, spec...). */
+int tl_store_resource_update(tl_tx *tx, const tl_resource *r, tl_error *err);
+int tl_store_resource_get(tl_tx *tx, const char *id, tl_resource *out, tl_error *err);
+/* Newest first. Each out[i] owns its spec (tl_resource_release). */
+int tl_store_resource_list(tl_tx *tx, const tl_resource_query *q, const tl_page *page,
+			   tl_resource *out, size_t *count, tl_error *err);
+/* A cluster's members, oldest first, deleted ones included. */
+int tl_store_resource_members(tl_tx *tx, const char *cluster_id, tl_resource *out, size_t max,
+			      size_t *count, tl_error *err);
+/* Active POC resources whose usage is charged only up to before `before`. */
+int tl_store_resource_list_poc(tl_tx *tx, int64_t before, tl_resource *out, size_t max,
+			       size_t *count, tl_error *err);
+
 /* Documents: business objects kept as a JSON body that their domain module
  * reads and writes (checkouts, coupons, invoices, payments, resources),
  * with the few columns their queries need. */
@@ -156,7 +200,8 @@ typedef struct tl_doc_query {
 	const char *status;     /* NULL: any */
 } tl_doc_query;
 
-/* TL_ECONFLICT "already_exists" when the id, or the kind's key, is taken. */
+/* TL_ECONFLICT "already_exists" when the id, or the kind's key, is taken;
+ * the refused insert changes nothing and the transaction goes on. */
 int tl_store_doc_insert(tl_tx *tx, const tl_doc *d, tl_error *err);
 /* Rewrites status, due_at, body and updated_at of an existing document. */
 int tl_store_doc_update(tl_tx *tx, const tl_doc *d, tl_error *err);

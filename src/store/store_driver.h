@@ -29,6 +29,7 @@ typedef struct tl_store_driver {
 	int (*meta_put)(void *conn, const char *key, const char *value, tl_error *err);
 	int (*account_insert)(void *conn, const tl_account *a, tl_error *err);
 	int (*account_get)(void *conn, const char *id, tl_account *out, tl_error *err);
+	int (*account_set_type)(void *conn, const char *id, const char *type, tl_error *err);
 	int (*account_list)(void *conn, const tl_page *page, tl_account *out,
 			    size_t *count, tl_error *err);
 	int (*token_insert)(void *conn, const tl_token *t, tl_error *err);
@@ -51,6 +52,23 @@ typedef struct tl_store_driver {
 	int (*transfer_list_due)(void *conn, int64_t now, tl_transfer *out, size_t max,
 				 size_t *count, tl_error *err);
 	int (*ledger_totals)(void *conn, tl_ledger_totals *out, tl_error *err);
+	int (*job_run_claim)(void *conn, const char *job, const char *subject, const char *period,
+			     int64_t now, tl_error *err);
+	int (*poc_wallets_due)(void *conn, int64_t before, tl_ledger_account *out, size_t max,
+			       size_t *count, tl_error *err);
+	int (*resources_term_due)(void *conn, int64_t before, tl_resource *out, size_t max,
+				  size_t *count, tl_error *err);
+	int (*resources_of_wallet)(void *conn, const char *wallet_id, tl_resource *out, size_t max,
+				   size_t *count, tl_error *err);
+	int (*resource_insert)(void *conn, const tl_resource *r, tl_error *err);
+	int (*resource_update)(void *conn, const tl_resource *r, tl_error *err);
+	int (*resource_get)(void *conn, const char *id, tl_resource *out, tl_error *err);
+	int (*resource_list)(void *conn, const tl_resource_query *q, const tl_page *page,
+			     tl_resource *out, size_t *count, tl_error *err);
+	int (*resource_members)(void *conn, const char *cluster_id, tl_resource *out, size_t max,
+				size_t *count, tl_error *err);
+	int (*resource_list_poc)(void *conn, int64_t before, tl_resource *out, size_t max,
+				 size_t *count, tl_error *err);
 	int (*doc_insert)(void *conn, const tl_doc *d, tl_error *err);
 	int (*doc_update)(void *conn, const tl_doc *d, tl_error *err);
 	int (*doc_get)(void *conn, const char *kind, const char *id, tl_doc *out, tl_error *err);

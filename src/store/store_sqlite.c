@@ -78,6 +78,43 @@ static const char *const migrations[] = {
 	"CREATE INDEX documents_by_ref ON documents(kind, ref, seq) WHERE ref IS NOT NULL;"
 	"CREATE INDEX documents_due ON documents(kind, status, due_at);"
 	"CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);",
+
+	/* 4: resources get a table of their own (searched and filtered); the
+	 * ones purchases made as documents move into it. */
+	"CREATE TABLE resources (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+	"  account_id TEXT NOT NULL, type TEXT NOT NULL, name TEXT NOT NULL,"
+	"  cluster_id TEXT, role TEXT, item_id TEXT NOT NULL, service TEXT NOT NULL,"
+	"  quantity INTEGER NOT NULL, spec TEXT NOT NULL, status TEXT NOT NULL,"
+	"  billing_mode TEXT NOT NULL, cluster_poc INTEGER NOT NULL, poc_wallet_id TEXT,"
+	"  cycle_months INTEGER NOT NULL, term_start INTEGER NOT NULL, term_end INTEGER NOT NULL,"
+	"  auto_renew INTEGER NOT NULL, open_checkout_id TEXT, accrued_until INTEGER NOT NULL,"
+	"  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+	"CREATE INDEX resources_by_account ON resources(account_id, seq);"
+	"CREATE INDEX resources_by_cluster ON resources(cluster_id) WHERE cluster_id IS NOT NULL;"
+	"CREATE INDEX resources_in_poc ON resources(accrued_until) WHERE billing_mode = 'poc'"
+	"  AND status = 'active';"
+	"INSERT INTO resources (id, account_id, type, name, cluster_id, role, item_id, service,"
+	"  quantity, spec, status, billing_mode, cluster_poc, poc_wallet_id, cycle_months,"
+	"  term_start, term_end, auto_renew, open_checkout_id, accrued_until, created_at,"
+	"  updated_at)"
+	" SELECT id, account_id, json_extract(body, '$.type'), json_extract(body, '$.name'),"
+	"  NULL, NULL, json_extract(body, '$.item_id'), json_extract(body, '$.service'),"
+	"  coalesce(json_extract(body, '$.spec.size_gb'), 1), json_extract(body, '$.spec'),"
+	"  'active', 'prepaid', 0, NULL, json_extract(body, '$.billing.cycle_months'),"
+	"  unixepoch(json_extract(body, '$.billing.term_start')),"
+	"  unixepoch(json_extract(body, '$.billing.term_end')),"
+	"  json_extract(body, '$.billing.auto_renew'), NULL, 0, created_at, updated_at"
+	"  FROM documents WHERE kind = 'resource' ORDER BY seq;"
+	"DELETE FROM documents WHERE kind = 'resource';",
+
+	/* 5: job runs, keyed so that no job does a thing twice for one subject
+	 * and period, whatever crashes or restarts in between */
+	"CREATE TABLE job_runs (job TEXT NOT NULL, subject TEXT NOT NULL, period TEXT NOT NULL,"
+	"  done_at INTEGER NOT NULL, PRIMARY KEY (job, subject, period));"
+	"CREATE INDEX ledger_accounts_poc_expiry ON ledger_accounts(expires_at)"
+	"  WHERE kind = 'poc';"
+	"CREATE INDEX resources_term_due ON resources(term_end) WHERE billing_mode = 'prepaid'"
+	"  AND status IN ('active', 'suspended');",
 };
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -354,6 +391,20 @@ static int sqlite_account_get(void *conn, const char *id, tl_account *out, tl_er
 	return tl_sqlite_error(c, err, "account");
 }
 
+static int sqlite_account_set_type(void *conn, const char *id, const char *type, tl_error *err)
+{
+	sqlite_conn *c = conn;
+	sqlite3_stmt *st = tl_sqlite_stmt(c, "UPDATE accounts SET type = ?2 WHERE id = ?1");
+	if (st == NULL)
+		return tl_sqlite_error(c, err, "account");
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, type, -1, SQLITE_STATIC);
+	int rc = tl_sqlite_step_done(c, st, err, "account");
+	if (rc == 0 && sqlite3_changes(c->db) != 1)
+		return tl_error_set(err, TL_ENOTFOUND, "account_not_found", "no account %.40s", id);
+	return rc;
+}
+
 static int sqlite_account_list(void *conn, const tl_page *page, tl_account *out,
 			       size_t *count, tl_error *err)
 {
@@ -534,6 +585,7 @@ const tl_store_driver tl_store_sqlite_driver = {
 	.meta_put = sqlite_meta_put,
 	.account_insert = sqlite_account_insert,
 	.account_get = sqlite_account_get,
+	.account_set_type = sqlite_account_set_type,
 	.account_list = sqlite_account_list,
 	.token_insert = sqlite_token_insert,
 	.token_get = sqlite_token_get,
@@ -549,6 +601,16 @@ const tl_store_driver tl_store_sqlite_driver = {
 	.transfer_list = tl_sqlite_transfer_list,
 	.transfer_list_due = tl_sqlite_transfer_list_due,
 	.ledger_totals = tl_sqlite_ledger_totals,
+	.job_run_claim = tl_sqlite_job_run_claim,
+	.poc_wallets_due = tl_sqlite_poc_wallets_due,
+	.resources_of_wallet = tl_sqlite_resources_of_wallet,
+	.resources_term_due = tl_sqlite_resources_term_due,
+	.resource_insert = tl_sqlite_resource_insert,
+	.resource_update = tl_sqlite_resource_update,
+	.resource_get = tl_sqlite_resource_get,
+	.resource_list = tl_sqlite_resource_list,
+	.resource_members = tl_sqlite_resource_members,
+	.resource_list_poc = tl_sqlite_resource_list_poc,
 	.doc_insert = tl_sqlite_doc_insert,
 	.doc_update = tl_sqlite_doc_update,
 	.doc_get = tl_sqlite_doc_get,

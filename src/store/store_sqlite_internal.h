@@ -54,6 +54,27 @@ int tl_sqlite_transfer_list_due(void *conn, int64_t now, tl_transfer *out, size_
 				size_t *count, tl_error *err);
 int tl_sqlite_ledger_totals(void *conn, tl_ledger_totals *out, tl_error *err);
 
+/* Jobs (store_sqlite_resources.c). */
+int tl_sqlite_job_run_claim(void *conn, const char *job, const char *subject, const char *period,
+			    int64_t now, tl_error *err);
+int tl_sqlite_poc_wallets_due(void *conn, int64_t before, tl_ledger_account *out, size_t max,
+			      size_t *count, tl_error *err);
+int tl_sqlite_resources_term_due(void *conn, int64_t before, tl_resource *out, size_t max,
+				 size_t *count, tl_error *err);
+int tl_sqlite_resources_of_wallet(void *conn, const char *wallet_id, tl_resource *out,
+				  size_t max, size_t *count, tl_error *err);
+
+/* Resources (store_sqlite_resources.c). */
+int tl_sqlite_resource_insert(void *conn, const tl_resource *r, tl_error *err);
+int tl_sqlite_resource_update(void *conn, const tl_resource *r, tl_error *err);
+int tl_sqlite_resource_get(void *conn, const char *id, tl_resource *out, tl_error *err);
+int tl_sqlite_resource_list(void *conn, const tl_resource_query *q, const tl_page *page,
+			    tl_resource *out, size_t *count, tl_error *err);
+int tl_sqlite_resource_members(void *conn, const char *cluster_id, tl_resource *out,
+			       size_t max, size_t *count, tl_error *err);
+int tl_sqlite_resource_list_poc(void *conn, int64_t before, tl_resource *out, size_t max,
+				size_t *count, tl_error *err);
+
 /* Documents (store_sqlite_docs.c). */
 int tl_sqlite_doc_insert(void *conn, const tl_doc *d, tl_error *err);
 int tl_sqlite_doc_update(void *conn, const tl_doc *d, tl_error *err);

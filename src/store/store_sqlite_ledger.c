@@ -273,3 +273,27 @@ int tl_sqlite_ledger_totals(void *conn, tl_ledger_totals *out, tl_error *err)
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 0 : tl_sqlite_error(c, err, "ledger totals");
 }
+
+int tl_sqlite_poc_wallets_due(void *conn, int64_t before, tl_ledger_account *out, size_t max,
+			      size_t *count, tl_error *err)
+{
+	sqlite_conn *c = conn;
+	sqlite3_stmt *st = tl_sqlite_stmt(c, "SELECT " LA_COLUMNS " FROM ledger_accounts"
+		" WHERE kind = 'poc' AND expires_at > 0 AND expires_at <= ?1"
+		" AND NOT EXISTS (SELECT 1 FROM job_runs WHERE job = 'poc_expiry.done'"
+		"                 AND subject = ledger_accounts.id)"
+		" ORDER BY expires_at LIMIT ?2");
+	if (st == NULL)
+		return tl_sqlite_error(c, err, "ledger accounts");
+	sqlite3_bind_int64(st, 1, before);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	size_t n = 0;
+	int rc = SQLITE_DONE;
+	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		read_ledger_account(st, &out[n++]);
+	if (n == max)
+		rc = SQLITE_DONE;
+	sqlite3_reset(st);
+	*count = n;
+	return rc == SQLITE_DONE ? 0 : tl_sqlite_error(c, err, "ledger accounts");
+}

@@ -43,3 +43,17 @@ Test(currency, knows_minor_digits)
 	cr_assert_eq(tl_currency_find("USD")->minor_digits, 2);
 	cr_assert_null(tl_currency_find("BTC"));
 }
+
+Test(account, type_is_prepaid_or_postpaid)
+{
+	tl_error e = {0};
+	cr_expect_eq(tl_account_type_check("prepaid", &e), 0);
+	cr_expect_eq(tl_account_type_check("postpaid", &e), 0);
+	const char *bad[] = {"", "Prepaid", "postpaid ", "poc", "free"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cr_expect_eq(tl_account_type_check(bad[i], &e), TL_EINVALID, "%s", bad[i]);
+		cr_expect_str_eq(e.code, "invalid_type_value", "%s", bad[i]);
+		cr_expect_str_eq(json_string_value(json_object_get(e.details, "field")), "type");
+		tl_error_clear(&e);
+	}
+}

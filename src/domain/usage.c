@@ -1,0 +1,125 @@
+/* usage.c: checking a usage batch, and a record's key and stored form. */
+#include "domain/usage.h"
+#include "common/limits.h"
+#include "common/timefmt.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int bad_record(tl_error *err, size_t index, const char *field, const char *why)
+{
+	if (field[0])
+		tl_error_set(err, TL_EINVALID, "invalid_record", "record %zu: \"%.64s\" %s", index,
+			     field, why);
+	else
+		tl_error_set(err, TL_EINVALID, "invalid_record", "record %zu %s", index, why);
+	tl_error_details(err, json_pack("{s:I, s:s}", "index", (json_int_t)index, "field",
+					field));
+	return TL_EINVALID;
+}
+
+static int parse_time(const json_t *rec, size_t index, const char *field, int64_t *out,
+		      tl_error *err)
+{
+	const json_t *v = json_object_get(rec, field);
+	if (v == NULL)
+		return bad_record(err, index, field, "is required");
+	if (!json_is_string(v) || tl_time_parse(json_string_value(v), out) < 0)
+		return bad_record(err, index, field, "must be an RFC 3339 date-time");
+	return 0;
+}
+
+static int parse_record(const json_t *rec, size_t index, tl_usage_record *out, tl_error *err)
+{
+	if (!json_is_object(rec))
+		return bad_record(err, index, "", "must be an object");
+	const char *key;
+	const json_t *value;
+	json_object_foreach((json_t *)(uintptr_t)rec, key, value) {
+		if (strcmp(key, "resource_id") != 0 && strcmp(key, "start") != 0 &&
+		    strcmp(key, "end") != 0 && strcmp(key, "quantity") != 0)
+			return bad_record(err, index, key, "is not a field of a usage record");
+	}
+	const json_t *id = json_object_get(rec, "resource_id");
+	if (id == NULL)
+		return bad_record(err, index, "resource_id", "is required");
+	if (!json_is_string(id))
+		return bad_record(err, index, "resource_id", "must be a string");
+	out->resource_id = json_string_value(id);
+	int rc = parse_time(rec, index, "start", &out->start, err);
+	if (rc == 0)
+		rc = parse_time(rec, index, "end", &out->end, err);
+	if (rc < 0)
+		return rc;
+	if (out->start >= out->end)
+		return bad_record(err, index, "end", "must be after start");
+	const json_t *q = json_object_get(rec, "quantity");
+	out->quantity = 0;
+	if (q != NULL) {
+		if (!json_is_integer(q) || json_integer_value(q) < 1)
+			return bad_record(err, index, "quantity", "must be an integer >= 1");
+		out->quantity = json_integer_value(q);
+	}
+	return 0;
+}
+
+int tl_usage_batch_parse(const json_t *records, tl_usage_record **out, size_t *count,
+			 tl_error *err)
+{
+	*out = NULL;
+	*count = 0;
+	size_t n = json_array_size(records);
+	if (n == 0 || n > TL_USAGE_BATCH_MAX) {
+		tl_error_set(err, TL_EINVALID, "invalid_batch",
+			     "a usage batch has 1 to %u records, not %zu", TL_USAGE_BATCH_MAX, n);
+		tl_error_details(err, json_pack("{s:I, s:I}", "count", (json_int_t)n, "max",
+						(json_int_t)TL_USAGE_BATCH_MAX));
+		return TL_EINVALID;
+	}
+	tl_usage_record *recs = calloc(n, sizeof(*recs));
+	if (recs == NULL)
+		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		int rc = parse_record(json_array_get(records, i), i, &recs[i], err);
+		if (rc < 0) {
+			free(recs);
+			return rc;
+		}
+		assert(recs[i].start < recs[i].end && recs[i].quantity >= 0);
+	}
+	*out = recs;
+	*count = n;
+	return 0;
+}
+
+int tl_usage_key(const tl_usage_record *r, char out[TL_USAGE_KEY_MAX], tl_error *err)
+{
+	char start[TL_TIME_STR_MAX], end[TL_TIME_STR_MAX];
+	tl_time_format(r->start, start);
+	tl_time_format(r->end, end);
+	int len = snprintf(out, TL_USAGE_KEY_MAX, "%s:%s:%s", r->resource_id, start, end);
+	if (len < 0 || (size_t)len >= TL_USAGE_KEY_MAX)
+		return tl_error_set(err, TL_EINVALID, "invalid_record",
+				    "resource id %.40s is too long", r->resource_id);
+	return 0;
+}
+
+int64_t tl_usage_minutes(int64_t start, int64_t end)
+{
+	assert(start < end);
+	return (end - start + 59) / 60;
+}
+
+json_t *tl_usage_to_json(const tl_usage_record *r, int64_t quantity, int64_t received_at)
+{
+	assert(quantity >= 1);
+	char start[TL_TIME_STR_MAX], end[TL_TIME_STR_MAX], received[TL_TIME_STR_MAX];
+	tl_time_format(r->start, start);
+	tl_time_format(r->end, end);
+	tl_time_format(received_at, received);
+	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:s}", "resource_id", r->resource_id, "start",
+			 start, "end", end, "quantity", (json_int_t)quantity, "minutes",
+			 (json_int_t)tl_usage_minutes(r->start, r->end), "received_at", received);
+}

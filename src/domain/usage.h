@@ -1,0 +1,58 @@
+/*
+ * usage.h: metered usage of postpaid resources, as POST /v1/usage submits
+ * it. Pure: what a well-formed batch is, and the stored form of a record.
+ *
+ * A record says "resource R was used from start to end (by quantity
+ * units)". Its identity is (resource, start, end): the same period of the
+ * same resource submitted again is a duplicate and changes nothing, so a
+ * submitter may resend a batch after any failure. The identity is the
+ * record's key, "<resource_id>:<start>:<end>" with both times in tally's
+ * one canonical form, so "10:00:00+07:00" and "03:00:00Z" are one period.
+ *
+ * Invariants of a parsed record:
+ *   1. start < end, both whole seconds in 1970..9999.
+ *   2. quantity >= 1, or 0 meaning "the resource's own quantity".
+ *   3. minutes >= 1: a started minute counts as a whole one.
+ */
+#ifndef TL_USAGE_H
+#define TL_USAGE_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "common/err.h"
+
+typedef struct tl_usage_record {
+	const char *resource_id; /* borrowed from the request's JSON */
+	int64_t start, end;      /* unix seconds, start < end */
+	int64_t quantity;        /* >= 1, or 0: the resource's quantity */
+} tl_usage_record;
+
+/* "<resource_id>:<start>:<end>": 20 + 1 + 20 + 1 + 20 bytes for tally's
+ * ids, and it must fit tl_doc.key. */
+#define TL_USAGE_KEY_MAX 64u
+
+/* Checks a request's "records" array and fills *out (count entries, the
+ * caller frees it) with borrowed views of its members:
+ *   - not 1..TL_USAGE_BATCH_MAX records: TL_EINVALID "invalid_batch"
+ *     with details {count, max};
+ *   - a malformed record: TL_EINVALID "invalid_record" with details
+ *     {index, field} (field "" when the record is not an object, as for
+ *     the ledger's batches).
+ * Whether each resource exists and may be billed is the service's
+ * question, answered per record, not here. */
+int tl_usage_batch_parse(const json_t *records, tl_usage_record **out, size_t *count,
+			 tl_error *err);
+
+/* The record's key (TL_USAGE_KEY_MAX bytes); TL_EINVALID when the
+ * resource id is too long to be one of tally's. */
+int tl_usage_key(const tl_usage_record *r, char out[TL_USAGE_KEY_MAX], tl_error *err);
+
+/* Minutes billed for [start, end): whole minutes, a started one counted. */
+int64_t tl_usage_minutes(int64_t start, int64_t end);
+
+/* The stored body: {resource_id, start, end, quantity, minutes,
+ * received_at}, quantity already resolved (>= 1). */
+json_t *tl_usage_to_json(const tl_usage_record *r, int64_t quantity, int64_t received_at);
+
+#endif

@@ -1,0 +1,84 @@
+/* poc_accrual.c: hourly POC usage against POC wallets; see poc_accrual.h. */
+#include "service/poc_accrual.h"
+#include "service/ledger.h"
+#include "service/poc_expiry.h"
+#include "domain/pricing.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Usage cost of r from its creation to `until`. */
+static int cost_until(const tl_resource *r, int64_t unit_price, int64_t until, int64_t *out)
+{
+	return tl_pricing_usage_cost((until - r->created_at) / 60, unit_price, r->quantity, 0, out);
+}
+
+static int charge_transfer(tl_tx *tx, const tl_ctx *ctx, const tl_resource *r,
+			   const tl_ledger_account *wallet, int64_t amount, int64_t hour_end,
+			   tl_error *err)
+{
+	tl_transfer t = {.kind = TL_TRANSFER_SINGLE, .amount = amount};
+	/* names the resource and the hour: a second run cannot charge it again */
+	snprintf(t.id, sizeof(t.id), "poc:%s:%lld", r->id, (long long)hour_end);
+	snprintf(t.debit_account, sizeof(t.debit_account), "%s", r->poc_wallet_id);
+	tl_ledger_system_account_id(t.credit_account, "revenue", wallet->currency);
+	snprintf(t.code, sizeof(t.code), "poc_usage");
+	snprintf(t.reference, sizeof(t.reference), "%s", r->id);
+	return tl_ledger_move(tx, ctx, &t, 1, err);
+}
+
+static int charge(tl_tx *tx, const tl_ctx *ctx, tl_resource *r, int64_t amount, int64_t hour_end,
+		  tl_error *err)
+{
+	tl_ledger_account wallet;
+	int rc = tl_store_ledger_account_get(tx, r->poc_wallet_id, &wallet, err);
+	if (rc < 0)
+		return rc;
+	int64_t available = tl_ledger_available(&wallet);
+	bool used_up = amount >= available;
+	if (amount > available)
+		amount = available; /* what is left; the rest of the hour is free */
+	if (amount > 0)
+		rc = charge_transfer(tx, ctx, r, &wallet, amount, hour_end, err);
+	/* rule 9: a wallet used up suspends the POC resources it pays for */
+	return rc ? rc : used_up ? tl_poc_wallet_used_up(tx, ctx, r->poc_wallet_id, err) : 0;
+}
+
+
+static int accrue_one(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, tl_resource *r,
+		      tl_error *err)
+{
+	const tl_catalog_item *item = tl_catalog_item_find(cat, r->item_id);
+	int64_t hours = (ctx->now - r->accrued_until) / 3600;
+	if (item == NULL || hours <= 0 || r->poc_wallet_id[0] == '\0')
+		return 0;
+	int64_t until = r->accrued_until + hours * 3600, before, after;
+	int rc = cost_until(r, item->monthly_price, r->accrued_until, &before);
+	rc = rc ? rc : cost_until(r, item->monthly_price, until, &after);
+	if (rc < 0)
+		return tl_error_set(err, TL_EINTERNAL, "price_overflow", "POC usage of %.40s overflows",
+				    r->id);
+	/* saved before the charge: a wallet used up suspends r (and saves it) */
+	r->accrued_until = until;
+	r->updated_at = ctx->now;
+	rc = tl_store_resource_update(tx, r, err);
+	return rc ? rc : charge(tx, ctx, r, after - before, until, err);
+}
+
+int tl_poc_accrue_due(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog, size_t max,
+		      size_t *charged, tl_error *err)
+{
+	tl_resource *due = calloc(max, sizeof(*due));
+	size_t n = 0;
+	int rc = due ? tl_store_resource_list_poc(tx, ctx->now - 3599, due, max, &n, err)
+		     : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		if (rc == 0)
+			rc = accrue_one(tx, ctx, catalog, &due[i], err);
+		tl_resource_release(&due[i]);
+	}
+	free(due);
+	*charged = rc == 0 ? n : 0;
+	return rc;
+}

@@ -1,0 +1,140 @@
+/* poc_expiry.c: reminders, suspension, credit expiry and deletion at the
+ * end of a POC; see poc_expiry.h. */
+#include "service/poc_expiry.h"
+#include "service/audit.h"
+#include "service/ledger.h"
+#include "service/resources.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Claims the step for the wallet's current expiry (an extended expiry
+ * starts its steps again); 1 when this run should do it. */
+static int claim(tl_tx *tx, const tl_ctx *ctx, const char *step, const tl_ledger_account *w,
+		 tl_error *err)
+{
+	char period[32];
+	snprintf(period, sizeof(period), "%lld", (long long)w->expires_at);
+	return tl_store_job_run_claim(tx, step, w->id, period, ctx->now, err);
+}
+
+static int remind(tl_tx *tx, const tl_ctx *ctx, const tl_ledger_account *w,
+		  tl_poc_expiry_report *out, tl_error *err)
+{
+	static const int days[] = {7, 3, 1};
+	int rc = 0;
+	for (size_t i = 0; rc >= 0 && i < 3; i++) {
+		if (ctx->now < w->expires_at - days[i] * 86400 || ctx->now >= w->expires_at)
+			continue;
+		char step[32];
+		snprintf(step, sizeof(step), "poc_expiry.remind_%dd", days[i]);
+		rc = claim(tx, ctx, step, w, err);
+		if (rc == 1) {
+			out->reminders++;
+			rc = tl_audit_record(tx, ctx, "poc_wallet.expiry_reminder", w->account_id, w->id,
+					     NULL, json_pack("{s:i, s:I}", "days_before", days[i],
+							     "balance",
+							     (json_int_t)tl_ledger_available(w)),
+					     err);
+		}
+	}
+	return rc < 0 ? rc : 0;
+}
+
+/* Sets the status of the live POC resources the wallet pays for. */
+static int set_status(tl_tx *tx, const tl_ctx *ctx, const tl_ledger_account *w,
+		      const char *status, const char *event, size_t *changed, tl_error *err)
+{
+	tl_resource *rs = calloc(TL_STOP_POC_MAX, sizeof(*rs));
+	size_t n = 0;
+	int rc = rs ? tl_store_resources_of_wallet(tx, w->id, rs, TL_STOP_POC_MAX, &n, err)
+		    : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		tl_resource *r = &rs[i];
+		bool poc = strcmp(r->billing_mode, "poc") == 0;
+		if (rc == 0 && poc && strcmp(r->status, status) != 0) {
+			json_t *before = tl_resource_to_json(r);
+			snprintf(r->status, sizeof(r->status), "%s", status);
+			r->updated_at = ctx->now;
+			rc = tl_store_resource_update(tx, r, err);
+			rc = rc ? (json_decref(before), rc)
+				: tl_audit_record(tx, ctx, event, r->account_id, r->id, before,
+						  tl_resource_to_json(r), err);
+			(*changed)++;
+		}
+		tl_resource_release(r);
+	}
+	free(rs);
+	return rc;
+}
+
+/* Unused POC credit goes back where it came from. */
+static int expire_credit(tl_tx *tx, const tl_ctx *ctx, const tl_ledger_account *w,
+			 tl_error *err)
+{
+	int64_t left = tl_ledger_available(w);
+	if (left <= 0)
+		return 0;
+	tl_transfer t = {.kind = TL_TRANSFER_SINGLE, .amount = left};
+	snprintf(t.debit_account, sizeof(t.debit_account), "%s", w->id);
+	tl_ledger_system_account_id(t.credit_account, "promotional", w->currency);
+	snprintf(t.code, sizeof(t.code), "poc_expired");
+	snprintf(t.reference, sizeof(t.reference), "%s", w->id);
+	return tl_ledger_move(tx, ctx, &t, 1, err);
+}
+
+static int suspend(tl_tx *tx, const tl_ctx *ctx, const tl_ledger_account *w,
+		   tl_poc_expiry_report *out, tl_error *err)
+{
+	if (ctx->now < w->expires_at)
+		return 0;
+	int rc = claim(tx, ctx, "poc_expiry.suspend", w, err);
+	if (rc != 1)
+		return rc;
+	rc = set_status(tx, ctx, w, "suspended", "resource.suspended", &out->suspended, err);
+	return rc ? rc : expire_credit(tx, ctx, w, err);
+}
+
+int tl_poc_wallet_used_up(tl_tx *tx, const tl_ctx *ctx, const char *wallet_id, tl_error *err)
+{
+	tl_ledger_account w;
+	int rc = tl_store_ledger_account_get(tx, wallet_id, &w, err);
+	rc = rc ? rc : claim(tx, ctx, "poc_expiry.used_up", &w, err);
+	if (rc != 1)
+		return rc;
+	size_t suspended = 0;
+	rc = set_status(tx, ctx, &w, "suspended", "resource.suspended", &suspended, err);
+	return rc ? rc : tl_audit_record(tx, ctx, "poc_wallet.used_up", w.account_id, w.id, NULL,
+					 json_pack("{s:I}", "resources_suspended",
+						   (json_int_t)suspended), err);
+}
+
+static int delete_after_retention(tl_tx *tx, const tl_ctx *ctx, const tl_ledger_account *w,
+				  tl_poc_expiry_report *out, tl_error *err)
+{
+	if (ctx->now < w->expires_at + TL_POC_RETENTION_S)
+		return 0;
+	int rc = claim(tx, ctx, "poc_expiry.done", w, err);
+	if (rc != 1)
+		return rc;
+	return set_status(tx, ctx, w, "deleted", "resource.deleted", &out->deleted, err);
+}
+
+int tl_poc_expiry_run(tl_tx *tx, const tl_ctx *ctx, size_t max, tl_poc_expiry_report *out,
+		      tl_error *err)
+{
+	*out = (tl_poc_expiry_report){0};
+	tl_ledger_account *wallets = calloc(max, sizeof(*wallets));
+	size_t n = 0;
+	/* every wallet within 7 days of its expiry, or past it and not done */
+	int rc = wallets ? tl_store_poc_wallets_due(tx, ctx->now + 7 * 86400, wallets, max, &n, err)
+			 : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		rc = remind(tx, ctx, &wallets[i], out, err);
+		rc = rc ? rc : suspend(tx, ctx, &wallets[i], out, err);
+		rc = rc ? rc : delete_after_retention(tx, ctx, &wallets[i], out, err);
+	}
+	free(wallets);
+	return rc;
+}

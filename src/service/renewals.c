@@ -1,0 +1,124 @@
+/* renewals.c: auto-renew, suspension at term end and deletion after the
+ * grace period; see renewals.h. A renewal is a renewal checkout created and
+ * paid from credit in one savepoint, so a short wallet undoes just it. */
+#include "service/renewals.h"
+#include "service/audit.h"
+#include "service/checkout.h"
+#include "service/resources.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int claim(tl_tx *tx, const tl_ctx *ctx, const char *step, const tl_resource *r,
+		 int64_t day, tl_error *err)
+{
+	char period[48];
+	snprintf(period, sizeof(period), "%lld:%lld", (long long)r->term_end, (long long)day);
+	return tl_store_job_run_claim(tx, step, r->id, period, ctx->now, err);
+}
+
+typedef struct renewal {
+	const tl_ctx *ctx;
+	const tl_catalog *catalog;
+	const tl_resource *r;
+	tl_checkout *checkout;
+} renewal;
+
+static int renew_tx(tl_tx *tx, void *arg, tl_error *err)
+{
+	renewal *rn = arg;
+	int rc = tl_checkouts_create_renewal(tx, rn->ctx, rn->catalog, rn->r->id,
+					     rn->r->cycle_months, 0, rn->checkout, err);
+	char checkout_id[TL_ID_MAX];
+	snprintf(checkout_id, sizeof(checkout_id), "%s", rn->checkout->id);
+	tl_checkout_release(rn->checkout);
+	tl_payment_result paid = {0};
+	rc = rc ? rc : tl_checkouts_pay_credit(tx, rn->ctx, checkout_id, "credit", &paid, err);
+	json_decref(paid.invoice_ids);
+	return rc;
+}
+
+static int try_renew(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, const tl_resource *r,
+		     tl_renewals_report *out, tl_error *err)
+{
+	/* once a day from 7 days before the term ends */
+	int64_t day = (ctx->now - (r->term_end - TL_RENEW_AHEAD_S)) / 86400;
+	int rc = claim(tx, ctx, "renew.attempt", r, day, err);
+	if (rc != 1)
+		return rc;
+	renewal rn = {.ctx = ctx, .catalog = cat, .r = r, .checkout = calloc(1, sizeof(tl_checkout))};
+	if (rn.checkout == NULL)
+		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	tl_error why = {0};
+	rc = tl_store_nested(tx, renew_tx, &rn, &why);
+	free(rn.checkout);
+	if (rc == 0) {
+		out->renewed++;
+	} else if (rc == TL_EFUNDS || rc == TL_ECONFLICT || rc == TL_ERULE) {
+		/* retried tomorrow; the account sees why */
+		out->failed++;
+		rc = tl_audit_record(tx, ctx, "resource.renewal_failed", r->account_id, r->id, NULL,
+				     json_pack("{s:s, s:s, s:O?}", "code", why.code, "message",
+					       why.message, "details", why.details), err);
+	} else {
+		tl_error_set(err, rc, why.code, "%s", why.message);
+	}
+	tl_error_clear(&why);
+	return rc;
+}
+
+static int set_status(tl_tx *tx, const tl_ctx *ctx, tl_resource *r, const char *status,
+		      const char *event, tl_error *err)
+{
+	json_t *before = tl_resource_to_json(r);
+	snprintf(r->status, sizeof(r->status), "%s", status);
+	r->updated_at = ctx->now;
+	int rc = tl_store_resource_update(tx, r, err);
+	if (rc < 0) {
+		json_decref(before);
+		return rc;
+	}
+	return tl_audit_record(tx, ctx, event, r->account_id, r->id, before, tl_resource_to_json(r),
+			       err);
+}
+
+static int end_of_term(tl_tx *tx, const tl_ctx *ctx, tl_resource *r, tl_renewals_report *out,
+		       tl_error *err)
+{
+	int rc = 0;
+	if (strcmp(r->status, "active") == 0 && r->open_checkout_id[0] == '\0' &&
+	    (rc = claim(tx, ctx, "term.suspend", r, 0, err)) == 1) {
+		out->suspended++;
+		rc = set_status(tx, ctx, r, "suspended", "resource.suspended", err);
+	}
+	if (rc >= 0 && strcmp(r->status, "suspended") == 0 &&
+	    ctx->now >= r->term_end + TL_RENEW_GRACE_S && r->open_checkout_id[0] == '\0' &&
+	    (rc = claim(tx, ctx, "term.delete", r, 0, err)) == 1) {
+		out->deleted++;
+		rc = set_status(tx, ctx, r, "deleted", "resource.deleted", err);
+	}
+	return rc < 0 ? rc : 0;
+}
+
+int tl_renewals_run(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog, size_t max,
+		    tl_renewals_report *out, tl_error *err)
+{
+	*out = (tl_renewals_report){0};
+	tl_resource *due = calloc(max, sizeof(*due));
+	size_t n = 0;
+	int rc = due ? tl_store_resources_term_due(tx, ctx->now + TL_RENEW_AHEAD_S, due, max, &n,
+						   err)
+		     : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		tl_resource *r = &due[i];
+		bool active = strcmp(r->status, "active") == 0;
+		if (rc == 0 && active && r->auto_renew && ctx->now < r->term_end)
+			rc = try_renew(tx, ctx, catalog, r, out, err);
+		else if (rc == 0 && ctx->now >= r->term_end)
+			rc = end_of_term(tx, ctx, r, out, err);
+		tl_resource_release(r);
+	}
+	free(due);
+	return rc;
+}

@@ -1,0 +1,179 @@
+/* stop_poc.c: Stop POC's preview and confirmation. The rules of what is
+ * converted are domain/resource.c's; this file loads the resources, asks
+ * them, and acts. */
+#include "service/stop_poc.h"
+#include "service/audit.h"
+#include "service/resources.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Everything a plan needs, loaded once. */
+typedef struct stop_poc_input {
+	tl_resource target;
+	tl_resource cluster; /* the target's cluster, when it is a member */
+	bool has_cluster;
+	tl_resource *members; /* the target's members, when it is a cluster */
+	size_t member_count;
+	tl_stop_poc_plan plan;
+} stop_poc_input;
+
+static void input_free(stop_poc_input *in)
+{
+	tl_resource_release(&in->target);
+	tl_resource_release(&in->cluster);
+	for (size_t i = 0; i < in->member_count; i++)
+		tl_resource_release(&in->members[i]);
+	free(in->members);
+	free(in);
+}
+
+static int load_input(tl_tx *tx, const tl_ctx *ctx, const char *id, stop_poc_input **out,
+		      tl_error *err)
+{
+	stop_poc_input *in = calloc(1, sizeof(*in));
+	if (in == NULL)
+		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	*out = in;
+	int rc = tl_resources_load(tx, ctx, id, &in->target, err);
+	if (rc == 0 && strcmp(in->target.type, "cluster") == 0) {
+		in->members = calloc(TL_CLUSTER_MEMBERS_MAX, sizeof(*in->members));
+		rc = in->members ? tl_store_resource_members(tx, id, in->members,
+							     TL_CLUSTER_MEMBERS_MAX,
+							     &in->member_count, err)
+				 : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	} else if (rc == 0 && in->target.cluster_id[0]) {
+		rc = tl_resources_load(tx, ctx, in->target.cluster_id, &in->cluster, err);
+		in->has_cluster = rc == 0;
+	}
+	if (rc == 0)
+		rc = tl_stop_poc_plan_make(&in->target, in->has_cluster ? &in->cluster : NULL,
+					   in->members, in->member_count, &in->plan, err);
+	return rc;
+}
+
+static int64_t monthly_price(const tl_catalog *cat, const tl_resource *r)
+{
+	const tl_catalog_item *item = tl_catalog_item_find(cat, r->item_id);
+	int64_t price = 0;
+	if (item && __builtin_mul_overflow(item->monthly_price, r->quantity, &price))
+		price = INT64_MAX;
+	return price;
+}
+
+int tl_stop_poc_preview(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog,
+			const char *resource_id, json_t **out, tl_error *err)
+{
+	stop_poc_input *in = NULL;
+	int rc = load_input(tx, ctx, resource_id, &in, err);
+	if (rc == 0) {
+		json_t *list = json_array(), *warnings = json_array();
+		for (size_t i = 0; i < in->plan.count; i++) {
+			const tl_resource *r = in->plan.convert[i];
+			json_array_append_new(list, json_pack("{s:s, s:s, s:s?, s:s, s:I}", "id", r->id,
+							      "type", r->type, "role",
+							      r->role[0] ? r->role : NULL, "name",
+							      r->name, "monthly_price",
+							      (json_int_t)monthly_price(catalog, r)));
+		}
+		if (in->plan.warning[0])
+			json_array_append_new(warnings, json_string(in->plan.warning));
+		*out = json_pack("{s:s, s:s, s:o, s:o}", "resource_id", in->target.id, "action",
+				 in->plan.stop_only ? "stop" : "checkout", "resources", list,
+				 "warnings", warnings);
+	}
+	if (in)
+		input_free(in);
+	return rc;
+}
+
+/* 409 checkout_open when the target or a resource to convert is already in
+ * an open checkout (a resource is in at most one). */
+static int check_not_in_checkout(const stop_poc_input *in, tl_error *err)
+{
+	const char *open = in->target.open_checkout_id[0] ? in->target.open_checkout_id : NULL;
+	for (size_t i = 0; open == NULL && i < in->plan.count; i++)
+		if (in->plan.convert[i]->open_checkout_id[0])
+			open = in->plan.convert[i]->open_checkout_id;
+	if (open == NULL)
+		return 0;
+	tl_error_set(err, TL_ECONFLICT, "checkout_open",
+		     "a Stop POC of these resources is already in checkout %.40s", open);
+	tl_error_details(err, json_pack("{s:s}", "checkout_id", open));
+	return TL_ECONFLICT;
+}
+
+/* Rule 11: nothing left in POC, so the cluster's flag is cleared, free. */
+static int stop_cluster(tl_tx *tx, const tl_ctx *ctx, tl_resource *cluster, tl_error *err)
+{
+	json_t *before = tl_resource_to_json(cluster);
+	cluster->cluster_poc = false;
+	if (strcmp(cluster->billing_mode, "poc") == 0)
+		snprintf(cluster->billing_mode, sizeof(cluster->billing_mode), "%s",
+			 strcmp(cluster->service, "vcontainer") == 0 ? "postpaid" : "prepaid");
+	cluster->poc_wallet_id[0] = '\0';
+	cluster->updated_at = ctx->now;
+	int rc = tl_store_resource_update(tx, cluster, err);
+	if (rc < 0) {
+		json_decref(before);
+		return rc;
+	}
+	return tl_audit_record(tx, ctx, "resource.poc_stopped", cluster->account_id, cluster->id,
+			       before, tl_resource_to_json(cluster), err);
+}
+
+/* A postpaid account's Stop POC: everything converts to postpaid now. */
+static int convert_postpaid(tl_tx *tx, const tl_ctx *ctx, const stop_poc_input *in,
+			    tl_error *err)
+{
+	tl_checkout *c = calloc(1, sizeof(*c)); /* only its kind and origin are read */
+	if (c == NULL)
+		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	snprintf(c->kind, sizeof(c->kind), "conversion");
+	snprintf(c->account_id, sizeof(c->account_id), "%s", in->target.account_id);
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < in->plan.count; i++)
+		rc = tl_resources_convert(tx, ctx, c, in->plan.convert[i]->id, "postpaid", 0, 0, err);
+	if (rc == 0 && strcmp(in->target.type, "cluster") == 0)
+		rc = tl_resources_convert(tx, ctx, c, in->target.id, "postpaid", 0, 0, err);
+	free(c);
+	return rc;
+}
+
+static int account_is_postpaid(tl_tx *tx, const char *account_id, bool *out, tl_error *err)
+{
+	tl_account a;
+	int rc = tl_store_account_get(tx, account_id, &a, err);
+	*out = rc == 0 && strcmp(a.type, "postpaid") == 0;
+	return rc;
+}
+
+int tl_stop_poc_confirm(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog,
+			const char *resource_id, const tl_checkout_request *req,
+			tl_checkout *out, bool *stopped, tl_error *err)
+{
+	stop_poc_input *in = NULL;
+	*stopped = false;
+	memset(out, 0, sizeof(*out));
+	bool postpaid = false;
+	int rc = load_input(tx, ctx, resource_id, &in, err);
+	rc = rc ? rc : check_not_in_checkout(in, err);
+	rc = rc ? rc : account_is_postpaid(tx, in->target.account_id, &postpaid, err);
+	if (rc == 0 && postpaid && !in->plan.stop_only) {
+		*stopped = true;
+		rc = convert_postpaid(tx, ctx, in, err);
+	} else if (rc == 0 && in->plan.stop_only) {
+		*stopped = true;
+		rc = stop_cluster(tx, ctx, &in->target, err);
+	} else if (rc == 0) {
+		tl_checkout_request conversion = *req;
+		conversion.account_id = in->target.account_id;
+		rc = tl_checkouts_create_conversion(tx, ctx, catalog, &conversion, &in->plan,
+						    in->target.id, out, err);
+	}
+	if (in)
+		input_free(in);
+	return rc;
+}

@@ -1,0 +1,36 @@
+/*
+ * usage.h: recording metered usage of postpaid resources (POST /v1/usage),
+ * which the monthly reconciliation will invoice.
+ *
+ * Each record is judged on its own: one naming a resource the caller cannot
+ * see, or one that is not postpaid or is deleted, is rejected with a reason
+ * while the rest of the batch is recorded. A record whose (resource, start,
+ * end) is already recorded, by an earlier call or earlier in the same
+ * batch, is a duplicate: counted, and nothing changes. Accepted records are
+ * "usage" documents (key "<resource_id>:<start>:<end>", ref the resource,
+ * status "recorded"), all written in the caller's one transaction with one
+ * "usage.recorded" audit event.
+ */
+#ifndef TL_SERVICE_USAGE_H
+#define TL_SERVICE_USAGE_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include "domain/usage.h"
+#include "service/context.h"
+#include "store/store.h"
+
+typedef struct tl_usage_outcome {
+	size_t accepted, duplicates, rejected;
+	/* [{index, resource_id, result}] for each record not accepted, result
+	 * one of duplicate, resource_not_found, resource_deleted, not_postpaid;
+	 * owned by the caller */
+	json_t *results;
+} tl_usage_outcome;
+
+/* Records records[0..count) (checked by tl_usage_batch_parse). *out is
+ * overwritten, so a retried transaction starts afresh. */
+int tl_usage_submit(tl_tx *tx, const tl_ctx *ctx, const tl_usage_record *records,
+		    size_t count, tl_usage_outcome *out, tl_error *err);
+
+#endif

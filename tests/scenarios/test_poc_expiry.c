@@ -1,0 +1,169 @@
+/*
+ * Scenario: the end of a POC (DESIGN.md rule 9), by the test clock:
+ * reminders 7, 3 and 1 days before the POC wallet expires (once each),
+ * suspension at expiry or when the wallet is used up, unused credit back to
+ * the promotional account, deletion after 7 days unless converted.
+ */
+#include <criterion/criterion.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "harness.h"
+
+static tt_server srv;
+static char acc[64], token[80];
+
+static void start(void)
+{
+	tt_server_start(&srv, NULL);
+	tt_create_account(&srv, "Trial", acc);
+	tt_create_token(&srv, acc, token);
+}
+static void stop(void) { tt_server_stop(&srv); }
+TestSuite(poc_expiry, .init = start, .fini = stop);
+
+static tt_response as_admin(const char *path, const char *body)
+{
+	return tt_request(&srv, "POST", path, srv.admin_token, body, NULL);
+}
+
+/* An admin call whose answer is not needed. */
+static void admin_do(const char *path, const char *body)
+{
+	tt_response r = as_admin(path, body);
+	cr_assert_lt(r.status, 300, "%s -> %s", path, r.raw);
+	tt_response_free(&r);
+}
+
+static json_t *jobs(const char *path, const char *body)
+{
+	tt_response r = as_admin(path, body);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	json_t *j = json_incref(json_object_get(r.json, "jobs"));
+	tt_response_free(&r);
+	return j;
+}
+
+static int64_t count_events(const char *type)
+{
+	char path[160];
+	snprintf(path, sizeof(path), "/v1/events?limit=500&account_id=%s", acc);
+	tt_response r = tt_request(&srv, "GET", path, srv.admin_token, NULL, NULL);
+	json_t *e;
+	size_t i;
+	int64_t n = 0;
+	json_array_foreach(json_object_get(r.json, "data"), i, e)
+		n += strcmp(json_string_value(json_object_get(e, "type")), type) == 0;
+	tt_response_free(&r);
+	return n;
+}
+
+static const char *status_of(const char *id)
+{
+	static char status[16];
+	char path[128];
+	snprintf(path, sizeof(path), "/v1/resources/%s", id);
+	tt_response r = tt_request(&srv, "GET", path, token, NULL, NULL);
+	snprintf(status, sizeof(status), "%s", json_string_value(json_object_get(r.json, "status")));
+	tt_response_free(&r);
+	return status;
+}
+
+static void create(const char *body, char *id)
+{
+	tt_response r = tt_request(&srv, "POST", "/v1/resources", token, body, NULL);
+	cr_assert_eq(r.status, 201, "%s", r.raw);
+	snprintf(id, 64, "%s", json_string_value(json_object_get(r.json, "id")));
+	tt_response_free(&r);
+}
+
+Test(poc_expiry, rule_09_reminders_suspension_credit_expiry_and_deletion)
+{
+	admin_do("/v1/admin/clock", "{\"now\":\"2026-12-01T00:00:00Z\"}");
+	char path[128];
+	snprintf(path, sizeof(path), "/v1/accounts/%s/poc-wallets", acc);
+	tt_response r = as_admin(path, "{\"amount\":90000000,\"expires_at\":\"2026-12-11T00:00:00Z\"}");
+	cr_assert_eq(r.status, 201, "%s", r.raw);
+	tt_response_free(&r);
+	char keep[64], drop[64];
+	create("{\"type\":\"server\",\"name\":\"keep\",\"poc\":true,\"spec\":{\"flavor\":\"s.general.1c2g\"}}",
+	       keep);
+	create("{\"type\":\"server\",\"name\":\"drop\",\"poc\":true,\"spec\":{\"flavor\":\"s.general.1c2g\"}}",
+	       drop);
+
+	admin_do("/v1/admin/clock", "{\"now\":\"2026-12-04T00:00:00Z\"}");
+	cr_assert_eq(count_events("poc_wallet.expiry_reminder"), 1, "7 days before");
+	json_t *j = jobs("/v1/admin/jobs/run", NULL);
+	cr_assert_eq(json_integer_value(json_object_get(j, "poc_reminders")), 0, "reminded twice");
+	json_decref(j);
+	admin_do("/v1/admin/clock", "{\"now\":\"2026-12-08T00:00:00Z\"}");
+	admin_do("/v1/admin/clock", "{\"now\":\"2026-12-10T00:00:00Z\"}");
+	cr_assert_eq(count_events("poc_wallet.expiry_reminder"), 3, "7, 3 and 1 days before");
+	cr_assert_str_eq(status_of(keep), "active");
+
+	j = jobs("/v1/admin/clock", "{\"now\":\"2026-12-11T00:00:00Z\"}");
+	cr_assert_eq(json_integer_value(json_object_get(j, "poc_resources_suspended")), 2);
+	json_decref(j);
+	cr_assert_str_eq(status_of(keep), "suspended");
+	r = tt_request(&srv, "GET", "/v1/wallets", token, NULL, NULL);
+	cr_assert_eq(json_integer_value(json_object_get(json_array_get(json_object_get(r.json, "poc"),
+									0), "balance")), 0,
+		     "unused POC credit did not expire: %s", r.raw);
+	tt_response_free(&r);
+
+	/* converted in the retention period, it survives; the other is deleted */
+	snprintf(path, sizeof(path), "/v1/accounts/%s/credit", acc);
+	r = as_admin(path, "{\"amount\":10000000}");
+	tt_response_free(&r);
+	snprintf(path, sizeof(path), "/v1/resources/%s/stop-poc", keep);
+	r = tt_request(&srv, "POST", path, token, "{\"cycle_months\":1}", NULL);
+	cr_assert_eq(r.status, 201, "a suspended POC resource could not be converted: %s", r.raw);
+	snprintf(path, sizeof(path), "/v1/checkouts/%s/pay",
+		 json_string_value(json_object_get(r.json, "id")));
+	tt_response_free(&r);
+	r = tt_request(&srv, "POST", path, token, "{\"method\":\"credit\"}", NULL);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	tt_response_free(&r);
+	cr_assert_str_eq(status_of(keep), "active");
+
+	admin_do("/v1/admin/clock", "{\"now\":\"2026-12-17T23:59:59Z\"}");
+	cr_assert_str_eq(status_of(drop), "suspended", "deleted before the retention ended");
+	j = jobs("/v1/admin/clock", "{\"now\":\"2026-12-18T00:00:00Z\"}");
+	cr_assert_eq(json_integer_value(json_object_get(j, "poc_resources_deleted")), 1);
+	json_decref(j);
+	cr_assert_str_eq(status_of(drop), "deleted");
+	cr_assert_str_eq(status_of(keep), "active");
+	r = tt_request(&srv, "GET", "/v1/ledger/check", srv.admin_token, NULL, NULL);
+	cr_assert(json_is_true(json_object_get(r.json, "ok")), "%s", r.raw);
+	tt_response_free(&r);
+}
+
+Test(poc_expiry, rule_09_a_used_up_wallet_suspends_its_resources)
+{
+	char path[128], id[64];
+	snprintf(path, sizeof(path), "/v1/accounts/%s/poc-wallets", acc);
+	tt_response r = as_admin(path, "{\"amount\":1000,\"expires_at\":\"2099-01-01T00:00:00Z\"}");
+	tt_response_free(&r);
+	/* 480,000 a month: 667 the first hour, 666 the second: 1,000 runs out */
+	create("{\"type\":\"server\",\"name\":\"hungry\",\"poc\":true,\"spec\":{\"flavor\":\"s.general.2c4g\"}}",
+	       id);
+	admin_do("/v1/admin/clock", "{\"advance_seconds\":3600}");
+	cr_assert_str_eq(status_of(id), "active");
+	admin_do("/v1/admin/clock", "{\"advance_seconds\":3600}");
+	cr_assert_str_eq(status_of(id), "suspended");
+	cr_assert_eq(count_events("poc_wallet.used_up"), 1);
+	r = tt_request(&srv, "GET", "/v1/wallets", token, NULL, NULL);
+	cr_assert_eq(json_integer_value(json_object_get(json_array_get(json_object_get(r.json, "poc"),
+									0), "balance")), 0);
+	tt_response_free(&r);
+	/* a suspended resource is not charged any more */
+	admin_do("/v1/admin/clock", "{\"advance_seconds\":7200}");
+	r = tt_request(&srv, "GET", "/v1/ledger/check", srv.admin_token, NULL, NULL);
+	cr_assert(json_is_true(json_object_get(r.json, "ok")), "%s", r.raw);
+	tt_response_free(&r);
+	r = tt_request(&srv, "POST", "/v1/resources", token, "{\"type\":\"server\",\"name\":\"more\","
+		       "\"poc\":true,\"spec\":{\"flavor\":\"s.general.2c4g\"}}", NULL);
+	cr_assert_eq(r.status, 422, "%s", r.raw);
+	cr_assert_str_eq(tt_error_code(&r), "poc_wallet_required");
+	tt_response_free(&r);
+}
