@@ -1,6 +1,7 @@
 # tally-completion.bash: bash completion for tally, the command-line client
 # of tallyd: global options, nouns, verbs, each command's options, and
-# values where they are known (--output, --profile, --file, --currency).
+# values where they are known (--output, --profile, --file, --currency,
+# --type, --billing, --role, --pay, --method, --auto-renew of checkouts change).
 #
 # Use: source scripts/tally-completion.bash (in ~/.bashrc), or copy it to
 # /usr/share/bash-completion/completions/tally. Keep the tables below in
@@ -10,7 +11,7 @@ _tally_globals="--endpoint --token --profile --output --idempotency-key --url --
 # Global options that take a value.
 _tally_valued="--endpoint|--url|--token|--profile|--output|-o|--idempotency-key"
 
-_tally_nouns="health configure accounts tokens wallets holds credit poc-wallets transfers ledger events clock"
+_tally_nouns="health configure accounts tokens wallets holds credit poc-wallets transfers ledger catalog resources stop-poc checkouts invoices payments coupons events clock"
 
 # COMPREPLY from compgen, one candidate a line (names may hold blanks).
 _tally_reply() {
@@ -26,6 +27,11 @@ _tally_verbs() {
     poc-wallets) echo "grant" ;;
     transfers) echo "list create" ;;
     ledger) echo "check accounts" ;;
+    resources) echo "list show create delete" ;;
+    checkouts) echo "show create change pay cancel" ;;
+    invoices) echo "list show" ;;
+    payments) echo "list show" ;;
+    coupons) echo "create list disable" ;;
     events) echo "list" ;;
     clock) echo "show set advance" ;;
   esac
@@ -44,6 +50,19 @@ _tally_options() {
     "transfers list") echo "--account --limit --after --currency" ;;
     "transfers create") echo "--file --linked" ;;
     "ledger accounts") echo "--account" ;;
+    "resources list") echo "--search --type --billing --cluster --account --limit --after" ;;
+    "resources create") echo "--type --name --poc --spec --cluster --role --account" ;;
+    "resources delete") echo "--yes" ;;
+    stop-poc) echo "--preview --cycle --auto-renew --coupon --pay --wait --yes" ;;
+    "checkouts create") echo "--file --cycle --auto-renew --coupon --account" ;;
+    "checkouts change") echo "--cycle --auto-renew --coupon --no-coupon" ;;
+    "checkouts pay") echo "--method --wait" ;;
+    "invoices list") echo "--resource --account --limit --after" ;;
+    "payments list") echo "--account --limit --after" ;;
+    "coupons create")
+      echo "--code --percent-off --amount-off --minor --starts-at --expires-at --max-redemptions"
+      echo "--max-per-account --services --min-cycle --first-purchase-only" ;;
+    "coupons list") echo "--limit --after" ;;
     "events list") echo "--account --limit --after" ;;
   esac
   echo "--help"
@@ -62,16 +81,27 @@ _tally_profiles() {
          -e 's/^[[:space:]]*\[\(default\)\].*/\1/p' "$file"
 }
 
-# Values of the option just typed; returns 1 when prev takes no value.
+# Values of the option just typed (command: "noun verb" or the noun);
+# returns 1 when prev takes no value.
 _tally_value() {
-  local prev=$1 cur=$2
+  local prev=$1 cur=$2 command=$3
   case $prev in
     --output|-o) _tally_reply -W "table json" -- "$cur" ;;
     --profile) _tally_reply -W "$(_tally_profiles)" -- "$cur" ;;
     --currency) _tally_reply -W "VND USD EUR JPY SGD" -- "$cur" ;;
     --file) _tally_reply -f -- "$cur" ;;
+    --type) _tally_reply -W "server volume cluster load_balancer snapshot" -- "$cur" ;;
+    --billing) _tally_reply -W "poc prepaid postpaid" -- "$cur" ;;
+    --role) _tally_reply -W "node boot_volume pvc load_balancer snapshot" -- "$cur" ;;
+    --pay|--method) _tally_reply -W "credit gateway hold" -- "$cur" ;;
+    --auto-renew)
+      # a value only for `checkouts change`; elsewhere it is a flag
+      [[ $command == "checkouts change" ]] || return 1
+      _tally_reply -W "on off" -- "$cur" ;;
     --endpoint|--url|--token|--idempotency-key|--name|--limit|--after|--account|--amount|--reference|\
-    --expires-at|--cluster) COMPREPLY=() ;;
+    --expires-at|--starts-at|--cluster|--search|--spec|--cycle|--coupon|--wait|--code|\
+    --percent-off|--amount-off|--max-redemptions|--max-per-account|--services|--min-cycle|\
+    --resource) COMPREPLY=() ;;
     *) return 1 ;;
   esac
   return 0
@@ -102,7 +132,9 @@ _tally() {
     fi
     ((i++))
   done
-  _tally_value "$prev" "$cur" && return 0
+  local command=$noun
+  [[ -n $verb ]] && command="$noun $verb"
+  _tally_value "$prev" "$cur" "$command" && return 0
   if [[ -z $noun ]]; then
     if [[ $cur == -* ]]; then
       _tally_reply -W "$_tally_globals" -- "$cur"
@@ -117,8 +149,6 @@ _tally() {
     _tally_reply -W "$verbs --help" -- "$cur"
     return 0
   fi
-  local command=$noun
-  [[ -n $verb ]] && command="$noun $verb"
   if [[ $cur == -* ]]; then
     _tally_reply -W "$(_tally_options "$command")" -- "$cur"
   fi

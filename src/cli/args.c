@@ -6,6 +6,11 @@
  * ends the options (so a positional value may start with a dash), "-h" and
  * "--help" ask for the noun's usage. Everything else fills the declared positionals in order;
  * all of them are required, and one word too many is an error.
+ *
+ * Also here: checks on option values (numbers in a range, one of a few
+ * words), a JSON file named by an option, and the question asked before a
+ * change that cannot be undone (tl_cli_confirm: a person at a terminal
+ * answers it; a script must say --yes, so it never hangs on a prompt).
  */
 #include "cli/cli.h"
 
@@ -14,6 +19,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
 /* Options that belong before NOUN; named in the hint when misplaced. */
 static const char *const global_options[] = {
@@ -159,4 +166,97 @@ int tl_cli_check_count(const char *what, const char *text)
 		return tl_cli_usage_error("%s must be a whole number from 1 up, not '%s'", what,
 					  text);
 	return 0;
+}
+
+int tl_cli_parse_number(const char *what, const char *text, long long min, long long max,
+			long long *out)
+{
+	if (text == NULL)
+		return 0;
+	errno = 0;
+	char *end = NULL;
+	long long n = strtoll(text, &end, 10);
+	if (!isdigit((unsigned char)text[0]) || errno != 0 || *end != '\0' || n < min || n > max)
+		return tl_cli_usage_error("%s must be a whole number from %lld to %lld, not '%s'",
+					  what, min, max, text);
+	*out = n;
+	return 0;
+}
+
+int tl_cli_check_choice(const char *what, const char *text, const char *const *choices)
+{
+	if (text == NULL)
+		return 0;
+	size_t n = 0;
+	for (; choices[n]; n++) {
+		if (strcmp(text, choices[n]) == 0)
+			return 0;
+	}
+	fprintf(stderr, "error: %s must be ", what);
+	for (size_t k = 0; k < n; k++)
+		fprintf(stderr, "%s%s", k == 0 ? "" : k + 1 == n ? " or " : ", ", choices[k]);
+	fputs(", not '", stderr);
+	tl_cli_put_clean(stderr, text);
+	fputs("'\n", stderr);
+	return TL_CLI_EXIT_USAGE;
+}
+
+int tl_cli_read_json_file(const char *name, json_t **out)
+{
+	*out = NULL;
+	bool is_stdin = strcmp(name, "-") == 0;
+	FILE *f = is_stdin ? stdin : fopen(name, "rb");
+	if (f == NULL)
+		return tl_cli_usage_error("cannot read %s: %s", name, strerror(errno));
+	char *text = malloc(TL_CLI_FILE_MAX_BYTES + 1);
+	size_t n = text ? fread(text, 1, TL_CLI_FILE_MAX_BYTES + 1, f) : 0;
+	bool failed = text == NULL || ferror(f);
+	if (!is_stdin)
+		fclose(f);
+	json_error_t err;
+	int rc = 0;
+	if (failed)
+		rc = tl_cli_usage_error("cannot read %s", name);
+	else if (n > TL_CLI_FILE_MAX_BYTES)
+		rc = tl_cli_usage_error("%s is larger than %u MiB", name,
+					TL_CLI_FILE_MAX_BYTES / (1024u * 1024u));
+	else if ((*out = json_loadb(text, n, 0, &err)) == NULL)
+		rc = tl_cli_usage_error("%s:%d:%d: not JSON: %s", name, err.line, err.column,
+					err.text);
+	free(text);
+	return rc;
+}
+
+/* An answer is one short line; anything longer is a no. */
+#define ANSWER_MAX 16
+
+int tl_cli_can_confirm(bool yes, const char *option)
+{
+	if (yes || isatty(STDIN_FILENO))
+		return 0;
+	return tl_cli_usage_error("standard input is not a terminal, so nobody can confirm: "
+				  "add %s to go ahead", option);
+}
+
+int tl_cli_confirm(const char *question, bool yes, const char *option)
+{
+	fflush(stdout);
+	if (yes)
+		return 0;
+	int rc = tl_cli_can_confirm(yes, option);
+	if (rc != 0)
+		return rc;
+	fprintf(stderr, "%s [y/N] ", question);
+	fflush(stderr);
+	char answer[ANSWER_MAX];
+	bool got = fgets(answer, sizeof(answer), stdin) != NULL;
+	bool whole = got && strchr(answer, '\n') != NULL;
+	if (got)
+		answer[strcspn(answer, "\r\n")] = '\0';
+	if (whole && (strcasecmp(answer, "y") == 0 || strcasecmp(answer, "yes") == 0))
+		return 0;
+	if (!got)
+		fputc('\n', stderr);
+	fputs("not confirmed: nothing was changed\n", stderr);
+	return TL_CLI_EXIT_SERVER;
 }

@@ -2,9 +2,9 @@
  * cli.h: the `tally` command-line client, shared between its modules.
  *
  * `tally [global options] NOUN VERB [args]` turns one command into one HTTP
- * request to tallyd (a few commands first look up the account's currency)
- * and prints the answer as a table (or, with --output json, the body as
- * received). Commands are rows of one table (main_dispatch.c); each noun's
+ * request to tallyd (a few commands first look up a currency; stop-poc
+ * walks through preview, confirmation and payment) and prints the answer
+ * as a table (or, with --output json, the body as received). Commands are rows of one table (main_dispatch.c); each noun's
  * handlers live in cmd_<noun>.c. A handler parses its words with
  * tl_cli_args_parse, builds the path with tl_cli_path_* (values escaped) and
  * the body with jansson, and hands both to tl_cli_call.
@@ -134,6 +134,32 @@ int tl_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)
 
 /* True when s has a byte below 0x20 or 0x7f. */
 bool tl_cli_has_control(const char *s);
+
+/* text (may be NULL: 0, *out untouched) as a whole number from min to max
+ * into *out; else prints "error: <what> ..." and returns TL_CLI_EXIT_USAGE. */
+int tl_cli_parse_number(const char *what, const char *text, long long min, long long max,
+			long long *out);
+
+/* text (may be NULL) is one of choices (NULL-terminated); else prints
+ * "error: <what> must be a, b or c" and returns TL_CLI_EXIT_USAGE. */
+int tl_cli_check_choice(const char *what, const char *text, const char *const *choices);
+
+/* The JSON in file `name` ("-": stdin), read whole (at most
+ * TL_CLI_FILE_MAX_BYTES) into *out (the caller's); 0 or TL_CLI_EXIT_USAGE. */
+int tl_cli_read_json_file(const char *name, json_t **out);
+
+/* Asks `question` before a change that cannot be undone. 0 to go on: yes
+ * is set (--yes), or a person at the terminal answered y. Without yes,
+ * standard input must be a terminal: else the message names `option` and
+ * TL_CLI_EXIT_USAGE is returned. Any answer but y/yes (or end of input)
+ * prints that nothing changed and returns TL_CLI_EXIT_SERVER. Standard
+ * output is flushed first, so what the question is about is on screen. */
+int tl_cli_confirm(const char *question, bool yes, const char *option);
+
+/* tl_cli_confirm's first check alone, for a command that would make
+ * requests before it asks: 0 when it can ask (or need not), else
+ * TL_CLI_EXIT_USAGE (printed). */
+int tl_cli_can_confirm(bool yes, const char *option);
 
 /* --- options.c: the global options and where their values come from ------- */
 
@@ -279,6 +305,14 @@ int tl_cli_print_page(const tl_cli_column *cols, size_t ncols, const json_t *pag
  * terminal. */
 void tl_cli_put_clean(FILE *f, const char *s);
 
+/* One "Label:  value" line of a detail view on stdout, labels padded to
+ * one width; value cleaned, "-" when NULL or empty. */
+void tl_cli_print_field(const char *label, const char *value);
+
+/* field of object as text for a detail view into out[TL_CLI_CELL_MAX],
+ * as a table cell shows it ("-" when missing or null). */
+void tl_cli_field_text(const json_t *object, const char *field, char *out);
+
 /* --- money.c: amounts as people write them -------------------------------- */
 
 /* The currencies the client knows, with their minor digits (the server's
@@ -321,6 +355,19 @@ int tl_cli_print_money_one(const tl_cli_column *cols, size_t ncols, const json_t
 int tl_cli_print_money_page(const tl_cli_column *cols, size_t ncols, const json_t *page,
 			    const tl_cli_amounts *a);
 
+/* One line of a view's totals: the label, the amount's field, and whether
+ * it is shown negated (a discount). */
+typedef struct tl_cli_total {
+	const char *label;
+	const char *field;
+	bool minus;
+} tl_cli_total;
+
+/* "Label: amount" lines for rows of object, amounts formatted in currency
+ * and aligned right; "-" for a field that is not an integer. */
+void tl_cli_print_totals(const json_t *object, const tl_cli_total *rows, size_t n,
+			 const char *currency);
+
 /* --- lookup.c: what a command must know before its request ----------------- */
 
 /* The currency of account_id (GET /v1/accounts/ID) into out[4]. */
@@ -334,6 +381,43 @@ int tl_cli_wallets_currency(const tl_cli_opts *o, const char *account_id, char o
  * decimal text in the currency of account_id, looked up. Must be above 0. */
 int tl_cli_amount_arg(const tl_cli_opts *o, const char *account_id, const char *text,
 		      bool minor, long long *out);
+
+/* The catalog's currency (GET /v1/catalog): what prices, coupons' amounts
+ * and Stop POC previews are in. Into out[4]. */
+int tl_cli_catalog_currency(const tl_cli_opts *o, char out[4]);
+
+/* Option `option`'s amount: minor units when minor is set, else decimal
+ * text in the catalog's currency, looked up once the text is a number at
+ * all. Must be above 0. */
+int tl_cli_catalog_amount_arg(const tl_cli_opts *o, const char *option, const char *text,
+			      bool minor, long long *out);
+
+/* --- cmd_checkouts.c: a checkout, shared with stop-poc --------------------- */
+
+/* Seconds a gateway payment is waited for, unless --wait says otherwise,
+ * and how often its checkout is looked at meanwhile. */
+#define TL_CLI_PAY_WAIT_DEFAULT_S 600
+#define TL_CLI_PAY_WAIT_MAX_S 86400
+#define TL_CLI_PAY_POLL_S 2
+
+/* The payment methods POST /v1/checkouts/{id}/pay takes. */
+extern const char *const tl_cli_pay_methods[];
+
+/* A checkout's price breakdown on stdout: terms, its lines with unit
+ * price, quantity and amount, then subtotal, discount, tax, total and any
+ * hold amount, in the checkout's currency. An exit status. */
+int tl_cli_checkout_print(const json_t *checkout);
+
+/* For an open checkout, the command that pays it, on stderr. */
+void tl_cli_checkout_hint(const json_t *checkout);
+
+/* Pays checkout id by method and prints the outcome (--output json: each
+ * answer as received). For gateway, prints the payment page's address,
+ * then looks at the checkout every TL_CLI_PAY_POLL_S seconds for up to
+ * wait_s (0: not at all): 0 once paid, TL_CLI_EXIT_SERVER when it is no
+ * longer open or the time is up. */
+int tl_cli_checkout_pay(const tl_cli_opts *o, const char *id, const char *method,
+			long long wait_s);
 
 /* --- cmd_*.c: the handlers in the command table --------------------------- */
 
@@ -355,5 +439,23 @@ int tl_cli_transfers_list(const tl_cli_opts *o, int argc, char **argv);
 int tl_cli_transfers_create(const tl_cli_opts *o, int argc, char **argv);
 int tl_cli_ledger_check(const tl_cli_opts *o, int argc, char **argv);
 int tl_cli_ledger_accounts(const tl_cli_opts *o, int argc, char **argv);
+int tl_cli_resources_list(const tl_cli_opts *o, int argc, char **argv);
+int tl_cli_resources_show(const tl_cli_opts *o, int argc, char **argv);
+int tl_cli_resources_create(const tl_cli_opts *o, int argc, char **argv);
+int tl_cli_resources_delete(const tl_cli_opts *o, int argc, char **argv);
+int tl_cli_stop_poc(const tl_cli_opts *o, int argc, char **argv);
+int tl_cli_checkouts_show(const tl_cli_opts *o, int argc, char **argv);
+int tl_cli_checkouts_create(const tl_cli_opts *o, int argc, char **argv);
+int tl_cli_checkouts_change(const tl_cli_opts *o, int argc, char **argv);
+int tl_cli_checkouts_pay(const tl_cli_opts *o, int argc, char **argv);
+int tl_cli_checkouts_cancel(const tl_cli_opts *o, int argc, char **argv);
+int tl_cli_invoices_list(const tl_cli_opts *o, int argc, char **argv);
+int tl_cli_invoices_show(const tl_cli_opts *o, int argc, char **argv);
+int tl_cli_payments_list(const tl_cli_opts *o, int argc, char **argv);
+int tl_cli_payments_show(const tl_cli_opts *o, int argc, char **argv);
+int tl_cli_catalog(const tl_cli_opts *o, int argc, char **argv);
+int tl_cli_coupons_create(const tl_cli_opts *o, int argc, char **argv);
+int tl_cli_coupons_list(const tl_cli_opts *o, int argc, char **argv);
+int tl_cli_coupons_disable(const tl_cli_opts *o, int argc, char **argv);
 
 #endif

@@ -15,8 +15,6 @@
 #include "cli/cli.h"
 
 #include <ctype.h>
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 static const tl_cli_column transfer_columns[] = {
@@ -105,33 +103,6 @@ int tl_cli_transfers_list(const tl_cli_opts *o, int argc, char **argv)
 
 /* ---- create --------------------------------------------------------------- */
 
-/* The file's JSON, read whole (at most TL_CLI_FILE_MAX_BYTES). */
-static int read_json_file(const char *name, json_t **out)
-{
-	bool is_stdin = strcmp(name, "-") == 0;
-	FILE *f = is_stdin ? stdin : fopen(name, "rb");
-	if (f == NULL)
-		return tl_cli_usage_error("cannot read %s: %s", name, strerror(errno));
-	char *text = malloc(TL_CLI_FILE_MAX_BYTES + 1);
-	size_t n = text ? fread(text, 1, TL_CLI_FILE_MAX_BYTES + 1, f) : 0;
-	bool failed = text == NULL || ferror(f);
-	if (!is_stdin)
-		fclose(f);
-	json_error_t err;
-	*out = NULL;
-	int rc = 0;
-	if (failed)
-		rc = tl_cli_usage_error("cannot read %s", name);
-	else if (n > TL_CLI_FILE_MAX_BYTES)
-		rc = tl_cli_usage_error("%s is larger than %u MiB", name,
-					TL_CLI_FILE_MAX_BYTES / (1024u * 1024u));
-	else if ((*out = json_loadb(text, n, 0, &err)) == NULL)
-		rc = tl_cli_usage_error("%s:%d:%d: not JSON: %s", name, err.line, err.column,
-					err.text);
-	free(text);
-	return rc;
-}
-
 /* The batch to send: the file's object as it is, or its array wrapped. */
 static int make_batch(json_t *file, bool linked, const char *name, json_t **out)
 {
@@ -201,7 +172,7 @@ int tl_cli_transfers_create(const tl_cli_opts *o, int argc, char **argv)
 		rc = tl_cli_usage_error("missing --file FILE.json (- for stdin)");
 	json_t *in = NULL, *batch = NULL;
 	if (rc == 0)
-		rc = read_json_file(file, &in);
+		rc = tl_cli_read_json_file(file, &in);
 	if (rc == 0)
 		rc = make_batch(in, linked != NULL, file, &batch);
 	if (rc == 0)

@@ -45,6 +45,52 @@ static const tl_cli_command commands[] = {
 	 "check the ledger; exit 1 when broken (admin)", false},
 	{"ledger", "accounts", tl_cli_ledger_accounts, "[--account ID]",
 	 "ledger accounts and their sums (admin)", false},
+	{"catalog", NULL, tl_cli_catalog, "", "what can be bought: terms, services, monthly prices",
+	 false},
+	{"resources", "list", tl_cli_resources_list,
+	 "[--search NAME_OR_ID] [--type T] [--billing poc|prepaid|postpaid] [--cluster ID] "
+	 "[--account ID] [--limit N] [--after ID]",
+	 "an account's resources, newest first", false},
+	{"resources", "show", tl_cli_resources_show, "ID",
+	 "one resource; a cluster with its members by role", false},
+	{"resources", "create", tl_cli_resources_create,
+	 "--type T --name NAME [--poc] [--spec JSON] [--cluster ID --role ROLE] [--account ID]",
+	 "create a POC or postpaid resource", false},
+	{"resources", "delete", tl_cli_resources_delete, "ID [--yes]",
+	 "delete a resource (a cluster with its members); asks first", false},
+	{"stop-poc", NULL, tl_cli_stop_poc,
+	 "ID [--preview] [--cycle N] [--auto-renew] [--coupon CODE] "
+	 "[--pay credit|gateway|hold] [--wait SECONDS] [--yes]",
+	 "end a POC: preview, confirm, then a checkout to pay", false},
+	{"checkouts", "show", tl_cli_checkouts_show, "ID", "a checkout's price breakdown", false},
+	{"checkouts", "create", tl_cli_checkouts_create,
+	 "--file ITEMS.json --cycle N [--auto-renew] [--coupon CODE] [--account ID]",
+	 "a purchase checkout for new resources", false},
+	{"checkouts", "change", tl_cli_checkouts_change,
+	 "ID [--cycle N] [--auto-renew on|off] [--coupon CODE|--no-coupon]",
+	 "change an open checkout's terms; re-priced", false},
+	{"checkouts", "pay", tl_cli_checkouts_pay,
+	 "ID --method credit|gateway|hold [--wait SECONDS]",
+	 "pay a checkout (gateway: wait for the payment)", false},
+	{"checkouts", "cancel", tl_cli_checkouts_cancel, "ID",
+	 "cancel an open checkout; resources stay as they were", false},
+	{"invoices", "list", tl_cli_invoices_list,
+	 "[--resource ID] [--account ID] [--limit N] [--after ID]", "invoices, newest first",
+	 false},
+	{"invoices", "show", tl_cli_invoices_show, "ID", "one invoice with its line and totals",
+	 false},
+	{"payments", "list", tl_cli_payments_list, "[--account ID] [--limit N] [--after ID]",
+	 "payments, newest first", false},
+	{"payments", "show", tl_cli_payments_show, "ID", "one payment and the invoices it paid",
+	 false},
+	{"coupons", "create", tl_cli_coupons_create,
+	 "--code CODE (--percent-off N | --amount-off AMOUNT [--minor]) [--starts-at TIME] "
+	 "[--expires-at TIME] [--max-redemptions N] [--max-per-account N] "
+	 "[--services a,b] [--min-cycle N] [--first-purchase-only]",
+	 "create a coupon (admin)", false},
+	{"coupons", "list", tl_cli_coupons_list, "[--limit N] [--after ID]",
+	 "coupons, newest first (admin)", false},
+	{"coupons", "disable", tl_cli_coupons_disable, "ID", "disable a coupon (admin)", false},
 	{"events", "list", tl_cli_events_list, "[--account ID] [--limit N] [--after ID]",
 	 "the audit trail, newest first", false},
 	{"clock", "show", tl_cli_clock_show, "", "the server's test clock (admin)", false},
@@ -79,8 +125,10 @@ static const char exit_help[] =
 	"exit status:\n"
 	"  0  success\n"
 	"  1  the server answered with an error (4xx/5xx) or an unusable answer; also a\n"
-	"     failed `ledger check` and a batch with failed transfers\n"
-	"  2  usage error: unknown command or option, missing or bad argument, bad config\n"
+	"     failed `ledger check`, a batch with failed transfers, a question answered\n"
+	"     no, and a gateway payment not paid within --wait\n"
+	"  2  usage error: unknown command or option, missing or bad argument, bad config;\n"
+	"     also a change that asks first, run without a terminal and without --yes\n"
 	"  3  could not reach the server (connection refused, timeout)\n";
 
 static const char *verb_text(const tl_cli_command *c)
@@ -100,7 +148,7 @@ static void command_line(const tl_cli_command *c, char *out, size_t cap)
 static void print_commands(FILE *f, const char *noun)
 {
 	enum { COLUMN_MAX = 30 };
-	char line[256];
+	char line[512];
 	int width = 0;
 	for (int pass = 0; pass < 2; pass++) { /* measure, then print */
 		for (size_t k = 0; k < N_COMMANDS; k++) {

@@ -11,7 +11,8 @@
  * exponent, no blanks, nothing that would overflow 64 bits.
  *
  * Tables with amounts copy the rows with each amount replaced by its text,
- * then print them as any other table (output.c).
+ * then print them as any other table (output.c). A view's totals (subtotal,
+ * discount, tax, total) are detail lines with the amounts aligned right.
  */
 #include "cli/cli.h"
 
@@ -233,4 +234,30 @@ int tl_cli_print_money_page(const tl_cli_column *cols, size_t ncols, const json_
 	int rc = tl_cli_print_page(cols, ncols, copy);
 	json_decref(copy);
 	return rc;
+}
+
+/* Totals of one view; more would not be totals. */
+#define TOTALS_MAX 16
+
+void tl_cli_print_totals(const json_t *object, const tl_cli_total *rows, size_t n,
+			 const char *currency)
+{
+	char text[TOTALS_MAX][TL_CLI_MONEY_MAX], line[TL_CLI_MONEY_MAX];
+	int width = 0;
+	n = n < TOTALS_MAX ? n : TOTALS_MAX;
+	for (size_t i = 0; i < n; i++) {
+		const json_t *v = json_object_get(object, rows[i].field);
+		long long minor = (long long)json_integer_value(v);
+		if (rows[i].minus && minor != LLONG_MIN)
+			minor = -minor;
+		if (json_is_integer(v))
+			tl_cli_money_format(minor, currency, text[i]);
+		else
+			snprintf(text[i], TL_CLI_MONEY_MAX, "-");
+		width = (int)strlen(text[i]) > width ? (int)strlen(text[i]) : width;
+	}
+	for (size_t i = 0; i < n; i++) {
+		snprintf(line, sizeof(line), "%*s", width, text[i]);
+		tl_cli_print_field(rows[i].label, line);
+	}
 }

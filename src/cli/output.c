@@ -7,6 +7,9 @@
  * character boundary; missing and null values show as "-"; amounts (the
  * column's `right`) are aligned right. Text from the server never reaches
  * the terminal with control characters in it.
+ *
+ * A detail view (one object, such as `resources show`) is "Label: value"
+ * lines, the values in one column.
  */
 #include "cli/cli.h"
 
@@ -76,6 +79,29 @@ static void cell_text(const json_t *row, const char *field, char *out)
 		clean_copy(out, dumped ? dumped : "?");
 		free(dumped);
 	}
+}
+
+void tl_cli_field_text(const json_t *object, const char *field, char *out)
+{
+	cell_text(object, field, out);
+}
+
+/* Labels of a detail view, colon included, are padded to this many
+ * characters: the longest, "Stop POC available:". */
+#define LABEL_WIDTH 19
+
+void tl_cli_print_field(const char *label, const char *value)
+{
+	char text[TL_CLI_CELL_MAX];
+	clean_copy(text, value && value[0] ? value : "-");
+	size_t w = display_width(label) + 1;
+	fputs(label, stdout);
+	fputc(':', stdout);
+	for (; w < LABEL_WIDTH; w++)
+		fputc(' ', stdout);
+	fputc(' ', stdout);
+	fputs(text, stdout);
+	fputc('\n', stdout);
 }
 
 static void pad(size_t from, size_t to)

@@ -16,6 +16,8 @@
 #include "common/timefmt.h"
 
 #include <criterion/criterion.h>
+#include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +90,8 @@ static void set_env(const char *url, const char *token, const char *const *env)
 	}
 }
 
+/* Standard input is /dev/null: no terminal, so a command that would ask
+ * a question must be told --yes (and a test never hangs on a prompt). */
 static void exec_cli(const char *url, const char *token, const char *const *env,
 		     const char *const *args, int out_fd, int err_fd)
 {
@@ -97,6 +101,9 @@ static void exec_cli(const char *url, const char *token, const char *const *env,
 	for (int i = 0; args[i] && argc < 31; i++)
 		argv[argc++] = strdup(args[i]);
 	argv[argc] = NULL;
+	int in_fd = open("/dev/null", O_RDONLY);
+	if (in_fd >= 0)
+		dup2(in_fd, STDIN_FILENO);
 	dup2(out_fd, STDOUT_FILENO);
 	dup2(err_fd, STDERR_FILENO);
 	set_env(url, token, env);
@@ -104,24 +111,42 @@ static void exec_cli(const char *url, const char *token, const char *const *env,
 	_exit(127);
 }
 
+/* A tally started and not yet waited for. */
+typedef struct cli_started {
+	pid_t pid;
+	int out_fd, err_fd;
+} cli_started;
+
+static cli_started start_cli(const char *url, const char *token, const char *const *env,
+			     const char *const *args)
+{
+	cli_started c = {.out_fd = temp_file(), .err_fd = temp_file()};
+	c.pid = fork();
+	cr_assert(c.pid >= 0, "fork failed");
+	if (c.pid == 0)
+		exec_cli(url, token, env, args, c.out_fd, c.err_fd);
+	return c;
+}
+
+static cli_run finish_cli(cli_started *c)
+{
+	int status = 0;
+	cr_assert_eq(waitpid(c->pid, &status, 0), c->pid);
+	cli_run r = {0};
+	r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	r.out = slurp(c->out_fd);
+	r.err = slurp(c->err_fd);
+	r.json = json_loads(r.out, 0, NULL);
+	return r;
+}
+
 /* Runs tally with TALLY_URL=url and TALLY_TOKEN=token (NULL: unset), then
  * env's changes (may be NULL). */
 static cli_run run_cli(const char *url, const char *token, const char *const *env,
 		       const char *const *args)
 {
-	int out_fd = temp_file(), err_fd = temp_file();
-	pid_t pid = fork();
-	cr_assert(pid >= 0, "fork failed");
-	if (pid == 0)
-		exec_cli(url, token, env, args, out_fd, err_fd);
-	int status = 0;
-	cr_assert_eq(waitpid(pid, &status, 0), pid);
-	cli_run r = {0};
-	r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	r.out = slurp(out_fd);
-	r.err = slurp(err_fd);
-	r.json = json_loads(r.out, 0, NULL);
-	return r;
+	cli_started c = start_cli(url, token, env, args);
+	return finish_cli(&c);
 }
 
 #define CLI(url, token, ...) \
@@ -819,4 +844,663 @@ Test(cli, money_commands_with_a_wrong_token_or_no_server)
 	cli_run holds = CLI("http://127.0.0.1:1", "x", "holds", "--account", id);
 	expect_status(&holds, 3);
 	cli_free(&holds);
+}
+
+/* ---- resources, Stop POC, checkouts, billing history ------------------------ */
+
+/* An account (VND) and its token, made over HTTP as the admin. */
+typedef struct customer {
+	char account[64];
+	char token[80];
+} customer;
+
+static tt_response api(const tt_server *s, const char *token, const char *method,
+		       const char *body, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static tt_response api(const tt_server *s, const char *token, const char *method,
+		       const char *body, const char *fmt, ...)
+{
+	char path[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	return tt_request(s, method, path, token, body, NULL);
+}
+
+/* The answer's JSON, once its status is checked; the caller decrefs. */
+static json_t *answer(tt_response r, long status)
+{
+	cr_assert_eq(r.status, status, "HTTP %ld, wanted %ld: %s", r.status, status, r.raw);
+	json_t *j = json_incref(r.json);
+	tt_response_free(&r);
+	return j;
+}
+
+/* A customer with a POC wallet of 100,000,000 VND and `credit` of credit. */
+static void customer_new(const tt_server *s, customer *c, long long credit)
+{
+	tt_create_account(s, "Cluster Co", c->account);
+	tt_create_token(s, c->account, c->token);
+	json_decref(answer(api(s, s->admin_token, "POST",
+			       "{\"amount\":100000000,\"expires_at\":\"2099-01-01T00:00:00Z\"}",
+			       "/v1/accounts/%s/poc-wallets", c->account),
+			   201));
+	if (credit <= 0)
+		return;
+	char body[64];
+	snprintf(body, sizeof(body), "{\"amount\":%lld}", credit);
+	json_decref(answer(api(s, s->admin_token, "POST", body, "/v1/accounts/%s/credit",
+			       c->account),
+			   201));
+}
+
+/* A POC VKS cluster of 2 nodes and their 2 boot volumes; its id into out. */
+static void make_cluster(const tt_server *s, const customer *c, const char *name, char *out)
+{
+	char body[512];
+	snprintf(body, sizeof(body),
+		 "{\"type\":\"cluster\",\"name\":\"%s\",\"poc\":true,\"spec\":{\"service\":\"vks\","
+		 "\"node_flavor\":\"s.general.2c4g\",\"node_count\":2}}", name);
+	json_t *cluster = answer(api(s, c->token, "POST", body, "/v1/resources"), 201);
+	snprintf(out, 64, "%s", json_str(cluster, "id"));
+	cr_assert_eq(json_array_size(json_object_get(cluster, "members")), 4, "members of %s",
+		     out);
+	json_decref(cluster);
+}
+
+static json_t *get_resource(const tt_server *s, const customer *c, const char *id)
+{
+	return answer(api(s, c->token, "GET", NULL, "/v1/resources/%s", id), 200);
+}
+
+/* How many of cluster id's members are billed as `mode`; how many are in
+ * an open checkout into *in_checkout. */
+static size_t members_billed(const tt_server *s, const customer *c, const char *id,
+			     const char *mode, size_t *in_checkout)
+{
+	json_t *cluster = get_resource(s, c, id), *m;
+	size_t i, n = 0, open = 0;
+	json_array_foreach(json_object_get(cluster, "members"), i, m) {
+		json_t *billing = json_object_get(m, "billing");
+		n += strcmp(json_str(billing, "mode"), mode) == 0;
+		open += json_is_string(json_object_get(m, "open_checkout_id"));
+	}
+	json_decref(cluster);
+	if (in_checkout)
+		*in_checkout = open;
+	return n;
+}
+
+/* The open checkout the cluster's first member is in, into out (64). */
+static void open_checkout_of(const tt_server *s, const customer *c, const char *id, char *out)
+{
+	json_t *cluster = get_resource(s, c, id);
+	json_t *first = json_array_get(json_object_get(cluster, "members"), 0);
+	snprintf(out, 64, "%s", json_str(first, "open_checkout_id"));
+	json_decref(cluster);
+}
+
+/* minor VND units as people read them, written here independently of the
+ * client: 11975040 -> "11,975,040 VND". */
+static void vnd(long long minor, char out[48])
+{
+	char digits[32];
+	snprintf(digits, sizeof(digits), "%lld", minor);
+	size_t n = strlen(digits), k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && (n - i) % 3 == 0)
+			out[k++] = ',';
+		out[k++] = digits[i];
+	}
+	memcpy(out + k, " VND", 5);
+}
+
+/* The first line of text holding `label` is checked to hold `want` too. */
+static void expect_line_has(const char *text, const char *label, const char *want)
+{
+	const char *at = strstr(text, label);
+	cr_assert_not_null(at, "no \"%s\" in: %s", label, text);
+	const char *line = at;
+	while (line > text && line[-1] != '\n')
+		line--;
+	size_t len = (size_t)(at - line) + strcspn(at, "\n");
+	const char *found = strstr(line, want);
+	cr_expect(found && (size_t)(found - line) < len, "\"%s\" line lacks %s: %s", label, want,
+		  text);
+}
+
+Test(cli, resources_list_and_show_in_table_and_json)
+{
+	tt_server s;
+	tt_server_start(&s, NULL);
+	customer c;
+	customer_new(&s, &c, 0);
+	char cluster[64];
+	make_cluster(&s, &c, "k8s-demo", cluster);
+
+	cli_run table = CLI(s.url, c.token, "resources", "list");
+	expect_status(&table, 0);
+	cr_expect(strncmp(table.out, "ID", 2) == 0, "no header: %s", table.out);
+	static const char *const titles[] = {"TYPE", "NAME", "ROLE", "BILLING", "STATUS",
+					     "TERM_END"};
+	for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
+		cr_expect_not_null(strstr(table.out, titles[i]), "no %s: %s", titles[i], table.out);
+	expect_line_has(table.out, cluster, "k8s-demo");
+	expect_line_has(table.out, cluster, "poc");
+	expect_line_has(table.out, "k8s-demo-node-1", "node");
+	expect_line_has(table.out, "k8s-demo-boot-2", "boot_volume");
+	cli_free(&table);
+
+	/* The admin names the account; JSON is the API's answer, unchanged. */
+	json_t *listed = answer(api(&s, s.admin_token, "GET", NULL, "/v1/resources?account_id=%s",
+				    c.account), 200);
+	cli_run json = CLI(s.url, s.admin_token, "--json", "resources", "list", "--account",
+			   c.account);
+	expect_status(&json, 0);
+	cr_expect(json_equal(json.json, listed), "cli: %s", json.out);
+	cr_expect_eq(json_array_size(json_object_get(json.json, "data")), 5, "%s", json.out);
+	json_decref(listed);
+	cli_free(&json);
+
+	cli_run clusters = CLI(s.url, c.token, "--json", "resources", "list", "--type", "cluster");
+	expect_status(&clusters, 0);
+	json_t *data = json_object_get(clusters.json, "data");
+	cr_assert_eq(json_array_size(data), 1, "%s", clusters.out);
+	cr_expect_str_eq(json_str(json_array_get(data, 0), "id"), cluster);
+	cli_free(&clusters);
+	cli_run found = CLI(s.url, c.token, "--json", "resources", "list", "--search", "node-2");
+	expect_status(&found, 0);
+	data = json_object_get(found.json, "data");
+	cr_assert_eq(json_array_size(data), 1, "%s", found.out);
+	cr_expect_str_eq(json_str(json_array_get(data, 0), "name"), "k8s-demo-node-2");
+	cli_free(&found);
+
+	/* show: the cluster, then its members by role. */
+	json_t *api_cluster = get_resource(&s, &c, cluster);
+	cli_run shown = CLI(s.url, c.token, "resources", "show", cluster);
+	expect_status(&shown, 0);
+	cr_expect_not_null(strstr(shown.out, "Nodes (2)"), "%s", shown.out);
+	cr_expect_not_null(strstr(shown.out, "Boot volumes (2)"), "%s", shown.out);
+	cr_expect_not_null(strstr(shown.out, "Stop POC available: yes"), "%s", shown.out);
+	cr_expect(strstr(shown.out, "Nodes (2)") < strstr(shown.out, "Boot volumes (2)"));
+	json_t *m;
+	size_t i;
+	json_array_foreach(json_object_get(api_cluster, "members"), i, m)
+		cr_expect_not_null(strstr(shown.out, json_str(m, "id")), "%s", shown.out);
+	cli_free(&shown);
+	cli_run shown_json = CLI(s.url, c.token, "--json", "resources", "show", cluster);
+	expect_status(&shown_json, 0);
+	cr_expect(json_equal(shown_json.json, api_cluster), "cli: %s", shown_json.out);
+	cli_free(&shown_json);
+
+	const char *node = json_str(json_array_get(json_object_get(api_cluster, "members"), 0),
+				    "id");
+	cli_run member = CLI(s.url, c.token, "resources", "show", node);
+	expect_status(&member, 0);
+	expect_line_has(member.out, "Cluster:", cluster);
+	expect_line_has(member.out, "Cluster:", "role node");
+	cli_free(&member);
+	json_decref(api_cluster);
+
+	cli_run missing = CLI(s.url, c.token, "resources", "show", "res_nosuchresource0");
+	expect_status(&missing, 1);
+	cr_expect_not_null(strstr(missing.err, "resource_not_found"), "%s", missing.err);
+	cli_free(&missing);
+	tt_server_stop(&s);
+}
+
+Test(cli, stop_poc_preview_lists_nodes_and_boot_volumes_and_changes_nothing)
+{
+	tt_server s;
+	tt_server_start(&s, NULL);
+	customer c;
+	customer_new(&s, &c, 0);
+	char cluster[64];
+	make_cluster(&s, &c, "k8s-preview", cluster);
+
+	cli_run preview = CLI(s.url, c.token, "stop-poc", cluster, "--preview");
+	expect_status(&preview, 0);
+	expect_line_has(preview.out, "k8s-preview-node-1", "node");
+	expect_line_has(preview.out, "k8s-preview-node-1", "480,000 VND");
+	expect_line_has(preview.out, "k8s-preview-node-2", "node");
+	expect_line_has(preview.out, "k8s-preview-boot-1", "boot_volume");
+	expect_line_has(preview.out, "k8s-preview-boot-2", "boot_volume");
+	cr_expect_null(strstr(preview.out, "480000"), "unformatted money: %s", preview.out);
+	cli_free(&preview);
+	size_t open = 9;
+	cr_expect_eq(members_billed(&s, &c, cluster, "poc", &open), 4);
+	cr_expect_eq(open, 0, "the preview opened a checkout");
+
+	json_t *api_preview = answer(api(&s, c.token, "POST", "{}",
+					 "/v1/resources/%s/stop-poc/preview", cluster), 200);
+	cli_run json = CLI(s.url, c.token, "--output", "json", "stop-poc", cluster, "--preview");
+	expect_status(&json, 0);
+	cr_expect(json_equal(json.json, api_preview), "cli: %s", json.out);
+	json_decref(api_preview);
+	cli_free(&json);
+	tt_server_stop(&s);
+}
+
+Test(cli, stop_poc_paid_by_credit_makes_the_members_prepaid)
+{
+	tt_server s;
+	tt_server_start(&s, NULL);
+	customer c;
+	customer_new(&s, &c, 50000000);
+	char cluster[64];
+	make_cluster(&s, &c, "k8s-paid", cluster);
+
+	cli_run r = CLI(s.url, c.token, "stop-poc", cluster, "--cycle", "12", "--auto-renew",
+			"--pay", "credit", "--yes");
+	expect_status(&r, 0);
+	cr_expect_eq(members_billed(&s, &c, cluster, "prepaid", NULL), 4);
+	json_t *got = get_resource(&s, &c, cluster), *m;
+	size_t i;
+	json_array_foreach(json_object_get(got, "members"), i, m) {
+		json_t *billing = json_object_get(m, "billing");
+		cr_expect_eq(json_integer_value(json_object_get(billing, "cycle_months")), 12);
+		cr_expect(json_is_true(json_object_get(billing, "auto_renew")), "%s",
+			  json_str(m, "id"));
+	}
+	json_decref(got);
+
+	/* The total shown is what was paid, formatted. */
+	json_t *payments = answer(api(&s, c.token, "GET", NULL, "/v1/payments"), 200);
+	json_t *payment = json_array_get(json_object_get(payments, "data"), 0);
+	cr_assert_not_null(payment, "no payment");
+	char total[48];
+	vnd(json_integer_value(json_object_get(payment, "amount")), total);
+	cr_expect_str_eq(total, "11,975,040 VND"); /* 2 x 480,000 + 2 x 20 GB x 1,200, 12
+						     * months, -10%, +10% tax */
+	expect_line_has(r.out, "Total:", total);
+	cr_expect_not_null(strstr(r.out, json_str(payment, "id")), "%s", r.out);
+	cli_free(&r);
+
+	cli_run invoices = CLI(s.url, c.token, "invoices", "list");
+	expect_status(&invoices, 0);
+	cr_expect(strncmp(invoices.out, "ID", 2) == 0, "no header: %s", invoices.out);
+	json_t *api_invoices = answer(api(&s, c.token, "GET", NULL, "/v1/invoices"), 200), *inv;
+	cr_assert_eq(json_array_size(json_object_get(api_invoices, "data")), 4);
+	json_array_foreach(json_object_get(api_invoices, "data"), i, inv) {
+		char money[48];
+		vnd(json_integer_value(json_object_get(inv, "total")), money);
+		expect_line_has(invoices.out, json_str(inv, "id"), json_str(inv, "number"));
+		expect_line_has(invoices.out, json_str(inv, "id"), money);
+		expect_line_has(invoices.out, json_str(inv, "id"), "conversion");
+	}
+	cli_free(&invoices);
+	cli_run invoices_json = CLI(s.url, c.token, "--json", "invoices", "list");
+	expect_status(&invoices_json, 0);
+	cr_expect(json_equal(invoices_json.json, api_invoices), "%s", invoices_json.out);
+	cli_free(&invoices_json);
+
+	inv = json_array_get(json_object_get(api_invoices, "data"), 0);
+	char money[48];
+	vnd(json_integer_value(json_object_get(inv, "total")), money);
+	cli_run one = CLI(s.url, c.token, "invoices", "show", json_str(inv, "id"));
+	expect_status(&one, 0);
+	expect_line_has(one.out, "Invoice:", json_str(inv, "number"));
+	expect_line_has(one.out, "Resource:", json_str(inv, "resource_id"));
+	expect_line_has(one.out, "Total:", money);
+	cr_expect_not_null(strstr(one.out, "Period:"), "%s", one.out);
+	cli_free(&one);
+	json_decref(api_invoices);
+
+	cli_run paid = CLI(s.url, c.token, "payments", "list");
+	expect_status(&paid, 0);
+	expect_line_has(paid.out, json_str(payment, "id"), total);
+	expect_line_has(paid.out, json_str(payment, "id"), "credit");
+	cli_free(&paid);
+	cli_run shown = CLI(s.url, c.token, "payments", "show", json_str(payment, "id"));
+	expect_status(&shown, 0);
+	expect_line_has(shown.out, "Amount:", total);
+	cr_expect_not_null(strstr(shown.out, "Invoices (4)"), "%s", shown.out);
+	cli_free(&shown);
+	json_decref(payments);
+	tt_server_stop(&s);
+}
+
+Test(cli, a_change_without_a_terminal_needs_yes)
+{
+	tt_server s;
+	tt_server_start(&s, NULL);
+	customer c;
+	customer_new(&s, &c, 50000000);
+	char cluster[64];
+	make_cluster(&s, &c, "k8s-script", cluster);
+
+	/* Standard input is not a terminal (tests run tally with /dev/null). */
+	cli_run stop = CLI(s.url, c.token, "stop-poc", cluster, "--cycle", "12", "--pay",
+			   "credit");
+	expect_status(&stop, 2);
+	cr_expect_not_null(strstr(stop.err, "--yes"), "stderr: %s", stop.err);
+	cr_expect_str_eq(stop.out, "");
+	cli_free(&stop);
+	size_t open = 9;
+	cr_expect_eq(members_billed(&s, &c, cluster, "poc", &open), 4);
+	cr_expect_eq(open, 0);
+	cr_expect_eq(credit_balance(&s, c.account), 50000000);
+
+	cli_run keep = CLI(s.url, c.token, "resources", "delete", cluster);
+	expect_status(&keep, 2);
+	cr_expect_not_null(strstr(keep.err, "--yes"), "stderr: %s", keep.err);
+	json_t *still = get_resource(&s, &c, cluster);
+	cr_expect_str_eq(json_str(still, "status"), "active");
+	json_decref(still);
+	cli_free(&keep);
+
+	cli_run gone = CLI(s.url, c.token, "resources", "delete", cluster, "--yes");
+	expect_status(&gone, 0);
+	expect_line_has(gone.out, cluster, "deleted");
+	cli_free(&gone);
+	json_t *deleted = get_resource(&s, &c, cluster);
+	cr_expect_str_eq(json_str(deleted, "status"), "deleted");
+	json_decref(deleted);
+	tt_server_stop(&s);
+}
+
+/* Runs `tally <args>` on a pseudo-terminal (util-linux script) with
+ * `typed` and a newline as what the person types; the terminal's output
+ * (stdout, stderr and the echo) into out. */
+static int run_at_terminal(const tt_server *s, const char *token, const char *typed,
+			   const char *args, char *out, size_t cap)
+{
+	set_env(s->url, token, NULL); /* inherited by the shell and by tally */
+	char cmd[1024];
+	snprintf(cmd, sizeof(cmd), "printf '%s\\n' | script -qec \"'%s' %s\" /dev/null 2>&1", typed,
+		 tt_bin("tally"), args);
+	return tt_run(cmd, out, cap);
+}
+
+Test(cli, stop_poc_asks_at_a_terminal)
+{
+	char found[256];
+	if (tt_run("command -v script", found, sizeof(found)) != 0)
+		cr_skip_test("no `script` (util-linux) to give tally a terminal");
+	tt_server s;
+	tt_server_start(&s, NULL);
+	customer c;
+	customer_new(&s, &c, 50000000);
+	char cluster[64], args[256];
+	make_cluster(&s, &c, "k8s-asked", cluster);
+	snprintf(args, sizeof(args), "stop-poc %s --cycle 12 --pay credit", cluster);
+	static char out[65536];
+
+	int rc = run_at_terminal(&s, c.token, "n", args, out, sizeof(out));
+	cr_expect_eq(rc, 1, "exit %d: %s", rc, out);
+	cr_expect_not_null(strstr(out, "[y/N]"), "no question: %s", out);
+	cr_expect_not_null(strstr(out, "nothing was changed"), "%s", out);
+	size_t open = 9;
+	cr_expect_eq(members_billed(&s, &c, cluster, "poc", &open), 4);
+	cr_expect_eq(open, 0);
+
+	rc = run_at_terminal(&s, c.token, "y", args, out, sizeof(out));
+	cr_expect_eq(rc, 0, "exit %d: %s", rc, out);
+	cr_expect_not_null(strstr(out, "[y/N]"), "no question: %s", out);
+	cr_expect(strstr(out, "k8s-asked-node-1") < strstr(out, "[y/N]"),
+		  "the preview comes before the question: %s", out);
+	expect_line_has(out, "Total:", "11,975,040 VND");
+	cr_expect_eq(members_billed(&s, &c, cluster, "prepaid", NULL), 4);
+	tt_server_stop(&s);
+}
+
+Test(cli, checkouts_show_change_and_cancel)
+{
+	tt_server s;
+	tt_server_start(&s, NULL);
+	customer c;
+	customer_new(&s, &c, 0);
+	char cluster[64], chk[64];
+	make_cluster(&s, &c, "k8s-cart", cluster);
+
+	/* Confirmed without --pay: a checkout to pay later. */
+	cli_run stop = CLI(s.url, c.token, "stop-poc", cluster, "--cycle", "12", "--yes");
+	expect_status(&stop, 0);
+	open_checkout_of(&s, &c, cluster, chk);
+	cr_expect_not_null(strstr(stop.err, "tally checkouts pay"), "stderr: %s", stop.err);
+	cr_expect_not_null(strstr(stop.err, chk), "stderr: %s", stop.err);
+	cli_free(&stop);
+
+	json_t *api_chk = answer(api(&s, c.token, "GET", NULL, "/v1/checkouts/%s", chk), 200);
+	char total[48];
+	vnd(json_integer_value(json_object_get(api_chk, "total")), total);
+	cli_run shown = CLI(s.url, c.token, "checkouts", "show", chk);
+	expect_status(&shown, 0);
+	expect_line_has(shown.out, "Kind:", "conversion, open");
+	expect_line_has(shown.out, "Total:", total);
+	expect_line_has(shown.out, "k8s-cart-node-1", "480,000 VND");
+	cr_expect_not_null(strstr(shown.out, "UNIT_PRICE"), "%s", shown.out);
+	cr_expect_not_null(strstr(shown.out, "Subtotal:"), "%s", shown.out);
+	cr_expect_not_null(strstr(shown.out, "Tax:"), "%s", shown.out);
+	cli_free(&shown);
+	cli_run json = CLI(s.url, c.token, "--json", "checkouts", "show", chk);
+	expect_status(&json, 0);
+	cr_expect(json_equal(json.json, api_chk), "cli: %s", json.out);
+	cli_free(&json);
+	json_decref(api_chk);
+
+	cli_run changed = CLI(s.url, c.token, "checkouts", "change", chk, "--cycle", "1",
+			      "--auto-renew", "on");
+	expect_status(&changed, 0);
+	expect_line_has(changed.out, "Term:", "1 month, auto-renew on");
+	cli_free(&changed);
+	api_chk = answer(api(&s, c.token, "GET", NULL, "/v1/checkouts/%s", chk), 200);
+	cr_expect_eq(json_integer_value(json_object_get(api_chk, "cycle_months")), 1);
+	cr_expect(json_is_true(json_object_get(api_chk, "auto_renew")));
+	json_decref(api_chk);
+
+	cli_run cancel = CLI(s.url, c.token, "checkouts", "cancel", chk);
+	expect_status(&cancel, 0);
+	expect_line_has(cancel.out, "Kind:", "cancelled");
+	cli_free(&cancel);
+	api_chk = answer(api(&s, c.token, "GET", NULL, "/v1/checkouts/%s", chk), 200);
+	cr_expect_str_eq(json_str(api_chk, "status"), "cancelled");
+	json_decref(api_chk);
+	size_t open = 9;
+	cr_expect_eq(members_billed(&s, &c, cluster, "poc", &open), 4, "resources stay POC");
+	cr_expect_eq(open, 0);
+
+	cli_run again = CLI(s.url, c.token, "checkouts", "cancel", chk);
+	expect_status(&again, 1);
+	cli_free(&again);
+	cli_run none = CLI(s.url, c.token, "checkouts", "show", "chk_nosuchcheckout0");
+	expect_status(&none, 1);
+	cli_free(&none);
+	tt_server_stop(&s);
+}
+
+/* Waits (up to 10 s) for a whole "Pay at: URL" line in c's output; the
+ * URL's query into out. */
+static void wait_for_pay_link(const cli_started *c, char *out, size_t cap)
+{
+	static char text[8192];
+	for (int i = 0; i < 100; i++) {
+		ssize_t n = pread(c->out_fd, text, sizeof(text) - 1, 0);
+		text[n > 0 ? n : 0] = '\0';
+		const char *line = strstr(text, "Pay at: ");
+		const char *q = line ? strchr(line, '?') : NULL;
+		if (q && strchr(q, '\n')) {
+			snprintf(out, cap, "%.*s", (int)strcspn(q + 1, "\n"), q + 1);
+			return;
+		}
+		usleep(100 * 1000);
+	}
+	cr_assert_fail("no payment link from tally: %s", text);
+}
+
+Test(cli, stop_poc_by_gateway_waits_for_the_payment)
+{
+	setenv("TALLY_GATEWAY_SECRET", "a secret for the CLI tests", 1);
+	const char *const sandbox[] = {"--sandbox-gateway", NULL};
+	tt_server s;
+	tt_server_start(&s, sandbox);
+	customer c;
+	customer_new(&s, &c, 0);
+	char cluster[64], query[4096], form[4200];
+	make_cluster(&s, &c, "k8s-gateway", cluster);
+
+	cli_started waiting = start_cli(s.url, c.token, NULL,
+					(const char *const[]){"stop-poc", cluster, "--cycle", "1",
+							      "--pay", "gateway", "--yes", NULL});
+	wait_for_pay_link(&waiting, query, sizeof(query));
+	snprintf(form, sizeof(form), "%s&action=pay", query);
+	const char *headers[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
+	tt_response page = tt_request_h(&s, "POST", "/sandbox-gateway/pay", headers, form,
+					strlen(form));
+	cr_assert_eq(page.status, 200, "%s", page.raw);
+	tt_response_free(&page);
+	cli_run paid = finish_cli(&waiting);
+	expect_status(&paid, 0);
+	expect_line_has(paid.out, "Status:", "paid");
+	cli_free(&paid);
+	cr_expect_eq(members_billed(&s, &c, cluster, "prepaid", NULL), 4);
+
+	/* Nobody pays: the wait runs out, exit 1, the checkout stays open. */
+	char second[64], chk[64];
+	make_cluster(&s, &c, "k8s-unpaid", second);
+	cli_run stop = CLI(s.url, c.token, "stop-poc", second, "--yes");
+	expect_status(&stop, 0);
+	cli_free(&stop);
+	open_checkout_of(&s, &c, second, chk);
+	cli_run late = CLI(s.url, c.token, "checkouts", "pay", chk, "--method", "gateway",
+			   "--wait", "1");
+	expect_status(&late, 1);
+	cr_expect_not_null(strstr(late.out, "Pay at: http"), "%s", late.out);
+	cr_expect_not_null(strstr(late.err, "not paid"), "stderr: %s", late.err);
+	cli_free(&late);
+	json_t *api_chk = answer(api(&s, c.token, "GET", NULL, "/v1/checkouts/%s", chk), 200);
+	cr_expect_str_eq(json_str(api_chk, "status"), "open");
+	json_decref(api_chk);
+	tt_server_stop(&s);
+}
+
+Test(cli, catalog_coupons_and_a_purchase)
+{
+	tt_server s;
+	tt_server_start(&s, NULL);
+	cli_run catalog = CLI(s.url, s.admin_token, "catalog");
+	expect_status(&catalog, 0);
+	expect_line_has(catalog.out, "s.general.2c4g", "480,000 VND");
+	expect_line_has(catalog.out, "Tax rate:", "10%");
+	cr_expect_not_null(strstr(catalog.out, "MONTHS"), "%s", catalog.out);
+	cli_free(&catalog);
+	json_t *api_catalog = answer(api(&s, s.admin_token, "GET", NULL, "/v1/catalog"), 200);
+	cli_run catalog_json = CLI(s.url, s.admin_token, "--json", "catalog");
+	expect_status(&catalog_json, 0);
+	cr_expect(json_equal(catalog_json.json, api_catalog), "%s", catalog_json.out);
+	cli_free(&catalog_json);
+	json_decref(api_catalog);
+
+	cli_run pct = CLI(s.url, s.admin_token, "coupons", "create", "--code", "SAVE10",
+			  "--percent-off", "10", "--services", "vserver,vks");
+	expect_status(&pct, 0);
+	expect_line_has(pct.out, "SAVE10", "10%");
+	cli_free(&pct);
+	cli_run flat = CLI(s.url, s.admin_token, "--json", "coupons", "create", "--code", "FLAT",
+			   "--amount-off", "50,000", "--max-redemptions", "5");
+	expect_status(&flat, 0);
+	cr_expect_eq(json_integer_value(json_object_get(flat.json, "amount_off")), 50000);
+	char flat_id[64];
+	snprintf(flat_id, sizeof(flat_id), "%s", json_str(flat.json, "id"));
+	cli_free(&flat);
+	cli_run list = CLI(s.url, s.admin_token, "coupons", "list");
+	expect_status(&list, 0);
+	expect_line_has(list.out, "FLAT", "50,000 VND");
+	expect_line_has(list.out, "SAVE10", "vserver,vks");
+	cli_free(&list);
+
+	customer c;
+	customer_new(&s, &c, 10000000);
+	char file[] = "/tmp/tally-cli-items-XXXXXX";
+	int fd = mkstemp(file);
+	cr_assert(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	fputs("[{\"type\": \"server\", \"name\": \"web\", \"spec\": {\"flavor\": "
+	      "\"s.general.2c4g\"}}]\n", f);
+	fclose(f);
+	cli_run created = CLI(s.url, c.token, "--json", "checkouts", "create", "--file", file,
+			      "--cycle", "1", "--coupon", "SAVE10");
+	unlink(file);
+	expect_status(&created, 0);
+	cr_expect_eq(json_integer_value(json_object_get(created.json, "total")), 475200,
+		     "480,000 - 10%% + 10%% tax: %s", created.out);
+	char chk[64];
+	snprintf(chk, sizeof(chk), "%s", json_str(created.json, "id"));
+	cli_free(&created);
+	cli_run off = CLI(s.url, c.token, "checkouts", "change", chk, "--no-coupon");
+	expect_status(&off, 0);
+	expect_line_has(off.out, "Total:", "528,000 VND");
+	cli_free(&off);
+	cli_run pay = CLI(s.url, c.token, "checkouts", "pay", chk, "--method", "credit");
+	expect_status(&pay, 0);
+	expect_line_has(pay.out, "Invoices:", "inv_");
+	cli_free(&pay);
+	cr_expect_eq(credit_balance(&s, c.account), 10000000 - 528000);
+
+	cli_run denied = CLI(s.url, c.token, "coupons", "list");
+	expect_status(&denied, 1);
+	cli_free(&denied);
+	cli_run disabled = CLI(s.url, s.admin_token, "coupons", "disable", flat_id);
+	expect_status(&disabled, 0);
+	expect_line_has(disabled.out, "FLAT", "disabled");
+	cli_free(&disabled);
+	tt_server_stop(&s);
+}
+
+Test(cli, billing_commands_with_a_wrong_token_or_no_server)
+{
+	tt_server s;
+	tt_server_start(&s, NULL);
+	static const char *const commands[][4] = {
+		{"resources", "list", NULL},
+		{"stop-poc", "res_x", "--yes", NULL},
+		{"invoices", "list", NULL},
+		{"checkouts", "show", "chk_x", NULL},
+		{"catalog", NULL},
+	};
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		cli_run r = run_cli(s.url, "tly_not_a_real_token", NULL, commands[i]);
+		expect_status(&r, 1);
+		cr_expect_not_null(strstr(r.err, "invalid_token"), "%s: %s", commands[i][0], r.err);
+		cr_expect_str_eq(r.out, "");
+		cli_free(&r);
+	}
+	tt_server_stop(&s);
+
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		cli_run r = run_cli("http://127.0.0.1:1", "x", NULL, commands[i]);
+		expect_status(&r, 3);
+		cr_expect_not_null(strstr(r.err, "http://127.0.0.1:1"), "%s: %s", commands[i][0],
+				   r.err);
+		cli_free(&r);
+	}
+}
+
+Test(cli, billing_usage_errors_exit_2_before_any_request)
+{
+	const char *url = "http://127.0.0.1:1"; /* a request would exit 3 */
+	static const char *const bad[][12] = {
+		{"resources", "list", "--billing", "monthly", NULL},
+		{"resources", "create", "--type", "cluster", NULL},
+		{"resources", "create", "--type", "server", "--name", "x", "--spec", "[1]", NULL},
+		{"resources", "create", "--type", "volume", "--name", "x", "--role", "pvc", NULL},
+		{"resources", "delete", "res_x", NULL},
+		{"stop-poc", "res_x", "--preview", "--yes", NULL},
+		{"stop-poc", "res_x", "--pay", "cash", "--yes", NULL},
+		{"stop-poc", "res_x", "--cycle", "0", "--yes", NULL},
+		{"stop-poc", "res_x", "--pay", "credit", "--wait", "5", "--yes", NULL},
+		{"checkouts", "pay", "chk_x", "--method", "credit", "--wait", "5", NULL},
+		{"checkouts", "change", "chk_x", NULL},
+		{"checkouts", "change", "chk_x", "--coupon", "A", "--no-coupon", NULL},
+		{"checkouts", "create", "--cycle", "1", NULL},
+		{"coupons", "create", "--code", "X", "--percent-off", "10", "--amount-off", "5", NULL},
+		{"coupons", "create", "--code", "X", "--percent-off", "101", NULL},
+		{"coupons", "create", "--code", "X", "--percent-off", "5", "--services", "a,,b", NULL},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cli_run r = run_cli(url, "x", NULL, bad[i]);
+		expect_status(&r, 2);
+		cr_expect(strncmp(r.err, "error: ", 7) == 0, "%s %s: %s", bad[i][0], bad[i][1], r.err);
+		cli_free(&r);
+	}
 }
