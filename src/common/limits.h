@@ -44,6 +44,10 @@
  * short; the sweep repeats until none is due. */
 #define TL_EXPIRY_SWEEP_MAX 500u
 
+/* Accounts reconciled per job transaction: each rates up to 512 resources
+ * and issues their invoices, so 50 keep a pass to a few hundred ms. */
+#define TL_RECONCILE_ACCOUNTS_MAX 50u
+
 /* Names (accounts, resources) in bytes of UTF-8. */
 #define TL_NAME_MAX 200u
 

@@ -5,6 +5,7 @@
 #include "service/ledger.h"
 #include "service/poc_accrual.h"
 #include "service/poc_expiry.h"
+#include "service/reconcile.h"
 #include "service/renewals.h"
 
 #include <errno.h>
@@ -148,6 +149,37 @@ static int renew(tl_store *store, tl_clock *clock, const tl_catalog *catalog,
 	return rc;
 }
 
+typedef struct reconcile_run {
+	int64_t now;
+	const tl_catalog *catalog;
+	tl_reconcile_report report;
+} reconcile_run;
+
+static int reconcile_tx(tl_tx *tx, void *arg, tl_error *err)
+{
+	reconcile_run *run = arg;
+	tl_principal job = {.is_admin = true, .actor = "job:reconcile"};
+	tl_ctx ctx = {.who = &job, .now = run->now};
+	int rc = tl_reconcile_run(tx, &ctx, run->catalog, TL_RECONCILE_ACCOUNTS_MAX, &run->report,
+				  err);
+	return rc ? rc : tl_reconcile_collect_debt(tx, &ctx, TL_EXPIRY_SWEEP_MAX,
+						   &run->report.debts_collected, err);
+}
+
+/* A bounded pass: an account's month is claimed with its invoices, so the
+ * next pass takes the next accounts. */
+static int reconcile(tl_store *store, tl_clock *clock, const tl_catalog *catalog,
+		     tl_jobs_report *out, tl_error *err)
+{
+	reconcile_run run = {.now = tl_clock_now(clock), .catalog = catalog};
+	int rc = tl_store_write(store, reconcile_tx, &run, err);
+	out->accounts_reconciled = run.report.accounts;
+	out->usage_invoices = run.report.invoices;
+	out->usage_invoices_unpaid = run.report.unpaid;
+	out->debts_collected = run.report.debts_collected;
+	return rc;
+}
+
 int tl_jobs_run_due(tl_store *store, tl_clock *clock, const tl_catalog *catalog,
 		    tl_jobs_report *out, tl_error *err)
 {
@@ -156,10 +188,19 @@ int tl_jobs_run_due(tl_store *store, tl_clock *clock, const tl_catalog *catalog,
 	rc = rc ? rc : expire_checkouts(store, clock, &out->checkouts_expired, err);
 	rc = rc ? rc : accrue_poc(store, clock, catalog, &out->poc_resources_charged, err);
 	rc = rc ? rc : expire_poc(store, clock, out, err);
-	return rc ? rc : renew(store, clock, catalog, out, err);
+	rc = rc ? rc : renew(store, clock, catalog, out, err);
+	return rc ? rc : reconcile(store, clock, catalog, out, err);
 }
 
+static json_t *with_reconciliation(json_t *j, const tl_jobs_report *r);
+static json_t *base_report(const tl_jobs_report *r);
+
 json_t *tl_jobs_report_json(const tl_jobs_report *r)
+{
+	return with_reconciliation(base_report(r), r);
+}
+
+static json_t *base_report(const tl_jobs_report *r)
 {
 	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "holds_expired",
 			 (json_int_t)r->holds_expired, "checkouts_expired",
@@ -171,6 +212,16 @@ json_t *tl_jobs_report_json(const tl_jobs_report *r)
 			 "renewals_failed", (json_int_t)r->renewals_failed, "terms_suspended",
 			 (json_int_t)r->terms_suspended, "terms_deleted",
 			 (json_int_t)r->terms_deleted);
+}
+
+static json_t *with_reconciliation(json_t *j, const tl_jobs_report *r)
+{
+	json_object_set_new(j, "accounts_reconciled", json_integer((json_int_t)r->accounts_reconciled));
+	json_object_set_new(j, "usage_invoices", json_integer((json_int_t)r->usage_invoices));
+	json_object_set_new(j, "usage_invoices_unpaid",
+			    json_integer((json_int_t)r->usage_invoices_unpaid));
+	json_object_set_new(j, "debts_collected", json_integer((json_int_t)r->debts_collected));
+	return j;
 }
 
 struct tl_ticker {
@@ -192,7 +243,8 @@ static void run_due_jobs(tl_ticker *t)
 		tl_log("error", "a due job failed", json_pack("{s:s}", "reason", err.message));
 	else if (report.holds_expired || report.checkouts_expired || report.poc_reminders ||
 		 report.poc_resources_suspended || report.poc_resources_deleted || report.renewed ||
-		 report.renewals_failed || report.terms_suspended || report.terms_deleted)
+		 report.renewals_failed || report.terms_suspended || report.terms_deleted ||
+		 report.usage_invoices || report.debts_collected)
 		tl_log("info", "due jobs ran", tl_jobs_report_json(&report));
 	tl_error_clear(&err);
 }

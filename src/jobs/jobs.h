@@ -30,6 +30,10 @@ typedef struct tl_jobs_report {
 	size_t renewals_failed;
 	size_t terms_suspended;
 	size_t terms_deleted;
+	size_t accounts_reconciled;
+	size_t usage_invoices;
+	size_t usage_invoices_unpaid;
+	size_t debts_collected;
 } tl_jobs_report;
 
 /* The report as JSON, for the API. */

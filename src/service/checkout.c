@@ -9,6 +9,7 @@
 #include "service/accounts.h"
 #include "service/audit.h"
 #include "service/coupons.h"
+#include "service/reconcile.h"
 #include "service/resources.h"
 #include "common/ids.h"
 
@@ -194,6 +195,9 @@ int tl_checkouts_create_purchase(tl_tx *tx, const tl_ctx *ctx, const tl_catalog 
 	int rc = tl_accounts_get(tx, ctx, req->account_id, &account, err);
 	if (rc < 0)
 		return rc;
+	rc = tl_reconcile_check_no_debt(tx, account.id, err);
+	if (rc < 0)
+		return rc;
 	if (strcmp(account.currency, catalog->currency) != 0)
 		return tl_error_set(err, TL_ERULE, "currency_mismatch",
 				    "the account pays in %s but the catalog prices in %s",
@@ -253,6 +257,9 @@ int tl_checkouts_create_conversion(tl_tx *tx, const tl_ctx *ctx, const tl_catalo
 				   const char *origin_id, tl_checkout *out, tl_error *err)
 {
 	memset(out, 0, sizeof(*out));
+	int rc = tl_reconcile_check_no_debt(tx, req->account_id, err);
+	if (rc < 0)
+		return rc;
 	tl_id_new(out->id, sizeof(out->id), "chk");
 	snprintf(out->account_id, sizeof(out->account_id), "%s", req->account_id);
 	snprintf(out->kind, sizeof(out->kind), "conversion");
@@ -262,7 +269,6 @@ int tl_checkouts_create_conversion(tl_tx *tx, const tl_ctx *ctx, const tl_catalo
 	out->auto_renew = req->auto_renew;
 	out->created_at = ctx->now;
 	out->expires_at = ctx->now + (req->ttl_s > 0 ? req->ttl_s : TL_CHECKOUT_TTL_S);
-	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < plan->count; i++) {
 		rc = conversion_line(catalog, plan->convert[i], &out->lines[i], err);
 		out->line_count = rc == 0 ? i + 1 : i;
@@ -316,6 +322,7 @@ int tl_checkouts_create_renewal(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *
 	if (rc < 0)
 		return rc;
 	rc = renewable(&r, err);
+	rc = rc ? rc : tl_reconcile_check_no_debt(tx, r.account_id, err);
 	tl_id_new(out->id, sizeof(out->id), "chk");
 	snprintf(out->account_id, sizeof(out->account_id), "%s", r.account_id);
 	snprintf(out->kind, sizeof(out->kind), "%s",

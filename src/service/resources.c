@@ -456,6 +456,8 @@ int tl_resources_convert(tl_tx *tx, const tl_ctx *ctx, const tl_checkout *c,
 	r.cluster_poc = false;
 	r.poc_wallet_id[0] = '\0';
 	r.open_checkout_id[0] = '\0';
+	if (!prepaid)
+		r.accrued_until = ctx->now; /* postpaid: its use is rated from now */
 	r.cycle_months = prepaid ? c->cycle_months : 0;
 	r.term_start = prepaid ? term_start : 0;
 	r.term_end = prepaid ? term_end : 0;

@@ -244,3 +244,40 @@ int tl_sqlite_resources_term_due(void *conn, int64_t before, tl_resource *out, s
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
 	return read_resources(c, st, out, max, count, err);
 }
+
+int tl_sqlite_postpaid_accounts(void *conn, int64_t before, char (*out)[TL_ID_MAX], size_t max,
+				size_t *count, tl_error *err)
+{
+	sqlite_conn *c = conn;
+	sqlite3_stmt *st = tl_sqlite_stmt(c, "SELECT DISTINCT account_id FROM resources"
+		" WHERE billing_mode = 'postpaid' AND type != 'cluster' AND accrued_until < ?1"
+		" AND (status != 'deleted' OR accrued_until < updated_at)" /* use left to rate */
+		" ORDER BY account_id LIMIT ?2");
+	if (st == NULL)
+		return tl_sqlite_error(c, err, "resources");
+	sqlite3_bind_int64(st, 1, before);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	size_t n = 0;
+	int rc = SQLITE_DONE;
+	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		tl_sqlite_copy_text(out[n++], TL_ID_MAX, st, 0);
+	if (n == max)
+		rc = SQLITE_DONE;
+	sqlite3_reset(st);
+	*count = n;
+	return rc == SQLITE_DONE ? 0 : tl_sqlite_error(c, err, "resources");
+}
+
+int tl_sqlite_postpaid_resources(void *conn, const char *account_id, tl_resource *out,
+				 size_t max, size_t *count, tl_error *err)
+{
+	sqlite_conn *c = conn;
+	sqlite3_stmt *st = tl_sqlite_stmt(c, "SELECT " RESOURCE_COLUMNS " FROM resources"
+		" WHERE account_id = ?1 AND billing_mode = 'postpaid' AND type != 'cluster'"
+		" ORDER BY seq LIMIT ?2");
+	if (st == NULL)
+		return tl_sqlite_error(c, err, "resources");
+	sqlite3_bind_text(st, 1, account_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	return read_resources(c, st, out, max, count, err);
+}

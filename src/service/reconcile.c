@@ -1,0 +1,357 @@
+/* reconcile.c: the monthly reconciliation of postpaid use, debt
+ * collection, and the hold of 3 days of use; see reconcile.h. */
+#include "service/reconcile.h"
+#include "service/audit.h"
+#include "service/billing_docs.h"
+#include "service/checkout.h"
+#include "service/ledger.h"
+#include "common/ids.h"
+#include "common/timefmt.h"
+#include "domain/invoice.h"
+#include "domain/money.h"
+#include "domain/pricing.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define RECONCILE_RESOURCES_MAX 512
+
+/* 00:00 UTC on the first day of t's month, and of the month before. */
+static int64_t month_start(int64_t t, int back)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	int month = tm.tm_year * 12 + tm.tm_mon - back;
+	struct tm first = {.tm_year = month / 12, .tm_mon = month % 12, .tm_mday = 1};
+	return (int64_t)timegm(&first);
+}
+
+/* The cost of r's use in [from, to): its metered records there, if any,
+ * else its running time. */
+static int use_cost(tl_tx *tx, const tl_resource *r, int64_t unit_price, int64_t from,
+		    int64_t to, int64_t *out, tl_error *err)
+{
+	*out = 0;
+	tl_doc *docs = calloc(TL_PAGE_MAX, sizeof(*docs));
+	if (docs == NULL)
+		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	tl_doc_query q = {.kind = "usage", .ref = r->id};
+	tl_page page = {.limit = TL_PAGE_MAX};
+	size_t n = 0, metered = 0;
+	int rc = tl_store_doc_list(tx, &q, &page, docs, &n, err);
+	for (size_t i = 0; i < n; i++) {
+		json_t *u = json_loads(docs[i].body, 0, NULL);
+		int64_t start = tl_time_member(u, "start"), cost = 0;
+		if (rc == 0 && start >= from && start < to) {
+			metered++;
+			rc = tl_pricing_usage_cost(json_integer_value(json_object_get(u, "minutes")),
+						   unit_price,
+						   json_integer_value(json_object_get(u, "quantity")),
+						   0, &cost);
+			rc = rc ? rc : tl_money_add(*out, cost, out);
+		}
+		json_decref(u);
+		tl_doc_free(&docs[i]);
+	}
+	free(docs);
+	if (rc == 0 && metered == 0 && to > from)
+		rc = tl_pricing_usage_cost((to - from) / 60, unit_price, r->quantity, 0, out);
+	return rc < 0 ? tl_error_set(err, TL_EINVALID, "price_overflow", "usage of %.40s overflows",
+				     r->id) : 0;
+}
+
+/* A usage invoice for one resource, unpaid until paid below. */
+static int issue(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, const tl_resource *r,
+		 const tl_catalog_item *item, int64_t cost, int64_t from, int64_t to,
+		 json_t **out, tl_error *err)
+{
+	tl_checkout *c = calloc(1, sizeof(*c)); /* the invoice's source: one line */
+	if (c == NULL)
+		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	snprintf(c->account_id, sizeof(c->account_id), "%s", r->account_id);
+	snprintf(c->currency, sizeof(c->currency), "%s", cat->currency);
+	c->tax_rate_bp = cat->tax_rate_bp;
+	tl_checkout_line *l = &c->lines[0];
+	snprintf(l->resource_id, sizeof(l->resource_id), "%s", r->id);
+	snprintf(l->resource_name, sizeof(l->resource_name), "%s", r->name);
+	snprintf(l->service, sizeof(l->service), "%s", r->service);
+	snprintf(l->item_id, sizeof(l->item_id), "%s", item->id);
+	snprintf(l->item_name, sizeof(l->item_name), "%s", item->name);
+	l->unit = item->unit;
+	l->price = (tl_price_line){.unit_price = item->monthly_price, .quantity = r->quantity,
+				   .gross = cost, .amount = cost, .taxable = cost};
+	int rc = tl_money_percent_bp(cost, cat->tax_rate_bp, &l->price.tax);
+	rc = rc ? rc : tl_money_add(cost, l->price.tax, &l->price.total);
+	char counter[32], number[TL_INVOICE_NUMBER_MAX], id[TL_ID_MAX];
+	int year = tl_invoice_year(ctx->now);
+	int64_t seq = 0;
+	snprintf(counter, sizeof(counter), "invoice:%d", year);
+	rc = rc ? rc : tl_store_counter_next(tx, counter, &seq, err);
+	if (rc == 0) {
+		tl_invoice_number(number, year, seq);
+		tl_id_new(id, sizeof(id), "inv");
+		json_t *transfers = json_array();
+		tl_invoice_source src = {.checkout = c, .line = l, .id = id, .number = number,
+					 .kind = "usage", .payment_id = "", .transfer_ids = transfers,
+					 .period_start = from, .period_end = to, .issued_at = ctx->now};
+		*out = tl_invoice_build(&src);
+		json_decref(transfers);
+		json_object_set_new(*out, "status", json_string("unpaid"));
+		json_object_set_new(*out, "payment_id", json_null());
+		json_object_set_new(*out, "checkout_id", json_null());
+	}
+	free(c);
+	return rc;
+}
+
+static int save_invoice(tl_tx *tx, const tl_ctx *ctx, json_t *inv, bool insert, tl_error *err)
+{
+	const char *id = json_string_value(json_object_get(inv, "id"));
+	if (insert)
+		return tl_billing_insert(tx, "invoice", id,
+					 json_string_value(json_object_get(inv, "account_id")),
+					 json_string_value(json_object_get(inv, "number")),
+					 json_string_value(json_object_get(inv, "resource_id")), inv,
+					 ctx->now, err);
+	tl_doc d = {.updated_at = ctx->now};
+	snprintf(d.kind, sizeof(d.kind), "invoice");
+	snprintf(d.id, sizeof(d.id), "%s", id);
+	snprintf(d.status, sizeof(d.status), "%s", json_string_value(json_object_get(inv, "status")));
+	d.body = json_dumps(inv, JSON_COMPACT);
+	int rc = d.body ? tl_store_doc_update(tx, &d, err)
+			: tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	tl_doc_free(&d);
+	return rc;
+}
+
+/* Pays an unpaid invoice from credit when the wallet can; *paid says. */
+static int pay_invoice(tl_tx *tx, const tl_ctx *ctx, json_t *inv, bool *paid, tl_error *err)
+{
+	const char *account = json_string_value(json_object_get(inv, "account_id"));
+	int64_t total = json_integer_value(json_object_get(inv, "total"));
+	int64_t tax = json_integer_value(json_object_get(inv, "tax"));
+	tl_ledger_account wallet;
+	char wallet_id[TL_ID_MAX];
+	tl_ledger_credit_wallet_id(wallet_id, account);
+	*paid = false;
+	int rc = tl_store_ledger_account_get(tx, wallet_id, &wallet, err);
+	if (rc < 0 || tl_ledger_available(&wallet) < total || total <= 0)
+		return rc;
+	tl_transfer t[2];
+	size_t n = 0;
+	const int64_t amounts[2] = {total - tax, tax};
+	for (int i = 0; i < 2; i++) {
+		if (amounts[i] <= 0)
+			continue;
+		t[n] = (tl_transfer){.kind = TL_TRANSFER_SINGLE, .amount = amounts[i]};
+		snprintf(t[n].debit_account, sizeof(t[n].debit_account), "%s", wallet_id);
+		tl_ledger_system_account_id(t[n].credit_account, i ? "tax_payable" : "revenue",
+					    wallet.currency);
+		snprintf(t[n].code, sizeof(t[n].code), i ? "usage_tax" : "usage");
+		snprintf(t[n].reference, sizeof(t[n].reference), "%s",
+			 json_string_value(json_object_get(inv, "id")));
+		n++;
+	}
+	rc = tl_ledger_move(tx, ctx, t, n, err);
+	char payment_id[TL_ID_MAX], at[TL_TIME_STR_MAX];
+	tl_id_new(payment_id, sizeof(payment_id), "pay");
+	tl_time_format(ctx->now, at);
+	json_t *transfer_ids = json_array();
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		json_array_append_new(transfer_ids, json_string(t[i].id));
+	json_t *payment = json_pack("{s:s, s:s, s:s, s:I, s:s, s:[O], s:n, s:s, s:s}", "id",
+				    payment_id, "account_id", account, "method", "credit", "amount",
+				    (json_int_t)total, "currency", wallet.currency, "invoice_ids",
+				    json_object_get(inv, "id"), "checkout_id", "status", "succeeded",
+				    "created_at", at);
+	rc = rc ? rc : tl_billing_insert(tx, "payment", payment_id, account, NULL, NULL, payment,
+					 ctx->now, err);
+	json_decref(payment);
+	json_object_set_new(inv, "status", json_string("paid"));
+	json_object_set_new(inv, "payment_id", json_string(payment_id));
+	json_object_set_new(inv, "transfer_ids", transfer_ids);
+	*paid = rc == 0;
+	return rc;
+}
+
+/* Releases the account's holds (they are replaced by a new one). */
+static int release_holds(tl_tx *tx, const tl_ctx *ctx, const char *wallet_id, tl_error *err)
+{
+	tl_transfer *holds = calloc(TL_PAGE_MAX, sizeof(*holds));
+	if (holds == NULL)
+		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	tl_page page = {.limit = TL_PAGE_MAX};
+	size_t n = 0;
+	int rc = tl_store_transfer_list(tx, wallet_id, true, &page, holds, &n, err);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		if (strcmp(holds[i].state, "pending") != 0 || strcmp(holds[i].code, "hold") != 0)
+			continue;
+		tl_transfer v = {.kind = TL_TRANSFER_VOID};
+		snprintf(v.pending_id, sizeof(v.pending_id), "%s", holds[i].id);
+		snprintf(v.code, sizeof(v.code), "hold_release");
+		rc = tl_ledger_move(tx, ctx, &v, 1, err);
+	}
+	free(holds);
+	return rc;
+}
+
+/* A new hold: 3 days of use of the account's live hold-settled resources. */
+static int place_hold(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, const char *account,
+		      const tl_resource *rs, size_t n, tl_error *err)
+{
+	tl_price_line lines[RECONCILE_RESOURCES_MAX];
+	size_t count = 0;
+	for (size_t i = 0; i < n; i++) {
+		const tl_catalog_service *s = tl_catalog_service_find(cat, rs[i].service);
+		const tl_catalog_item *item = tl_catalog_item_find(cat, rs[i].item_id);
+		if (s && item && s->settlement == TL_SETTLE_HOLD && strcmp(rs[i].status, "active") == 0)
+			lines[count++] = (tl_price_line){.unit_price = item->monthly_price,
+							  .quantity = rs[i].quantity};
+	}
+	int64_t amount = 0;
+	int rc = count ? tl_pricing_hold_amount(lines, count, cat->hold_days, cat->tax_rate_bp,
+						&amount) : 0;
+	if (rc < 0 || amount <= 0)
+		return rc < 0 ? tl_error_set(err, TL_EINVALID, "price_overflow", "hold overflows") : 0;
+	tl_transfer t = {.kind = TL_TRANSFER_PENDING, .amount = amount,
+			 .expires_at = ctx->now + TL_HOLD_LIFETIME_S};
+	tl_id_new(t.id, sizeof(t.id), "hold");
+	tl_ledger_credit_wallet_id(t.debit_account, account);
+	tl_ledger_system_account_id(t.credit_account, "revenue", cat->currency);
+	snprintf(t.code, sizeof(t.code), "hold");
+	snprintf(t.reference, sizeof(t.reference), "reconciliation");
+	tl_error why = {0};
+	rc = tl_ledger_move(tx, ctx, &t, 1, &why);
+	if (rc == TL_EFUNDS) /* warned: the account must add credit */
+		rc = tl_audit_record(tx, ctx, "hold.insufficient_credit", account, t.id, NULL,
+				     json_pack("{s:I}", "needed", (json_int_t)amount), err);
+	else if (rc < 0)
+		tl_error_set(err, rc, why.code, "%s", why.message);
+	tl_error_clear(&why);
+	return rc;
+}
+
+typedef struct month {
+	int64_t start, end; /* the month being reconciled: [start, end) */
+	char name[8];       /* "2027-01" */
+} month;
+
+/* Rates one resource's month; an invoice into *inv when it cost something. */
+static int rate(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, tl_resource *r,
+		const month *m, json_t **inv, tl_error *err)
+{
+	*inv = NULL;
+	const tl_catalog_item *item = tl_catalog_item_find(cat, r->item_id);
+	int64_t from = r->accrued_until > m->start ? r->accrued_until : m->start;
+	int64_t to = strcmp(r->status, "deleted") == 0 && r->updated_at < m->end ? r->updated_at
+										 : m->end;
+	int64_t cost = 0;
+	int rc = item && to > from ? use_cost(tx, r, item->monthly_price, from, to, &cost, err) : 0;
+	if (rc == 0 && cost > 0)
+		rc = issue(tx, ctx, cat, r, item, cost, from, to, inv, err);
+	r->accrued_until = m->end;
+	r->updated_at = ctx->now;
+	return rc ? rc : tl_store_resource_update(tx, r, err);
+}
+
+static int reconcile_account(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat,
+			     const char *account, const month *m, tl_reconcile_report *out,
+			     tl_error *err)
+{
+	int rc = tl_store_job_run_claim(tx, "reconcile", account, m->name, ctx->now, err);
+	if (rc != 1)
+		return rc;
+	tl_resource *rs = calloc(RECONCILE_RESOURCES_MAX, sizeof(*rs));
+	json_t *invoices = json_array();
+	size_t n = 0;
+	rc = rs ? tl_store_postpaid_resources(tx, account, rs, RECONCILE_RESOURCES_MAX, &n, err)
+		: tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		json_t *inv = NULL;
+		rc = rate(tx, ctx, cat, &rs[i], m, &inv, err);
+		if (inv)
+			json_array_append_new(invoices, inv);
+	}
+	char wallet[TL_ID_MAX];
+	tl_ledger_credit_wallet_id(wallet, account);
+	rc = rc ? rc : release_holds(tx, ctx, wallet, err);
+	size_t i;
+	json_t *inv;
+	json_array_foreach(invoices, i, inv) {
+		bool paid = false;
+		rc = rc ? rc : pay_invoice(tx, ctx, inv, &paid, err);
+		rc = rc ? rc : save_invoice(tx, ctx, inv, true, err);
+		rc = rc ? rc : tl_audit_record(tx, ctx, "invoice.issued", account,
+					       json_string_value(json_object_get(inv, "id")), NULL,
+					       json_incref(inv), err);
+		out->invoices++;
+		out->unpaid += !paid;
+	}
+	rc = rc ? rc : place_hold(tx, ctx, cat, account, rs, n, err);
+	for (size_t k = 0; k < n; k++)
+		tl_resource_release(&rs[k]);
+	free(rs);
+	json_decref(invoices);
+	out->accounts += rc == 0;
+	return rc;
+}
+
+int tl_reconcile_run(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog, size_t max,
+		     tl_reconcile_report *out, tl_error *err)
+{
+	*out = (tl_reconcile_report){0};
+	month m = {.start = month_start(ctx->now, 1), .end = month_start(ctx->now, 0)};
+	char text[TL_TIME_STR_MAX];
+	tl_time_format(m.start, text);
+	snprintf(m.name, sizeof(m.name), "%.7s", text);
+	char (*accounts)[TL_ID_MAX] = calloc(max, sizeof(*accounts));
+	size_t n = 0;
+	int rc = accounts ? tl_store_postpaid_accounts(tx, m.end, accounts, max, &n, err)
+			  : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = reconcile_account(tx, ctx, catalog, accounts[i], &m, out, err);
+	free(accounts);
+	return rc;
+}
+
+int tl_reconcile_collect_debt(tl_tx *tx, const tl_ctx *ctx, size_t max, size_t *collected,
+			      tl_error *err)
+{
+	tl_doc *docs = calloc(max, sizeof(*docs));
+	size_t n = 0;
+	*collected = 0;
+	int rc = docs ? tl_store_doc_list_due(tx, "invoice", "unpaid", ctx->now, docs, max, &n, err)
+		      : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		json_t *inv = json_loads(docs[i].body, 0, NULL);
+		bool paid = false;
+		if (rc == 0 && inv)
+			rc = pay_invoice(tx, ctx, inv, &paid, err);
+		if (rc == 0 && paid) {
+			rc = save_invoice(tx, ctx, inv, false, err);
+			(*collected)++;
+		}
+		json_decref(inv);
+		tl_doc_free(&docs[i]);
+	}
+	free(docs);
+	return rc;
+}
+
+int tl_reconcile_check_no_debt(tl_tx *tx, const char *account_id, tl_error *err)
+{
+	int64_t unpaid = 0;
+	tl_doc_query q = {.kind = "invoice", .account_id = account_id, .status = "unpaid"};
+	int rc = tl_store_doc_count(tx, &q, &unpaid, err);
+	if (rc == 0 && unpaid > 0) {
+		tl_error_set(err, TL_ERULE, "account_in_debt",
+			     "the account has %lld unpaid invoice(s): add credit to pay them first",
+			     (long long)unpaid);
+		tl_error_details(err, json_pack("{s:I}", "unpaid_invoices", (json_int_t)unpaid));
+		return TL_ERULE;
+	}
+	return rc;
+}

@@ -1,0 +1,36 @@
+/*
+ * reconcile.h: the monthly reconciliation of postpaid use (DESIGN.md
+ * "Hold settlement" and "Postpaid"). At the start of a month, for each
+ * account with postpaid resources: each resource's use of the past month is
+ * rated by the minute (metered usage records when it has any, else its
+ * running time) and invoiced, one invoice per resource (kind "usage"); the
+ * account's hold is released and the invoices are paid from credit; what
+ * credit cannot pay stays unpaid: debt, which blocks new purchases
+ * (422 account_in_debt) until it is collected; and a new hold of 3 days of
+ * use is placed. Each account's month is a job run: done once.
+ */
+#ifndef TL_RECONCILE_H
+#define TL_RECONCILE_H
+
+#include "domain/catalog.h"
+#include "service/context.h"
+#include "store/store.h"
+
+typedef struct tl_reconcile_report {
+	size_t accounts;
+	size_t invoices;
+	size_t unpaid;
+	size_t debts_collected;
+} tl_reconcile_report;
+
+int tl_reconcile_run(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog, size_t max,
+		     tl_reconcile_report *out, tl_error *err);
+
+/* Pays unpaid usage invoices from credit where it now suffices. */
+int tl_reconcile_collect_debt(tl_tx *tx, const tl_ctx *ctx, size_t max, size_t *collected,
+			      tl_error *err);
+
+/* 422 account_in_debt when the account has an unpaid invoice. */
+int tl_reconcile_check_no_debt(tl_tx *tx, const char *account_id, tl_error *err);
+
+#endif

@@ -1,0 +1,172 @@
+/*
+ * Scenario: the monthly reconciliation of postpaid use, by the test clock:
+ * one usage invoice per resource, rated by the minute, paid from credit
+ * (the hold released and placed again), unpaid use as debt that blocks new
+ * purchases until credit arrives and the debt is collected.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+#include "harness.h"
+
+static tt_server srv;
+static void start(void)
+{
+	tt_server_start(&srv, NULL);
+	tt_response r = tt_request(&srv, "POST", "/v1/admin/clock", srv.admin_token,
+				   "{\"now\":\"2027-01-15T00:00:00Z\"}", NULL);
+	tt_response_free(&r);
+}
+static void stop(void) { tt_server_stop(&srv); }
+TestSuite(reconcile, .init = start, .fini = stop);
+
+static tt_response post(const char *token, const char *path, const char *body)
+{
+	return tt_request(&srv, "POST", path, token, body, NULL);
+}
+
+static void ok(tt_response r)
+{
+	cr_assert_lt(r.status, 300, "%s", r.raw);
+	tt_response_free(&r);
+}
+
+static void customer(const char *name, int64_t credit, char *acc, char *token)
+{
+	char path[128], body[128];
+	tt_create_account(&srv, name, acc);
+	tt_create_token(&srv, acc, token);
+	if (credit) {
+		snprintf(path, sizeof(path), "/v1/accounts/%s/credit", acc);
+		snprintf(body, sizeof(body), "{\"amount\":%lld}", (long long)credit);
+		ok(post(srv.admin_token, path, body));
+	}
+}
+
+static json_t *invoices(const char *token)
+{
+	tt_response r = tt_request(&srv, "GET", "/v1/invoices?limit=100", token, NULL, NULL);
+	json_t *data = json_incref(json_object_get(r.json, "data"));
+	tt_response_free(&r);
+	return data;
+}
+
+static json_t *move_clock(const char *when)
+{
+	char body[64];
+	snprintf(body, sizeof(body), "{\"now\":\"%s\"}", when);
+	tt_response r = post(srv.admin_token, "/v1/admin/clock", body);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	json_t *jobs = json_incref(json_object_get(r.json, "jobs"));
+	tt_response_free(&r);
+	return jobs;
+}
+
+Test(reconcile, a_month_of_postpaid_use_is_invoiced_by_the_minute_and_paid)
+{
+	char acc[64], token[80], path[128];
+	customer("Hold user", 10000000, acc, token);
+	snprintf(path, sizeof(path), "/v1/accounts/%s/poc-wallets", acc);
+	ok(post(srv.admin_token, path, "{\"amount\":5000000,\"expires_at\":\"2099-01-01T00:00:00Z\"}"));
+	tt_response r = post(token, "/v1/resources", "{\"type\":\"cluster\",\"name\":\"vc\",\"poc\":true,"
+			     "\"spec\":{\"service\":\"vcontainer\",\"node_flavor\":\"s.general.2c4g\","
+			     "\"node_count\":2,\"boot_volume_type\":\"v.ssd\",\"boot_volume_gb\":20}}");
+	cr_assert_eq(r.status, 201, "%s", r.raw);
+	snprintf(path, sizeof(path), "/v1/resources/%s/stop-poc",
+		 json_string_value(json_object_get(r.json, "id")));
+	tt_response_free(&r);
+	r = post(token, path, "{}");
+	cr_assert_eq(r.status, 201, "%s", r.raw);
+	snprintf(path, sizeof(path), "/v1/checkouts/%s/pay",
+		 json_string_value(json_object_get(r.json, "id")));
+	tt_response_free(&r);
+	ok(post(token, path, "{\"method\":\"hold\"}"));
+	ok(post(token, "/v1/resources", "{\"type\":\"load_balancer\",\"name\":\"lb\",\"poc\":false,"
+				"\"spec\":{}}"));
+
+	json_t *jobs = move_clock("2027-01-31T23:59:59Z");
+	cr_assert_eq(json_integer_value(json_object_get(jobs, "usage_invoices")), 0);
+	json_decref(jobs);
+	jobs = move_clock("2027-02-01T00:00:00Z");
+	cr_assert_eq(json_integer_value(json_object_get(jobs, "accounts_reconciled")), 1, "%s",
+		     json_dumps(jobs, 0));
+	cr_assert_eq(json_integer_value(json_object_get(jobs, "usage_invoices")), 5);
+	json_decref(jobs);
+
+	/* 17 days = 24,480 minutes of use: a node (480,000/month) 272,000, a
+	 * 20 GB boot volume (60,000/month) 34,000, the LB (400,000/month)
+	 * 226,666.67 -> 226,667; each plus 10% tax */
+	json_t *list = invoices(token), *inv;
+	size_t i;
+	int64_t total = 0, nodes = 0, boots = 0, lbs = 0;
+	json_array_foreach(list, i, inv) {
+		cr_expect_str_eq(json_string_value(json_object_get(inv, "kind")), "usage");
+		cr_expect_str_eq(json_string_value(json_object_get(inv, "status")), "paid");
+		int64_t subtotal = json_integer_value(json_object_get(inv, "subtotal"));
+		nodes += subtotal == 272000;
+		boots += subtotal == 34000;
+		lbs += subtotal == 226667;
+		total += json_integer_value(json_object_get(inv, "total"));
+		json_t *period = json_object_get(inv, "period");
+		cr_expect_str_eq(json_string_value(json_object_get(period, "end")),
+				 "2027-02-01T00:00:00Z");
+	}
+	json_decref(list);
+	cr_assert_eq(nodes, 2);
+	cr_assert_eq(boots, 2);
+	cr_assert_eq(lbs, 1);
+	r = tt_request(&srv, "GET", "/v1/wallets", token, NULL, NULL);
+	json_t *credit = json_object_get(r.json, "credit");
+	cr_assert_eq(json_integer_value(json_object_get(credit, "balance")), 10000000 - total, "%s",
+		     r.raw);
+	/* the new hold: 3 days of the hold-settled resources (the cluster's
+	 * members, and the LB: vlb settles by hold in the catalog), with tax */
+	cr_assert_eq(json_integer_value(json_object_get(credit, "held")),
+		     (48000 * 2 + 6000 * 2 + 40000) * 11 / 10, "%s", r.raw);
+	tt_response_free(&r);
+	jobs = move_clock("2027-02-01T00:00:01Z");
+	cr_assert_eq(json_integer_value(json_object_get(jobs, "usage_invoices")), 0, "twice");
+	json_decref(jobs);
+	r = tt_request(&srv, "GET", "/v1/ledger/check", srv.admin_token, NULL, NULL);
+	cr_assert(json_is_true(json_object_get(r.json, "ok")), "%s", r.raw);
+	tt_response_free(&r);
+}
+
+Test(reconcile, unpaid_use_is_debt_that_blocks_purchases_until_collected)
+{
+	char acc[64], token[80], path[128];
+	customer("Debtor", 0, acc, token);
+	ok(post(token, "/v1/resources", "{\"type\":\"load_balancer\",\"name\":\"lb\",\"poc\":false,"
+				"\"spec\":{}}"));
+	json_t *jobs = move_clock("2027-02-01T00:00:00Z");
+	cr_assert_eq(json_integer_value(json_object_get(jobs, "usage_invoices_unpaid")), 1);
+	json_decref(jobs);
+	json_t *list = invoices(token);
+	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(list, 0), "status")),
+			 "unpaid");
+	int64_t due = json_integer_value(json_object_get(json_array_get(list, 0), "total"));
+	json_decref(list);
+	const char *buy = "{\"kind\":\"purchase\",\"cycle_months\":1,\"items\":[{\"type\":\"server\","
+			  "\"name\":\"s\",\"spec\":{\"flavor\":\"s.general.1c2g\"}}]}";
+	tt_response r = post(token, "/v1/checkouts", buy);
+	cr_assert_eq(r.status, 422, "%s", r.raw);
+	cr_assert_str_eq(tt_error_code(&r), "account_in_debt");
+	tt_response_free(&r);
+	snprintf(path, sizeof(path), "/v1/accounts/%s/credit", acc);
+	char body[64];
+	snprintf(body, sizeof(body), "{\"amount\":%lld}", (long long)due);
+	ok(post(srv.admin_token, path, body));
+	jobs = move_clock("2027-02-01T00:00:05Z");
+	cr_assert_eq(json_integer_value(json_object_get(jobs, "debts_collected")), 1);
+	json_decref(jobs);
+	list = invoices(token);
+	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(list, 0), "status")),
+			 "paid");
+	json_decref(list);
+	r = post(token, "/v1/checkouts", buy);
+	cr_assert_eq(r.status, 201, "%s", r.raw);
+	tt_response_free(&r);
+	r = tt_request(&srv, "GET", "/v1/ledger/check", srv.admin_token, NULL, NULL);
+	cr_assert(json_is_true(json_object_get(r.json, "ok")), "%s", r.raw);
+	tt_response_free(&r);
+}
