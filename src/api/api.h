@@ -156,6 +156,7 @@ int tl_h_accounts_list(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_accounts_get(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_tokens_create(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_events_list(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_poc_wallets_change(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_transfers_create(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_transfers_list(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_holds_list(tl_request *req, tl_response *res, tl_error *err);

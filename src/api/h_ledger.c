@@ -511,3 +511,51 @@ int tl_h_poc_wallets_create(tl_request *req, tl_response *res, tl_error *err)
 	json_decref(m.in);
 	return rc;
 }
+
+/* ---- PATCH /v1/poc-wallets/{id} ---------------------------------------------- */
+
+typedef struct poc_change {
+	tl_request *req;
+	tl_response *res;
+	int64_t expires_at, add_amount;
+} poc_change;
+
+static int change_poc_tx(tl_tx *tx, void *arg, tl_error *err)
+{
+	poc_change *p = arg;
+	tl_ledger_account w;
+	int rc = tl_ledger_change_poc(tx, &p->req->ctx, p->req->params[0], p->expires_at,
+				      p->add_amount, &w, err);
+	if (rc == 0) {
+		json_t *body = poc_wallet_json(&w, p->req->ctx.now);
+		json_object_set_new(body, "account_id", json_string(w.account_id));
+		json_object_set_new(body, "currency", json_string(w.currency));
+		tl_respond_json(p->res, 200, body);
+	}
+	return rc;
+}
+
+int tl_h_poc_wallets_change(tl_request *req, tl_response *res, tl_error *err)
+{
+	static const tl_field fields[] = {
+		{"expires_at", TL_JSON_STRING, false},
+		{"add_amount", TL_JSON_INTEGER, false},
+	};
+	json_t *in;
+	int rc = tl_json_input(req, fields, 2, &in, err);
+	if (rc < 0)
+		return rc;
+	poc_change p = {.req = req, .res = res};
+	const char *expires = tl_json_str(in, "expires_at");
+	json_t *add = json_object_get(in, "add_amount");
+	if (expires == NULL && add == NULL)
+		rc = tl_error_set(err, TL_EINVALID, "invalid_request",
+				  "give expires_at, add_amount, or both");
+	else if (expires && tl_time_parse(expires, &p.expires_at) < 0)
+		rc = tl_error_set(err, TL_EINVALID, "invalid_time", "expires_at must be RFC 3339");
+	else if (add && (p.add_amount = json_integer_value(add)) <= 0)
+		rc = tl_error_set(err, TL_EINVALID, "invalid_amount",
+				  "add_amount must be a positive integer of minor units");
+	json_decref(in);
+	return rc < 0 ? rc : tl_api_write(req, res, change_poc_tx, &p, err);
+}

@@ -153,6 +153,7 @@ typedef struct reconcile_run {
 	int64_t now;
 	const tl_catalog *catalog;
 	tl_reconcile_report report;
+	tl_holds_report holds;
 } reconcile_run;
 
 static int reconcile_tx(tl_tx *tx, void *arg, tl_error *err)
@@ -162,6 +163,8 @@ static int reconcile_tx(tl_tx *tx, void *arg, tl_error *err)
 	tl_ctx ctx = {.who = &job, .now = run->now};
 	int rc = tl_reconcile_run(tx, &ctx, run->catalog, TL_RECONCILE_ACCOUNTS_MAX, &run->report,
 				  err);
+	rc = rc ? rc : tl_holds_daily_run(tx, &ctx, run->catalog, TL_RECONCILE_ACCOUNTS_MAX,
+					  &run->holds, err);
 	return rc ? rc : tl_reconcile_collect_debt(tx, &ctx, TL_EXPIRY_SWEEP_MAX,
 						   &run->report.debts_collected, err);
 }
@@ -177,6 +180,9 @@ static int reconcile(tl_store *store, tl_clock *clock, const tl_catalog *catalog
 	out->usage_invoices = run.report.invoices;
 	out->usage_invoices_unpaid = run.report.unpaid;
 	out->debts_collected = run.report.debts_collected;
+	out->holds_adjusted = run.holds.adjusted;
+	out->holds_short = run.holds.warned;
+	out->holds_suspended = run.holds.suspended;
 	return rc;
 }
 
@@ -221,6 +227,9 @@ static json_t *with_reconciliation(json_t *j, const tl_jobs_report *r)
 	json_object_set_new(j, "usage_invoices_unpaid",
 			    json_integer((json_int_t)r->usage_invoices_unpaid));
 	json_object_set_new(j, "debts_collected", json_integer((json_int_t)r->debts_collected));
+	json_object_set_new(j, "holds_adjusted", json_integer((json_int_t)r->holds_adjusted));
+	json_object_set_new(j, "holds_short", json_integer((json_int_t)r->holds_short));
+	json_object_set_new(j, "holds_suspended", json_integer((json_int_t)r->holds_suspended));
 	return j;
 }
 
@@ -244,7 +253,8 @@ static void run_due_jobs(tl_ticker *t)
 	else if (report.holds_expired || report.checkouts_expired || report.poc_reminders ||
 		 report.poc_resources_suspended || report.poc_resources_deleted || report.renewed ||
 		 report.renewals_failed || report.terms_suspended || report.terms_deleted ||
-		 report.usage_invoices || report.debts_collected)
+		 report.usage_invoices || report.debts_collected || report.holds_adjusted ||
+		 report.holds_short || report.holds_suspended)
 		tl_log("info", "due jobs ran", tl_jobs_report_json(&report));
 	tl_error_clear(&err);
 }

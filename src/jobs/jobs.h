@@ -34,6 +34,9 @@ typedef struct tl_jobs_report {
 	size_t usage_invoices;
 	size_t usage_invoices_unpaid;
 	size_t debts_collected;
+	size_t holds_adjusted;
+	size_t holds_short;
+	size_t holds_suspended;
 } tl_jobs_report;
 
 /* The report as JSON, for the API. */

@@ -418,6 +418,41 @@ int tl_ledger_grant_poc(tl_tx *tx, const tl_ctx *ctx, const char *account_id, in
 			       err);
 }
 
+int tl_ledger_change_poc(tl_tx *tx, const tl_ctx *ctx, const char *wallet_id, int64_t expires_at,
+			 int64_t add_amount, tl_ledger_account *out, tl_error *err)
+{
+	if (!ctx->who->is_admin)
+		return tl_error_set(err, TL_EFORBIDDEN, NULL, "only the admin changes POC wallets");
+	tl_error lookup = {0};
+	int rc = tl_store_ledger_account_get(tx, wallet_id, out, &lookup);
+	tl_error_clear(&lookup);
+	if (rc < 0 || strcmp(out->kind, "poc") != 0)
+		return tl_error_set(err, TL_ENOTFOUND, "poc_wallet_not_found", "no POC wallet %.40s",
+				    wallet_id);
+	json_t *before = json_pack("{s:I, s:I}", "expires_at", (json_int_t)out->expires_at,
+				   "balance", (json_int_t)tl_ledger_available(out));
+	if (expires_at && expires_at <= ctx->now)
+		rc = tl_error_set(err, TL_ERULE, "invalid_expiry", "expires_at must be in the future");
+	if (rc == 0 && expires_at)
+		rc = tl_store_ledger_account_set_expiry(tx, out->id, expires_at, err);
+	if (rc == 0 && add_amount > 0) {
+		tl_transfer t = {.kind = TL_TRANSFER_SINGLE, .amount = add_amount};
+		tl_ledger_system_account_id(t.debit_account, "promotional", out->currency);
+		snprintf(t.credit_account, sizeof(t.credit_account), "%s", out->id);
+		snprintf(t.code, sizeof(t.code), "poc_top_up");
+		snprintf(t.reference, sizeof(t.reference), "%s", out->id);
+		rc = move(tx, ctx, &t, err);
+	}
+	rc = rc ? rc : tl_store_ledger_account_get(tx, wallet_id, out, err);
+	if (rc < 0) {
+		json_decref(before);
+		return rc;
+	}
+	return tl_audit_record(tx, ctx, "poc_wallet.changed", out->account_id, out->id, before,
+			       json_pack("{s:I, s:I}", "expires_at", (json_int_t)out->expires_at,
+					 "balance", (json_int_t)tl_ledger_available(out)), err);
+}
+
 int tl_ledger_wallets(tl_tx *tx, const tl_ctx *ctx, const char *account_id,
 		      tl_account *out_account, tl_ledger_account *out, size_t *count,
 		      tl_error *err)

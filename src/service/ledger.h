@@ -43,6 +43,12 @@ int tl_ledger_grant_poc(tl_tx *tx, const tl_ctx *ctx, const char *account_id, in
 			int64_t expires_at, const char *cluster_id, tl_ledger_account *out,
 			tl_error *err);
 
+/* Admin: extends a POC wallet's expiry (expires_at 0: unchanged) and/or
+ * adds credit from promotional (add_amount 0: none). Reminders and
+ * suspension follow the new expiry. */
+int tl_ledger_change_poc(tl_tx *tx, const tl_ctx *ctx, const char *wallet_id, int64_t expires_at,
+			 int64_t add_amount, tl_ledger_account *out, tl_error *err);
+
 /* The account's ledger accounts (credit wallet first, then POC wallets);
  * the principal must be allowed to see the account. */
 #define TL_WALLETS_MAX 256

@@ -198,22 +198,26 @@ static int release_holds(tl_tx *tx, const tl_ctx *ctx, const char *wallet_id, tl
 	return rc;
 }
 
-/* A new hold: 3 days of use of the account's live hold-settled resources. */
-static int place_hold(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, const char *account,
-		      const tl_resource *rs, size_t n, tl_error *err)
+static bool hold_settled(const tl_catalog *cat, const tl_resource *r)
 {
-	tl_price_line lines[RECONCILE_RESOURCES_MAX];
-	size_t count = 0;
-	for (size_t i = 0; i < n; i++) {
-		const tl_catalog_service *s = tl_catalog_service_find(cat, rs[i].service);
-		const tl_catalog_item *item = tl_catalog_item_find(cat, rs[i].item_id);
-		if (s && item && s->settlement == TL_SETTLE_HOLD && strcmp(rs[i].status, "active") == 0)
-			lines[count++] = (tl_price_line){.unit_price = item->monthly_price,
-							  .quantity = rs[i].quantity};
-	}
+	const tl_catalog_service *s = tl_catalog_service_find(cat, r->service);
+	return s && s->settlement == TL_SETTLE_HOLD;
+}
+
+static int hold_estimate(const tl_catalog *cat, const tl_resource *rs, size_t n, int64_t *out);
+
+/* A new hold: `already` (this month's use so far, with tax) plus 3 days of
+ * use of the account's live hold-settled resources. *short_of is set when
+ * credit could not cover it (a warning is recorded). */
+static int place_hold_of(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat,
+			 const char *account, const tl_resource *rs, size_t n, int64_t already,
+			 bool *short_of, tl_error *err)
+{
 	int64_t amount = 0;
-	int rc = count ? tl_pricing_hold_amount(lines, count, cat->hold_days, cat->tax_rate_bp,
-						&amount) : 0;
+	*short_of = false;
+	int rc = hold_estimate(cat, rs, n, &amount);
+	if (rc == 0 && tl_money_add(amount, already, &amount) < 0)
+		rc = TL_EINVALID;
 	if (rc < 0 || amount <= 0)
 		return rc < 0 ? tl_error_set(err, TL_EINVALID, "price_overflow", "hold overflows") : 0;
 	tl_transfer t = {.kind = TL_TRANSFER_PENDING, .amount = amount,
@@ -222,16 +226,43 @@ static int place_hold(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, const
 	tl_ledger_credit_wallet_id(t.debit_account, account);
 	tl_ledger_system_account_id(t.credit_account, "revenue", cat->currency);
 	snprintf(t.code, sizeof(t.code), "hold");
-	snprintf(t.reference, sizeof(t.reference), "reconciliation");
+	snprintf(t.reference, sizeof(t.reference), "use and 3 days");
 	tl_error why = {0};
 	rc = tl_ledger_move(tx, ctx, &t, 1, &why);
-	if (rc == TL_EFUNDS) /* warned: the account must add credit */
-		rc = tl_audit_record(tx, ctx, "hold.insufficient_credit", account, t.id, NULL,
-				     json_pack("{s:I}", "needed", (json_int_t)amount), err);
-	else if (rc < 0)
+	if (rc == TL_EFUNDS) { /* warned, and what credit there is stays held */
+		*short_of = true;
+		tl_error_clear(&why);
+		tl_ledger_account wallet;
+		rc = tl_store_ledger_account_get(tx, t.debit_account, &wallet, err);
+		t.amount = rc == 0 ? tl_ledger_available(&wallet) : 0;
+		if (rc == 0 && t.amount > 0) {
+			tl_id_new(t.id, sizeof(t.id), "hold");
+			rc = tl_ledger_move(tx, ctx, &t, 1, err);
+		}
+		rc = rc ? rc : tl_audit_record(tx, ctx, "hold.insufficient_credit", account, t.id,
+					       NULL, json_pack("{s:I, s:I}", "needed",
+							       (json_int_t)amount, "held",
+							       (json_int_t)t.amount), err);
+	} else if (rc < 0) {
 		tl_error_set(err, rc, why.code, "%s", why.message);
+	}
 	tl_error_clear(&why);
 	return rc;
+}
+
+static int hold_estimate(const tl_catalog *cat, const tl_resource *rs, size_t n, int64_t *out)
+{
+	tl_price_line lines[RECONCILE_RESOURCES_MAX];
+	size_t count = 0;
+	for (size_t i = 0; i < n; i++) {
+		const tl_catalog_item *item = tl_catalog_item_find(cat, rs[i].item_id);
+		if (item && hold_settled(cat, &rs[i]) && strcmp(rs[i].status, "active") == 0)
+			lines[count++] = (tl_price_line){.unit_price = item->monthly_price,
+							  .quantity = rs[i].quantity};
+	}
+	*out = 0;
+	return count ? tl_pricing_hold_amount(lines, count, cat->hold_days, cat->tax_rate_bp, out)
+		     : 0;
 }
 
 typedef struct month {
@@ -290,7 +321,8 @@ static int reconcile_account(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat
 		out->invoices++;
 		out->unpaid += !paid;
 	}
-	rc = rc ? rc : place_hold(tx, ctx, cat, account, rs, n, err);
+	bool short_of;
+	rc = rc ? rc : place_hold_of(tx, ctx, cat, account, rs, n, 0, &short_of, err);
 	for (size_t k = 0; k < n; k++)
 		tl_resource_release(&rs[k]);
 	free(rs);
@@ -353,5 +385,114 @@ int tl_reconcile_check_no_debt(tl_tx *tx, const char *account_id, tl_error *err)
 		tl_error_details(err, json_pack("{s:I}", "unpaid_invoices", (json_int_t)unpaid));
 		return TL_ERULE;
 	}
+	return rc;
+}
+
+/* ---- the daily hold ------------------------------------------------------------ */
+
+/* This month's use so far of the account's hold-settled resources, with
+ * tax per resource (as the invoices will charge it). */
+static int month_so_far(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat,
+			const tl_resource *rs, size_t n, int64_t *out, tl_error *err)
+{
+	int64_t start = month_start(ctx->now, 0);
+	*out = 0;
+	for (size_t i = 0; i < n; i++) {
+		const tl_catalog_item *item = tl_catalog_item_find(cat, rs[i].item_id);
+		if (item == NULL || !hold_settled(cat, &rs[i]) || strcmp(rs[i].status, "deleted") == 0)
+			continue;
+		int64_t from = rs[i].accrued_until > start ? rs[i].accrued_until : start, cost = 0,
+			tax = 0;
+		int rc = use_cost(tx, &rs[i], item->monthly_price, from, ctx->now, &cost, err);
+		if (rc == 0 && (tl_money_percent_bp(cost, cat->tax_rate_bp, &tax) < 0 ||
+				tl_money_add(*out, cost, out) < 0 || tl_money_add(*out, tax, out) < 0))
+			rc = tl_error_set(err, TL_EINVALID, "price_overflow", "the hold overflows");
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static void day_name(int64_t t, char out[16])
+{
+	char text[TL_TIME_STR_MAX];
+	tl_time_format(t, text);
+	snprintf(out, 16, "%.10s", text);
+}
+
+/* Warned today and each of the TL_HOLD_GRACE_DAYS days before: the
+ * account's hold-settled resources are suspended. */
+static int maybe_suspend(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, const char *account,
+			 tl_resource *rs, size_t n, const char *today, tl_holds_report *out,
+			 tl_error *err)
+{
+	for (int back = 1; back <= TL_HOLD_GRACE_DAYS; back++) {
+		char day[16];
+		day_name(ctx->now - (int64_t)back * 86400, day);
+		int rc = tl_store_job_run_exists(tx, "hold.warned", account, day, err);
+		if (rc != 1)
+			return rc < 0 ? rc : 0;
+	}
+	int rc = tl_store_job_run_claim(tx, "hold.suspend", account, today, ctx->now, err);
+	for (size_t i = 0; rc == 1 && i < n; i++) {
+		tl_resource *r = &rs[i];
+		if (!hold_settled(cat, r) || strcmp(r->status, "active") != 0)
+			continue;
+		json_t *before = tl_resource_to_json(r);
+		snprintf(r->status, sizeof(r->status), "suspended");
+		r->updated_at = ctx->now;
+		int wrc = tl_store_resource_update(tx, r, err);
+		wrc = wrc ? (json_decref(before), wrc)
+			  : tl_audit_record(tx, ctx, "resource.suspended", account, r->id, before,
+					    tl_resource_to_json(r), err);
+		if (wrc < 0)
+			return wrc;
+		out->suspended++;
+	}
+	return rc < 0 ? rc : 0;
+}
+
+static int adjust_hold(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, const char *account,
+		       const char *today, tl_holds_report *out, tl_error *err)
+{
+	int rc = tl_store_job_run_claim(tx, "hold.daily", account, today, ctx->now, err);
+	if (rc != 1)
+		return rc;
+	tl_resource *rs = calloc(RECONCILE_RESOURCES_MAX, sizeof(*rs));
+	size_t n = 0;
+	int64_t used = 0;
+	bool short_of = false;
+	char wallet[TL_ID_MAX];
+	tl_ledger_credit_wallet_id(wallet, account);
+	rc = rs ? tl_store_postpaid_resources(tx, account, rs, RECONCILE_RESOURCES_MAX, &n, err)
+		: tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	rc = rc ? rc : month_so_far(tx, ctx, cat, rs, n, &used, err);
+	rc = rc ? rc : release_holds(tx, ctx, wallet, err);
+	rc = rc ? rc : place_hold_of(tx, ctx, cat, account, rs, n, used, &short_of, err);
+	out->adjusted += rc == 0 && !short_of;
+	if (rc == 0 && short_of) {
+		out->warned++;
+		rc = tl_store_job_run_claim(tx, "hold.warned", account, today, ctx->now, err);
+		rc = rc < 0 ? rc : maybe_suspend(tx, ctx, cat, account, rs, n, today, out, err);
+	}
+	for (size_t i = 0; i < n; i++)
+		tl_resource_release(&rs[i]);
+	free(rs);
+	return rc < 0 ? rc : 0;
+}
+
+int tl_holds_daily_run(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog, size_t max,
+		       tl_holds_report *out, tl_error *err)
+{
+	*out = (tl_holds_report){0};
+	char today[16];
+	day_name(ctx->now, today);
+	char (*accounts)[TL_ID_MAX] = calloc(max, sizeof(*accounts));
+	size_t n = 0;
+	int rc = accounts ? tl_store_postpaid_accounts(tx, ctx->now + 1, accounts, max, &n, err)
+			  : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = adjust_hold(tx, ctx, catalog, accounts[i], today, out, err);
+	free(accounts);
 	return rc;
 }

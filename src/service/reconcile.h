@@ -26,6 +26,22 @@ typedef struct tl_reconcile_report {
 int tl_reconcile_run(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog, size_t max,
 		     tl_reconcile_report *out, tl_error *err);
 
+/* The daily hold (DESIGN.md "Hold settlement"): once a day (from 00:00
+ * UTC), each account's hold becomes exactly this month's use so far plus
+ * the estimate of the next 3 days, with tax. When available credit cannot
+ * cover it the account is warned (hold.insufficient_credit); after
+ * TL_HOLD_GRACE_DAYS days of that, its hold-settled resources are
+ * suspended. */
+#define TL_HOLD_GRACE_DAYS 3
+typedef struct tl_holds_report {
+	size_t adjusted;
+	size_t warned;
+	size_t suspended;
+} tl_holds_report;
+
+int tl_holds_daily_run(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog, size_t max,
+		       tl_holds_report *out, tl_error *err);
+
 /* Pays unpaid usage invoices from credit where it now suffices. */
 int tl_reconcile_collect_debt(tl_tx *tx, const tl_ctx *ctx, size_t max, size_t *collected,
 			      tl_error *err);

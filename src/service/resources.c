@@ -6,6 +6,7 @@
 #include "service/resources.h"
 #include "service/accounts.h"
 #include "service/audit.h"
+#include "service/refunds.h"
 #include "common/ids.h"
 #include "domain/account.h"
 
@@ -384,6 +385,10 @@ static int delete_one(tl_tx *tx, const tl_ctx *ctx, tl_resource *r, tl_error *er
 		tl_error_details(err, json_pack("{s:s}", "checkout_id", r->open_checkout_id));
 		return TL_ECONFLICT;
 	}
+	/* the unused part of a prepaid term comes back as credit */
+	int rc = tl_refund_unused_term(tx, ctx, r, err);
+	if (rc < 0)
+		return rc;
 	json_t *before = tl_resource_to_json(r);
 	snprintf(r->status, sizeof(r->status), "deleted");
 	return save(tx, ctx, r, "resource.deleted", before, err);

@@ -409,6 +409,11 @@ int tl_store_ledger_account_list(tl_tx *tx, const char *account_id, tl_ledger_ac
 {
 	return tx->drv->ledger_account_list(tx->conn, account_id, out, max, count, err);
 }
+int tl_store_ledger_account_set_expiry(tl_tx *tx, const char *id, int64_t expires_at,
+				       tl_error *err)
+{
+	return tx->drv->ledger_account_set_expiry(tx->conn, id, expires_at, err);
+}
 int tl_store_ledger_account_save(tl_tx *tx, const tl_ledger_account *a, tl_error *err)
 {
 	return tx->drv->ledger_account_save(tx->conn, a, err);
@@ -445,6 +450,11 @@ int tl_store_job_run_claim(tl_tx *tx, const char *job, const char *subject, cons
 			   int64_t now, tl_error *err)
 {
 	return tx->drv->job_run_claim(tx->conn, job, subject, period, now, err);
+}
+int tl_store_job_run_exists(tl_tx *tx, const char *job, const char *subject, const char *period,
+			    tl_error *err)
+{
+	return tx->drv->job_run_exists(tx->conn, job, subject, period, err);
 }
 int tl_store_poc_wallets_due(tl_tx *tx, int64_t before, tl_ledger_account *out, size_t max,
 			     size_t *count, tl_error *err)

@@ -120,6 +120,9 @@ int tl_store_ledger_account_get(tl_tx *tx, const char *id, tl_ledger_account *ou
 /* account_id NULL lists the system accounts. Oldest first (few rows). */
 int tl_store_ledger_account_list(tl_tx *tx, const char *account_id, tl_ledger_account *out,
 				 size_t max, size_t *count, tl_error *err);
+/* Moves a POC wallet's expiry. */
+int tl_store_ledger_account_set_expiry(tl_tx *tx, const char *id, int64_t expires_at,
+				       tl_error *err);
 /* Writes the four running sums of a. */
 int tl_store_ledger_account_save(tl_tx *tx, const tl_ledger_account *a, tl_error *err);
 
@@ -140,6 +143,9 @@ int tl_store_ledger_totals(tl_tx *tx, tl_ledger_totals *out, tl_error *err);
  * done before (nothing to do). */
 int tl_store_job_run_claim(tl_tx *tx, const char *job, const char *subject, const char *period,
 			   int64_t now, tl_error *err);
+/* 1 when (job, subject, period) was done, 0 when not. */
+int tl_store_job_run_exists(tl_tx *tx, const char *job, const char *subject, const char *period,
+			    tl_error *err);
 /* POC wallets expiring before `before` (expired ones included) whose
  * expiry work is not finished (no "poc_expiry.done" job run), soonest
  * first. */

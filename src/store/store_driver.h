@@ -43,6 +43,8 @@ typedef struct tl_store_driver {
 				  tl_error *err);
 	int (*ledger_account_list)(void *conn, const char *account_id, tl_ledger_account *out,
 				   size_t max, size_t *count, tl_error *err);
+	int (*ledger_account_set_expiry)(void *conn, const char *id, int64_t expires_at,
+					 tl_error *err);
 	int (*ledger_account_save)(void *conn, const tl_ledger_account *a, tl_error *err);
 	int (*transfer_insert)(void *conn, const tl_transfer *t, tl_error *err);
 	int (*transfer_get)(void *conn, const char *id, tl_transfer *out, tl_error *err);
@@ -54,6 +56,8 @@ typedef struct tl_store_driver {
 	int (*ledger_totals)(void *conn, tl_ledger_totals *out, tl_error *err);
 	int (*job_run_claim)(void *conn, const char *job, const char *subject, const char *period,
 			     int64_t now, tl_error *err);
+	int (*job_run_exists)(void *conn, const char *job, const char *subject, const char *period,
+			      tl_error *err);
 	int (*poc_wallets_due)(void *conn, int64_t before, tl_ledger_account *out, size_t max,
 			       size_t *count, tl_error *err);
 	int (*resources_term_due)(void *conn, int64_t before, tl_resource *out, size_t max,

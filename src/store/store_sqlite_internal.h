@@ -44,6 +44,8 @@ int tl_sqlite_ledger_account_get(void *conn, const char *id, tl_ledger_account *
 				 tl_error *err);
 int tl_sqlite_ledger_account_list(void *conn, const char *account_id, tl_ledger_account *out,
 				  size_t max, size_t *count, tl_error *err);
+int tl_sqlite_ledger_account_set_expiry(void *conn, const char *id, int64_t expires_at,
+					tl_error *err);
 int tl_sqlite_ledger_account_save(void *conn, const tl_ledger_account *a, tl_error *err);
 int tl_sqlite_transfer_insert(void *conn, const tl_transfer *t, tl_error *err);
 int tl_sqlite_transfer_get(void *conn, const char *id, tl_transfer *out, tl_error *err);
@@ -57,6 +59,8 @@ int tl_sqlite_ledger_totals(void *conn, tl_ledger_totals *out, tl_error *err);
 /* Jobs (store_sqlite_resources.c). */
 int tl_sqlite_job_run_claim(void *conn, const char *job, const char *subject, const char *period,
 			    int64_t now, tl_error *err);
+int tl_sqlite_job_run_exists(void *conn, const char *job, const char *subject,
+			     const char *period, tl_error *err);
 int tl_sqlite_poc_wallets_due(void *conn, int64_t before, tl_ledger_account *out, size_t max,
 			      size_t *count, tl_error *err);
 int tl_sqlite_resources_term_due(void *conn, int64_t before, tl_resource *out, size_t max,

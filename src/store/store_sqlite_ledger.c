@@ -100,6 +100,23 @@ int tl_sqlite_ledger_account_list(void *conn, const char *account_id, tl_ledger_
 	return rc == SQLITE_DONE ? 0 : tl_sqlite_error(c, err, "ledger accounts");
 }
 
+int tl_sqlite_ledger_account_set_expiry(void *conn, const char *id, int64_t expires_at,
+					tl_error *err)
+{
+	sqlite_conn *c = conn;
+	sqlite3_stmt *st = tl_sqlite_stmt(c, "UPDATE ledger_accounts SET expires_at = ?2"
+					     " WHERE id = ?1 AND kind = 'poc'");
+	if (st == NULL)
+		return tl_sqlite_error(c, err, "ledger account");
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, expires_at);
+	int rc = tl_sqlite_step_done(c, st, err, "ledger account");
+	if (rc == 0 && sqlite3_changes(c->db) != 1)
+		return tl_error_set(err, TL_ENOTFOUND, "poc_wallet_not_found", "no POC wallet %.40s",
+				    id);
+	return rc;
+}
+
 int tl_sqlite_ledger_account_save(void *conn, const tl_ledger_account *a, tl_error *err)
 {
 	sqlite_conn *c = conn;

@@ -281,3 +281,21 @@ int tl_sqlite_postpaid_resources(void *conn, const char *account_id, tl_resource
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
 	return read_resources(c, st, out, max, count, err);
 }
+
+int tl_sqlite_job_run_exists(void *conn, const char *job, const char *subject,
+			     const char *period, tl_error *err)
+{
+	sqlite_conn *c = conn;
+	sqlite3_stmt *st = tl_sqlite_stmt(c, "SELECT 1 FROM job_runs WHERE job = ?1"
+					     " AND subject = ?2 AND period = ?3");
+	if (st == NULL)
+		return tl_sqlite_error(c, err, "job run");
+	sqlite3_bind_text(st, 1, job, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, subject, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, period, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : tl_sqlite_error(c, err, "job run");
+}

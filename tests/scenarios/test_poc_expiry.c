@@ -167,3 +167,34 @@ Test(poc_expiry, rule_09_a_used_up_wallet_suspends_its_resources)
 	cr_assert_str_eq(tt_error_code(&r), "poc_wallet_required");
 	tt_response_free(&r);
 }
+
+Test(poc_expiry, an_extended_wallet_moves_its_reminders_and_suspension)
+{
+	admin_do("/v1/admin/clock", "{\"now\":\"2026-12-01T00:00:00Z\"}");
+	char path[128], id[64];
+	snprintf(path, sizeof(path), "/v1/accounts/%s/poc-wallets", acc);
+	tt_response r = as_admin(path, "{\"amount\":5000000,\"expires_at\":\"2026-12-11T00:00:00Z\"}");
+	char wallet[64];
+	snprintf(wallet, sizeof(wallet), "%s", json_string_value(json_object_get(r.json, "id")));
+	tt_response_free(&r);
+	create("{\"type\":\"server\",\"name\":\"s\",\"poc\":true,\"spec\":{\"flavor\":\"s.general.1c2g\"}}",
+	       id);
+	admin_do("/v1/admin/clock", "{\"now\":\"2026-12-04T00:00:00Z\"}");
+	cr_assert_eq(count_events("poc_wallet.expiry_reminder"), 1);
+	snprintf(path, sizeof(path), "/v1/poc-wallets/%s", wallet);
+	r = tt_request(&srv, "PATCH", path, srv.admin_token,
+		       "{\"expires_at\":\"2026-12-31T00:00:00Z\",\"add_amount\":1000000}", NULL);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	cr_assert_str_eq(json_string_value(json_object_get(r.json, "expires_at")),
+			 "2026-12-31T00:00:00Z");
+	tt_response_free(&r);
+	r = tt_request(&srv, "PATCH", path, token, "{\"add_amount\":1}", NULL);
+	cr_assert_eq(r.status, 403, "an account extended its own wallet: %s", r.raw);
+	tt_response_free(&r);
+	admin_do("/v1/admin/clock", "{\"now\":\"2026-12-11T00:00:00Z\"}");
+	cr_assert_str_eq(status_of(id), "active", "suspended at the old expiry");
+	admin_do("/v1/admin/clock", "{\"now\":\"2026-12-24T00:00:00Z\"}");
+	cr_assert_eq(count_events("poc_wallet.expiry_reminder"), 2, "the new expiry's 7-day reminder");
+	admin_do("/v1/admin/clock", "{\"now\":\"2026-12-31T00:00:00Z\"}");
+	cr_assert_str_eq(status_of(id), "suspended");
+}

@@ -213,3 +213,25 @@ Test(renewals, only_prepaid_live_resources_are_renewed)
 	cr_assert_str_eq(tt_error_code(&r), "not_renewable");
 	tt_response_free(&r);
 }
+
+Test(renewals, deleting_a_prepaid_resource_early_refunds_the_unused_minutes)
+{
+	top_up(1000000);
+	char id[64], path[128];
+	buy(false, id); /* 2027-01-10 .. 2027-02-10: 44,640 minutes for 480,000 + 48,000 tax */
+	clock_to("2027-01-25T00:00:00Z"); /* 23,040 minutes left */
+	snprintf(path, sizeof(path), "/v1/resources/%s", id);
+	tt_response r = tt_request(&srv, "DELETE", path, token, NULL, NULL);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	tt_response_free(&r);
+	/* 480,000 x 23,040 / 44,640 = 247,741.9 -> 247,742; 48,000 x ... = 24,774.2 -> 24,774 */
+	cr_assert_eq(balance(), 1000000 - 528000 + 247742 + 24774);
+	cr_assert_eq(count_invoices("credit_note"), 1);
+	tt_response inv = tt_request(&srv, "GET", "/v1/invoices?limit=1", token, NULL, NULL);
+	json_t *note = json_array_get(json_object_get(inv.json, "data"), 0);
+	cr_assert_eq(json_integer_value(json_object_get(note, "total")), 272516, "%s", inv.raw);
+	tt_response_free(&inv);
+	tt_response chk = tt_request(&srv, "GET", "/v1/ledger/check", srv.admin_token, NULL, NULL);
+	cr_assert(json_is_true(json_object_get(chk.json, "ok")), "%s", chk.raw);
+	tt_response_free(&chk);
+}

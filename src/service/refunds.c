@@ -1,0 +1,117 @@
+/* refunds.c: the unused part of a prepaid term back as credit; see
+ * refunds.h. */
+#include "service/refunds.h"
+#include "service/audit.h"
+#include "service/billing_docs.h"
+#include "service/ledger.h"
+#include "common/ids.h"
+#include "common/timefmt.h"
+#include "domain/invoice.h"
+#include "domain/money.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The invoice that paid r's current term: its newest term invoice. */
+static int term_invoice(tl_tx *tx, const tl_resource *r, json_t **out, tl_error *err)
+{
+	tl_doc docs[8] = {0};
+	tl_doc_query q = {.kind = "invoice", .ref = r->id};
+	tl_page page = {.limit = 8};
+	size_t n = 0;
+	*out = NULL;
+	int rc = tl_store_doc_list(tx, &q, &page, docs, &n, err);
+	for (size_t i = 0; i < n; i++) {
+		json_t *inv = *out ? NULL : json_loads(docs[i].body, 0, NULL);
+		const char *kind = json_string_value(json_object_get(inv, "kind"));
+		if (kind && strcmp(kind, "usage") != 0 && strcmp(kind, "credit_note") != 0 &&
+		    strcmp(json_string_value(json_object_get(inv, "status")), "paid") == 0)
+			*out = json_incref(inv);
+		json_decref(inv);
+		tl_doc_free(&docs[i]);
+	}
+	return rc;
+}
+
+static int refund_transfers(tl_tx *tx, const tl_ctx *ctx, const tl_resource *r,
+			    const char *currency, int64_t net, int64_t tax, json_t *ids,
+			    tl_error *err)
+{
+	tl_transfer t[2];
+	size_t n = 0;
+	const int64_t amounts[2] = {net, tax};
+	for (int i = 0; i < 2; i++) {
+		if (amounts[i] <= 0)
+			continue;
+		t[n] = (tl_transfer){.kind = TL_TRANSFER_SINGLE, .amount = amounts[i]};
+		tl_ledger_system_account_id(t[n].debit_account, i ? "tax_payable" : "revenue",
+					    currency);
+		tl_ledger_credit_wallet_id(t[n].credit_account, r->account_id);
+		snprintf(t[n].code, sizeof(t[n].code), i ? "refund_tax" : "refund");
+		snprintf(t[n].reference, sizeof(t[n].reference), "%s", r->id);
+		n++;
+	}
+	int rc = n ? tl_ledger_move(tx, ctx, t, n, err) : 0;
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		json_array_append_new(ids, json_string(t[i].id));
+	return rc;
+}
+
+static int credit_note(tl_tx *tx, const tl_ctx *ctx, const tl_resource *r, const json_t *paid,
+		       int64_t net, int64_t tax, json_t *transfer_ids, tl_error *err)
+{
+	char counter[32], number[TL_INVOICE_NUMBER_MAX], id[TL_ID_MAX];
+	int year = tl_invoice_year(ctx->now);
+	int64_t seq;
+	snprintf(counter, sizeof(counter), "invoice:%d", year);
+	int rc = tl_store_counter_next(tx, counter, &seq, err);
+	if (rc < 0)
+		return rc;
+	tl_invoice_number(number, year, seq);
+	tl_id_new(id, sizeof(id), "inv");
+	json_t *note = json_pack(
+		"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:O, s:{s:o, s:O}, s:[], s:I, s:I, s:n, s:I,"
+		" s:I, s:s, s:n, s:O, s:O, s:o}",
+		"id", id, "number", number, "account_id", r->account_id, "resource_id", r->id,
+		"resource_name", r->name, "service", r->service, "kind", "credit_note", "currency",
+		json_object_get(paid, "currency"), "period", "start", tl_time_to_json(ctx->now),
+		"end", json_object_get(json_object_get(paid, "period"), "end"), "lines", "subtotal",
+		(json_int_t)net, "discount", (json_int_t)0, "coupon_code", "tax", (json_int_t)tax,
+		"total", (json_int_t)(net + tax), "status", "paid", "payment_id", "credits",
+		json_object_get(paid, "id"), "transfer_ids", transfer_ids, "issued_at",
+		tl_time_to_json(ctx->now));
+	rc = tl_billing_insert(tx, "invoice", id, r->account_id, number, r->id, note, ctx->now, err);
+	if (rc == 0)
+		return tl_audit_record(tx, ctx, "invoice.credit_note_issued", r->account_id, id, NULL,
+				       note, err);
+	json_decref(note);
+	return rc;
+}
+
+int tl_refund_unused_term(tl_tx *tx, const tl_ctx *ctx, const tl_resource *r, tl_error *err)
+{
+	if (strcmp(r->billing_mode, "prepaid") != 0 || r->term_end <= ctx->now ||
+	    r->term_end <= r->term_start)
+		return 0;
+	json_t *paid = NULL;
+	int rc = term_invoice(tx, r, &paid, err);
+	if (rc < 0 || paid == NULL)
+		return rc;
+	int64_t total = json_integer_value(json_object_get(paid, "total"));
+	int64_t tax = json_integer_value(json_object_get(paid, "tax"));
+	int64_t left = r->term_end - (ctx->now > r->term_start ? ctx->now : r->term_start);
+	int64_t term = r->term_end - r->term_start, net_back = 0, tax_back = 0;
+	/* whole minutes left, as the product is billed */
+	left -= left % 60;
+	if (tl_money_mul_div(total - tax, left, term, &net_back) < 0 ||
+	    tl_money_mul_div(tax, left, term, &tax_back) < 0)
+		rc = tl_error_set(err, TL_EINVALID, "price_overflow", "the refund overflows");
+	json_t *ids = json_array();
+	rc = rc ? rc : refund_transfers(tx, ctx, r, json_string_value(json_object_get(paid,
+						"currency")), net_back, tax_back, ids, err);
+	if (rc == 0 && net_back + tax_back > 0)
+		rc = credit_note(tx, ctx, r, paid, net_back, tax_back, ids, err);
+	json_decref(ids);
+	json_decref(paid);
+	return rc;
+}

@@ -1,0 +1,123 @@
+/*
+ * Scenario: the daily hold (DESIGN.md "Hold settlement"), with the design's
+ * own example: a service of 600,000 VND a day holds 1,800,000 on the day it
+ * is converted and 2,400,000 the day after (a day used + the next 3 days);
+ * when credit cannot cover it the account is warned, and after 3 days of
+ * warnings its hold-settled resources are suspended.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+#include "harness.h"
+
+static tt_server srv;
+static char acc[64], token[80];
+
+/* The default catalog with tax 0, a 18,000,000/month flavor (600,000 a
+ * day) and a free volume type, so the figures are the design's. */
+static void write_catalog(const char *path)
+{
+	char source[512];
+	snprintf(source, sizeof(source), "%s/catalog/default.json", TALLY_SOURCE_DIR);
+	json_t *cat = json_load_file(source, 0, NULL);
+	cr_assert_not_null(cat);
+	json_object_set_new(cat, "tax_rate_bp", json_integer(0));
+	json_t *items = json_object_get(cat, "items");
+	json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s, s:b, s:i, s:s}", "id", "s.big",
+					       "type", "server", "service", "vserver", "name", "Big",
+					       "poc_eligible", 1, "monthly_price", 18000000, "unit",
+					       "month"));
+	json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s, s:b, s:i, s:s}", "id", "v.free",
+					       "type", "volume", "service", "vserver", "name", "Free",
+					       "poc_eligible", 1, "monthly_price", 0, "unit",
+					       "gb_month"));
+	cr_assert_eq(json_dump_file(cat, path, 0), 0);
+	json_decref(cat);
+}
+
+static void start(void)
+{
+	char dir[] = "/tmp/tally-cat-XXXXXX", path[300];
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/catalog.json", dir);
+	write_catalog(path);
+	const char *args[] = {"--catalog", path, NULL};
+	tt_server_start(&srv, args);
+	tt_create_account(&srv, "Daily", acc);
+	tt_create_token(&srv, acc, token);
+}
+static void stop(void) { tt_server_stop(&srv); }
+TestSuite(holds_daily, .init = start, .fini = stop);
+
+static void admin(const char *path, const char *body)
+{
+	tt_response r = tt_request(&srv, "POST", path, srv.admin_token, body, NULL);
+	cr_assert_lt(r.status, 300, "%s -> %s", path, r.raw);
+	tt_response_free(&r);
+}
+
+static int64_t held(void)
+{
+	tt_response r = tt_request(&srv, "GET", "/v1/wallets", token, NULL, NULL);
+	int64_t v = json_integer_value(json_object_get(json_object_get(r.json, "credit"), "held"));
+	tt_response_free(&r);
+	return v;
+}
+
+Test(holds_daily, the_hold_is_the_month_so_far_plus_three_days_exactly)
+{
+	char path[128];
+	admin("/v1/admin/clock", "{\"now\":\"2027-03-10T00:00:00Z\"}");
+	snprintf(path, sizeof(path), "/v1/accounts/%s/credit", acc);
+	admin(path, "{\"amount\":3000000}");
+	snprintf(path, sizeof(path), "/v1/accounts/%s/poc-wallets", acc);
+	admin(path, "{\"amount\":1000000,\"expires_at\":\"2099-01-01T00:00:00Z\"}");
+	tt_response r = tt_request(&srv, "POST", "/v1/resources", token,
+				   "{\"type\":\"cluster\",\"name\":\"vc\",\"poc\":true,\"spec\":"
+				   "{\"service\":\"vcontainer\",\"node_flavor\":\"s.big\","
+				   "\"node_count\":1,\"boot_volume_type\":\"v.free\"}}", NULL);
+	cr_assert_eq(r.status, 201, "%s", r.raw);
+	char cluster[64], node[64];
+	snprintf(cluster, sizeof(cluster), "%s", json_string_value(json_object_get(r.json, "id")));
+	json_t *m;
+	size_t i;
+	json_array_foreach(json_object_get(r.json, "members"), i, m)
+		if (strcmp(json_string_value(json_object_get(m, "role")), "node") == 0)
+			snprintf(node, sizeof(node), "%s", json_string_value(json_object_get(m, "id")));
+	tt_response_free(&r);
+	snprintf(path, sizeof(path), "/v1/resources/%s/stop-poc", cluster);
+	r = tt_request(&srv, "POST", path, token, "{}", NULL);
+	snprintf(path, sizeof(path), "/v1/checkouts/%s/pay",
+		 json_string_value(json_object_get(r.json, "id")));
+	tt_response_free(&r);
+	r = tt_request(&srv, "POST", path, token, "{\"method\":\"hold\"}", NULL);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	tt_response_free(&r);
+	cr_assert_eq(held(), 1800000, "day n");
+	admin("/v1/admin/clock", "{\"now\":\"2027-03-11T00:00:00Z\"}");
+	cr_assert_eq(held(), 2400000, "day n+1");
+
+	/* day n+2 needs 3,000,000 and the wallet has 3,000,000: still fine;
+	 * day n+3 needs 3,600,000: warned, and the 3,000,000 there is held */
+	admin("/v1/admin/clock", "{\"now\":\"2027-03-12T00:00:00Z\"}");
+	cr_assert_eq(held(), 3000000);
+	admin("/v1/admin/clock", "{\"now\":\"2027-03-13T00:00:00Z\"}");
+	cr_assert_eq(held(), 3000000, "short: all the credit there is stays held");
+	snprintf(path, sizeof(path), "/v1/resources/%s", node);
+	for (int day = 14; day <= 16; day++) {
+		r = tt_request(&srv, "GET", path, token, NULL, NULL);
+		cr_assert_str_eq(json_string_value(json_object_get(r.json, "status")), "active",
+				 "suspended before the grace period ended");
+		tt_response_free(&r);
+		char body[64];
+		snprintf(body, sizeof(body), "{\"now\":\"2027-03-%dT00:00:00Z\"}", day);
+		admin("/v1/admin/clock", body);
+	}
+	r = tt_request(&srv, "GET", path, token, NULL, NULL);
+	cr_assert_str_eq(json_string_value(json_object_get(r.json, "status")), "suspended", "%s",
+			 r.raw);
+	tt_response_free(&r);
+	r = tt_request(&srv, "GET", "/v1/ledger/check", srv.admin_token, NULL, NULL);
+	cr_assert(json_is_true(json_object_get(r.json, "ok")), "%s", r.raw);
+	tt_response_free(&r);
+}
