@@ -11,7 +11,7 @@ _tally_globals="--endpoint --token --profile --output --idempotency-key --url --
 # Global options that take a value.
 _tally_valued="--endpoint|--url|--token|--profile|--output|-o|--idempotency-key"
 
-_tally_nouns="health configure accounts tokens wallets holds credit poc-wallets transfers ledger catalog resources stop-poc checkouts invoices payments coupons events clock"
+_tally_nouns="health configure accounts tokens wallets holds credit poc-wallets transfers ledger catalog resources stop-poc checkouts invoices payments coupons events clock jobs usage"
 
 # COMPREPLY from compgen, one candidate a line (names may hold blanks).
 _tally_reply() {
@@ -24,7 +24,7 @@ _tally_verbs() {
     accounts) echo "create list show" ;;
     tokens) echo "create" ;;
     credit) echo "top-up" ;;
-    poc-wallets) echo "grant" ;;
+    poc-wallets) echo "grant change" ;;
     transfers) echo "list create" ;;
     ledger) echo "check accounts" ;;
     resources) echo "list show create delete" ;;
@@ -34,6 +34,8 @@ _tally_verbs() {
     coupons) echo "create list disable" ;;
     events) echo "list" ;;
     clock) echo "show set advance" ;;
+    jobs) echo "run" ;;
+    usage) echo "import" ;;
   esac
 }
 
@@ -47,6 +49,8 @@ _tally_options() {
     holds) echo "--account --limit --after" ;;
     "credit top-up") echo "--amount --minor --reference" ;;
     "poc-wallets grant") echo "--amount --minor --expires-at --cluster" ;;
+    "poc-wallets change") echo "--expires-at --add --minor" ;;
+    "usage import") echo "--format --batch" ;;
     "transfers list") echo "--account --limit --after --currency" ;;
     "transfers create") echo "--file --linked" ;;
     "ledger accounts") echo "--account" ;;

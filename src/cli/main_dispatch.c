@@ -36,6 +36,9 @@ static const tl_cli_command commands[] = {
 	{"poc-wallets", "grant", tl_cli_poc_wallets_grant,
 	 "ACCOUNT_ID --amount AMOUNT [--minor] --expires-at TIME [--cluster ID]",
 	 "grant expiring promotional credit (admin)", false},
+	{"poc-wallets", "change", tl_cli_poc_wallets_change,
+	 "WALLET_ID [--expires-at TIME] [--add AMOUNT [--minor]]",
+	 "extend a POC wallet's expiry or add credit (admin)", false},
 	{"transfers", "list", tl_cli_transfers_list,
 	 "--account LEDGER_ACCOUNT [--limit N] [--after ID] [--currency CUR]",
 	 "a ledger account's transfers (admin)", false},
@@ -98,6 +101,10 @@ static const tl_cli_command commands[] = {
 	 false},
 	{"clock", "advance", tl_cli_clock_advance, "SECONDS",
 	 "move the test clock (90, 90s, 15m, 2h, 3d)", false},
+	{"jobs", "run", tl_cli_jobs_run, "",
+	 "run every job due now and print what each did (admin)", false},
+	{"usage", "import", tl_cli_usage_import, "FILE [--format ndjson|csv] [--batch N]",
+	 "send metered usage records from a file (\"-\": stdin) in batches", false},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -126,8 +133,10 @@ static const char exit_help[] =
 	"  0  success\n"
 	"  1  the server answered with an error (4xx/5xx) or an unusable answer; also a\n"
 	"     failed `ledger check`, a batch with failed transfers, a question answered\n"
-	"     no, and a gateway payment not paid within --wait\n"
-	"  2  usage error: unknown command or option, missing or bad argument, bad config;\n"
+	"     no, a gateway payment not paid within --wait, and a usage import with\n"
+	"     records the server did not record\n"
+	"  2  usage error: unknown command or option, missing or bad argument, bad config,\n"
+	"     an unreadable line of a usage import file;\n"
 	"     also a change that asks first, run without a terminal and without --yes\n"
 	"  3  could not reach the server (connection refused, timeout)\n";
 

@@ -1504,3 +1504,193 @@ Test(cli, billing_usage_errors_exit_2_before_any_request)
 		cli_free(&r);
 	}
 }
+
+/* Writes text to a new temporary file whose name ends in suffix (".csv");
+ * the name into path (64 bytes). */
+static void write_temp(char *path, const char *suffix, const char *text)
+{
+	snprintf(path, 64, "/tmp/tally-cli-usage-XXXXXX%s", suffix);
+	int fd = mkstemps(path, (int)strlen(suffix));
+	cr_assert(fd >= 0, "mkstemps failed");
+	FILE *f = fdopen(fd, "w");
+	fputs(text, f);
+	fclose(f);
+}
+
+/* An account with a token, a postpaid load balancer (takes usage) and a
+ * POC server (does not), for the usage import tests. */
+typedef struct metered {
+	char acc[64], token[80], lb[64], server[64];
+} metered;
+
+static void metered_new(const tt_server *s, metered *m)
+{
+	tt_create_account(s, "Metered", m->acc);
+	tt_create_token(s, m->acc, m->token);
+	char path[128];
+	snprintf(path, sizeof(path), "/v1/accounts/%s/poc-wallets", m->acc);
+	tt_response r = tt_request(s, "POST", path, s->admin_token,
+				   "{\"amount\":100000000,\"expires_at\":\"2099-01-01T00:00:00Z\"}",
+				   NULL);
+	cr_assert_eq(r.status, 201, "%s", r.raw);
+	tt_response_free(&r);
+	const char *bodies[2] = {
+		"{\"type\":\"load_balancer\",\"name\":\"edge\",\"poc\":false,\"spec\":{}}",
+		"{\"type\":\"server\",\"name\":\"vm\",\"poc\":true,"
+		"\"spec\":{\"flavor\":\"s.general.2c4g\"}}"};
+	char *ids[2] = {m->lb, m->server};
+	for (int i = 0; i < 2; i++) {
+		r = tt_request(s, "POST", "/v1/resources", m->token, bodies[i], NULL);
+		cr_assert_eq(r.status, 201, "%s", r.raw);
+		snprintf(ids[i], 64, "%s", json_str(r.json, "id"));
+		tt_response_free(&r);
+	}
+}
+
+Test(cli, usage_import_streams_ndjson_in_batches_and_names_refused_lines)
+{
+	tt_server s;
+	tt_server_start(&s, NULL);
+	metered m;
+	metered_new(&s, &m);
+	char text[1024], file[64];
+	snprintf(text, sizeof(text),
+		 "{\"resource_id\":\"%s\",\"start\":\"2026-11-01T00:00:00Z\",\"end\":\"2026-11-01T01:00:00Z\"}\n"
+		 "\n"
+		 "{\"resource_id\":\"%s\",\"start\":\"2026-11-01T01:00:00Z\",\"end\":\"2026-11-01T02:00:00Z\"}\n"
+		 "{\"resource_id\":\"%s\",\"start\":\"2026-11-01T00:00:00Z\",\"end\":\"2026-11-01T01:00:00Z\"}\n",
+		 m.lb, m.lb, m.server);
+	write_temp(file, ".ndjson", text);
+
+	cli_run first = CLI(s.url, m.token, "usage", "import", file, "--batch", "2");
+	expect_status(&first, 1);
+	expect_line_has(first.out, "accepted:", "2");
+	expect_line_has(first.out, "rejected:", "1");
+	expect_line_has(first.out, m.server, "not_postpaid");
+	expect_line_has(first.out, "   4  ", "not_postpaid");
+	cr_expect(strstr(first.err, "not recorded: 1 of the file's records") != NULL, "%s",
+		  first.err);
+	cli_free(&first);
+
+	cli_run again = CLI(s.url, m.token, "--output", "json", "usage", "import", file);
+	unlink(file);
+	expect_status(&again, 1);
+	cr_expect_eq(json_integer_value(json_object_get(again.json, "accepted")), 0, "%s",
+		     again.out);
+	cr_expect_eq(json_integer_value(json_object_get(again.json, "duplicates")), 2, "%s",
+		     again.out);
+	json_t *refused = json_array_get(json_object_get(again.json, "results"), 0);
+	cr_expect_eq(json_integer_value(json_object_get(refused, "line")), 4, "%s", again.out);
+	cr_expect_str_eq(json_str(refused, "result"), "not_postpaid");
+	cli_free(&again);
+
+	tt_response r = tt_request(&s, "GET", "/v1/events?limit=100", s.admin_token, NULL, NULL);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	cr_expect(strstr(r.raw, "usage.recorded") != NULL, "the server recorded the usage");
+	tt_response_free(&r);
+	tt_server_stop(&s);
+}
+
+Test(cli, usage_import_reads_csv_and_reports_bad_lines_by_number)
+{
+	tt_server s;
+	tt_server_start(&s, NULL);
+	metered m;
+	metered_new(&s, &m);
+	char text[1024], file[64];
+	snprintf(text, sizeof(text),
+		 "start,end,resource_id,quantity\n"
+		 "2026-11-02T00:00:00Z,2026-11-02T01:00:00Z,%s,2\n"
+		 "2026-11-02T01:00:00Z,2026-11-02T02:00:00Z,%s,\n",
+		 m.lb, m.lb);
+	write_temp(file, ".csv", text);
+	cli_run ok = CLI(s.url, m.token, "--json", "usage", "import", file);
+	unlink(file);
+	expect_status(&ok, 0);
+	cr_expect_eq(json_integer_value(json_object_get(ok.json, "accepted")), 2, "%s", ok.out);
+	cli_free(&ok);
+
+	/* the client cannot read line 4: two records were already sent */
+	snprintf(text, sizeof(text),
+		 "{\"resource_id\":\"%s\",\"start\":\"2026-11-03T00:00:00Z\",\"end\":\"2026-11-03T01:00:00Z\"}\n"
+		 "{\"resource_id\":\"%s\",\"start\":\"2026-11-03T01:00:00Z\",\"end\":\"2026-11-03T02:00:00Z\"}\n"
+		 "\n"
+		 "{\"resource_id\": \n",
+		 m.lb, m.lb);
+	write_temp(file, ".ndjson", text);
+	cli_run bad = CLI(s.url, m.token, "usage", "import", file, "--batch", "2");
+	unlink(file);
+	expect_status(&bad, 2);
+	cr_expect(strstr(bad.err, "error: line 4: not JSON") != NULL, "%s", bad.err);
+	cr_expect(strstr(bad.err, "2 records were sent before this") != NULL, "%s", bad.err);
+	cli_free(&bad);
+
+	/* the server refuses line 3's period: nothing of that batch is recorded */
+	snprintf(text, sizeof(text),
+		 "resource_id,start,end\n"
+		 "%s,2026-11-04T00:00:00Z,2026-11-04T01:00:00Z\n"
+		 "%s,2026-11-04T02:00:00Z,2026-11-04T01:00:00Z\n",
+		 m.lb, m.lb);
+	write_temp(file, ".csv", text);
+	cli_run refused = CLI(s.url, m.token, "usage", "import", file);
+	unlink(file);
+	expect_status(&refused, 1);
+	cr_expect(strstr(refused.err, "error: line 3:") != NULL, "%s", refused.err);
+	cli_free(&refused);
+
+	write_temp(file, ".csv", "resource_id,start,finish\nx,y,z\n");
+	cli_run header = CLI(s.url, m.token, "usage", "import", file);
+	unlink(file);
+	expect_status(&header, 2);
+	cr_expect(strstr(header.err, "line 1: the header names an unknown column 'finish'"),
+		  "%s", header.err);
+	cli_free(&header);
+
+	cli_run missing = CLI(s.url, m.token, "usage", "import", "/nonexistent/usage.csv");
+	expect_status(&missing, 2);
+	cli_free(&missing);
+	tt_server_stop(&s);
+}
+
+Test(cli, jobs_run_and_poc_wallets_change)
+{
+	tt_server s;
+	tt_server_start(&s, NULL);
+	cli_run jobs = CLI(s.url, s.admin_token, "jobs", "run");
+	expect_status(&jobs, 0);
+	expect_line_has(jobs.out, "holds_expired:", "0");
+	expect_line_has(jobs.out, "accounts_reconciled:", "0");
+	cli_free(&jobs);
+	cli_run as_json = CLI(s.url, s.admin_token, "--json", "jobs", "run");
+	expect_status(&as_json, 0);
+	cr_expect(json_is_object(json_object_get(as_json.json, "jobs")), "%s", as_json.out);
+	cli_free(&as_json);
+
+	metered m;
+	metered_new(&s, &m);
+	cli_run forbidden = CLI(s.url, m.token, "jobs", "run");
+	expect_status(&forbidden, 1);
+	cli_free(&forbidden);
+
+	tt_response w = tt_request(&s, "GET", "/v1/wallets", m.token, NULL, NULL);
+	cr_assert_eq(w.status, 200, "%s", w.raw);
+	char wallet[64];
+	snprintf(wallet, sizeof(wallet), "%s",
+		 json_str(json_array_get(json_object_get(w.json, "poc"), 0), "id"));
+	tt_response_free(&w);
+	cli_run nothing = CLI(s.url, s.admin_token, "poc-wallets", "change", wallet);
+	expect_status(&nothing, 2);
+	cli_free(&nothing);
+	cli_run changed = CLI(s.url, s.admin_token, "--json", "poc-wallets", "change", wallet,
+			      "--add", "1000", "--minor", "--expires-at", "2099-06-01T00:00:00Z");
+	expect_status(&changed, 0);
+	cr_expect_eq(json_integer_value(json_object_get(changed.json, "balance")), 100001000,
+		     "%s", changed.out);
+	cr_expect_str_eq(json_str(changed.json, "expires_at"), "2099-06-01T00:00:00Z");
+	cli_free(&changed);
+	cli_run table = CLI(s.url, s.admin_token, "poc-wallets", "change", wallet, "--add", "500");
+	expect_status(&table, 0);
+	expect_line_has(table.out, wallet, "100,001,500 VND");
+	cli_free(&table);
+	tt_server_stop(&s);
+}
