@@ -21,13 +21,13 @@ _tally_reply() {
 # The verbs of a noun; empty for a noun that is a command by itself.
 _tally_verbs() {
   case $1 in
-    accounts) echo "create list show" ;;
+    accounts) echo "create list show change" ;;
     tokens) echo "create" ;;
     credit) echo "top-up" ;;
     poc-wallets) echo "grant change" ;;
     transfers) echo "list create" ;;
     ledger) echo "check accounts" ;;
-    resources) echo "list show create delete" ;;
+    resources) echo "list show create delete renew" ;;
     checkouts) echo "show create change pay cancel" ;;
     invoices) echo "list show" ;;
     payments) echo "list show" ;;
@@ -45,6 +45,7 @@ _tally_options() {
     configure) echo "--profile --endpoint --token" ;;
     "accounts create") echo "--name --currency" ;;
     "accounts list") echo "--limit --after" ;;
+    "accounts change") echo "--type" ;;
     wallets) echo "--account" ;;
     holds) echo "--account --limit --after" ;;
     "credit top-up") echo "--amount --minor --reference" ;;
@@ -57,6 +58,7 @@ _tally_options() {
     "resources list") echo "--search --type --billing --cluster --account --limit --after" ;;
     "resources create") echo "--type --name --poc --spec --cluster --role --account" ;;
     "resources delete") echo "--yes" ;;
+    "resources renew") echo "--cycle" ;;
     stop-poc) echo "--preview --cycle --auto-renew --coupon --pay --wait --yes" ;;
     "checkouts create") echo "--file --cycle --auto-renew --coupon --account" ;;
     "checkouts change") echo "--cycle --auto-renew --coupon --no-coupon" ;;

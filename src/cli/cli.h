@@ -394,6 +394,13 @@ int tl_cli_catalog_amount_arg(const tl_cli_opts *o, const char *option, const ch
 
 /* --- cmd_checkouts.c: a checkout, shared with stop-poc --------------------- */
 
+/* Longest term a command may ask for; the catalog names the real ones. */
+#define TL_CLI_CYCLE_MONTHS_MAX 120
+
+/* Sends req, whose answer is a checkout, and prints its price breakdown
+ * (--output json: the body); hint: then the command that pays it. */
+int tl_cli_checkout_call(const tl_cli_opts *o, const tl_cli_request *req, bool hint);
+
 /* Seconds a gateway payment is waited for, unless --wait says otherwise,
  * and how often its checkout is looked at meanwhile. */
 #define TL_CLI_PAY_WAIT_DEFAULT_S 600
@@ -425,6 +432,7 @@ int tl_cli_health(const tl_cli_opts *o, int argc, char **argv);
 int tl_cli_accounts_create(const tl_cli_opts *o, int argc, char **argv);
 int tl_cli_accounts_list(const tl_cli_opts *o, int argc, char **argv);
 int tl_cli_accounts_show(const tl_cli_opts *o, int argc, char **argv);
+int tl_cli_accounts_change(const tl_cli_opts *o, int argc, char **argv);
 int tl_cli_tokens_create(const tl_cli_opts *o, int argc, char **argv);
 int tl_cli_events_list(const tl_cli_opts *o, int argc, char **argv);
 int tl_cli_clock_show(const tl_cli_opts *o, int argc, char **argv);
@@ -446,6 +454,7 @@ int tl_cli_resources_list(const tl_cli_opts *o, int argc, char **argv);
 int tl_cli_resources_show(const tl_cli_opts *o, int argc, char **argv);
 int tl_cli_resources_create(const tl_cli_opts *o, int argc, char **argv);
 int tl_cli_resources_delete(const tl_cli_opts *o, int argc, char **argv);
+int tl_cli_resources_renew(const tl_cli_opts *o, int argc, char **argv);
 int tl_cli_stop_poc(const tl_cli_opts *o, int argc, char **argv);
 int tl_cli_checkouts_show(const tl_cli_opts *o, int argc, char **argv);
 int tl_cli_checkouts_create(const tl_cli_opts *o, int argc, char **argv);

@@ -1,6 +1,8 @@
 /*
- * cmd_accounts.c: `tally accounts create|list|show`. Creating and listing
- * are the admin's; an account token may show its own account.
+ * cmd_accounts.c: `tally accounts create|list|show|change`. Creating,
+ * listing and changing are the admin's; an account token may show its own
+ * account. change sets the account's type: a postpaid account's use is
+ * invoiced monthly and its Stop POC converts without payment.
  */
 #include "cli/cli.h"
 
@@ -72,4 +74,25 @@ int tl_cli_accounts_show(const tl_cli_opts *o, int argc, char **argv)
 	tl_cli_path_segment(&path, id);
 	const tl_cli_request req = {.method = "GET", .path = &path, .auth = true};
 	return tl_cli_call(o, &req, show_account, NULL);
+}
+
+int tl_cli_accounts_change(const tl_cli_opts *o, int argc, char **argv)
+{
+	static const char *const types[] = {"prepaid", "postpaid", NULL};
+	const char *id, *type;
+	const tl_cli_arg args[] = {{"ID", &id, false}, {"--type", &type, false}};
+	int rc = tl_cli_args_parse(argc, argv, args, sizeof(args) / sizeof(args[0]));
+	if (rc == 0 && type == NULL)
+		rc = tl_cli_usage_error("missing --type prepaid|postpaid");
+	rc = rc ? rc : tl_cli_check_choice("--type", type, types);
+	if (rc != 0)
+		return rc;
+	json_t *body = json_pack("{s:s}", "type", type);
+	tl_cli_path path;
+	tl_cli_path_init(&path, "/v1/accounts");
+	tl_cli_path_segment(&path, id);
+	const tl_cli_request req = {.method = "PATCH", .path = &path, .body = body, .auth = true};
+	rc = tl_cli_call(o, &req, show_account, NULL);
+	json_decref(body);
+	return rc;
 }

@@ -25,9 +25,6 @@
 const char *const tl_cli_pay_methods[] = {"credit", "gateway", "hold", NULL};
 static const char *const on_off[] = {"on", "off", NULL};
 
-/* Longest term a checkout may ask for; the catalog names the real ones. */
-#define CYCLE_MONTHS_MAX 120
-
 static const tl_cli_column line_columns[] = {
 	{"RESOURCE", "resource_id", false},  {"NAME", "resource_name", false},
 	{"ITEM", "item_id", false},          {"UNIT_PRICE", "unit_price", true},
@@ -291,8 +288,13 @@ static int send_checkout(const tl_cli_opts *o, const char *method, const char *i
 	if (verb)
 		tl_cli_path_literal(&path, verb);
 	const tl_cli_request req = {.method = method, .path = &path, .body = body, .auth = true};
+	return tl_cli_checkout_call(o, &req, hint);
+}
+
+int tl_cli_checkout_call(const tl_cli_opts *o, const tl_cli_request *req, bool hint)
+{
 	tl_cli_response r;
-	int rc = tl_cli_fetch(o, &req, &r);
+	int rc = tl_cli_fetch(o, req, &r);
 	if (rc != TL_CLI_EXIT_OK)
 		return rc;
 	rc = tl_cli_present(o, &r, show_checkout, NULL);
@@ -368,7 +370,7 @@ int tl_cli_checkouts_create(const tl_cli_opts *o, int argc, char **argv)
 	if (rc == 0 && cycle == NULL)
 		rc = tl_cli_usage_error("missing --cycle MONTHS");
 	if (rc == 0)
-		rc = tl_cli_parse_number("--cycle", cycle, 1, CYCLE_MONTHS_MAX, &months);
+		rc = tl_cli_parse_number("--cycle", cycle, 1, TL_CLI_CYCLE_MONTHS_MAX, &months);
 	json_t *items = NULL;
 	if (rc == 0)
 		rc = tl_cli_read_json_file(file, &items);
@@ -395,7 +397,7 @@ static int change_body(const char *cycle, const char *auto_renew, const char *co
 {
 	long long months = 0;
 	*out = NULL;
-	int rc = tl_cli_parse_number("--cycle", cycle, 1, CYCLE_MONTHS_MAX, &months);
+	int rc = tl_cli_parse_number("--cycle", cycle, 1, TL_CLI_CYCLE_MONTHS_MAX, &months);
 	if (rc == 0)
 		rc = tl_cli_check_choice("--auto-renew", auto_renew, on_off);
 	if (rc == 0 && coupon && no_coupon)

@@ -1,5 +1,5 @@
 /*
- * cmd_resources.c: `tally resources list|show|create|delete`, an account's
+ * cmd_resources.c: `tally resources list|show|create|delete|renew`, an account's
  * servers, volumes, clusters, load balancers and snapshots
  * (/v1/resources).
  *
@@ -8,7 +8,8 @@
  * follow in one table per role (nodes, boot volumes, PVCs, load balancers,
  * snapshots), and whether Stop POC can be done on it. create: the answer
  * shown the same way. delete: asks first (a cluster takes its members
- * with it); --yes for scripts.
+ * with it); --yes for scripts. renew: the renewal (or recovery) checkout
+ * of a prepaid resource, shown as `checkouts show` does, to pay next.
  *
  * An account token acts on its own account; the admin names one with
  * --account (the API's account_id).
@@ -396,4 +397,27 @@ int tl_cli_resources_delete(const tl_cli_opts *o, int argc, char **argv)
 	resource_path(&path, id);
 	const tl_cli_request req = {.method = "DELETE", .path = &path, .auth = true};
 	return tl_cli_call(o, &req, show_deleted, NULL);
+}
+
+int tl_cli_resources_renew(const tl_cli_opts *o, int argc, char **argv)
+{
+	const char *id, *cycle;
+	long long months = 0;
+	const tl_cli_arg args[] = {{"ID", &id, false}, {"--cycle", &cycle, false}};
+	int rc = tl_cli_args_parse(argc, argv, args, sizeof(args) / sizeof(args[0]));
+	if (rc == 0 && cycle == NULL)
+		rc = tl_cli_usage_error("missing --cycle MONTHS");
+	if (rc == 0)
+		rc = tl_cli_parse_number("--cycle", cycle, 1, TL_CLI_CYCLE_MONTHS_MAX, &months);
+	if (rc != 0)
+		return rc;
+	json_t *body = json_pack("{s:I}", "cycle_months", (json_int_t)months);
+	tl_cli_path path;
+	tl_cli_path_init(&path, "/v1/resources");
+	tl_cli_path_segment(&path, id);
+	tl_cli_path_literal(&path, "/renew");
+	const tl_cli_request req = {.method = "POST", .path = &path, .body = body, .auth = true};
+	rc = tl_cli_checkout_call(o, &req, true);
+	json_decref(body);
+	return rc;
 }

@@ -30,9 +30,6 @@ static const tl_cli_column preview_columns[] = {
 };
 static const char *const preview_amounts[] = {"monthly_price"};
 
-/* Longest term a checkout may ask for; the catalog names the real ones. */
-#define CYCLE_MONTHS_MAX 120
-
 typedef struct stop_args {
 	const char *id, *preview, *cycle, *auto_renew, *coupon, *pay, *yes, *wait;
 	long long months;  /* 0: the server's default */
@@ -212,7 +209,7 @@ static int check_args(stop_args *a)
 	if (a->preview && acting)
 		return tl_cli_usage_error("--preview only shows what would change: it takes no "
 					  "--cycle, --auto-renew, --coupon, --pay, --yes or --wait");
-	int rc = tl_cli_parse_number("--cycle", a->cycle, 1, CYCLE_MONTHS_MAX, &a->months);
+	int rc = tl_cli_parse_number("--cycle", a->cycle, 1, TL_CLI_CYCLE_MONTHS_MAX, &a->months);
 	if (rc == 0)
 		rc = tl_cli_check_choice("--pay", a->pay, tl_cli_pay_methods);
 	if (rc == 0)

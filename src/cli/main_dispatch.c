@@ -24,6 +24,8 @@ static const tl_cli_command commands[] = {
 	{"accounts", "list", tl_cli_accounts_list, "[--limit N] [--after ID]",
 	 "list accounts, newest first (admin)", false},
 	{"accounts", "show", tl_cli_accounts_show, "ID", "show one account", false},
+	{"accounts", "change", tl_cli_accounts_change, "ID --type prepaid|postpaid",
+	 "make an account prepaid or postpaid (admin)", false},
 	{"tokens", "create", tl_cli_tokens_create, "ACCOUNT_ID",
 	 "issue an API token (admin; shown once)", false},
 	{"wallets", NULL, tl_cli_wallets, "[--account ID]",
@@ -61,6 +63,8 @@ static const tl_cli_command commands[] = {
 	 "create a POC or postpaid resource", false},
 	{"resources", "delete", tl_cli_resources_delete, "ID [--yes]",
 	 "delete a resource (a cluster with its members); asks first", false},
+	{"resources", "renew", tl_cli_resources_renew, "ID --cycle N",
+	 "a checkout for another term (or to recover a suspended one)", false},
 	{"stop-poc", NULL, tl_cli_stop_poc,
 	 "ID [--preview] [--cycle N] [--auto-renew] [--coupon CODE] "
 	 "[--pay credit|gateway|hold] [--wait SECONDS] [--yes]",

@@ -1694,3 +1694,70 @@ Test(cli, jobs_run_and_poc_wallets_change)
 	cli_free(&table);
 	tt_server_stop(&s);
 }
+
+Test(cli, resources_renew_and_accounts_change)
+{
+	tt_server s;
+	tt_server_start(&s, NULL);
+	customer c;
+	customer_new(&s, &c, 10000000);
+	tt_response chk = api(&s, c.token, "POST",
+			      "{\"kind\":\"purchase\",\"cycle_months\":1,\"items\":[{\"type\":"
+			      "\"server\",\"name\":\"web\",\"spec\":{\"flavor\":"
+			      "\"s.general.2c4g\"}}]}",
+			      "/v1/checkouts");
+	cr_assert_eq(chk.status, 201, "%s", chk.raw);
+	tt_response paid = api(&s, c.token, "POST", "{\"method\":\"credit\"}",
+			       "/v1/checkouts/%s/pay", json_str(chk.json, "id"));
+	cr_assert_eq(paid.status, 200, "%s", paid.raw);
+	tt_response_free(&paid);
+	tt_response_free(&chk);
+	tt_response list = api(&s, c.token, "GET", NULL, "/v1/resources");
+	cr_assert_eq(list.status, 200, "%s", list.raw);
+	char res[64];
+	snprintf(res, sizeof(res), "%s",
+		 json_str(json_array_get(json_object_get(list.json, "data"), 0), "id"));
+	tt_response_free(&list);
+
+	cli_run renew_json = CLI(s.url, c.token, "--json", "resources", "renew", res, "--cycle",
+				 "1");
+	expect_status(&renew_json, 0);
+	cr_expect_str_eq(json_str(renew_json.json, "kind"), "renewal");
+	cr_expect_eq(json_integer_value(json_object_get(renew_json.json, "cycle_months")), 1);
+	char open_chk[64];
+	snprintf(open_chk, sizeof(open_chk), "%s", json_str(renew_json.json, "id"));
+	cli_free(&renew_json);
+	cli_run twice = CLI(s.url, c.token, "resources", "renew", res, "--cycle", "3");
+	expect_status(&twice, 1);
+	cr_expect(strstr(twice.err, "checkout_open") != NULL, "%s", twice.err);
+	cli_free(&twice);
+	cli_run cancel = CLI(s.url, c.token, "checkouts", "cancel", open_chk);
+	expect_status(&cancel, 0);
+	cli_free(&cancel);
+	cli_run renew = CLI(s.url, c.token, "resources", "renew", res, "--cycle", "3");
+	expect_status(&renew, 0);
+	expect_line_has(renew.out, "Kind:", "renewal");
+	cr_expect(strstr(renew.err, "tally checkouts pay") != NULL, "%s", renew.err);
+	cli_free(&renew);
+	cli_run no_cycle = CLI(s.url, c.token, "resources", "renew", res);
+	expect_status(&no_cycle, 2);
+	cli_free(&no_cycle);
+
+	cli_run bad_type = CLI(s.url, s.admin_token, "accounts", "change", c.account, "--type",
+			       "monthly");
+	expect_status(&bad_type, 2);
+	cli_free(&bad_type);
+	cli_run not_admin = CLI(s.url, c.token, "accounts", "change", c.account, "--type",
+				"postpaid");
+	expect_status(&not_admin, 1);
+	cli_free(&not_admin);
+	cli_run changed = CLI(s.url, s.admin_token, "accounts", "change", c.account, "--type",
+			      "postpaid");
+	expect_status(&changed, 0);
+	expect_line_has(changed.out, c.account, "postpaid");
+	cli_free(&changed);
+	tt_response acc = api(&s, s.admin_token, "GET", NULL, "/v1/accounts/%s", c.account);
+	cr_expect_str_eq(json_str(acc.json, "type"), "postpaid");
+	tt_response_free(&acc);
+	tt_server_stop(&s);
+}
