@@ -283,8 +283,12 @@ static int rate(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, tl_resource
 	int rc = item && to > from ? use_cost(tx, r, item->monthly_price, from, to, &cost, err) : 0;
 	if (rc == 0 && cost > 0)
 		rc = issue(tx, ctx, cat, r, item, cost, from, to, inv, err);
-	r->accrued_until = m->end;
-	r->updated_at = ctx->now;
+	/* only forward: a resource that began after the month (reconciled
+	 * late) keeps its real start for the next month */
+	if (r->accrued_until < m->end)
+		r->accrued_until = m->end;
+	if (strcmp(r->status, "deleted") != 0) /* a deleted one's is when it ended */
+		r->updated_at = ctx->now;
 	return rc ? rc : tl_store_resource_update(tx, r, err);
 }
 

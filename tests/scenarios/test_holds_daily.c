@@ -64,12 +64,16 @@ static int64_t held(void)
 	return v;
 }
 
-Test(holds_daily, the_hold_is_the_month_so_far_plus_three_days_exactly)
+/* At `now`: credit, a POC vContainer cluster of one s.big node, converted
+ * by a hold. The node's id into node. */
+static void convert_cluster(const char *now, int64_t credit, char *node)
 {
-	char path[128];
-	admin("/v1/admin/clock", "{\"now\":\"2027-03-10T00:00:00Z\"}");
+	char path[128], body[64];
+	snprintf(body, sizeof(body), "{\"now\":\"%s\"}", now);
+	admin("/v1/admin/clock", body);
 	snprintf(path, sizeof(path), "/v1/accounts/%s/credit", acc);
-	admin(path, "{\"amount\":3000000}");
+	snprintf(body, sizeof(body), "{\"amount\":%lld}", (long long)credit);
+	admin(path, body);
 	snprintf(path, sizeof(path), "/v1/accounts/%s/poc-wallets", acc);
 	admin(path, "{\"amount\":1000000,\"expires_at\":\"2099-01-01T00:00:00Z\"}");
 	tt_response r = tt_request(&srv, "POST", "/v1/resources", token,
@@ -77,22 +81,30 @@ Test(holds_daily, the_hold_is_the_month_so_far_plus_three_days_exactly)
 				   "{\"service\":\"vcontainer\",\"node_flavor\":\"s.big\","
 				   "\"node_count\":1,\"boot_volume_type\":\"v.free\"}}", NULL);
 	cr_assert_eq(r.status, 201, "%s", r.raw);
-	char cluster[64], node[64];
+	char cluster[64];
 	snprintf(cluster, sizeof(cluster), "%s", json_string_value(json_object_get(r.json, "id")));
 	json_t *m;
 	size_t i;
 	json_array_foreach(json_object_get(r.json, "members"), i, m)
 		if (strcmp(json_string_value(json_object_get(m, "role")), "node") == 0)
-			snprintf(node, sizeof(node), "%s", json_string_value(json_object_get(m, "id")));
+			snprintf(node, 64, "%s", json_string_value(json_object_get(m, "id")));
 	tt_response_free(&r);
 	snprintf(path, sizeof(path), "/v1/resources/%s/stop-poc", cluster);
 	r = tt_request(&srv, "POST", path, token, "{}", NULL);
+	cr_assert_eq(r.status, 201, "%s", r.raw);
 	snprintf(path, sizeof(path), "/v1/checkouts/%s/pay",
 		 json_string_value(json_object_get(r.json, "id")));
 	tt_response_free(&r);
 	r = tt_request(&srv, "POST", path, token, "{\"method\":\"hold\"}", NULL);
 	cr_assert_eq(r.status, 200, "%s", r.raw);
 	tt_response_free(&r);
+}
+
+Test(holds_daily, the_hold_is_the_month_so_far_plus_three_days_exactly)
+{
+	char path[128], node[64];
+	tt_response r;
+	convert_cluster("2027-03-10T00:00:00Z", 3000000, node);
 	cr_assert_eq(held(), 1800000, "day n");
 	admin("/v1/admin/clock", "{\"now\":\"2027-03-11T00:00:00Z\"}");
 	cr_assert_eq(held(), 2400000, "day n+1");
@@ -117,6 +129,69 @@ Test(holds_daily, the_hold_is_the_month_so_far_plus_three_days_exactly)
 	cr_assert_str_eq(json_string_value(json_object_get(r.json, "status")), "suspended", "%s",
 			 r.raw);
 	tt_response_free(&r);
+	r = tt_request(&srv, "GET", "/v1/ledger/check", srv.admin_token, NULL, NULL);
+	cr_assert(json_is_true(json_object_get(r.json, "ok")), "%s", r.raw);
+	tt_response_free(&r);
+}
+
+static int64_t credit_field(const char *name)
+{
+	tt_response r = tt_request(&srv, "GET", "/v1/wallets", token, NULL, NULL);
+	int64_t v = json_integer_value(json_object_get(json_object_get(r.json, "credit"), name));
+	tt_response_free(&r);
+	return v;
+}
+
+/* Each day of the month from `first` to `last`, 00:00: the hold is the
+ * month's use so far (days_used_before + the days since `first`) plus 3
+ * days, at 600,000 a day. */
+static void walk_days(int month, int first, int last, int days_used_before)
+{
+	for (int day = first; day <= last; day++) {
+		char body[64];
+		snprintf(body, sizeof(body), "{\"now\":\"2027-%02d-%02dT00:00:00Z\"}", month, day);
+		admin("/v1/admin/clock", body);
+		int64_t want = (int64_t)(days_used_before + day - first + 3) * 600000;
+		cr_assert_eq(held(), want, "2027-%02d-%02d: held %lld, want %lld", month, day,
+			     (long long)held(), (long long)want);
+	}
+}
+
+/* One usage invoice of the node per month, on its real minutes, paid from
+ * credit; on the 1st the hold falls back to 3 days. */
+Test(holds_daily, a_cluster_reconciled_over_two_months)
+{
+	char node[64];
+	convert_cluster("2027-03-10T00:00:00Z", 100000000, node);
+	cr_assert_eq(held(), 1800000, "day of conversion");
+	walk_days(3, 11, 31, 1);
+	walk_days(4, 1, 30, 0); /* the 1st: March invoiced, the hold back to 3 days */
+	walk_days(5, 1, 1, 0);
+
+	char path[160];
+	snprintf(path, sizeof(path), "/v1/invoices?resource_id=%s&limit=10", node);
+	tt_response r = tt_request(&srv, "GET", path, token, NULL, NULL);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	json_t *data = json_object_get(r.json, "data");
+	cr_assert_eq(json_array_size(data), 2, "one invoice a month: %s", r.raw);
+	static const struct {
+		const char *start, *end;
+		int64_t total;
+	} want[] = {{"2027-04-01T00:00:00Z", "2027-05-01T00:00:00Z", 30 * 600000},
+		    {"2027-03-10T00:00:00Z", "2027-04-01T00:00:00Z", 22 * 600000}};
+	for (size_t i = 0; i < 2; i++) { /* newest first */
+		json_t *inv = json_array_get(data, i);
+		json_t *period = json_object_get(inv, "period");
+		cr_expect_str_eq(json_string_value(json_object_get(inv, "kind")), "usage");
+		cr_expect_str_eq(json_string_value(json_object_get(inv, "status")), "paid");
+		cr_expect_str_eq(json_string_value(json_object_get(period, "start")), want[i].start);
+		cr_expect_str_eq(json_string_value(json_object_get(period, "end")), want[i].end);
+		cr_expect_eq(json_integer_value(json_object_get(inv, "total")), want[i].total,
+			     "invoice %zu: %s", i, r.raw);
+	}
+	tt_response_free(&r);
+	cr_assert_eq(credit_field("balance"), 100000000 - 52 * 600000, "52 days used, paid");
+	cr_assert_eq(credit_field("held"), 1800000);
 	r = tt_request(&srv, "GET", "/v1/ledger/check", srv.admin_token, NULL, NULL);
 	cr_assert(json_is_true(json_object_get(r.json, "ok")), "%s", r.raw);
 	tt_response_free(&r);

@@ -170,3 +170,56 @@ Test(reconcile, unpaid_use_is_debt_that_blocks_purchases_until_collected)
 	cr_assert(json_is_true(json_object_get(r.json, "ok")), "%s", r.raw);
 	tt_response_free(&r);
 }
+
+/* A reconciliation that runs late (tallyd was down on the 1st, or the
+ * account was in a later batch): a resource that began after the month is
+ * not rated for it and keeps its real start for the next month, and a
+ * resource deleted in the month is not rated again for the days between
+ * the 1st and the late run. The clock goes back to build that state
+ * deterministically. */
+Test(reconcile, a_late_reconciliation_rates_real_starts_and_ends)
+{
+	char acc[64], token[80], late[64];
+	customer("Late starter", 50000000, acc, token);
+	json_decref(move_clock("2027-03-05T00:00:00Z"));
+	tt_response r = post(token, "/v1/resources",
+			     "{\"type\":\"load_balancer\",\"name\":\"late\",\"poc\":false,\"spec\":{}}");
+	cr_assert_eq(r.status, 201, "%s", r.raw);
+	snprintf(late, sizeof(late), "%s", json_string_value(json_object_get(r.json, "id")));
+	tt_response_free(&r);
+	json_decref(move_clock("2027-02-15T00:00:00Z"));
+	r = post(token, "/v1/resources",
+		 "{\"type\":\"load_balancer\",\"name\":\"early\",\"poc\":false,\"spec\":{}}");
+	cr_assert_eq(r.status, 201, "%s", r.raw);
+	char early[64], path[160];
+	snprintf(early, sizeof(early), "%s", json_string_value(json_object_get(r.json, "id")));
+	tt_response_free(&r);
+	json_decref(move_clock("2027-02-20T00:00:00Z"));
+	snprintf(path, sizeof(path), "/v1/resources/%s", early);
+	r = tt_request(&srv, "DELETE", path, token, NULL, NULL);
+	cr_assert_lt(r.status, 300, "%s", r.raw);
+	tt_response_free(&r);
+	/* February is reconciled late, on 03-06: "early" 02-15..02-20 (its
+	 * deletion); "late" began after February: nothing */
+	json_decref(move_clock("2027-03-06T00:00:00Z"));
+	json_decref(move_clock("2027-04-01T00:00:00Z"));
+
+	snprintf(path, sizeof(path), "/v1/invoices?resource_id=%s&limit=10", early);
+	r = tt_request(&srv, "GET", path, token, NULL, NULL);
+	cr_assert_eq(json_array_size(json_object_get(r.json, "data")), 1,
+		     "a deleted resource is invoiced once, for its real use: %s", r.raw);
+	json_t *only = json_object_get(json_array_get(json_object_get(r.json, "data"), 0), "period");
+	cr_expect_str_eq(json_string_value(json_object_get(only, "end")), "2027-02-20T00:00:00Z");
+	tt_response_free(&r);
+
+	snprintf(path, sizeof(path), "/v1/invoices?resource_id=%s&limit=10", late);
+	r = tt_request(&srv, "GET", path, token, NULL, NULL);
+	json_t *data = json_object_get(r.json, "data");
+	cr_assert_eq(json_array_size(data), 1, "%s", r.raw);
+	json_t *period = json_object_get(json_array_get(data, 0), "period");
+	cr_expect_str_eq(json_string_value(json_object_get(period, "start")),
+			 "2027-03-05T00:00:00Z", "rated from its real start: %s", r.raw);
+	cr_expect_str_eq(json_string_value(json_object_get(period, "end")),
+			 "2027-04-01T00:00:00Z");
+	tt_response_free(&r);
+}

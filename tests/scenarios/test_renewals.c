@@ -128,6 +128,35 @@ Test(renewals, auto_renew_charges_the_next_term_seven_days_ahead_once)
 	tt_response_free(&inv);
 }
 
+/* Three terms renewed across three months, each 7 days before its end
+ * (the clock jumps a day at a time, as the ticker would see it): three
+ * invoices, the term moved on by a month each time, the wallet exact. */
+Test(renewals, a_server_renewed_three_times_has_three_invoices_and_an_exact_wallet)
+{
+	top_up(3000000);
+	char id[64];
+	buy(true, id); /* term 2027-01-10 .. 2027-02-10 */
+	static const char *const renew_days[] = {"2027-02-03T00:00:00Z", "2027-03-03T00:00:00Z",
+						 "2027-04-03T00:00:00Z"};
+	static const char *const term_ends[] = {"2027-03-10T00:00:00Z", "2027-04-10T00:00:00Z",
+						"2027-05-10T00:00:00Z"};
+	for (int i = 0; i < 3; i++) {
+		clock_to(renew_days[i]);
+		clock_to(renew_days[i]); /* the same time again renews nothing more */
+		cr_assert_eq(count_invoices("renewal"), i + 1, "after renewal %d", i + 1);
+		json_t *r = resource(id);
+		cr_expect_str_eq(field(r, "term_end"), term_ends[i], "renewal %d", i + 1);
+		cr_expect_str_eq(field(r, NULL), "active");
+		json_decref(r);
+	}
+	cr_assert_eq(balance(), 3000000 - 4 * 528000, "one purchase and three renewals");
+	tt_response check = tt_request(&srv, "GET", "/v1/ledger/check", srv.admin_token, NULL,
+				       NULL);
+	cr_assert_eq(check.status, 200, "%s", check.raw);
+	cr_assert(json_is_true(json_object_get(check.json, "ok")), "%s", check.raw);
+	tt_response_free(&check);
+}
+
 Test(renewals, a_short_wallet_is_retried_daily_then_the_resource_is_suspended_and_deleted)
 {
 	top_up(528000);
