@@ -139,6 +139,7 @@ static int show_invoice(json_t *inv, const void *ctx)
 		{"Discount", "discount", true},
 		{"Tax", "tax", false},
 		{"Total", "total", false},
+		{"Paid", "amount_paid", false},
 	};
 	tl_cli_print_totals(inv, rows, sizeof(rows) / sizeof(rows[0]), currency);
 	if (str_of(inv, "coupon_code"))

@@ -41,7 +41,7 @@ json_t *tl_invoice_build(const tl_invoice_source *s)
 	const tl_price_line *p = &s->line->price;
 	return json_pack(
 		"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:o, s:o}, s:[o], s:I, s:I, s:s?,"
-		" s:I, s:I, s:s, s:s, s:s, s:O, s:o}",
+		" s:I, s:I, s:I, s:s, s:s, s:s, s:O, s:o}",
 		"id", s->id, "number", s->number, "account_id", c->account_id, "resource_id",
 		s->line->resource_id, "resource_name", s->line->resource_name, "service",
 		s->line->service, "kind", s->kind, "currency", c->currency, "period", "start",
@@ -49,6 +49,7 @@ json_t *tl_invoice_build(const tl_invoice_source *s)
 		invoice_line(s), "subtotal", (json_int_t)p->gross, "discount",
 		(json_int_t)(p->cycle_discount + p->coupon_discount), "coupon_code",
 		c->coupon_code[0] ? c->coupon_code : NULL, "tax", (json_int_t)p->tax, "total",
-		(json_int_t)p->total, "status", "paid", "payment_id", s->payment_id, "checkout_id",
+		(json_int_t)p->total, "amount_paid", (json_int_t)p->total, "status", "paid",
+		"payment_id", s->payment_id, "checkout_id",
 		c->id, "transfer_ids", s->transfer_ids, "issued_at", tl_time_to_json(s->issued_at));
 }

@@ -63,7 +63,7 @@ int tl_billing_insert(tl_tx *tx, const char *kind, const char *id, const char *a
 	snprintf(d.ref, sizeof(d.ref), "%s", ref ? ref : "");
 	snprintf(d.status, sizeof(d.status), "%s",
 		 json_string_value(json_object_get(body, "status")) ? json_string_value(json_object_get(body, "status")) : "issued");
-	if (strcmp(d.status, "unpaid") == 0)
+	if (strcmp(d.status, "unpaid") == 0 || strcmp(d.status, "partial_paid") == 0)
 		d.due_at = now; /* due: the debt collection job looks for it */
 	d.body = json_dumps(body, JSON_COMPACT);
 	int rc = d.body ? tl_store_doc_insert(tx, &d, err)

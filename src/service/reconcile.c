@@ -100,6 +100,7 @@ static int issue(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, const tl_r
 		*out = tl_invoice_build(&src);
 		json_decref(transfers);
 		json_object_set_new(*out, "status", json_string("unpaid"));
+		json_object_set_new(*out, "amount_paid", json_integer(0));
 		json_object_set_new(*out, "payment_id", json_null());
 		json_object_set_new(*out, "checkout_id", json_null());
 	}
@@ -120,6 +121,8 @@ static int save_invoice(tl_tx *tx, const tl_ctx *ctx, json_t *inv, bool insert, 
 	snprintf(d.kind, sizeof(d.kind), "invoice");
 	snprintf(d.id, sizeof(d.id), "%s", id);
 	snprintf(d.status, sizeof(d.status), "%s", json_string_value(json_object_get(inv, "status")));
+	if (strcmp(d.status, "paid") != 0)
+		d.due_at = ctx->now; /* still debt: the collection keeps looking at it */
 	d.body = json_dumps(inv, JSON_COMPACT);
 	int rc = d.body ? tl_store_doc_update(tx, &d, err)
 			: tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
@@ -127,54 +130,85 @@ static int save_invoice(tl_tx *tx, const tl_ctx *ctx, json_t *inv, bool insert, 
 	return rc;
 }
 
-/* Pays an unpaid invoice from credit when the wallet can; *paid says. */
-static int pay_invoice(tl_tx *tx, const tl_ctx *ctx, json_t *inv, bool *paid, tl_error *err)
+/* The share of the invoice's tax in its first `paid` minor units: rounded
+ * the same way each time, so the shares of all payments add up to the tax
+ * exactly once the invoice is paid in full. */
+static int tax_share(int64_t tax, int64_t paid, int64_t total, int64_t *out)
 {
-	const char *account = json_string_value(json_object_get(inv, "account_id"));
+	return tl_money_mul_div(tax, paid, total, out);
+}
+
+/* Ledger transfers for `pay` of an invoice: revenue and tax payable get
+ * their shares. Their ids are appended to the invoice's transfer_ids. */
+static int pay_transfers(tl_tx *tx, const tl_ctx *ctx, json_t *inv, const char *wallet_id,
+			 const char *currency, int64_t already, int64_t pay, tl_error *err)
+{
 	int64_t total = json_integer_value(json_object_get(inv, "total"));
 	int64_t tax = json_integer_value(json_object_get(inv, "tax"));
-	tl_ledger_account wallet;
-	char wallet_id[TL_ID_MAX];
-	tl_ledger_credit_wallet_id(wallet_id, account);
-	*paid = false;
-	int rc = tl_store_ledger_account_get(tx, wallet_id, &wallet, err);
-	if (rc < 0 || tl_ledger_available(&wallet) < total || total <= 0)
-		return rc;
+	int64_t tax_before = 0, tax_after = 0;
+	if (tax_share(tax, already, total, &tax_before) < 0 ||
+	    tax_share(tax, already + pay, total, &tax_after) < 0)
+		return tl_error_set(err, TL_EINVALID, "price_overflow", "the invoice overflows");
+	const int64_t amounts[2] = {pay - (tax_after - tax_before), tax_after - tax_before};
 	tl_transfer t[2];
 	size_t n = 0;
-	const int64_t amounts[2] = {total - tax, tax};
 	for (int i = 0; i < 2; i++) {
 		if (amounts[i] <= 0)
 			continue;
 		t[n] = (tl_transfer){.kind = TL_TRANSFER_SINGLE, .amount = amounts[i]};
 		snprintf(t[n].debit_account, sizeof(t[n].debit_account), "%s", wallet_id);
 		tl_ledger_system_account_id(t[n].credit_account, i ? "tax_payable" : "revenue",
-					    wallet.currency);
+					    currency);
 		snprintf(t[n].code, sizeof(t[n].code), i ? "usage_tax" : "usage");
 		snprintf(t[n].reference, sizeof(t[n].reference), "%s",
 			 json_string_value(json_object_get(inv, "id")));
 		n++;
 	}
-	rc = tl_ledger_move(tx, ctx, t, n, err);
+	int rc = tl_ledger_move(tx, ctx, t, n, err);
+	json_t *ids = json_object_get(inv, "transfer_ids");
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		json_array_append_new(ids, json_string(t[i].id));
+	return rc;
+}
+
+/* Pays what available credit allows of an invoice's open amount: all of
+ * it (status `paid`) or part (`partial_paid`, the rest still debt), each
+ * payment its own payment document. *paid_now: the amount paid (0: none). */
+static int pay_invoice(tl_tx *tx, const tl_ctx *ctx, json_t *inv, int64_t *paid_now,
+		       tl_error *err)
+{
+	const char *account = json_string_value(json_object_get(inv, "account_id"));
+	int64_t total = json_integer_value(json_object_get(inv, "total"));
+	int64_t already = json_integer_value(json_object_get(inv, "amount_paid"));
+	tl_ledger_account wallet;
+	char wallet_id[TL_ID_MAX];
+	tl_ledger_credit_wallet_id(wallet_id, account);
+	*paid_now = 0;
+	int rc = tl_store_ledger_account_get(tx, wallet_id, &wallet, err);
+	int64_t open = total - already, available = rc == 0 ? tl_ledger_available(&wallet) : 0;
+	int64_t pay = available < open ? available : open;
+	if (rc < 0 || pay <= 0)
+		return rc;
+	rc = pay_transfers(tx, ctx, inv, wallet_id, wallet.currency, already, pay, err);
 	char payment_id[TL_ID_MAX], at[TL_TIME_STR_MAX];
 	tl_id_new(payment_id, sizeof(payment_id), "pay");
 	tl_time_format(ctx->now, at);
-	json_t *transfer_ids = json_array();
-	for (size_t i = 0; rc == 0 && i < n; i++)
-		json_array_append_new(transfer_ids, json_string(t[i].id));
 	json_t *payment = json_pack("{s:s, s:s, s:s, s:I, s:s, s:[O], s:n, s:s, s:s}", "id",
 				    payment_id, "account_id", account, "method", "credit", "amount",
-				    (json_int_t)total, "currency", wallet.currency, "invoice_ids",
+				    (json_int_t)pay, "currency", wallet.currency, "invoice_ids",
 				    json_object_get(inv, "id"), "checkout_id", "status", "succeeded",
 				    "created_at", at);
 	rc = rc ? rc : tl_billing_insert(tx, "payment", payment_id, account, NULL, NULL, payment,
 					 ctx->now, err);
 	json_decref(payment);
-	json_object_set_new(inv, "status", json_string("paid"));
+	if (rc < 0)
+		return rc;
+	json_object_set_new(inv, "amount_paid", json_integer(already + pay));
+	json_object_set_new(inv, "status",
+			    json_string(already + pay == total ? "paid" : "partial_paid"));
 	json_object_set_new(inv, "payment_id", json_string(payment_id));
-	json_object_set_new(inv, "transfer_ids", transfer_ids);
-	*paid = rc == 0;
-	return rc;
+	*paid_now = pay;
+	return 0;
 }
 
 /* Releases the account's holds (they are replaced by a new one). */
@@ -316,8 +350,9 @@ static int reconcile_account(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat
 	size_t i;
 	json_t *inv;
 	json_array_foreach(invoices, i, inv) {
-		bool paid = false;
-		rc = rc ? rc : pay_invoice(tx, ctx, inv, &paid, err);
+		int64_t paid_now = 0;
+		rc = rc ? rc : pay_invoice(tx, ctx, inv, &paid_now, err);
+		bool paid = strcmp(json_string_value(json_object_get(inv, "status")), "paid") == 0;
 		rc = rc ? rc : save_invoice(tx, ctx, inv, true, err);
 		rc = rc ? rc : tl_audit_record(tx, ctx, "invoice.issued", account,
 					       json_string_value(json_object_get(inv, "id")), NULL,
@@ -353,22 +388,23 @@ int tl_reconcile_run(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog, si
 	return rc;
 }
 
-int tl_reconcile_collect_debt(tl_tx *tx, const tl_ctx *ctx, size_t max, size_t *collected,
-			      tl_error *err)
+/* Pays what credit allows of the due invoices in `status`. */
+static int collect_in(tl_tx *tx, const tl_ctx *ctx, const char *status, size_t max,
+		      size_t *collected, tl_error *err)
 {
 	tl_doc *docs = calloc(max, sizeof(*docs));
 	size_t n = 0;
-	*collected = 0;
-	int rc = docs ? tl_store_doc_list_due(tx, "invoice", "unpaid", ctx->now, docs, max, &n, err)
+	int rc = docs ? tl_store_doc_list_due(tx, "invoice", status, ctx->now, docs, max, &n, err)
 		      : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
 	for (size_t i = 0; i < n; i++) {
 		json_t *inv = json_loads(docs[i].body, 0, NULL);
-		bool paid = false;
+		int64_t paid_now = 0;
 		if (rc == 0 && inv)
-			rc = pay_invoice(tx, ctx, inv, &paid, err);
-		if (rc == 0 && paid) {
+			rc = pay_invoice(tx, ctx, inv, &paid_now, err);
+		if (rc == 0 && paid_now > 0) {
 			rc = save_invoice(tx, ctx, inv, false, err);
-			(*collected)++;
+			*collected += strcmp(json_string_value(json_object_get(inv, "status")),
+					     "paid") == 0;
 		}
 		json_decref(inv);
 		tl_doc_free(&docs[i]);
@@ -377,11 +413,22 @@ int tl_reconcile_collect_debt(tl_tx *tx, const tl_ctx *ctx, size_t max, size_t *
 	return rc;
 }
 
+int tl_reconcile_collect_debt(tl_tx *tx, const tl_ctx *ctx, size_t max, size_t *collected,
+			      tl_error *err)
+{
+	*collected = 0;
+	int rc = collect_in(tx, ctx, "partial_paid", max, collected, err);
+	return rc ? rc : collect_in(tx, ctx, "unpaid", max, collected, err);
+}
+
 int tl_reconcile_check_no_debt(tl_tx *tx, const char *account_id, tl_error *err)
 {
-	int64_t unpaid = 0;
+	int64_t unpaid = 0, partial = 0;
 	tl_doc_query q = {.kind = "invoice", .account_id = account_id, .status = "unpaid"};
 	int rc = tl_store_doc_count(tx, &q, &unpaid, err);
+	q.status = "partial_paid";
+	rc = rc ? rc : tl_store_doc_count(tx, &q, &partial, err);
+	unpaid += partial;
 	if (rc == 0 && unpaid > 0) {
 		tl_error_set(err, TL_ERULE, "account_in_debt",
 			     "the account has %lld unpaid invoice(s): add credit to pay them first",

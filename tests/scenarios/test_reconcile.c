@@ -223,3 +223,70 @@ Test(reconcile, a_late_reconciliation_rates_real_starts_and_ends)
 			 "2027-04-01T00:00:00Z");
 	tt_response_free(&r);
 }
+
+/* Sum of the transfers to a system account that name the invoice. */
+static int64_t paid_to(const char *system_account, const char *invoice_id)
+{
+	char path[160];
+	snprintf(path, sizeof(path), "/v1/ledger/transfers?account=%s&limit=500", system_account);
+	tt_response r = tt_request(&srv, "GET", path, srv.admin_token, NULL, NULL);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	int64_t sum = 0;
+	json_t *t;
+	size_t i;
+	json_array_foreach(json_object_get(r.json, "data"), i, t)
+		if (strcmp(json_string_value(json_object_get(t, "reference")), invoice_id) == 0)
+			sum += json_integer_value(json_object_get(t, "amount"));
+	tt_response_free(&r);
+	return sum;
+}
+
+/* Credit short of a usage invoice pays part of it (partial_paid, the rest
+ * is debt); the collection pays the rest when credit arrives, and revenue
+ * and tax payable end with exactly the invoice's figures. */
+Test(reconcile, credit_short_of_an_invoice_pays_part_and_the_rest_later)
+{
+	char acc[64], token[80], path[128];
+	customer("Part payer", 100000, acc, token);
+	ok(post(token, "/v1/resources", "{\"type\":\"load_balancer\",\"name\":\"lb\",\"poc\":false,"
+				"\"spec\":{}}"));
+	json_decref(move_clock("2027-02-01T00:00:00Z"));
+	json_t *list = invoices(token);
+	json_t *inv = json_array_get(list, 0);
+	char id[64];
+	snprintf(id, sizeof(id), "%s", json_string_value(json_object_get(inv, "id")));
+	int64_t total = json_integer_value(json_object_get(inv, "total"));
+	int64_t tax = json_integer_value(json_object_get(inv, "tax"));
+	cr_assert_eq(total, 249334, "17 days of a 400,000 LB with 10%% tax");
+	cr_assert_str_eq(json_string_value(json_object_get(inv, "status")), "partial_paid");
+	cr_assert_eq(json_integer_value(json_object_get(inv, "amount_paid")), 100000);
+	json_decref(list);
+	tt_response r = post(token, "/v1/checkouts",
+			     "{\"kind\":\"purchase\",\"cycle_months\":1,\"items\":[{\"type\":"
+			     "\"server\",\"name\":\"s\",\"spec\":{\"flavor\":\"s.general.1c2g\"}}]}");
+	cr_assert_eq(r.status, 422, "%s", r.raw);
+	cr_assert_str_eq(tt_error_code(&r), "account_in_debt");
+	tt_response_free(&r);
+
+	snprintf(path, sizeof(path), "/v1/accounts/%s/credit", acc);
+	ok(post(srv.admin_token, path, "{\"amount\":200000}"));
+	json_t *jobs = move_clock("2027-02-01T00:00:05Z");
+	cr_assert_eq(json_integer_value(json_object_get(jobs, "debts_collected")), 1);
+	json_decref(jobs);
+	list = invoices(token);
+	inv = json_array_get(list, 0);
+	cr_assert_str_eq(json_string_value(json_object_get(inv, "status")), "paid");
+	cr_assert_eq(json_integer_value(json_object_get(inv, "amount_paid")), total);
+	cr_assert_eq(json_array_size(json_object_get(inv, "transfer_ids")), 4, "two payments");
+	json_decref(list);
+	cr_assert_eq(paid_to("sys_tax_payable_vnd", id), tax, "the tax, exactly");
+	cr_assert_eq(paid_to("sys_revenue_vnd", id), total - tax, "the rest, exactly");
+	r = tt_request(&srv, "GET", "/v1/wallets", token, NULL, NULL);
+	cr_assert_eq(json_integer_value(json_object_get(json_object_get(r.json, "credit"),
+							"balance")),
+		     300000 - total, "%s", r.raw);
+	tt_response_free(&r);
+	r = tt_request(&srv, "GET", "/v1/ledger/check", srv.admin_token, NULL, NULL);
+	cr_assert(json_is_true(json_object_get(r.json, "ok")), "%s", r.raw);
+	tt_response_free(&r);
+}
