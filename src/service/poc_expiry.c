@@ -32,7 +32,7 @@ static int remind(tl_tx *tx, const tl_ctx *ctx, const tl_ledger_account *w,
 		rc = claim(tx, ctx, step, w, err);
 		if (rc == 1) {
 			out->reminders++;
-			rc = tl_audit_record(tx, ctx, "poc_wallet.expiry_reminder", w->account_id, w->id,
+			rc = tl_audit_record(tx, ctx, "poc_wallet.expiring", w->account_id, w->id,
 					     NULL, json_pack("{s:i, s:I}", "days_before", days[i],
 							     "balance",
 							     (json_int_t)tl_ledger_available(w)),

@@ -92,13 +92,13 @@ Test(poc_expiry, rule_09_reminders_suspension_credit_expiry_and_deletion)
 	       drop);
 
 	admin_do("/v1/admin/clock", "{\"now\":\"2026-12-04T00:00:00Z\"}");
-	cr_assert_eq(count_events("poc_wallet.expiry_reminder"), 1, "7 days before");
+	cr_assert_eq(count_events("poc_wallet.expiring"), 1, "7 days before");
 	json_t *j = jobs("/v1/admin/jobs/run", NULL);
 	cr_assert_eq(json_integer_value(json_object_get(j, "poc_reminders")), 0, "reminded twice");
 	json_decref(j);
 	admin_do("/v1/admin/clock", "{\"now\":\"2026-12-08T00:00:00Z\"}");
 	admin_do("/v1/admin/clock", "{\"now\":\"2026-12-10T00:00:00Z\"}");
-	cr_assert_eq(count_events("poc_wallet.expiry_reminder"), 3, "7, 3 and 1 days before");
+	cr_assert_eq(count_events("poc_wallet.expiring"), 3, "7, 3 and 1 days before");
 	cr_assert_str_eq(status_of(keep), "active");
 
 	j = jobs("/v1/admin/clock", "{\"now\":\"2026-12-11T00:00:00Z\"}");
@@ -180,7 +180,7 @@ Test(poc_expiry, an_extended_wallet_moves_its_reminders_and_suspension)
 	create("{\"type\":\"server\",\"name\":\"s\",\"poc\":true,\"spec\":{\"flavor\":\"s.general.1c2g\"}}",
 	       id);
 	admin_do("/v1/admin/clock", "{\"now\":\"2026-12-04T00:00:00Z\"}");
-	cr_assert_eq(count_events("poc_wallet.expiry_reminder"), 1);
+	cr_assert_eq(count_events("poc_wallet.expiring"), 1);
 	snprintf(path, sizeof(path), "/v1/poc-wallets/%s", wallet);
 	r = tt_request(&srv, "PATCH", path, srv.admin_token,
 		       "{\"expires_at\":\"2026-12-31T00:00:00Z\",\"add_amount\":1000000}", NULL);
@@ -194,7 +194,7 @@ Test(poc_expiry, an_extended_wallet_moves_its_reminders_and_suspension)
 	admin_do("/v1/admin/clock", "{\"now\":\"2026-12-11T00:00:00Z\"}");
 	cr_assert_str_eq(status_of(id), "active", "suspended at the old expiry");
 	admin_do("/v1/admin/clock", "{\"now\":\"2026-12-24T00:00:00Z\"}");
-	cr_assert_eq(count_events("poc_wallet.expiry_reminder"), 2, "the new expiry's 7-day reminder");
+	cr_assert_eq(count_events("poc_wallet.expiring"), 2, "the new expiry's 7-day reminder");
 	admin_do("/v1/admin/clock", "{\"now\":\"2026-12-31T00:00:00Z\"}");
 	cr_assert_str_eq(status_of(id), "suspended");
 }
