@@ -290,3 +290,54 @@ Test(reconcile, credit_short_of_an_invoice_pays_part_and_the_rest_later)
 	cr_assert(json_is_true(json_object_get(r.json, "ok")), "%s", r.raw);
 	tt_response_free(&r);
 }
+
+static void create_lb(const char *token, const char *name, char *out)
+{
+	char body[128];
+	snprintf(body, sizeof(body),
+		 "{\"type\":\"load_balancer\",\"name\":\"%s\",\"poc\":false,\"spec\":{}}", name);
+	tt_response r = post(token, "/v1/resources", body);
+	cr_assert_eq(r.status, 201, "%s", r.raw);
+	snprintf(out, 64, "%s", json_string_value(json_object_get(r.json, "id")));
+	tt_response_free(&r);
+}
+
+static int64_t invoice_total(const char *token, const char *resource_id)
+{
+	char path[160];
+	snprintf(path, sizeof(path), "/v1/invoices?resource_id=%s", resource_id);
+	tt_response r = tt_request(&srv, "GET", path, token, NULL, NULL);
+	json_t *data = json_object_get(r.json, "data");
+	cr_assert_eq(json_array_size(data), 1, "%s", r.raw);
+	int64_t total = json_integer_value(json_object_get(json_array_get(data, 0), "total"));
+	tt_response_free(&r);
+	return total;
+}
+
+/* Hourly metering is 744 records in a 31-day month, more than one page of
+ * the store: all of them are rated, so a month metered hour by hour costs
+ * what the same month of running time does. */
+Test(reconcile, every_metered_record_of_the_month_is_rated)
+{
+	char acc[64], token[80], metered[64], running[64];
+	customer("Hourly", 50000000, acc, token);
+	json_decref(move_clock("2027-05-01T00:00:00Z"));
+	create_lb(token, "metered", metered);
+	create_lb(token, "running", running);
+	size_t cap = 744 * 160 + 64, len = 0;
+	char *body = malloc(cap);
+	len += (size_t)snprintf(body + len, cap - len, "{\"records\":[");
+	for (int h = 0; h < 744; h++)
+		len += (size_t)snprintf(body + len, cap - len,
+					"%s{\"resource_id\":\"%s\",\"start\":\"2027-05-%02dT%02d:00:00Z\","
+					"\"end\":\"2027-05-%02dT%02d:59:59Z\"}",
+					h ? "," : "", metered, 1 + h / 24, h % 24, 1 + h / 24, h % 24);
+	snprintf(body + len, cap - len, "]}");
+	tt_response r = post(token, "/v1/usage", body);
+	free(body);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	cr_assert_eq(json_integer_value(json_object_get(r.json, "accepted")), 744, "%s", r.raw);
+	tt_response_free(&r);
+	json_decref(move_clock("2027-06-01T00:00:00Z"));
+	cr_assert_eq(invoice_total(token, metered), invoice_total(token, running));
+}
