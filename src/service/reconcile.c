@@ -404,7 +404,8 @@ int tl_reconcile_run(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog, si
 	snprintf(m.name, sizeof(m.name), "%.7s", text);
 	char (*accounts)[TL_ID_MAX] = calloc(max, sizeof(*accounts));
 	size_t n = 0;
-	int rc = accounts ? tl_store_postpaid_accounts(tx, m.end, accounts, max, &n, err)
+	int rc = accounts ? tl_store_postpaid_accounts(tx, m.end, "reconcile", m.name, accounts,
+						      max, &n, err)
 			  : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		rc = reconcile_account(tx, ctx, catalog, accounts[i], &m, out, err);
@@ -564,7 +565,8 @@ int tl_holds_daily_run(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog, 
 	day_name(ctx->now, today);
 	char (*accounts)[TL_ID_MAX] = calloc(max, sizeof(*accounts));
 	size_t n = 0;
-	int rc = accounts ? tl_store_postpaid_accounts(tx, ctx->now + 1, accounts, max, &n, err)
+	int rc = accounts ? tl_store_postpaid_accounts(tx, ctx->now + 1, "hold.daily", today,
+						      accounts, max, &n, err)
 			  : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		rc = adjust_hold(tx, ctx, catalog, accounts[i], today, out, err);

@@ -466,10 +466,10 @@ int tl_store_resources_term_due(tl_tx *tx, int64_t before, tl_resource *out, siz
 {
 	return tx->drv->resources_term_due(tx->conn, before, out, max, count, err);
 }
-int tl_store_postpaid_accounts(tl_tx *tx, int64_t before, char (*out)[TL_ID_MAX], size_t max,
-			       size_t *count, tl_error *err)
+int tl_store_postpaid_accounts(tl_tx *tx, int64_t before, const char *job, const char *period,
+			       char (*out)[TL_ID_MAX], size_t max, size_t *count, tl_error *err)
 {
-	return tx->drv->postpaid_accounts(tx->conn, before, out, max, count, err);
+	return tx->drv->postpaid_accounts(tx->conn, before, job, period, out, max, count, err);
 }
 int tl_store_postpaid_resources(tl_tx *tx, const char *account_id, tl_resource *out, size_t max,
 				size_t *count, tl_error *err)

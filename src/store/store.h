@@ -156,9 +156,10 @@ int tl_store_poc_wallets_due(tl_tx *tx, int64_t before, tl_ledger_account *out, 
 int tl_store_resources_term_due(tl_tx *tx, int64_t before, tl_resource *out, size_t max,
 				size_t *count, tl_error *err);
 /* Accounts with postpaid resources whose use is rated only up to before
- * `before`. */
-int tl_store_postpaid_accounts(tl_tx *tx, int64_t before, char (*out)[TL_ID_MAX], size_t max,
-			       size_t *count, tl_error *err);
+ * `before` and with no job run (job, account, period) yet, by id: a job
+ * that claims each account it visits gets the next ones on its next pass. */
+int tl_store_postpaid_accounts(tl_tx *tx, int64_t before, const char *job, const char *period,
+			       char (*out)[TL_ID_MAX], size_t max, size_t *count, tl_error *err);
 /* An account's postpaid resources, deleted ones included, oldest first. */
 int tl_store_postpaid_resources(tl_tx *tx, const char *account_id, tl_resource *out, size_t max,
 				size_t *count, tl_error *err);

@@ -62,8 +62,8 @@ typedef struct tl_store_driver {
 			       size_t *count, tl_error *err);
 	int (*resources_term_due)(void *conn, int64_t before, tl_resource *out, size_t max,
 				  size_t *count, tl_error *err);
-	int (*postpaid_accounts)(void *conn, int64_t before, char (*out)[TL_ID_MAX], size_t max,
-				 size_t *count, tl_error *err);
+	int (*postpaid_accounts)(void *conn, int64_t before, const char *job, const char *period,
+				 char (*out)[TL_ID_MAX], size_t max, size_t *count, tl_error *err);
 	int (*postpaid_resources)(void *conn, const char *account_id, tl_resource *out, size_t max,
 				  size_t *count, tl_error *err);
 	int (*resources_of_wallet)(void *conn, const char *wallet_id, tl_resource *out, size_t max,

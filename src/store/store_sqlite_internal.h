@@ -65,7 +65,8 @@ int tl_sqlite_poc_wallets_due(void *conn, int64_t before, tl_ledger_account *out
 			      size_t *count, tl_error *err);
 int tl_sqlite_resources_term_due(void *conn, int64_t before, tl_resource *out, size_t max,
 				 size_t *count, tl_error *err);
-int tl_sqlite_postpaid_accounts(void *conn, int64_t before, char (*out)[TL_ID_MAX], size_t max,
+int tl_sqlite_postpaid_accounts(void *conn, int64_t before, const char *job, const char *period,
+				char (*out)[TL_ID_MAX], size_t max,
 				size_t *count, tl_error *err);
 int tl_sqlite_postpaid_resources(void *conn, const char *account_id, tl_resource *out,
 				 size_t max, size_t *count, tl_error *err);

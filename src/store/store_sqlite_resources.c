@@ -245,18 +245,22 @@ int tl_sqlite_resources_term_due(void *conn, int64_t before, tl_resource *out, s
 	return read_resources(c, st, out, max, count, err);
 }
 
-int tl_sqlite_postpaid_accounts(void *conn, int64_t before, char (*out)[TL_ID_MAX], size_t max,
-				size_t *count, tl_error *err)
+int tl_sqlite_postpaid_accounts(void *conn, int64_t before, const char *job, const char *period,
+				char (*out)[TL_ID_MAX], size_t max, size_t *count, tl_error *err)
 {
 	sqlite_conn *c = conn;
 	sqlite3_stmt *st = tl_sqlite_stmt(c, "SELECT DISTINCT account_id FROM resources"
 		" WHERE billing_mode = 'postpaid' AND type != 'cluster' AND accrued_until < ?1"
 		" AND (status != 'deleted' OR accrued_until < updated_at)" /* use left to rate */
+		" AND NOT EXISTS (SELECT 1 FROM job_runs WHERE job = ?3"
+		" AND subject = resources.account_id AND period = ?4)"
 		" ORDER BY account_id LIMIT ?2");
 	if (st == NULL)
 		return tl_sqlite_error(c, err, "resources");
 	sqlite3_bind_int64(st, 1, before);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	sqlite3_bind_text(st, 3, job, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, period, -1, SQLITE_STATIC);
 	size_t n = 0;
 	int rc = SQLITE_DONE;
 	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)

@@ -196,3 +196,39 @@ Test(holds_daily, a_cluster_reconciled_over_two_months)
 	cr_assert(json_is_true(json_object_get(r.json, "ok")), "%s", r.raw);
 	tt_response_free(&r);
 }
+
+/* More accounts than one pass takes (50): every one gets its hold for the
+ * day, the same for the same use. */
+Test(holds_daily, every_account_is_recomputed_not_only_the_first_pass)
+{
+	enum { ACCOUNTS = 60 };
+	admin("/v1/admin/clock", "{\"now\":\"2027-06-10T00:00:00Z\"}");
+	char accounts[ACCOUNTS][64];
+	for (int i = 0; i < ACCOUNTS; i++) {
+		char tok[80], path[128];
+		tt_create_account(&srv, "many", accounts[i]);
+		tt_create_token(&srv, accounts[i], tok);
+		snprintf(path, sizeof(path), "/v1/accounts/%.60s/credit", accounts[i]);
+		admin(path, "{\"amount\":10000000}");
+		tt_response r = tt_request(&srv, "POST", "/v1/resources", tok,
+					   "{\"type\":\"load_balancer\",\"name\":\"lb\",\"poc\":false,"
+					   "\"spec\":{}}", NULL);
+		cr_assert_eq(r.status, 201, "%s", r.raw);
+		tt_response_free(&r);
+	}
+	admin("/v1/admin/clock", "{\"now\":\"2027-06-11T00:00:00Z\"}");
+	admin("/v1/admin/jobs/run", "{}");
+	int64_t first = -1;
+	for (int i = 0; i < ACCOUNTS; i++) {
+		char path[128];
+		snprintf(path, sizeof(path), "/v1/wallets?account_id=%.60s", accounts[i]);
+		tt_response r = tt_request(&srv, "GET", path, srv.admin_token, NULL, NULL);
+		int64_t held_here = json_integer_value(
+			json_object_get(json_object_get(r.json, "credit"), "held"));
+		tt_response_free(&r);
+		cr_assert_gt(held_here, 0, "account %d has no hold", i);
+		if (first < 0)
+			first = held_here;
+		cr_assert_eq(held_here, first, "account %d", i);
+	}
+}
