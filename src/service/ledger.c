@@ -431,7 +431,12 @@ int tl_ledger_change_poc(tl_tx *tx, const tl_ctx *ctx, const char *wallet_id, in
 				    wallet_id);
 	json_t *before = json_pack("{s:I, s:I}", "expires_at", (json_int_t)out->expires_at,
 				   "balance", (json_int_t)tl_ledger_available(out));
-	if (expires_at && expires_at <= ctx->now)
+	/* an expired wallet's credit went back to promotional and its POC
+	 * resources were suspended: a new grant, not a change, starts again */
+	if (out->expires_at <= ctx->now)
+		rc = tl_error_set(err, TL_ERULE, "poc_wallet_expired",
+				  "POC wallet %.40s has expired; grant a new one", wallet_id);
+	else if (expires_at && expires_at <= ctx->now)
 		rc = tl_error_set(err, TL_ERULE, "invalid_expiry", "expires_at must be in the future");
 	if (rc == 0 && expires_at)
 		rc = tl_store_ledger_account_set_expiry(tx, out->id, expires_at, err);

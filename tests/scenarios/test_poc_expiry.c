@@ -197,4 +197,9 @@ Test(poc_expiry, an_extended_wallet_moves_its_reminders_and_suspension)
 	cr_assert_eq(count_events("poc_wallet.expiring"), 2, "the new expiry's 7-day reminder");
 	admin_do("/v1/admin/clock", "{\"now\":\"2026-12-31T00:00:00Z\"}");
 	cr_assert_str_eq(status_of(id), "suspended");
+	r = tt_request(&srv, "PATCH", path, srv.admin_token,
+		       "{\"expires_at\":\"2027-01-31T00:00:00Z\"}", NULL);
+	cr_assert_eq(r.status, 422, "an expired wallet was changed: %s", r.raw);
+	cr_assert_str_eq(tt_error_code(&r), "poc_wallet_expired");
+	tt_response_free(&r);
 }
