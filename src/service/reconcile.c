@@ -224,7 +224,9 @@ static int pay_invoice(tl_tx *tx, const tl_ctx *ctx, json_t *inv, int64_t *paid_
 				    "created_at", at);
 	rc = rc ? rc : tl_billing_insert(tx, "payment", payment_id, account, NULL, NULL, payment,
 					 ctx->now, err);
-	json_decref(payment);
+	rc = rc ? (json_decref(payment), rc)
+		: tl_audit_record(tx, ctx, "payment.succeeded", account, payment_id, NULL, payment,
+				  err);
 	if (rc < 0)
 		return rc;
 	json_object_set_new(inv, "amount_paid", json_integer(already + pay));
@@ -424,13 +426,24 @@ static int collect_in(tl_tx *tx, const tl_ctx *ctx, const char *status, size_t m
 	for (size_t i = 0; i < n; i++) {
 		json_t *inv = json_loads(docs[i].body, 0, NULL);
 		int64_t paid_now = 0;
+		json_t *before = inv ? json_pack("{s:O, s:O}", "status", json_object_get(inv, "status"),
+						 "amount_paid", json_object_get(inv, "amount_paid"))
+				     : NULL;
 		if (rc == 0 && inv)
 			rc = pay_invoice(tx, ctx, inv, &paid_now, err);
 		if (rc == 0 && paid_now > 0) {
+			bool paid = strcmp(json_string_value(json_object_get(inv, "status")), "paid") == 0;
 			rc = save_invoice(tx, ctx, inv, false, err);
-			*collected += strcmp(json_string_value(json_object_get(inv, "status")),
-					     "paid") == 0;
+			rc = rc ? rc : tl_audit_record(tx, ctx, paid ? "invoice.paid" : "invoice.part_paid",
+						       docs[i].account_id, docs[i].id, json_incref(before),
+						       json_pack("{s:O, s:O}", "status",
+								 json_object_get(inv, "status"),
+								 "amount_paid",
+								 json_object_get(inv, "amount_paid")),
+						       err);
+			*collected += paid;
 		}
+		json_decref(before);
 		json_decref(inv);
 		tl_doc_free(&docs[i]);
 	}
