@@ -29,6 +29,10 @@
 /* The server's largest batch (POST /v1/usage). */
 #define USAGE_BATCH_MAX 10000
 
+/* The user's idempotency key, before "-batch-N" makes it each batch's:
+ * room for the suffix within the server's 255. */
+#define USAGE_KEY_PREFIX_MAX 200
+
 typedef struct import_state {
 	const tl_cli_opts *o;
 	tl_usage_reader reader;
@@ -66,7 +70,7 @@ static void batch_opts(const import_state *s, tl_cli_opts *o, char *key, size_t 
 	*o = *s->o;
 	if (s->o->idem_key == NULL)
 		return;
-	snprintf(key, cap, "%.200s-batch-%lld", s->o->idem_key, s->batches + 1);
+	snprintf(key, cap, "%s-batch-%lld", s->o->idem_key, s->batches + 1);
 	o->idem_key = key;
 }
 
@@ -243,6 +247,9 @@ int tl_cli_usage_import(const tl_cli_opts *o, int argc, char **argv)
 	};
 	import_state s = {.o = o, .batch_max = USAGE_BATCH_MAX};
 	int rc = tl_cli_args_parse(argc, argv, args, sizeof(args) / sizeof(args[0]));
+	if (rc == 0 && o->idem_key && strlen(o->idem_key) > USAGE_KEY_PREFIX_MAX)
+		rc = tl_cli_usage_error("--idempotency-key for usage import is at most %d bytes "
+					"(each batch adds -batch-N)", USAGE_KEY_PREFIX_MAX);
 	rc = rc ? rc : tl_cli_check_choice("--format", format, formats);
 	rc = rc ? rc : tl_cli_parse_number("--batch", batch, 1, USAGE_BATCH_MAX, &s.batch_max);
 	rc = rc ? rc : open_file(name, &s, format);

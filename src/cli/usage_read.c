@@ -68,6 +68,16 @@ static int read_header(tl_usage_reader *r, char *line)
 			return fail(r, "the header names an unknown column '%.40s' (resource_id, "
 				       "start, end, quantity)", fields[i]);
 	}
+	bool seen[CSV_NAMES] = {false};
+	for (int i = 0; i < n; i++) {
+		if (seen[r->csv_column[i]])
+			return fail(r, "the header names '%s' twice", csv_names[r->csv_column[i]]);
+		seen[r->csv_column[i]] = true;
+	}
+	for (size_t k = 0; k < 3; k++)
+		if (!seen[k])
+			return fail(r, "the header has no '%s' column (resource_id, start, end, "
+				       "and optionally quantity)", csv_names[k]);
 	r->csv_columns = n;
 	r->has_header = true;
 	return 0;
@@ -145,6 +155,8 @@ int tl_usage_reader_next(tl_usage_reader *r, json_t **out)
 		if (strlen(r->line) != (size_t)n)
 			return fail(r, "the line holds a NUL byte");
 		char *text = trim(r->line);
+		if (r->line_no == 1 && strncmp(text, "\xEF\xBB\xBF", 3) == 0)
+			text += 3; /* a UTF-8 byte order mark, as spreadsheets write */
 		if (text[0] == '\0')
 			continue;
 		if (r->format == TL_USAGE_NDJSON)

@@ -24,8 +24,9 @@ static int term_invoice(tl_tx *tx, const tl_resource *r, json_t **out, tl_error 
 	for (size_t i = 0; i < n; i++) {
 		json_t *inv = *out ? NULL : json_loads(docs[i].body, 0, NULL);
 		const char *kind = json_string_value(json_object_get(inv, "kind"));
-		if (kind && strcmp(kind, "usage") != 0 && strcmp(kind, "credit_note") != 0 &&
-		    strcmp(json_string_value(json_object_get(inv, "status")), "paid") == 0)
+		const char *status = json_string_value(json_object_get(inv, "status"));
+		if (kind && status && strcmp(kind, "usage") != 0 &&
+		    strcmp(kind, "credit_note") != 0 && strcmp(status, "paid") == 0)
 			*out = json_incref(inv);
 		json_decref(inv);
 		tl_doc_free(&docs[i]);
@@ -71,15 +72,14 @@ static int credit_note(tl_tx *tx, const tl_ctx *ctx, const tl_resource *r, const
 	tl_id_new(id, sizeof(id), "inv");
 	json_t *note = json_pack(
 		"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:O, s:{s:o, s:O}, s:[], s:I, s:I, s:n, s:I,"
-		" s:I, s:I, s:s, s:n, s:O, s:O, s:o}",
+		" s:I, s:I, s:s, s:n, s:n, s:O, s:O, s:o}",
 		"id", id, "number", number, "account_id", r->account_id, "resource_id", r->id,
 		"resource_name", r->name, "service", r->service, "kind", "credit_note", "currency",
 		json_object_get(paid, "currency"), "period", "start", tl_time_to_json(ctx->now),
 		"end", json_object_get(json_object_get(paid, "period"), "end"), "lines", "subtotal",
 		(json_int_t)net, "discount", (json_int_t)0, "coupon_code", "tax", (json_int_t)tax,
 		"total", (json_int_t)(net + tax), "amount_paid", (json_int_t)(net + tax), "status",
-		"paid", "payment_id", "credits",
-		json_object_get(paid, "id"), "transfer_ids", transfer_ids, "issued_at",
+		"paid", "payment_id", "checkout_id", "credits", json_object_get(paid, "id"), "transfer_ids", transfer_ids, "issued_at",
 		tl_time_to_json(ctx->now));
 	rc = tl_billing_insert(tx, "invoice", id, r->account_id, number, r->id, note, ctx->now, err);
 	if (rc == 0)

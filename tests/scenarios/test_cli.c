@@ -1638,6 +1638,13 @@ Test(cli, usage_import_reads_csv_and_reports_bad_lines_by_number)
 	cr_expect(strstr(refused.err, "error: line 3:") != NULL, "%s", refused.err);
 	cli_free(&refused);
 
+	write_temp(file, ".csv", "\xEF\xBB\xBFresource_id,start\nx,y\n");
+	cli_run no_end = CLI(s.url, m.token, "usage", "import", file);
+	unlink(file);
+	expect_status(&no_end, 2);
+	cr_expect(strstr(no_end.err, "line 1: the header has no 'end' column"), "%s", no_end.err);
+	cli_free(&no_end);
+
 	write_temp(file, ".csv", "resource_id,start,finish\nx,y,z\n");
 	cli_run header = CLI(s.url, m.token, "usage", "import", file);
 	unlink(file);
