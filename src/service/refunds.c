@@ -12,22 +12,24 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The invoice that paid r's current term: its newest term invoice. */
-static int term_invoice(tl_tx *tx, const tl_resource *r, json_t **out, tl_error *err)
+#define TERM_INVOICES_MAX 8 /* newest first; at most two terms are unused */
+
+/* The paid term invoices of r (purchase, conversion, renewal, recovery)
+ * among its newest TERM_INVOICES_MAX, into out (a new array). */
+static int term_invoices(tl_tx *tx, const tl_resource *r, json_t *out, tl_error *err)
 {
-	tl_doc docs[8] = {0};
+	tl_doc docs[TERM_INVOICES_MAX] = {0};
 	tl_doc_query q = {.kind = "invoice", .ref = r->id};
-	tl_page page = {.limit = 8};
+	tl_page page = {.limit = TERM_INVOICES_MAX};
 	size_t n = 0;
-	*out = NULL;
 	int rc = tl_store_doc_list(tx, &q, &page, docs, &n, err);
 	for (size_t i = 0; i < n; i++) {
-		json_t *inv = *out ? NULL : json_loads(docs[i].body, 0, NULL);
+		json_t *inv = json_loads(docs[i].body, 0, NULL);
 		const char *kind = json_string_value(json_object_get(inv, "kind"));
 		const char *status = json_string_value(json_object_get(inv, "status"));
 		if (kind && status && strcmp(kind, "usage") != 0 &&
 		    strcmp(kind, "credit_note") != 0 && strcmp(status, "paid") == 0)
-			*out = json_incref(inv);
+			json_array_append(out, inv);
 		json_decref(inv);
 		tl_doc_free(&docs[i]);
 	}
@@ -89,30 +91,45 @@ static int credit_note(tl_tx *tx, const tl_ctx *ctx, const tl_resource *r, const
 	return rc;
 }
 
-int tl_refund_unused_term(tl_tx *tx, const tl_ctx *ctx, const tl_resource *r, tl_error *err)
+/* Refunds the unused whole minutes of the term `paid` paid for, if any. */
+static int refund_invoice(tl_tx *tx, const tl_ctx *ctx, const tl_resource *r, json_t *paid,
+			  tl_error *err)
 {
-	if (strcmp(r->billing_mode, "prepaid") != 0 || r->term_end <= ctx->now ||
-	    r->term_end <= r->term_start)
+	const json_t *period = json_object_get(paid, "period");
+	int64_t start = tl_time_member(period, "start"), end = tl_time_member(period, "end");
+	if (end <= ctx->now || end <= start)
 		return 0;
-	json_t *paid = NULL;
-	int rc = term_invoice(tx, r, &paid, err);
-	if (rc < 0 || paid == NULL)
-		return rc;
 	int64_t total = json_integer_value(json_object_get(paid, "total"));
 	int64_t tax = json_integer_value(json_object_get(paid, "tax"));
-	int64_t left = r->term_end - (ctx->now > r->term_start ? ctx->now : r->term_start);
-	int64_t term = r->term_end - r->term_start, net_back = 0, tax_back = 0;
-	/* whole minutes left, as the product is billed */
-	left -= left % 60;
-	if (tl_money_mul_div(total - tax, left, term, &net_back) < 0 ||
-	    tl_money_mul_div(tax, left, term, &tax_back) < 0)
-		rc = tl_error_set(err, TL_EINVALID, "price_overflow", "the refund overflows");
+	int64_t left = end - (ctx->now > start ? ctx->now : start), net_back = 0, tax_back = 0;
+	left -= left % 60; /* whole minutes left, as the product is billed */
+	if (tl_money_mul_div(total - tax, left, end - start, &net_back) < 0 ||
+	    tl_money_mul_div(tax, left, end - start, &tax_back) < 0)
+		return tl_error_set(err, TL_EINVALID, "price_overflow", "the refund overflows");
 	json_t *ids = json_array();
-	rc = rc ? rc : refund_transfers(tx, ctx, r, json_string_value(json_object_get(paid,
-						"currency")), net_back, tax_back, ids, err);
+	int rc = refund_transfers(tx, ctx, r, json_string_value(json_object_get(paid, "currency")),
+				  net_back, tax_back, ids, err);
 	if (rc == 0 && net_back + tax_back > 0)
 		rc = credit_note(tx, ctx, r, paid, net_back, tax_back, ids, err);
 	json_decref(ids);
-	json_decref(paid);
+	return rc;
+}
+
+/* Every paid term not yet over: after an auto-renewal (7 days ahead) the
+ * rest of the current term and the whole next one are both unused. */
+int tl_refund_unused_term(tl_tx *tx, const tl_ctx *ctx, const tl_resource *r, tl_error *err)
+{
+	if (strcmp(r->billing_mode, "prepaid") != 0 || r->term_end <= ctx->now)
+		return 0;
+	json_t *terms = json_array();
+	int rc = terms ? term_invoices(tx, r, terms, err)
+		       : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	size_t i;
+	json_t *paid;
+	json_array_foreach(terms, i, paid) {
+		if (rc == 0)
+			rc = refund_invoice(tx, ctx, r, paid, err);
+	}
+	json_decref(terms);
 	return rc;
 }

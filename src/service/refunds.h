@@ -10,10 +10,12 @@
 #include "service/context.h"
 #include "store/store.h"
 
-/* Refunds what r's last term invoice paid for the time from now to the
- * term's end, in proportion (rounded half up), revenue and tax each back
- * to the credit wallet; issues a credit note. Nothing when no time is left
- * or nothing was paid. */
+/* For each paid term of r not over yet (the current one, and the next one
+ * when an auto-renewal already paid it): refunds what its invoice paid for
+ * the whole minutes from now (or the term's start) to the term's end, in
+ * proportion (rounded half away from zero), revenue and tax each back to
+ * the credit wallet, and issues a credit note against that invoice.
+ * Nothing when no time is left or nothing was paid. */
 int tl_refund_unused_term(tl_tx *tx, const tl_ctx *ctx, const tl_resource *r, tl_error *err);
 
 #endif

@@ -264,3 +264,25 @@ Test(renewals, deleting_a_prepaid_resource_early_refunds_the_unused_minutes)
 	cr_assert(json_is_true(json_object_get(chk.json, "ok")), "%s", chk.raw);
 	tt_response_free(&chk);
 }
+
+/* Deleted after its auto-renewal was charged (7 days ahead): the rest of
+ * the current term and the whole next one come back, a credit note each. */
+Test(renewals, deleting_after_an_auto_renewal_refunds_both_terms)
+{
+	top_up(2000000);
+	char id[64], path[128];
+	buy(true, id); /* 2027-01-10 .. 2027-02-10, 44,640 minutes */
+	clock_to("2027-02-03T00:00:00Z"); /* renewed to 2027-03-10; 10,080 minutes left */
+	cr_assert_eq(count_invoices("renewal"), 1);
+	snprintf(path, sizeof(path), "/v1/resources/%s", id);
+	tt_response r = tt_request(&srv, "DELETE", path, token, NULL, NULL);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	tt_response_free(&r);
+	/* current: 480,000 x 10,080 / 44,640 = 108,387.1 -> 108,387 and
+	 * 48,000 x ... = 10,838.7 -> 10,839; the renewal: all of 528,000 */
+	cr_assert_eq(count_invoices("credit_note"), 2);
+	cr_assert_eq(balance(), 2000000 - 2 * 528000 + 108387 + 10839 + 528000);
+	tt_response chk = tt_request(&srv, "GET", "/v1/ledger/check", srv.admin_token, NULL, NULL);
+	cr_assert(json_is_true(json_object_get(chk.json, "ok")), "%s", chk.raw);
+	tt_response_free(&chk);
+}
