@@ -421,7 +421,7 @@ static int collect_in(tl_tx *tx, const tl_ctx *ctx, const char *status, size_t m
 {
 	tl_doc *docs = calloc(max, sizeof(*docs));
 	size_t n = 0;
-	int rc = docs ? tl_store_doc_list_due(tx, "invoice", status, ctx->now, docs, max, &n, err)
+	int rc = docs ? tl_store_debts_payable(tx, status, ctx->now, docs, max, &n, err)
 		      : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
 	for (size_t i = 0; i < n; i++) {
 		json_t *inv = json_loads(docs[i].body, 0, NULL);

@@ -537,6 +537,11 @@ int tl_store_doc_list_due(tl_tx *tx, const char *kind, const char *status, int64
 {
 	return tx->drv->doc_list_due(tx->conn, kind, status, now, out, max, count, err);
 }
+int tl_store_debts_payable(tl_tx *tx, const char *status, int64_t now, tl_doc *out, size_t max,
+			   size_t *count, tl_error *err)
+{
+	return tx->drv->debts_payable(tx->conn, status, now, out, max, count, err);
+}
 int tl_store_doc_count(tl_tx *tx, const tl_doc_query *q, int64_t *out, tl_error *err)
 {
 	return tx->drv->doc_count(tx->conn, q, out, err);

@@ -226,6 +226,12 @@ int tl_store_doc_get_by_key(tl_tx *tx, const char *kind, const char *key, tl_doc
 int tl_store_doc_list(tl_tx *tx, const tl_doc_query *q, const tl_page *page, tl_doc *out,
 		      size_t *count, tl_error *err);
 /* Documents of a kind in a status whose due_at has come (due_at > 0). */
+/* Invoices in `status` that are due by `now` and whose account's credit
+ * wallet has credit available: the debts a collection can pay something
+ * of. Leaving out the others keeps invoices no credit stands behind from
+ * filling every batch. Oldest due first. */
+int tl_store_debts_payable(tl_tx *tx, const char *status, int64_t now, tl_doc *out, size_t max,
+			   size_t *count, tl_error *err);
 int tl_store_doc_list_due(tl_tx *tx, const char *kind, const char *status, int64_t now,
 			  tl_doc *out, size_t max, size_t *count, tl_error *err);
 int tl_store_doc_count(tl_tx *tx, const tl_doc_query *q, int64_t *out, tl_error *err);

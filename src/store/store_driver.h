@@ -86,6 +86,8 @@ typedef struct tl_store_driver {
 			size_t *count, tl_error *err);
 	int (*doc_list_due)(void *conn, const char *kind, const char *status, int64_t now,
 			    tl_doc *out, size_t max, size_t *count, tl_error *err);
+	int (*debts_payable)(void *conn, const char *status, int64_t now, tl_doc *out, size_t max,
+			     size_t *count, tl_error *err);
 	int (*doc_count)(void *conn, const tl_doc_query *q, int64_t *out, tl_error *err);
 	int (*counter_next)(void *conn, const char *name, int64_t *out, tl_error *err);
 	int (*idem_get)(void *conn, const char *scope, const char *key,

@@ -621,6 +621,7 @@ const tl_store_driver tl_store_sqlite_driver = {
 	.doc_get_by_key = tl_sqlite_doc_get_by_key,
 	.doc_list = tl_sqlite_doc_list,
 	.doc_list_due = tl_sqlite_doc_list_due,
+	.debts_payable = tl_sqlite_debts_payable,
 	.doc_count = tl_sqlite_doc_count,
 	.counter_next = tl_sqlite_counter_next,
 	.idem_get = sqlite_idem_get,

@@ -94,6 +94,8 @@ int tl_sqlite_doc_list(void *conn, const tl_doc_query *q, const tl_page *page, t
 		       size_t *count, tl_error *err);
 int tl_sqlite_doc_list_due(void *conn, const char *kind, const char *status, int64_t now,
 			   tl_doc *out, size_t max, size_t *count, tl_error *err);
+int tl_sqlite_debts_payable(void *conn, const char *status, int64_t now, tl_doc *out,
+			    size_t max, size_t *count, tl_error *err);
 int tl_sqlite_doc_count(void *conn, const tl_doc_query *q, int64_t *out, tl_error *err);
 int tl_sqlite_counter_next(void *conn, const char *name, int64_t *out, tl_error *err);
 

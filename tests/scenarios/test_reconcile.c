@@ -341,3 +341,30 @@ Test(reconcile, every_metered_record_of_the_month_is_rated)
 	json_decref(move_clock("2027-06-01T00:00:00Z"));
 	cr_assert_eq(invoice_total(token, metered), invoice_total(token, running));
 }
+
+/* More unpaid invoices than one collection batch (500), all of an account
+ * with no credit, due before another account's: that account's debt is
+ * still collected as soon as its credit arrives. */
+Test(reconcile, debts_without_credit_do_not_hold_up_the_collection, .timeout = 120)
+{
+	char broke[64], broke_token[80], payer[64], payer_token[80], path[128];
+	customer("Broke", 0, broke, broke_token);
+	for (int i = 0; i < 501; i++)
+		ok(post(broke_token, "/v1/resources",
+			"{\"type\":\"load_balancer\",\"name\":\"lb\",\"poc\":false,\"spec\":{}}"));
+	json_decref(move_clock("2027-02-01T00:00:00Z")); /* 501 invoices, due now, unpaid */
+	customer("Payer", 0, payer, payer_token);
+	ok(post(payer_token, "/v1/resources",
+		"{\"type\":\"load_balancer\",\"name\":\"lb\",\"poc\":false,\"spec\":{}}"));
+	json_decref(move_clock("2027-03-01T00:00:00Z"));
+	snprintf(path, sizeof(path), "/v1/accounts/%s/credit", payer);
+	ok(post(srv.admin_token, path, "{\"amount\":10000000}"));
+	json_t *jobs = move_clock("2027-03-01T00:00:05Z");
+	cr_assert_eq(json_integer_value(json_object_get(jobs, "debts_collected")), 1, "%s",
+		     json_dumps(jobs, 0));
+	json_decref(jobs);
+	json_t *list = invoices(payer_token);
+	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(list, 0), "status")),
+			 "paid");
+	json_decref(list);
+}
