@@ -97,3 +97,27 @@ int tl_cli_call(const tl_cli_opts *o, const tl_cli_request *req, tl_cli_show sho
 	tl_cli_response_free(&r);
 	return rc;
 }
+
+int tl_cli_list(const tl_cli_opts *o, int argc, char **argv, const char *base, bool by_account,
+		tl_cli_show show)
+{
+	const char *limit, *after, *account = NULL;
+	const tl_cli_arg args[] = {
+		{"--limit", &limit, false},
+		{"--after", &after, false},
+		{"--account", &account, false},
+	};
+	size_t nargs = sizeof(args) / sizeof(args[0]) - (by_account ? 0 : 1);
+	int rc = tl_cli_args_parse(argc, argv, args, nargs);
+	if (rc == 0)
+		rc = tl_cli_check_count("--limit", limit);
+	if (rc != 0)
+		return rc;
+	tl_cli_path path;
+	tl_cli_path_init(&path, base);
+	tl_cli_path_param(&path, "account_id", account);
+	tl_cli_path_param(&path, "limit", limit);
+	tl_cli_path_param(&path, "after", after);
+	const tl_cli_request req = {.method = "GET", .path = &path, .auth = true};
+	return tl_cli_call(o, &req, show, NULL);
+}

@@ -272,6 +272,12 @@ int tl_cli_fetch(const tl_cli_opts *o, const tl_cli_request *req, tl_cli_respons
 int tl_cli_present(const tl_cli_opts *o, const tl_cli_response *r, tl_cli_show show,
 		   const void *ctx);
 
+/* A list command: its words are --limit N and --after ID, and with
+ * by_account also --account ID (sent as account_id); GET `base` with them
+ * and show the page. Returns the exit status. */
+int tl_cli_list(const tl_cli_opts *o, int argc, char **argv, const char *base, bool by_account,
+		tl_cli_show show);
+
 /* tl_cli_fetch, then tl_cli_present. Returns the exit status. */
 int tl_cli_call(const tl_cli_opts *o, const tl_cli_request *req, tl_cli_show show,
 		const void *ctx);

@@ -279,19 +279,7 @@ int tl_cli_coupons_create(const tl_cli_opts *o, int argc, char **argv)
 
 int tl_cli_coupons_list(const tl_cli_opts *o, int argc, char **argv)
 {
-	const char *limit, *after;
-	const tl_cli_arg args[] = {{"--limit", &limit, false}, {"--after", &after, false}};
-	int rc = tl_cli_args_parse(argc, argv, args, sizeof(args) / sizeof(args[0]));
-	if (rc == 0)
-		rc = tl_cli_check_count("--limit", limit);
-	if (rc != 0)
-		return rc;
-	tl_cli_path path;
-	tl_cli_path_init(&path, "/v1/coupons");
-	tl_cli_path_param(&path, "limit", limit);
-	tl_cli_path_param(&path, "after", after);
-	const tl_cli_request req = {.method = "GET", .path = &path, .auth = true};
-	return tl_cli_call(o, &req, show_coupons, NULL);
+	return tl_cli_list(o, argc, argv, "/v1/coupons", false, show_coupons);
 }
 
 int tl_cli_coupons_disable(const tl_cli_opts *o, int argc, char **argv)

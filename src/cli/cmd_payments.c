@@ -43,24 +43,7 @@ static int show_payments(json_t *body, const void *ctx)
 
 int tl_cli_payments_list(const tl_cli_opts *o, int argc, char **argv)
 {
-	const char *account, *limit, *after;
-	const tl_cli_arg args[] = {
-		{"--account", &account, false},
-		{"--limit", &limit, false},
-		{"--after", &after, false},
-	};
-	int rc = tl_cli_args_parse(argc, argv, args, sizeof(args) / sizeof(args[0]));
-	if (rc == 0)
-		rc = tl_cli_check_count("--limit", limit);
-	if (rc != 0)
-		return rc;
-	tl_cli_path path;
-	tl_cli_path_init(&path, "/v1/payments");
-	tl_cli_path_param(&path, "account_id", account);
-	tl_cli_path_param(&path, "limit", limit);
-	tl_cli_path_param(&path, "after", after);
-	const tl_cli_request req = {.method = "GET", .path = &path, .auth = true};
-	return tl_cli_call(o, &req, show_payments, NULL);
+	return tl_cli_list(o, argc, argv, "/v1/payments", true, show_payments);
 }
 
 static int show_payment(json_t *p, const void *ctx)
