@@ -15,6 +15,7 @@
 #include "service/audit.h"
 #include "service/billing_docs.h"
 #include "service/checkout_internal.h"
+#include "service/reconcile.h"
 #include "service/coupons.h"
 #include "service/ledger.h"
 #include "service/resources.h"
@@ -285,6 +286,7 @@ static int pay_by_hold(tl_tx *tx, const tl_ctx *ctx, tl_checkout *c, tl_payment_
 				    "only services billed on use are paid by hold; pay by credit");
 	int rc = tl_checkout_transition(c, "paid", ctx->now, err);
 	rc = rc ? rc : place_hold(tx, ctx, c, hold_id, err);
+	rc = rc ? rc : tl_holds_daily_placed(tx, ctx, c->account_id, err);
 	if (rc < 0)
 		return rc;
 	/* no invoice now: the resources are invoiced monthly on actual use */

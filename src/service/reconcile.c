@@ -570,6 +570,21 @@ static int adjust_hold(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, cons
 	return rc < 0 ? rc : 0;
 }
 
+int tl_holds_daily_placed(tl_tx *tx, const tl_ctx *ctx, const char *account, tl_error *err)
+{
+	tl_resource existing = {0};
+	size_t n = 0;
+	int rc = tl_store_postpaid_resources(tx, account, &existing, 1, &n, err);
+	if (n)
+		tl_resource_release(&existing);
+	if (rc < 0 || n > 0)
+		return rc;
+	char today[16];
+	day_name(ctx->now, today);
+	rc = tl_store_job_run_claim(tx, "hold.daily", account, today, ctx->now, err);
+	return rc < 0 ? rc : 0;
+}
+
 int tl_holds_daily_run(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog, size_t max,
 		       tl_holds_report *out, tl_error *err)
 {

@@ -42,6 +42,15 @@ typedef struct tl_holds_report {
 int tl_holds_daily_run(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog, size_t max,
 		       tl_holds_report *out, tl_error *err);
 
+/* Called when a checkout is paid by hold, before its resources turn
+ * postpaid. When the account has no postpaid resources yet, the hold just
+ * placed is its hold for today: today's daily run is marked done, so it
+ * does not release that hold only to place the same amount again. An
+ * account that already has some keeps its daily run (their hold and any
+ * credit warning must be recomputed today); that run then replaces both
+ * holds with one. */
+int tl_holds_daily_placed(tl_tx *tx, const tl_ctx *ctx, const char *account, tl_error *err);
+
 /* Pays unpaid usage invoices from credit where it now suffices. */
 int tl_reconcile_collect_debt(tl_tx *tx, const tl_ctx *ctx, size_t max, size_t *collected,
 			      tl_error *err);

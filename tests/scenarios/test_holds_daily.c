@@ -134,6 +134,39 @@ Test(holds_daily, the_hold_is_the_month_so_far_plus_three_days_exactly)
 	tt_response_free(&r);
 }
 
+/* The account's holds, newest first: "status:reference" joined by spaces. */
+static void holds_summary(char *out, size_t size)
+{
+	tt_response r = tt_request(&srv, "GET", "/v1/holds", token, NULL, NULL);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	out[0] = '\0';
+	json_t *h;
+	size_t i;
+	json_array_foreach(json_object_get(r.json, "data"), i, h) {
+		size_t used = strlen(out);
+		snprintf(out + used, size - used, "%s%s:%s", i ? " " : "",
+			 json_string_value(json_object_get(h, "status")),
+			 json_string_value(json_object_get(h, "reference")));
+	}
+	tt_response_free(&r);
+}
+
+Test(holds_daily, the_hold_paid_at_checkout_is_the_day_s_hold)
+{
+	char node[64], holds[512];
+	convert_cluster("2027-03-10T09:00:00Z", 3000000, node);
+	admin("/v1/admin/jobs/run", "{}");
+	holds_summary(holds, sizeof(holds));
+	cr_assert(strncmp(holds, "pending:chk_", 12) == 0 && !strchr(holds, ' '),
+		  "the same day's run leaves the checkout's hold alone: %s", holds);
+	cr_assert_eq(held(), 1800000);
+	admin("/v1/admin/clock", "{\"now\":\"2027-03-11T00:00:00Z\"}");
+	holds_summary(holds, sizeof(holds));
+	cr_assert(strncmp(holds, "pending:use and 3 days voided:chk_", 34) == 0,
+		  "the next day's run replaces it: %s", holds);
+	cr_assert_eq(held(), 2400000 - 9 * 25000, "15 hours used + 3 days");
+}
+
 static int64_t credit_field(const char *name)
 {
 	tt_response r = tt_request(&srv, "GET", "/v1/wallets", token, NULL, NULL);
