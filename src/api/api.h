@@ -36,6 +36,7 @@ typedef struct tl_app {
 	bool sandbox_gateway;
 	char gateway_secret[129];  /* shared HMAC secret of gateway notifications */
 	char public_url[160];      /* how browsers reach tallyd, for redirects */
+	const char *web_dir;       /* the console's files; NULL or "": not served */
 	tl_clock *clock;
 	tl_metrics *metrics;
 	unsigned char admin_hash[TL_TOKEN_HASH_BYTES];

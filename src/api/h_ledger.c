@@ -35,10 +35,14 @@ static json_t *credit_wallet_json(const tl_ledger_account *a)
 			 "available", (json_int_t)tl_ledger_available(a));
 }
 
+/* granted (every grant and top-up) and created_at let a client draw the
+ * wallet's burn-down toward expires_at. */
 static json_t *poc_wallet_json(const tl_ledger_account *a, int64_t now)
 {
-	return json_pack("{s:s, s:I, s:o, s:s?, s:b}", "id", a->id, "balance",
-			 (json_int_t)tl_ledger_available(a), "expires_at",
+	return json_pack("{s:s, s:I, s:I, s:o, s:o, s:s?, s:b}", "id", a->id, "balance",
+			 (json_int_t)tl_ledger_available(a), "granted",
+			 (json_int_t)a->posted_credits, "created_at",
+			 tl_time_to_json(a->created_at), "expires_at",
 			 tl_time_to_json(a->expires_at), "cluster_id",
 			 a->cluster_id[0] ? a->cluster_id : NULL, "expired",
 			 a->expires_at != 0 && a->expires_at <= now);
@@ -342,8 +346,10 @@ static json_t *wallets_json(const wallets *w, int64_t now)
 			json_array_append_new(poc, poc_wallet_json(&w->rows[i], now));
 		}
 	}
-	return json_pack("{s:s, s:s, s:o, s:o}", "account_id", w->account.id, "currency",
-			 w->account.currency, "credit", credit, "poc", poc);
+	/* as_of: tallyd's clock, so "days to expiry" agrees with the server's */
+	return json_pack("{s:s, s:s, s:o, s:o, s:o}", "account_id", w->account.id, "currency",
+			 w->account.currency, "as_of", tl_time_to_json(now), "credit", credit,
+			 "poc", poc);
 }
 
 int tl_h_wallets_get(tl_request *req, tl_response *res, tl_error *err)

@@ -9,6 +9,7 @@
  */
 #include "api/server.h"
 #include "api/metrics.h"
+#include "api/static_files.h"
 #include "common/log.h"
 #include "common/utf8.h"
 #include "service/accounts.h"
@@ -147,6 +148,24 @@ static int idempotency_key(tl_request *req, tl_error *err)
 	return 0;
 }
 
+/* A GET or HEAD that no API route claims may name a console file. */
+static enum MHD_Result send_console_file(struct MHD_Connection *conn, request_state *st,
+					 const char *method, const char *url, bool *sent)
+{
+	*sent = false;
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+		return MHD_YES;
+	struct MHD_Response *r = tl_static_response(st->server->app->web_dir, url);
+	if (r == NULL)
+		return MHD_YES;
+	*sent = true;
+	enum MHD_Result ok = MHD_queue_response(conn, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	if (ok == MHD_YES)
+		st->status = MHD_HTTP_OK;
+	return ok;
+}
+
 /* Route, authenticate, run the handler, answer. */
 static enum MHD_Result dispatch(struct MHD_Connection *conn, request_state *st,
 				const char *method, const char *url)
@@ -158,6 +177,10 @@ static enum MHD_Result dispatch(struct MHD_Connection *conn, request_state *st,
 	char allow[64];
 	tl_route_match m = tl_router_find(app, &req, method, url, allow, sizeof(allow));
 	if (m == TL_ROUTE_NO_PATH) {
+		bool sent;
+		enum MHD_Result ok = send_console_file(conn, st, method, url, &sent);
+		if (sent)
+			return ok;
 		tl_error_set(&err, TL_ENOTFOUND, "not_found", "no such path: %.200s", url);
 		return send_error(conn, st, &err, NULL);
 	}

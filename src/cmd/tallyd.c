@@ -34,6 +34,7 @@ typedef struct config {
 	int64_t checkout_ttl_s;
 	bool sandbox_gateway;
 	const char *public_url;
+	const char *web_dir;
 } config;
 
 static void usage(FILE *out)
@@ -60,6 +61,8 @@ static void usage(FILE *out)
 	      "                      Cancel) for tests and demos (TALLY_SANDBOX_GATEWAY=1)\n"
 	      "  --public-url URL    how browsers reach this tallyd, for gateway redirects\n"
 	      "                      (TALLY_PUBLIC_URL; default http://HOST:PORT of --listen)\n"
+	      "  --web DIR           the web console's files, served at / (TALLY_WEB; default:\n"
+	      "                      the source tree's web/); --web '' serves no console\n"
 	      "  --http-threads N    0 (default): a thread per connection; N: N epoll threads\n"
 	      "                      serve all connections (TALLY_HTTP_THREADS); see\n"
 	      "                      docs/PERFORMANCE.md for why 0 is the default\n"
@@ -136,6 +139,7 @@ static int parse_args(int argc, char **argv, config *cfg)
 	cfg->access_log = env_flag("TALLY_ACCESS_LOG", true);
 	cfg->sandbox_gateway = env_flag("TALLY_SANDBOX_GATEWAY", false);
 	cfg->public_url = getenv("TALLY_PUBLIC_URL");
+	cfg->web_dir = getenv("TALLY_WEB") ? getenv("TALLY_WEB") : TALLY_WEB_DIR;
 	static const struct option options[] = {
 		{"listen", required_argument, NULL, 'l'}, {"db", required_argument, NULL, 'd'},
 		{"catalog", required_argument, NULL, 'c'}, {"test-clock", no_argument, NULL, 't'},
@@ -143,6 +147,7 @@ static int parse_args(int argc, char **argv, config *cfg)
 		{"version", no_argument, NULL, 'V'}, {"http-threads", required_argument, NULL, 'T'},
 		{"checkout-ttl", required_argument, NULL, 'E'},
 		{"sandbox-gateway", no_argument, NULL, 'G'}, {"public-url", required_argument, NULL, 'P'},
+		{"web", required_argument, NULL, 'W'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *threads = getenv("TALLY_HTTP_THREADS");
@@ -158,6 +163,7 @@ static int parse_args(int argc, char **argv, config *cfg)
 		case 'E': ttl = optarg; break;
 		case 'G': cfg->sandbox_gateway = true; break;
 		case 'P': cfg->public_url = optarg; break;
+		case 'W': cfg->web_dir = optarg; break;
 		case 'h': usage(stdout); return 1;
 		case 'V': puts("tallyd " TALLY_VERSION); return 1;
 		default: usage(stderr); return -1;
@@ -250,8 +256,9 @@ static int serve(const config *cfg, tl_app *app)
 	/* the port is known only now (--listen ...:0) */
 	snprintf(app->public_url, sizeof(app->public_url), "%s", cfg->public_url ? cfg->public_url : url);
 	tl_log("info", "listening",
-	       json_pack("{s:s, s:s, s:b}", "url", url, "db", cfg->db, "test_clock",
-			 cfg->test_clock));
+	       json_pack("{s:s, s:s, s:b, s:s?}", "url", url, "db", cfg->db, "test_clock",
+			 cfg->test_clock, "console",
+			 cfg->web_dir && cfg->web_dir[0] ? cfg->web_dir : NULL));
 
 	sigset_t stop_signals;
 	sigemptyset(&stop_signals);
@@ -289,7 +296,8 @@ int main(int argc, char **argv)
 	tl_clock_init(&clock, cfg.test_clock);
 	tl_app app = {.clock = &clock, .test_clock = cfg.test_clock, .catalog = &catalog,
 		      .checkout_ttl_s = cfg.checkout_ttl_s, .sandbox_gateway = cfg.sandbox_gateway,
-		      .access_log = cfg.access_log, .metrics = tl_metrics_new()};
+		      .access_log = cfg.access_log, .web_dir = cfg.web_dir,
+		      .metrics = tl_metrics_new()};
 	gateway_secret(app.gateway_secret, sizeof(app.gateway_secret));
 	tl_error err = {0};
 	char generated[TL_ADMIN_TOKEN_STR_MAX];
