@@ -6,12 +6,15 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 LISTEN     ?= 127.0.0.1:8080
 
-.PHONY: all deps build asan run test test-unit test-asan check-style bench clean
+.PHONY: all deps deps-web build asan run test test-unit test-asan test-web check-style bench clean
 
 all: build
 
 deps:
 	@scripts/install-deps
+
+deps-web:
+	@scripts/install-deps web
 
 $(BUILD)/Makefile: CMakeLists.txt | deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -39,7 +42,11 @@ test-asan: asan
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
-test: test-unit test-asan
+# The console in Debian's headless Chromium against a real tallyd.
+test-web: build deps-web
+	cd tests/web && TALLY_BIN_DIR=$(abspath $(BUILD))/bin npm test
+
+test: test-unit test-asan test-web
 
 bench: build
 	bench/run

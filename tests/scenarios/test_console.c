@@ -1,0 +1,96 @@
+/* Scenario: tallyd serves the web console's files beside the API, with the
+ * headers a browser needs, and nothing outside web/. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+#include "harness.h"
+
+static tt_server srv;
+static void stop(void) { tt_server_stop(&srv); }
+
+/* The response headers of GET path, through curl -i. */
+static void headers_of(const char *path, char *out, size_t size)
+{
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd), "curl -s -o /dev/null -D - --path-as-is '%s%s'", srv.url, path);
+	cr_assert_eq(tt_run(cmd, out, size), 0);
+}
+
+Test(console, the_page_and_its_scripts_are_served_at_the_root, .fini = stop)
+{
+	tt_server_start(&srv, NULL);
+	tt_response r = tt_request(&srv, "GET", "/", NULL, NULL, NULL);
+	cr_assert_eq(r.status, 200);
+	cr_assert_str_eq(r.content_type, "text/html; charset=utf-8");
+	cr_assert(strstr(r.raw, "<script type=\"module\" src=\"js/app.js\">"));
+	tt_response_free(&r);
+	r = tt_request(&srv, "GET", "/js/app.js", NULL, NULL, NULL);
+	cr_assert_eq(r.status, 200);
+	cr_assert_str_eq(r.content_type, "text/javascript; charset=utf-8");
+	tt_response_free(&r);
+	char h[4096];
+	headers_of("/", h, sizeof(h));
+	cr_assert(strstr(h, "Content-Security-Policy: default-src 'self'"), "%s", h);
+	cr_assert(strstr(h, "X-Content-Type-Options: nosniff"), "%s", h);
+}
+
+Test(console, paths_outside_the_console_are_not_found, .fini = stop)
+{
+	tt_server_start(&srv, NULL);
+	const char *paths[] = {"/../CMakeLists.txt", "/js/../../Makefile", "/.gitignore",
+			       "/nothing-here.js", "/catalog/default.json"};
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		char h[4096];
+		headers_of(paths[i], h, sizeof(h));
+		cr_expect(strstr(h, "HTTP/1.1 404"), "%s: %s", paths[i], h);
+	}
+	/* only GET and HEAD reach the files; the API's answers are unchanged */
+	tt_response r = tt_request(&srv, "POST", "/", NULL, "{}", NULL);
+	cr_assert_eq(r.status, 404);
+	cr_assert_str_eq(tt_error_code(&r), "not_found");
+	tt_response_free(&r);
+	r = tt_request(&srv, "GET", "/v1/nothing", NULL, NULL, NULL);
+	cr_assert_eq(r.status, 404);
+	cr_assert_str_eq(tt_error_code(&r), "not_found");
+	tt_response_free(&r);
+}
+
+Test(console, an_empty_web_flag_serves_no_console, .fini = stop)
+{
+	const char *no_web[] = {"--web", "", NULL};
+	tt_server_start(&srv, no_web);
+	tt_response r = tt_request(&srv, "GET", "/", NULL, NULL, NULL);
+	cr_assert_eq(r.status, 404);
+	cr_assert_str_eq(tt_error_code(&r), "not_found");
+	tt_response_free(&r);
+}
+
+Test(console, wallets_give_the_server_clock_and_what_a_poc_wallet_was_granted, .fini = stop)
+{
+	tt_server_start(&srv, NULL);
+	char acc[64], path[160];
+	tt_create_account(&srv, "burn", acc);
+	snprintf(path, sizeof(path), "/v1/accounts/%s/poc-wallets", acc);
+	tt_response r = tt_request(&srv, "POST", path, srv.admin_token,
+				   "{\"amount\":700000,\"expires_at\":\"2030-01-01T00:00:00Z\"}", NULL);
+	cr_assert_eq(r.status, 201, "%s", r.raw);
+	cr_assert_eq(json_integer_value(json_object_get(r.json, "granted")), 700000);
+	char wallet[64];
+	snprintf(wallet, sizeof(wallet), "%s", json_string_value(json_object_get(r.json, "id")));
+	tt_response_free(&r);
+	snprintf(path, sizeof(path), "/v1/poc-wallets/%s", wallet);
+	r = tt_request(&srv, "PATCH", path, srv.admin_token, "{\"add_amount\":300000}", NULL);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	tt_response_free(&r);
+	r = tt_request(&srv, "POST", "/v1/admin/clock", srv.admin_token,
+		       "{\"now\":\"2029-06-01T12:00:00Z\"}", NULL);
+	tt_response_free(&r);
+	snprintf(path, sizeof(path), "/v1/wallets?account_id=%s", acc);
+	r = tt_request(&srv, "GET", path, srv.admin_token, NULL, NULL);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	cr_assert_str_eq(json_string_value(json_object_get(r.json, "as_of")), "2029-06-01T12:00:00Z");
+	json_t *poc = json_array_get(json_object_get(r.json, "poc"), 0);
+	cr_assert_eq(json_integer_value(json_object_get(poc, "granted")), 1000000);
+	cr_assert_not_null(json_string_value(json_object_get(poc, "created_at")));
+	tt_response_free(&r);
+}

@@ -1,0 +1,90 @@
+// api.js: the only code that talks to tallyd. Every call carries the
+// account token; every failure becomes an ApiError with the API's stable
+// code and message, which the views show as they are.
+
+const TOKEN_KEY = 'tally.token';
+
+export class ApiError extends Error {
+  constructor(status, code, message, details) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.details = details || null;
+  }
+}
+
+export const session = {
+  token: () => sessionStorage.getItem(TOKEN_KEY),
+  signIn: token => sessionStorage.setItem(TOKEN_KEY, token),
+  signOut: () => sessionStorage.removeItem(TOKEN_KEY),
+};
+
+// Listeners told when the token stops working (401), so the app can sign out.
+const unauthorizedListeners = [];
+export function onUnauthorized(listener) {
+  unauthorizedListeners.push(listener);
+}
+
+async function errorFrom(response) {
+  let body = null;
+  try {
+    body = await response.json();
+  } catch {
+    // not JSON: fall through to a generic message with the status
+  }
+  const e = body && body.error;
+  if (e && e.code) return new ApiError(response.status, e.code, e.message || e.code, e.details);
+  return new ApiError(response.status, 'http_error', `tallyd answered ${response.status} ${response.statusText}`);
+}
+
+// request('POST', '/v1/x', {body}, {idempotencyKey}) -> parsed JSON.
+export async function request(method, path, body, options = {}) {
+  const headers = {Accept: 'application/json'};
+  const token = options.token || session.token();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  // A retried or double-clicked POST with the same key is answered once.
+  if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
+  let response;
+  try {
+    response = await fetch(path, {method, headers, body: body === undefined ? undefined : JSON.stringify(body)});
+  } catch (cause) {
+    throw new ApiError(0, 'network_error', `tallyd cannot be reached (${cause.message}); check your connection and try again`);
+  }
+  if (!response.ok) {
+    const error = await errorFrom(response);
+    if (response.status === 401 && !options.token) unauthorizedListeners.forEach(fn => fn(error));
+    throw error;
+  }
+  return response.status === 204 ? null : response.json();
+}
+
+export const get = (path, options) => request('GET', path, undefined, options);
+
+export function newIdempotencyKey() {
+  return `console-${crypto.randomUUID()}`;
+}
+
+// Query string from an object, leaving out empty values.
+export function query(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, v);
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+// Every page of a list, newest first, until `keep` says stop or pages run out.
+export async function listAll(path, params = {}, keep = () => true, maxPages = 50) {
+  const items = [];
+  let after = null;
+  for (let page = 0; page < maxPages; page++) {
+    const result = await get(path + query({...params, limit: 100, after}));
+    for (const item of result.data) {
+      if (!keep(item)) return items;
+      items.push(item);
+    }
+    if (!result.next) return items;
+    after = result.next;
+  }
+  return items;
+}

@@ -1,0 +1,78 @@
+// format.js: money, times and labels as the console shows them. Money comes
+// from the API as integer minor units and is never turned into a float: the
+// integer is split into major and minor digits as text, and Intl formats
+// that decimal string exactly.
+
+const formatters = new Map();
+
+function formatter(currency) {
+  if (!formatters.has(currency)) {
+    formatters.set(currency, new Intl.NumberFormat('en-US', {style: 'currency', currency}));
+  }
+  return formatters.get(currency);
+}
+
+export function minorDigits(currency) {
+  return formatter(currency).resolvedOptions().maximumFractionDigits;
+}
+
+// 1250000, "VND" -> "₫1,250,000"; 12345, "USD" -> "$123.45".
+export function money(amount, currency) {
+  if (amount === null || amount === undefined) return '—';
+  const digits = minorDigits(currency);
+  const negative = amount < 0;
+  let text = String(Math.abs(amount)).padStart(digits + 1, '0');
+  if (digits > 0) text = `${text.slice(0, -digits)}.${text.slice(-digits)}`;
+  return formatter(currency).format(`${negative ? '-' : ''}${text}`);
+}
+
+// A short amount for chart axes: 18924840 VND -> "18.9M".
+export function compactMoney(amount, currency) {
+  const major = amount / 10 ** minorDigits(currency); // display only, never summed
+  return new Intl.NumberFormat('en-US', {notation: 'compact', maximumFractionDigits: 1}).format(major);
+}
+
+const dateTime = new Intl.DateTimeFormat('en-GB', {
+  year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC',
+});
+const dateOnly = new Intl.DateTimeFormat('en-GB', {year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC'});
+
+// RFC 3339 -> "23 Nov 2026, 18:06 UTC"; null -> "—".
+export function when(rfc3339) {
+  return rfc3339 ? `${dateTime.format(new Date(rfc3339))} UTC` : '—';
+}
+
+export function day(rfc3339) {
+  return rfc3339 ? dateOnly.format(new Date(rfc3339)) : '—';
+}
+
+// Whole days from `from` until `to` (both RFC 3339), rounded down, never below 0.
+export function daysBetween(from, to) {
+  const ms = new Date(to) - new Date(from);
+  return Math.max(0, Math.floor(ms / 86400000));
+}
+
+export function plural(n, word) {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export function percentFromBp(bp) {
+  return `${bp / 100}%`;
+}
+
+const ROLE_LABELS = {
+  node: 'Node', boot_volume: 'Boot volume', pvc: 'PVC', load_balancer: 'Load balancer', snapshot: 'Snapshot',
+};
+
+export function roleLabel(role) {
+  return ROLE_LABELS[role] || (role ? role.replace(/_/g, ' ') : '');
+}
+
+export function typeLabel(type) {
+  return {server: 'Server', volume: 'Volume', cluster: 'Cluster', load_balancer: 'Load balancer',
+    snapshot: 'Snapshot'}[type] || type;
+}
+
+export function kindLabel(kind) {
+  return (kind || '').replace(/_/g, ' ');
+}

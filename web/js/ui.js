@@ -1,0 +1,107 @@
+// ui.js: pieces every view shares: the error panel, the banner, billing
+// badges, busy buttons and the modal dialog.
+import {h, replace} from './dom.js';
+import {day, daysBetween} from './format.js';
+
+// An API or network error as the user sees it: the message, and the
+// stable code for support.
+export function errorPanel(error, title = 'Something went wrong') {
+  return h('div', {class: 'error', role: 'alert'},
+    h('strong', null, title),
+    h('p', {class: 'error-message'}, error.message || String(error)),
+    error.code ? h('p', {class: 'error-code'}, 'Code: ', h('code', null, error.code)) : null);
+}
+
+// A message over the page that survives the next navigation once.
+let pendingBanner = null;
+export function flash(message, kind = 'success') {
+  pendingBanner = {message, kind};
+}
+
+export function showBanner(message, kind = 'success') {
+  const banner = document.getElementById('banner');
+  replace(banner, h('div', {class: `banner banner-${kind}`}, message,
+    h('button', {type: 'button', class: 'link-button', 'aria-label': 'Dismiss', onclick: () => replace(banner)}, '×')));
+}
+
+export function showPendingBanner() {
+  const banner = document.getElementById('banner');
+  replace(banner);
+  if (pendingBanner) showBanner(pendingBanner.message, pendingBanner.kind);
+  pendingBanner = null;
+}
+
+// POC, prepaid (with its term end) or postpaid, plus the status when it is
+// not simply active.
+export function billingBadges(resource, now) {
+  const b = resource.billing || {};
+  const badges = [];
+  if (b.mode === 'poc') badges.push(h('span', {class: 'badge badge-poc'}, 'POC'));
+  else if (b.mode === 'prepaid') {
+    const left = now && b.term_end ? ` · ${daysBetween(now, b.term_end)} d left` : '';
+    badges.push(h('span', {class: 'badge badge-prepaid', title: `Term ends ${day(b.term_end)}`},
+      `Prepaid · until ${day(b.term_end)}${left}`));
+    if (b.auto_renew) badges.push(h('span', {class: 'badge badge-muted'}, 'Auto-renew'));
+  } else if (b.mode) badges.push(h('span', {class: `badge badge-${b.mode}`}, b.mode === 'postpaid' ? 'Postpaid' : b.mode));
+  if (resource.status && resource.status !== 'active') {
+    badges.push(h('span', {class: `badge badge-status-${resource.status}`}, resource.status));
+  }
+  return h('span', {class: 'badges'}, badges);
+}
+
+// Runs action() with the button disabled and saying so; gives the result.
+export async function whileBusy(button, busyText, action) {
+  const label = button.textContent;
+  button.disabled = true;
+  button.setAttribute('aria-busy', 'true');
+  button.textContent = busyText;
+  try {
+    return await action();
+  } finally {
+    button.disabled = false;
+    button.removeAttribute('aria-busy');
+    button.textContent = label;
+  }
+}
+
+// A modal dialog. content: nodes; actions: [{label, class, onclick}] where
+// onclick may return a promise; the dialog closes when it resolves to
+// something other than false. Focus goes to the first action and back to
+// the opener on close; Esc cancels. Returns a promise of the dialog closing.
+export function openDialog({title, content, actions, opener}) {
+  const dialog = document.getElementById('dialog');
+  const returnFocus = opener || document.activeElement;
+  const status = h('div', {class: 'dialog-status', 'aria-live': 'assertive'});
+  const buttons = actions.map(a => h('button', {type: 'button', class: a.class || 'btn'}, a.label));
+  return new Promise(resolve => {
+    const close = value => {
+      dialog.close();
+      replace(dialog);
+      if (returnFocus && returnFocus.isConnected) returnFocus.focus();
+      resolve(value);
+    };
+    actions.forEach((a, i) => buttons[i].addEventListener('click', async () => {
+      replace(status);
+      try {
+        const result = a.onclick ? await whileBusy(buttons[i], a.busy || a.label, a.onclick) : undefined;
+        if (result !== false) close(result);
+      } catch (error) {
+        replace(status, errorPanel(error));
+      }
+    }));
+    dialog.oncancel = event => {
+      event.preventDefault();
+      close(undefined);
+    };
+    replace(dialog, h('h2', {id: 'dialog-title'}, title), h('div', {class: 'dialog-body'}, content), status,
+      h('div', {class: 'dialog-actions'}, buttons));
+    dialog.showModal();
+    (buttons.find(b => b.classList.contains('btn-primary')) || buttons[0]).focus();
+  });
+}
+
+// The page heading, focused after navigation so screen readers announce it.
+export function pageTitle(text, ...extra) {
+  document.title = `${text} · tally console`;
+  return h('div', {class: 'page-head'}, h('h1', {tabindex: '-1'}, text), ...extra);
+}

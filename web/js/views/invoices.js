@@ -1,0 +1,127 @@
+// invoices.js: invoice history, and one invoice laid out to print cleanly
+// (print.css), with its download as JSON and as CSV.
+import {get, query} from '../api.js';
+import {add, facts, h, replace, table} from '../dom.js';
+import {day, kindLabel, money, plural, when} from '../format.js';
+import {pageTitle} from '../ui.js';
+
+function period(invoice) {
+  return invoice.period ? `${day(invoice.period.start)} – ${day(invoice.period.end)}` : '—';
+}
+
+function statusBadge(invoice) {
+  return h('span', {class: `badge badge-invoice-${invoice.status}`}, invoice.status.replace(/_/g, ' '));
+}
+
+export async function renderInvoices(view, {params}) {
+  const resourceId = params.get('resource_id');
+  const rows = [];
+  let next = null;
+  const results = h('div', {'aria-live': 'polite'});
+  const more = h('button', {type: 'button', class: 'btn'}, 'Load more');
+  const load = async () => {
+    const page = await get(`/v1/invoices${query({resource_id: resourceId, limit: 50, after: next})}`);
+    rows.push(...page.data);
+    next = page.next;
+  };
+  const draw = () => replace(results, rows.length ? table([
+    {label: 'Number', cell: i => h('a', {href: `#/invoices/${i.id}`}, i.number)},
+    {label: 'Issued', cell: i => day(i.issued_at)},
+    {label: 'Resource', cell: i => h('a', {href: `#/resources/${i.resource_id}`}, i.resource_name)},
+    {label: 'Kind', cell: i => kindLabel(i.kind)},
+    {label: 'Period', cell: period},
+    {label: 'Total', class: 'num', cell: i => money(i.total, i.currency)},
+    {label: 'Status', cell: statusBadge},
+  ], rows, 'Invoice history') : h('p', {class: 'empty'}, 'No invoices yet.'),
+  h('p', {class: 'count'}, `${plural(rows.length, 'invoice')} shown`), next ? more : null);
+  more.addEventListener('click', async () => {
+    await load();
+    draw();
+  });
+  await load();
+  draw();
+  add(view, pageTitle('Invoices'),
+    resourceId ? h('p', null, 'Invoices of ', h('a', {href: `#/resources/${resourceId}`}, h('code', null, resourceId)),
+      ' · ', h('a', {href: '#/invoices'}, 'all invoices')) : null,
+    results);
+}
+
+// CSV: one row per line, the invoice's own columns first, then every
+// scalar field the lines have. Amounts stay integers of minor units, with
+// the currency in its own column, so a spreadsheet sums them exactly.
+export function invoiceCsv(invoice) {
+  const invoiceColumns = ['invoice_number', 'invoice_id', 'issued_at', 'status', 'kind', 'resource_id',
+    'resource_name', 'period_start', 'period_end', 'currency'];
+  const lineColumns = [];
+  for (const line of invoice.lines) {
+    for (const [k, v] of Object.entries(line)) {
+      if ((v === null || typeof v !== 'object') && !lineColumns.includes(k)) lineColumns.push(k);
+    }
+  }
+  const head = {invoice_number: invoice.number, invoice_id: invoice.id, issued_at: invoice.issued_at,
+    status: invoice.status, kind: invoice.kind, resource_id: invoice.resource_id, resource_name: invoice.resource_name,
+    period_start: invoice.period && invoice.period.start, period_end: invoice.period && invoice.period.end,
+    currency: invoice.currency};
+  const cell = v => {
+    const s = v === null || v === undefined ? '' : String(v);
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const rows = [[...invoiceColumns, ...lineColumns].join(',')];
+  for (const line of invoice.lines) {
+    rows.push([...invoiceColumns.map(c => cell(head[c])), ...lineColumns.map(c => cell(line[c]))].join(','));
+  }
+  return `${rows.join('\r\n')}\r\n`;
+}
+
+function download(name, type, text) {
+  const url = URL.createObjectURL(new Blob([text], {type}));
+  const a = h('a', {href: url, download: name, hidden: true});
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+function lineTable(invoice) {
+  const c = invoice.currency;
+  return table([
+    {label: 'Description', cell: l => l.description || l.item_id},
+    {label: 'Qty', class: 'num', cell: l => (l.unit === 'gb_month' ? `${l.quantity} GB` : l.quantity)},
+    {label: 'Unit price', class: 'num', cell: l => money(l.unit_price, c)},
+    {label: 'Term', class: 'num', cell: l => (l.cycle_months ? plural(l.cycle_months, 'month') : '—')},
+    {label: 'Discounts', class: 'num', cell: l => money(-((l.cycle_discount || 0) + (l.coupon_discount || 0)), c)},
+    {label: 'Tax', class: 'num', cell: l => money(l.tax, c)},
+    {label: 'Total', class: 'num', cell: l => money(l.total, c)},
+  ], invoice.lines, 'Lines');
+}
+
+export async function renderInvoice(view, {args: [id]}) {
+  const invoice = await get(`/v1/invoices/${id}`);
+  const c = invoice.currency;
+  const actions = h('div', {class: 'page-actions no-print'},
+    h('button', {type: 'button', class: 'btn', onclick: () => window.print()}, 'Print'),
+    h('button', {type: 'button', class: 'btn', id: 'download-json',
+      onclick: () => download(`${invoice.number}.json`, 'application/json', `${JSON.stringify(invoice, null, 2)}\n`)}, 'Download JSON'),
+    h('button', {type: 'button', class: 'btn', id: 'download-csv',
+      onclick: () => download(`${invoice.number}.csv`, 'text/csv', invoiceCsv(invoice))}, 'Download CSV'));
+  add(view, 
+    pageTitle(`Invoice ${invoice.number}`, statusBadge(invoice), actions),
+    h('div', {class: 'invoice'},
+      facts([
+        ['Invoice', `${invoice.number} (${invoice.id})`],
+        ['Issued', when(invoice.issued_at)],
+        ['Kind', kindLabel(invoice.kind)],
+        ['Resource', `${invoice.resource_name} (${invoice.resource_id})`],
+        ['Service', invoice.service],
+        ['Period', period(invoice)],
+        invoice.payment_id ? ['Payment', invoice.payment_id] : null,
+      ]),
+      lineTable(invoice),
+      h('dl', {class: 'totals'},
+        h('dt', null, 'Subtotal'), h('dd', null, money(invoice.subtotal, c)),
+        h('dt', null, `Discount${invoice.coupon_code ? ` (${invoice.coupon_code})` : ''}`), h('dd', null, money(-invoice.discount, c)),
+        h('dt', null, 'Tax'), h('dd', null, money(invoice.tax, c)),
+        h('dt', {class: 'total'}, 'Total'), h('dd', {class: 'total'}, money(invoice.total, c)),
+        invoice.amount_paid !== undefined ? [h('dt', null, 'Paid'), h('dd', null, money(invoice.amount_paid, c))] : null)),
+    h('p', {class: 'no-print'}, h('a', {href: '#/invoices'}, 'All invoices')));
+}

@@ -1,0 +1,96 @@
+// resource.js: one resource or cluster: its billing state, a cluster's
+// members grouped by role, the Stop POC button (top right, while Stop POC
+// is available) and deletion with a confirmation.
+import {get, request, newIdempotencyKey} from '../api.js';
+import {add, facts, h, table} from '../dom.js';
+import {day, money, plural, roleLabel, typeLabel, when} from '../format.js';
+import {billingBadges, flash, openDialog, pageTitle} from '../ui.js';
+import {stopPoc} from './stoppoc.js';
+
+const GROUPS = [
+  ['node', 'Nodes'], ['boot_volume', 'Boot volumes'], ['pvc', 'PVCs'],
+  ['load_balancer', 'Load balancers'], ['snapshot', 'Snapshots'],
+];
+
+function memberGroups(members, now) {
+  const known = new Set(GROUPS.map(([role]) => role));
+  const groups = [...GROUPS, ['other', 'Other members']];
+  return groups.map(([role, title]) => {
+    const rows = members.filter(m => (role === 'other' ? !known.has(m.role) : m.role === role));
+    if (rows.length === 0) return null;
+    return h('section', {class: 'member-group', 'aria-label': title},
+      h('h3', null, `${title} (${rows.length})`),
+      table([
+        {label: 'Name', cell: m => h('a', {href: `#/resources/${m.id}`}, m.name)},
+        {label: 'ID', class: 'wide-only', cell: m => h('code', null, m.id)},
+        {label: 'Type', cell: m => typeLabel(m.type)},
+        {label: 'Billing', cell: m => billingBadges(m, now)},
+      ], rows));
+  });
+}
+
+function deleteDialog(resource, opener, navigate) {
+  const members = resource.members || [];
+  const prepaid = resource.billing && resource.billing.mode === 'prepaid';
+  const key = newIdempotencyKey();
+  return openDialog({
+    title: `Delete ${resource.name}?`,
+    opener,
+    content: [
+      members.length ? h('p', null, `Its ${plural(members.length, 'member')} (nodes, volumes, load balancers, snapshots) are deleted with it.`) : null,
+      prepaid ? h('p', null, 'The unused part of the paid term is refunded to your credit, with a credit note.') : null,
+      h('p', {class: 'warning'}, 'Deleting cannot be undone; the data is gone.'),
+    ],
+    actions: [
+      {label: 'Keep it', class: 'btn'},
+      {label: 'Delete', busy: 'Deleting…', class: 'btn btn-danger', onclick: async () => {
+        await request('DELETE', `/v1/resources/${resource.id}`, undefined, {idempotencyKey: key});
+        flash(`${resource.name} was deleted.`);
+        navigate('/resources');
+      }},
+    ],
+  });
+}
+
+function billingFacts(resource, currency) {
+  const b = resource.billing || {};
+  return facts([
+    ['ID', h('code', null, resource.id)],
+    ['Type', `${typeLabel(resource.type)}${resource.role ? ` · ${roleLabel(resource.role)}` : ''}`],
+    ['Service', resource.service],
+    ['Status', resource.status],
+    ['Billing', b.mode],
+    b.mode === 'prepaid' ? ['Term', `${day(b.term_start)} – ${day(b.term_end)} (${plural(b.cycle_months, 'month')})`] : null,
+    b.mode === 'prepaid' ? ['Auto-renew', b.auto_renew ? 'On' : 'Off'] : null,
+    resource.cluster_id ? ['Cluster', h('a', {href: `#/resources/${resource.cluster_id}`}, resource.cluster_id)] : null,
+    ['Created', when(resource.created_at)],
+    ['Currency', currency],
+  ]);
+}
+
+export async function renderResource(view, {args: [id], navigate}) {
+  const [resource, wallets] = await Promise.all([get(`/v1/resources/${id}`), get('/v1/wallets')]);
+  const actions = h('div', {class: 'page-actions'});
+  if (resource.stop_poc_available) {
+    const button = h('button', {type: 'button', class: 'btn btn-primary', id: 'stop-poc'}, 'Stop POC');
+    button.addEventListener('click', () => stopPoc(resource, wallets.currency, button, navigate));
+    actions.append(button);
+  }
+  if (resource.status !== 'deleted') {
+    const del = h('button', {type: 'button', class: 'btn btn-danger'}, 'Delete');
+    del.addEventListener('click', () => deleteDialog(resource, del, navigate));
+    actions.append(del);
+  }
+  const open = resource.open_checkout_id
+    ? h('p', {class: 'notice'}, 'A checkout is open for this resource. ',
+      h('a', {href: `#/checkouts/${resource.open_checkout_id}`}, 'Continue to the checkout'))
+    : null;
+  add(view, 
+    pageTitle(resource.name, billingBadges(resource, wallets.as_of), actions),
+    open,
+    billingFacts(resource, wallets.currency),
+    resource.members ? h('h2', null, 'Members') : null,
+    resource.members ? memberGroups(resource.members, wallets.as_of) : null,
+    h('p', null, h('a', {href: `#/invoices?resource_id=${resource.id}`}, 'Invoices of this resource'), ' · ',
+      `available credit ${money(wallets.credit.available, wallets.currency)}`));
+}

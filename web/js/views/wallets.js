@@ -1,0 +1,79 @@
+// wallets.js: credit (balance, held, available), the last 12 months of
+// invoiced amounts, and each live POC wallet's burn-down toward expiry.
+import {get, listAll} from '../api.js';
+import {add, facts, h, table} from '../dom.js';
+import {compactMoney, day, money} from '../format.js';
+import {barChart, burnDown} from '../charts.js';
+import {pageTitle} from '../ui.js';
+
+// The 12 months ending with as_of's month, as "YYYY-MM" keys, oldest first.
+export function lastTwelveMonths(asOf) {
+  const end = new Date(asOf);
+  const months = [];
+  for (let i = 11; i >= 0; i--) {
+    const d = new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth() - i, 1));
+    months.push(d.toISOString().slice(0, 7));
+  }
+  return months;
+}
+
+// Net invoiced per month: invoices add, credit notes take away.
+export function monthlyInvoiced(invoices, months) {
+  const sums = new Map(months.map(m => [m, 0]));
+  for (const inv of invoices) {
+    const month = inv.issued_at.slice(0, 7);
+    if (!sums.has(month)) continue;
+    sums.set(month, sums.get(month) + (inv.kind === 'credit_note' ? -inv.total : inv.total));
+  }
+  return months.map(m => ({month: m, value: sums.get(m)}));
+}
+
+function monthLabel(key) {
+  return new Date(`${key}-01T00:00:00Z`).toLocaleString('en-GB', {month: 'short', timeZone: 'UTC'});
+}
+
+function creditSection(wallets) {
+  const c = wallets.currency;
+  return h('section', {class: 'card', 'aria-labelledby': 'credit-h'},
+    h('h2', {id: 'credit-h'}, 'Credit'),
+    h('dl', {class: 'stats'},
+      h('div', null, h('dt', null, 'Balance'), h('dd', {id: 'credit-balance'}, money(wallets.credit.balance, c))),
+      h('div', null, h('dt', null, 'Held'), h('dd', {id: 'credit-held'}, money(wallets.credit.held, c))),
+      h('div', null, h('dt', null, 'Available'), h('dd', {id: 'credit-available'}, money(wallets.credit.available, c)))),
+    h('p', {class: 'help'}, 'Held credit is reserved for services settled by hold (such as vContainer) until their monthly invoice.'));
+}
+
+function spendingSection(wallets, invoices) {
+  const c = wallets.currency;
+  const months = monthlyInvoiced(invoices, lastTwelveMonths(wallets.as_of));
+  return h('section', {class: 'card', 'aria-labelledby': 'spend-h'},
+    h('h2', {id: 'spend-h'}, 'Invoiced, last 12 months'),
+    barChart({title: 'Invoiced per month, last 12 months', description: 'Net of credit notes.',
+      bars: months.map(m => ({label: monthLabel(m.month), value: m.value})), format: v => compactMoney(v, c)}),
+    h('details', null, h('summary', null, 'The figures'),
+      table([{label: 'Month', cell: m => m.month}, {label: 'Invoiced (net)', class: 'num', cell: m => money(m.value, c)}], months)));
+}
+
+function pocSection(wallets) {
+  const c = wallets.currency;
+  const live = wallets.poc.filter(w => !w.expired);
+  if (live.length === 0) return h('section', {class: 'card'}, h('h2', null, 'POC wallets'), h('p', {class: 'empty'}, 'No POC wallet is active.'));
+  return h('section', {class: 'card', 'aria-labelledby': 'poc-h'}, h('h2', {id: 'poc-h'}, 'POC wallets'),
+    live.map(w => {
+      const {chart, description} = burnDown({title: `POC wallet ${w.id} burn-down`, granted: w.granted, balance: w.balance,
+        createdAt: w.created_at, asOf: wallets.as_of, expiresAt: w.expires_at, format: v => compactMoney(v, c), formatDate: day});
+      return h('div', {class: 'poc-burn'},
+        facts([['Wallet', h('code', null, w.id)], ['Granted', money(w.granted, c)], ['Left', money(w.balance, c)],
+          ['Expires', day(w.expires_at)], w.cluster_id ? ['Cluster', w.cluster_id] : null]),
+        chart, h('p', {class: 'help'}, description));
+    }));
+}
+
+export async function renderWallets(view) {
+  const wallets = await get('/v1/wallets');
+  const since = lastTwelveMonths(wallets.as_of)[0];
+  // Newest first: stop at the first invoice older than the chart's window.
+  const invoices = await listAll('/v1/invoices', {}, inv => inv.issued_at.slice(0, 7) >= since);
+  add(view, pageTitle('Wallets & spending'), creditSection(wallets), pocSection(wallets),
+    spendingSection(wallets, invoices));
+}
