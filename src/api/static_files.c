@@ -90,13 +90,17 @@ struct MHD_Response *tl_static_response(const char *web_dir, const char *url_pat
 		close(fd);
 		return NULL;
 	}
-	MHD_add_response_header(r, "Content-Type", tl_static_content_type(name));
-	/* Revalidate each time, so a new tallyd's console is never mixed with
-	 * an old one's cached scripts. */
-	MHD_add_response_header(r, "Cache-Control", "no-cache");
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-	if (strstr(name, ".html"))
-		MHD_add_response_header(r, "Content-Security-Policy", CONSOLE_CSP);
+	/* no-cache: revalidate each time, so a new tallyd's console is never
+	 * mixed with an old one's cached scripts. A page without its CSP is
+	 * not served at all. */
+	bool page = strstr(name, ".html") != NULL;
+	if (MHD_add_response_header(r, "Content-Type", tl_static_content_type(name)) != MHD_YES ||
+	    MHD_add_response_header(r, "Cache-Control", "no-cache") != MHD_YES ||
+	    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff") != MHD_YES ||
+	    MHD_add_response_header(r, "Referrer-Policy", "no-referrer") != MHD_YES ||
+	    (page && MHD_add_response_header(r, "Content-Security-Policy", CONSOLE_CSP) != MHD_YES)) {
+		MHD_destroy_response(r);
+		return NULL;
+	}
 	return r;
 }

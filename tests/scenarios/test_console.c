@@ -2,6 +2,7 @@
  * headers a browser needs, and nothing outside web/. */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "harness.h"
 
@@ -37,8 +38,11 @@ Test(console, the_page_and_its_scripts_are_served_at_the_root, .fini = stop)
 Test(console, paths_outside_the_console_are_not_found, .fini = stop)
 {
 	tt_server_start(&srv, NULL);
-	const char *paths[] = {"/../CMakeLists.txt", "/js/../../Makefile", "/.gitignore",
-			       "/nothing-here.js", "/catalog/default.json"};
+	/* Each names a real file of a served type once ".." is resolved: only
+	 * the name check can refuse it. */
+	const char *paths[] = {"/../web/index.html", "/js/../index.html",
+			       "/../docs/images/cluster.png", "/js/../../web/console.css",
+			       "/nothing-here.js", "/catalog/default.json", "/.gitignore"};
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		char h[4096];
 		headers_of(paths[i], h, sizeof(h));
@@ -53,6 +57,26 @@ Test(console, paths_outside_the_console_are_not_found, .fini = stop)
 	cr_assert_eq(r.status, 404);
 	cr_assert_str_eq(tt_error_code(&r), "not_found");
 	tt_response_free(&r);
+}
+
+Test(console, head_answers_the_headers_of_get_without_a_body, .fini = stop)
+{
+	tt_server_start(&srv, NULL);
+	char get[4096], head[4096], cmd[512];
+	headers_of("/console.css", get, sizeof(get));
+	snprintf(cmd, sizeof(cmd), "curl -s -I '%s/console.css'", srv.url);
+	cr_assert_eq(tt_run(cmd, head, sizeof(head)), 0);
+	cr_assert(strstr(head, "HTTP/1.1 200"), "%s", head);
+	cr_assert(strstr(head, "Content-Type: text/css; charset=utf-8"), "%s", head);
+	const char *length = strstr(get, "Content-Length: ");
+	cr_assert_not_null(length, "%s", get);
+	char line[64];
+	snprintf(line, sizeof(line), "%.*s", (int)strcspn(length, "\r\n"), length);
+	cr_assert(strstr(head, line), "HEAD gives GET's %s: %s", line, head);
+	snprintf(cmd, sizeof(cmd), "curl -s -X HEAD --max-time 2 '%s/console.css' | wc -c", srv.url);
+	char bytes[64];
+	tt_run(cmd, bytes, sizeof(bytes));
+	cr_assert_eq(strtol(bytes, NULL, 10), 0, "HEAD sent a body of %s bytes", bytes);
 }
 
 Test(console, an_empty_web_flag_serves_no_console, .fini = stop)

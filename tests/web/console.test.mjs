@@ -4,7 +4,7 @@
 import {describe, it} from 'node:test';
 import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
-import {newCustomer, pocCluster, rendered, screenshot, signedInPage, tallydAndBrowser, vnd} from './support.mjs';
+import {assertClean, newCustomer, pocCluster, rendered, screenshot, signedInPage, tallydAndBrowser, vnd} from './support.mjs';
 
 const env = tallydAndBrowser();
 
@@ -71,25 +71,25 @@ describe('the resource list', () => {
 
     await page.fill('#f-q', '');
     await page.selectOption('#f-type', 'cluster');
+    await page.click('.filters button[type=submit]');
     await page.waitForURL(/#\/resources\?type=cluster$/);
     assert.deepEqual((await names()).sort(), ['alpha', 'beta']);
 
     await page.selectOption('#f-type', '');
-    await page.waitForURL(/#\/resources$/);
-    await rendered(page);
     await page.selectOption('#f-billing', 'prepaid');
+    await page.click('.filters button[type=submit]');
     await page.waitForURL(/#\/resources\?billing=prepaid$/);
     const prepaid = await names();
     assert.ok(prepaid.length > 0 && prepaid.every(n => n.startsWith('beta')), prepaid.join());
 
     await page.selectOption('#f-billing', '');
-    await page.waitForURL(/#\/resources$/);
-    await rendered(page);
     await page.selectOption('#f-cluster', a.id);
+    await page.click('.filters button[type=submit]');
     await page.waitForURL(new RegExp(`#/resources\\?cluster_id=${a.id}$`));
     const members = await names();
     assert.deepEqual(members.sort(), a.members.map(m => m.name).sort());
     assert.equal(await page.locator('tbody .badge-poc').count(), a.members.length - 1, 'all but the load balancer are POC');
+    await assertClean(page);
     await page.context().close();
   });
 
@@ -99,14 +99,21 @@ describe('the resource list', () => {
     let wallet = page.locator('.poc-wallet');
     assert.ok((await wallet.textContent()).includes(vnd(5000000)));
     assert.ok((await wallet.textContent()).includes('20 days left'));
-    assert.equal(await wallet.locator('[role=alert]').count(), 0);
+    assert.equal(await wallet.locator('.warning').count(), 0);
     await page.context().close();
 
     const hurried = await newCustomer(env.server, {name: 'Hurried', poc: 5000000, pocDays: 3});
     page = await signedInPage(env.browser, env.server, hurried);
     wallet = page.locator('.poc-wallet.poc-wallet-soon');
     assert.ok((await wallet.textContent()).includes('3 days left'));
-    assert.ok((await wallet.locator('[role=alert]').textContent()).includes('Stop POC'));
+    assert.ok((await wallet.locator('.warning').textContent()).includes('Stop POC'));
+    await page.context().close();
+
+    // an expired wallet says what became of its resources
+    await env.server.admin('POST', '/v1/admin/clock', {advance_seconds: 4 * 86400});
+    page = await signedInPage(env.browser, env.server, hurried);
+    assert.ok((await page.textContent('.poc-wallet-expired')).includes('expired'));
+    await assertClean(page);
     await page.context().close();
   });
 
@@ -122,13 +129,8 @@ describe('the resource list', () => {
     await page.click('button:text-is("Delete")');
     await page.locator('dialog[open] .btn-danger').click();
     await page.waitForSelector('.banner-success:has-text("scratch was deleted")');
-    let gone;
-    try {
-      gone = (await customer.api('GET', `/v1/resources/${scratch.id}`)).status;
-    } catch (error) {
-      gone = error.status;
-    }
-    assert.ok(gone === 'deleted' || gone === 404, `deleted: ${gone}`);
+    assert.equal((await customer.api('GET', `/v1/resources/${scratch.id}`)).status, 'deleted');
+    await assertClean(page);
     await page.context().close();
   });
 });
@@ -184,7 +186,13 @@ describe('wallets and spending', () => {
     const holdCheckout = await customer.api('POST', `/v1/resources/${vc.id}/stop-poc`, {cycle_months: 1, auto_renew: false});
     await customer.api('POST', `/v1/checkouts/${holdCheckout.id}/pay`, {method: 'hold'});
     const vks = await pocCluster(env.server, customer, {name: 'paid-vks', nodes: 1});
-    const paid = await convertByCredit(customer, vks.id);
+    await convertByCredit(customer, vks.id);
+    // deleting a paid node early refunds the rest of its term: a credit note
+    const node = vks.members.find(m => m.role === 'node');
+    await customer.api('DELETE', `/v1/resources/${node.id}`);
+    const invoices = (await customer.api('GET', '/v1/invoices?limit=500')).data;
+    const notes = invoices.filter(i => i.kind === 'credit_note');
+    assert.equal(notes.length, 1);
     const wallets = await customer.api('GET', '/v1/wallets');
     assert.ok(wallets.credit.held > 0);
 
@@ -197,12 +205,23 @@ describe('wallets and spending', () => {
     const bars = page.locator('svg.bar-chart rect.bar');
     assert.equal(await bars.count(), 12);
     let invoiced = 0;
-    for (const id of paid.invoice_ids) invoiced += (await customer.api('GET', `/v1/invoices/${id}`)).total;
-    assert.equal(Number(await bars.last().getAttribute('data-value')), invoiced, 'this month: what was invoiced');
+    for (const i of invoices) invoiced += i.kind === 'credit_note' ? -i.total : i.total;
+    assert.ok(invoiced > 0 && notes[0].total > 0);
+    assert.equal(Number(await bars.last().getAttribute('data-value')), invoiced, 'this month: invoiced less the refund');
     assert.equal(Number(await bars.first().getAttribute('data-value')), 0);
     assert.equal(await page.locator('svg.burn-down').count(), 1);
     assert.ok((await page.textContent('.poc-burn')).includes(vnd(wallets.poc[0].balance)));
     await screenshot(page, 'wallets', {fullPage: true});
+
+    await page.goto(`${env.server.url}/#/invoices/${notes[0].id}`);
+    await page.waitForSelector('text=Refunded to your credit');
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
+    const rows = readFileSync(await csv.path(), 'utf8').trim().split('\r\n');
+    assert.equal(rows.length, 2, 'a credit note, which has no lines, is one row');
+    const header = rows[0].split(',');
+    assert.equal(rows[1].split(',')[header.indexOf('invoice_total')], String(notes[0].total));
+    assert.equal(rows[1].split(',')[header.indexOf('credits')], notes[0].credits);
+    await assertClean(page);
     await page.context().close();
   });
 });
@@ -230,7 +249,12 @@ describe('errors, keyboard and small screens', () => {
     await page.focus('#stop-poc');
     await page.keyboard.press('Enter');
     await page.waitForSelector('dialog[open] table');
-    assert.equal(await page.evaluate(() => document.activeElement.closest('dialog') !== null), true);
+    const inDialog = () => page.evaluate(() => document.activeElement.closest('dialog') !== null);
+    assert.equal(await inDialog(), true);
+    for (let i = 0; i < 5; i++) {
+      await page.keyboard.press('Tab');
+      assert.equal(await inDialog(), true, `Tab ${i + 1} left the dialog`);
+    }
     await page.keyboard.press('Escape');
     await page.waitForSelector('dialog:not([open])', {state: 'attached'});
     assert.equal(await page.evaluate(() => document.activeElement.id), 'stop-poc', 'focus back on the opener');
@@ -238,6 +262,12 @@ describe('errors, keyboard and small screens', () => {
     await page.waitForSelector('dialog[open] table');
     await page.keyboard.press('Enter'); // the focused confirming button
     await page.waitForSelector('#continue');
+    // the term select and the toggle keep the focus across their redraw
+    await page.focus('#term');
+    await page.keyboard.press('ArrowDown');
+    await page.waitForSelector('#term:not([disabled])');
+    await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'term');
+    await assertClean(page);
     await page.context().close();
   });
 

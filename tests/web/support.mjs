@@ -129,6 +129,14 @@ export async function rendered(page) {
   });
 }
 
+// Fails the test when a script error escaped or the global error banner
+// shows: every error must land where the user is looking, on purpose.
+export async function assertClean(page) {
+  const assert = (await import('node:assert/strict')).default;
+  assert.deepEqual(page.scriptErrors, [], 'no script errors');
+  assert.equal(await page.locator('#banner [role=alert]').count(), 0, 'no stray error banner');
+}
+
 // Saves a screenshot for the README when TALLY_SCREENSHOTS names a folder.
 export async function screenshot(page, name, options = {}) {
   const folder = process.env.TALLY_SCREENSHOTS;

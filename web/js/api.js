@@ -44,7 +44,7 @@ export async function request(method, path, body, options = {}) {
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   // A retried or double-clicked POST with the same key is answered once.
-  if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
+  if (options.action) headers['Idempotency-Key'] = options.action.key;
   let response;
   try {
     response = await fetch(path, {method, headers, body: body === undefined ? undefined : JSON.stringify(body)});
@@ -53,6 +53,7 @@ export async function request(method, path, body, options = {}) {
   }
   if (!response.ok) {
     const error = await errorFrom(response);
+    if (options.action) options.action.answered(error);
     if (response.status === 401 && !options.token) unauthorizedListeners.forEach(fn => fn(error));
     throw error;
   }
@@ -61,8 +62,22 @@ export async function request(method, path, body, options = {}) {
 
 export const get = (path, options) => request('GET', path, undefined, options);
 
-export function newIdempotencyKey() {
+function newIdempotencyKey() {
   return `console-${crypto.randomUUID()}`;
+}
+
+// The Idempotency-Key of one thing the user does (pay, confirm, delete),
+// passed as request(..., {action}). It is kept while the request may have
+// been applied (no answer, or a 5xx), so a retry or a second click is
+// answered once. tallyd also keeps its refusals (4xx) under the key, so
+// after one the next attempt, perhaps with another method or after a
+// top-up, needs a new key.
+export function userAction() {
+  const action = {key: newIdempotencyKey()};
+  action.answered = error => {
+    if (error.status >= 400 && error.status < 500) action.key = newIdempotencyKey();
+  };
+  return action;
 }
 
 // Query string from an object, leaving out empty values.
@@ -73,18 +88,20 @@ export function query(params) {
   return s ? `?${s}` : '';
 }
 
-// Every page of a list, newest first, until `keep` says stop or pages run out.
-export async function listAll(path, params = {}, keep = () => true, maxPages = 50) {
+// Every page of a list, newest first, until `keep` says stop or pages run
+// out: {items, complete}; complete is false when maxPages of 500 were not
+// enough.
+export async function listAll(path, params = {}, keep = () => true, maxPages = 20) {
   const items = [];
   let after = null;
   for (let page = 0; page < maxPages; page++) {
-    const result = await get(path + query({...params, limit: 100, after}));
+    const result = await get(path + query({...params, limit: 500, after}));
     for (const item of result.data) {
-      if (!keep(item)) return items;
+      if (!keep(item)) return {items, complete: true};
       items.push(item);
     }
-    if (!result.next) return items;
+    if (!result.next) return {items, complete: true};
     after = result.next;
   }
-  return items;
+  return {items, complete: false};
 }

@@ -2,7 +2,7 @@
 // a view which fails shows its error instead of a blank page.
 import {onUnauthorized, session} from './api.js';
 import {h, replace} from './dom.js';
-import {errorPanel, flash, showPendingBanner} from './ui.js';
+import {closeDialog, errorPanel, flash, showPendingBanner} from './ui.js';
 import {renderSignIn} from './views/signin.js';
 import {renderResources} from './views/resources.js';
 import {renderResource} from './views/resource.js';
@@ -58,18 +58,28 @@ async function render() {
     else link.removeAttribute('aria-current');
   }
   const mine = ++renderCount;
+  const hash = location.hash;
+  // What a view does once the user has moved on (a payment answered late,
+  // a gateway confirmation polled for) must not pull them back.
+  const current = () => mine === renderCount && location.hash === hash;
+  const go = (to, message, kind) => {
+    if (!current()) return;
+    if (message) flash(message, kind);
+    navigate(to);
+  };
+  closeDialog();
   main.setAttribute('aria-busy', 'true');
   delete main.dataset.rendered;
   replace(main, h('p', {class: 'loading'}, 'Loading…'));
   showPendingBanner();
   const view = h('div', {class: 'view'});
   try {
-    await route.view(view, {args: path.match(route.pattern).slice(1), params, navigate});
+    await route.view(view, {args: path.match(route.pattern).slice(1), params, navigate: go, current});
   } catch (error) {
     replace(view, errorPanel(error, 'This page could not be loaded'),
       h('p', null, h('button', {type: 'button', class: 'btn', onclick: render}, 'Try again')));
   }
-  if (mine !== renderCount) return; // a newer navigation won
+  if (!current()) return; // a newer navigation won, or the view moved on
   replace(main, view);
   main.removeAttribute('aria-busy');
   main.dataset.rendered = location.hash; // which page is on screen, for tests
@@ -90,11 +100,17 @@ function takeGatewayReturn() {
 function signOut(message) {
   session.signOut();
   sessionStorage.removeItem('tally.after-sign-in');
+  sessionStorage.removeItem('tally.account');
   if (message) flash(message, 'warning');
   navigate('/sign-in');
 }
 
 document.getElementById('sign-out').addEventListener('click', () => signOut('You are signed out.'));
+// The skip link must not become a route: move the focus instead.
+document.querySelector('.skip-link').addEventListener('click', event => {
+  event.preventDefault();
+  document.getElementById('main').focus();
+});
 onUnauthorized(() => signOut('Your token is no longer accepted; sign in again.'));
 window.addEventListener('hashchange', render);
 // Whatever escapes a view still reaches the user.

@@ -64,40 +64,96 @@ export async function whileBusy(button, busyText, action) {
   }
 }
 
-// A modal dialog. content: nodes; actions: [{label, class, onclick}] where
-// onclick may return a promise; the dialog closes when it resolves to
-// something other than false. Focus goes to the first action and back to
-// the opener on close; Esc cancels. Returns a promise of the dialog closing.
+// A modal dialog. content: nodes; actions: [{label, class, busy, onclick}]
+// where onclick may return a promise; the dialog closes when it resolves
+// to something other than false. While an action runs every button is
+// disabled and Esc does nothing: what was asked for is under way. Focus
+// goes to the primary action and back to the opener on close. Returns a
+// promise of the dialog closing.
+let openDialogs = 0; // which dialog is on screen, so an old one's close leaves a newer alone
+
 export function openDialog({title, content, actions, opener}) {
   const dialog = document.getElementById('dialog');
+  const mine = ++openDialogs;
   const returnFocus = opener || document.activeElement;
   const status = h('div', {class: 'dialog-status', 'aria-live': 'assertive'});
   const buttons = actions.map(a => h('button', {type: 'button', class: a.class || 'btn'}, a.label));
+  let busy = false;
   return new Promise(resolve => {
     const close = value => {
-      dialog.close();
-      replace(dialog);
-      if (returnFocus && returnFocus.isConnected) returnFocus.focus();
+      if (mine === openDialogs) {
+        dialog.close();
+        replace(dialog);
+        if (returnFocus && returnFocus.isConnected) returnFocus.focus();
+      }
       resolve(value);
     };
     actions.forEach((a, i) => buttons[i].addEventListener('click', async () => {
+      if (busy) return;
+      busy = true;
       replace(status);
+      buttons.forEach(b => { b.disabled = true; });
       try {
         const result = a.onclick ? await whileBusy(buttons[i], a.busy || a.label, a.onclick) : undefined;
         if (result !== false) close(result);
       } catch (error) {
         replace(status, errorPanel(error));
+      } finally {
+        busy = false;
+        buttons.forEach(b => { b.disabled = false; });
       }
     }));
     dialog.oncancel = event => {
       event.preventDefault();
-      close(undefined);
+      if (!busy) close(undefined);
     };
+    dialog.onkeydown = event => keepFocusInside(dialog, event);
     replace(dialog, h('h2', {id: 'dialog-title'}, title), h('div', {class: 'dialog-body'}, content), status,
       h('div', {class: 'dialog-actions'}, buttons));
-    dialog.showModal();
+    if (!dialog.open) dialog.showModal();
     (buttons.find(b => b.classList.contains('btn-primary')) || buttons[0]).focus();
   });
+}
+
+// Tab from the last control goes to the first and Shift+Tab back: a modal
+// dialog otherwise lets the focus leave for the browser's own controls.
+function keepFocusInside(dialog, event) {
+  if (event.key !== 'Tab') return;
+  const focusable = [...dialog.querySelectorAll('button, a[href], input, select, textarea, summary')]
+    .filter(el => !el.disabled && el.offsetParent !== null);
+  if (focusable.length === 0) return;
+  const first = focusable[0], last = focusable[focusable.length - 1];
+  if (event.shiftKey && document.activeElement === first) {
+    event.preventDefault();
+    last.focus();
+  } else if (!event.shiftKey && document.activeElement === last) {
+    event.preventDefault();
+    first.focus();
+  }
+}
+
+// Leaving a page closes its dialog.
+export function closeDialog() {
+  const dialog = document.getElementById('dialog');
+  openDialogs++;
+  if (dialog.open) dialog.close();
+  replace(dialog);
+}
+
+// A button that runs action() once at a time, shows busyText meanwhile,
+// and puts any error into statusEl instead of losing it.
+export function actionButton(label, attrs, busyText, statusEl, action) {
+  const button = h('button', {type: 'button', class: 'btn', ...attrs}, label);
+  button.addEventListener('click', async () => {
+    if (button.disabled) return;
+    replace(statusEl);
+    try {
+      await whileBusy(button, busyText, () => action(button));
+    } catch (error) {
+      replace(statusEl, errorPanel(error));
+    }
+  });
+  return button;
 }
 
 // The page heading, focused after navigation so screen readers announce it.

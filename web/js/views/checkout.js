@@ -5,7 +5,7 @@
 import {get, request} from '../api.js';
 import {add, facts, h, replace, table} from '../dom.js';
 import {money, percentFromBp, plural, when} from '../format.js';
-import {errorPanel, flash, pageTitle} from '../ui.js';
+import {errorPanel, pageTitle} from '../ui.js';
 
 export function checkoutTarget(checkout) {
   return checkout.origin_resource_id || checkout.resources[0];
@@ -104,17 +104,24 @@ export async function renderCheckout(view, {args: [id], navigate}) {
   const setDisabled = disabled => body.querySelectorAll('input, select, button').forEach(el => {
     el.disabled = disabled;
   });
+  // The redrawn page gets the focus back where it was, so a keyboard user
+  // can go on through the terms.
+  const redraw = focused => {
+    draw();
+    if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
+  };
   const change = async (fields, couponError = false) => {
+    const focused = document.activeElement && document.activeElement.id; // before disabling drops it
     setDisabled(true);
     replace(status);
     try {
       checkout = await request('PATCH', `/v1/checkouts/${id}`, fields);
-      draw();
+      redraw(focused);
       return null;
     } catch (error) {
       setDisabled(false); // the page still shows the checkout as it is
       if (couponError) return error;
-      draw(); // put the term and the toggle back to what tallyd has
+      redraw(focused); // put the term and the toggle back to what tallyd has
       replace(status, errorPanel(error, 'The checkout was not changed'));
       return null;
     }
@@ -133,8 +140,8 @@ export async function renderCheckout(view, {args: [id], navigate}) {
     cancel.addEventListener('click', async () => {
       try {
         await request('POST', `/v1/checkouts/${id}/cancel`);
-        flash('The checkout was cancelled; the resources stay as they were.', 'warning');
-        navigate(`/resources/${checkoutTarget(checkout)}`);
+        navigate(`/resources/${checkoutTarget(checkout)}`,
+          'The checkout was cancelled; the resources stay as they were.', 'warning');
       } catch (error) {
         replace(status, errorPanel(error, 'The checkout was not cancelled'));
       }

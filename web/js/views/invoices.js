@@ -3,10 +3,15 @@
 import {get, query} from '../api.js';
 import {add, facts, h, replace, table} from '../dom.js';
 import {day, kindLabel, money, plural, when} from '../format.js';
-import {pageTitle} from '../ui.js';
+import {actionButton, pageTitle} from '../ui.js';
 
 function period(invoice) {
   return invoice.period ? `${day(invoice.period.start)} – ${day(invoice.period.end)}` : '—';
+}
+
+// A credit note gives money back: its total counts against the others.
+function signedTotal(invoice) {
+  return invoice.kind === 'credit_note' ? -invoice.total : invoice.total;
 }
 
 function statusBadge(invoice) {
@@ -17,58 +22,69 @@ export async function renderInvoices(view, {params}) {
   const resourceId = params.get('resource_id');
   const rows = [];
   let next = null;
-  const results = h('div', {'aria-live': 'polite'});
-  const more = h('button', {type: 'button', class: 'btn'}, 'Load more');
+  const list = h('div');
+  const count = h('p', {class: 'count', 'aria-live': 'polite'});
+  const status = h('div', {'aria-live': 'assertive'});
   const load = async () => {
     const page = await get(`/v1/invoices${query({resource_id: resourceId, limit: 50, after: next})}`);
     rows.push(...page.data);
     next = page.next;
   };
-  const draw = () => replace(results, rows.length ? table([
-    {label: 'Number', cell: i => h('a', {href: `#/invoices/${i.id}`}, i.number)},
-    {label: 'Issued', cell: i => day(i.issued_at)},
-    {label: 'Resource', cell: i => h('a', {href: `#/resources/${i.resource_id}`}, i.resource_name)},
-    {label: 'Kind', cell: i => kindLabel(i.kind)},
-    {label: 'Period', cell: period},
-    {label: 'Total', class: 'num', cell: i => money(i.total, i.currency)},
-    {label: 'Status', cell: statusBadge},
-  ], rows, 'Invoice history') : h('p', {class: 'empty'}, 'No invoices yet.'),
-  h('p', {class: 'count'}, `${plural(rows.length, 'invoice')} shown`), next ? more : null);
-  more.addEventListener('click', async () => {
+  const more = actionButton('Load more', {}, 'Loading…', status, async () => {
     await load();
     draw();
   });
+  const draw = () => {
+    replace(list, rows.length ? table([
+      {label: 'Number', cell: i => h('a', {href: `#/invoices/${i.id}`}, i.number)},
+      {label: 'Issued', cell: i => day(i.issued_at)},
+      {label: 'Resource', cell: i => h('a', {href: `#/resources/${i.resource_id}`}, i.resource_name)},
+      {label: 'Kind', cell: i => kindLabel(i.kind)},
+      {label: 'Period', cell: period},
+      {label: 'Total', class: 'num', cell: i => money(signedTotal(i), i.currency)},
+      {label: 'Status', cell: statusBadge},
+    ], rows, 'Invoice history') : h('p', {class: 'empty'}, 'No invoices yet.'));
+    count.textContent = `${plural(rows.length, 'invoice')} shown`;
+    more.hidden = !next;
+  };
   await load();
   draw();
   add(view, pageTitle('Invoices'),
     resourceId ? h('p', null, 'Invoices of ', h('a', {href: `#/resources/${resourceId}`}, h('code', null, resourceId)),
       ' · ', h('a', {href: '#/invoices'}, 'all invoices')) : null,
-    results);
+    list, count, status, more);
 }
 
-// CSV: one row per line, the invoice's own columns first, then every
-// scalar field the lines have. Amounts stay integers of minor units, with
-// the currency in its own column, so a spreadsheet sums them exactly.
+// A text cell a spreadsheet would run as a formula (=, +, -, @) is
+// written with a leading ' instead; numbers are written as they are.
+function csvCell(value) {
+  let s = value === null || value === undefined ? '' : String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+// CSV: one row per line (a credit note, which has none, gets one row), the
+// invoice's own columns first, then every scalar field the lines have.
+// Amounts stay integers of minor units, with the currency in its own
+// column, so a spreadsheet sums them exactly.
 export function invoiceCsv(invoice) {
-  const invoiceColumns = ['invoice_number', 'invoice_id', 'issued_at', 'status', 'kind', 'resource_id',
-    'resource_name', 'period_start', 'period_end', 'currency'];
+  const head = {invoice_number: invoice.number, invoice_id: invoice.id, issued_at: invoice.issued_at,
+    status: invoice.status, kind: invoice.kind, credits: invoice.credits, resource_id: invoice.resource_id,
+    resource_name: invoice.resource_name, period_start: invoice.period && invoice.period.start,
+    period_end: invoice.period && invoice.period.end, currency: invoice.currency,
+    invoice_subtotal: invoice.subtotal, invoice_discount: invoice.discount, invoice_tax: invoice.tax,
+    invoice_total: invoice.total};
+  const invoiceColumns = Object.keys(head);
   const lineColumns = [];
   for (const line of invoice.lines) {
     for (const [k, v] of Object.entries(line)) {
       if ((v === null || typeof v !== 'object') && !lineColumns.includes(k)) lineColumns.push(k);
     }
   }
-  const head = {invoice_number: invoice.number, invoice_id: invoice.id, issued_at: invoice.issued_at,
-    status: invoice.status, kind: invoice.kind, resource_id: invoice.resource_id, resource_name: invoice.resource_name,
-    period_start: invoice.period && invoice.period.start, period_end: invoice.period && invoice.period.end,
-    currency: invoice.currency};
-  const cell = v => {
-    const s = v === null || v === undefined ? '' : String(v);
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
+  const lines = invoice.lines.length ? invoice.lines : [{}];
   const rows = [[...invoiceColumns, ...lineColumns].join(',')];
-  for (const line of invoice.lines) {
-    rows.push([...invoiceColumns.map(c => cell(head[c])), ...lineColumns.map(c => cell(line[c]))].join(','));
+  for (const line of lines) {
+    rows.push([...invoiceColumns.map(c => csvCell(head[c])), ...lineColumns.map(c => csvCell(line[c]))].join(','));
   }
   return `${rows.join('\r\n')}\r\n`;
 }
@@ -115,13 +131,15 @@ export async function renderInvoice(view, {args: [id]}) {
         ['Service', invoice.service],
         ['Period', period(invoice)],
         invoice.payment_id ? ['Payment', invoice.payment_id] : null,
+        invoice.credits ? ['Refund of', h('a', {href: `#/invoices/${invoice.credits}`}, invoice.credits)] : null,
       ]),
-      lineTable(invoice),
+      invoice.lines.length ? lineTable(invoice) : null,
       h('dl', {class: 'totals'},
         h('dt', null, 'Subtotal'), h('dd', null, money(invoice.subtotal, c)),
         h('dt', null, `Discount${invoice.coupon_code ? ` (${invoice.coupon_code})` : ''}`), h('dd', null, money(-invoice.discount, c)),
         h('dt', null, 'Tax'), h('dd', null, money(invoice.tax, c)),
-        h('dt', {class: 'total'}, 'Total'), h('dd', {class: 'total'}, money(invoice.total, c)),
+        h('dt', {class: 'total'}, invoice.kind === 'credit_note' ? 'Refunded to your credit' : 'Total'),
+        h('dd', {class: 'total'}, money(invoice.total, c)),
         invoice.amount_paid !== undefined ? [h('dt', null, 'Paid'), h('dd', null, money(invoice.amount_paid, c))] : null)),
     h('p', {class: 'no-print'}, h('a', {href: '#/invoices'}, 'All invoices')));
 }

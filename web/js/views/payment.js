@@ -1,9 +1,9 @@
 // payment.js: paying a checkout (account credit, the payment gateway, or a
 // hold for hold-settled services) and the page the gateway returns to.
-import {get, request, newIdempotencyKey} from '../api.js';
+import {ApiError, get, request, userAction} from '../api.js';
 import {add, h, replace} from '../dom.js';
 import {money, plural} from '../format.js';
-import {errorPanel, flash, pageTitle, whileBusy} from '../ui.js';
+import {errorPanel, pageTitle, whileBusy} from '../ui.js';
 import {checkoutTarget, closedCheckout, totals} from './checkout.js';
 
 function methodOption(value, label, detail, {checked, disabled}) {
@@ -14,15 +14,16 @@ function methodOption(value, label, detail, {checked, disabled}) {
     h('div', {id: `${id}-detail`, class: 'method-detail'}, detail));
 }
 
-// What paying by credit leaves, or how much is missing.
-function creditDetail(available, due, currency) {
+// What paying from credit leaves, or how much is missing (the one sum the
+// console does: the available credit and the amount due are tallyd's).
+function creditDetail(available, due, currency, otherwise) {
   const after = available - due;
   return [
     h('p', null, 'Available credit: ', h('strong', {id: 'credit-available'}, money(available, currency))),
     after >= 0
       ? h('p', null, 'After this payment: ', h('strong', {id: 'credit-after'}, money(after, currency)))
       : h('p', {class: 'warning', id: 'credit-short'},
-        `Your available credit is ${money(-after, currency)} short. Top up your credit, or pay through the payment gateway.`),
+        `Your available credit is ${money(-after, currency)} short. ${otherwise}`),
   ];
 }
 
@@ -34,34 +35,45 @@ function methods(checkout, wallets) {
     return [methodOption('hold', 'Hold on account credit', [
       h('p', null, `${money(checkout.hold_amount, currency)} of your credit is held for ${plural(checkout.terms.hold_days, 'day')} of use; `,
         'the service is invoiced monthly on its actual usage.'),
-      ...creditDetail(available, checkout.hold_amount, currency)], {checked: enough, disabled: !enough})];
+      ...creditDetail(available, checkout.hold_amount, currency,
+        'Top up your credit to pay by hold; services billed on use cannot be paid through the gateway.')],
+    {checked: enough, disabled: !enough})];
   }
   const enough = available >= checkout.total;
   return [
-    methodOption('credit', 'Account credit', creditDetail(available, checkout.total, currency),
+    methodOption('credit', 'Account credit', creditDetail(available, checkout.total, currency,
+      'Top up your credit, or pay through the payment gateway.'),
       {checked: enough, disabled: !enough}),
     methodOption('gateway', 'Payment gateway',
       h('p', null, 'You are sent to the payment gateway\'s page to pay, and come back here.'), {checked: !enough}),
   ];
 }
 
-async function pay(checkout, method, key, navigate) {
-  const result = await request('POST', `/v1/checkouts/${checkout.id}/pay`, {method}, {idempotencyKey: key});
+// Only a web page may be the gateway's: never a javascript: or data: URL.
+function gatewayPage(url) {
+  const parsed = new URL(url, location.href);
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new ApiError(0, 'invalid_redirect', `the gateway's payment page is not a web address: ${url}`);
+  }
+  return parsed.href;
+}
+
+async function pay(checkout, method, action, navigate) {
+  const result = await request('POST', `/v1/checkouts/${checkout.id}/pay`, {method}, {action});
   if (result.status === 'awaiting_payment') {
-    location.assign(result.redirect_url);
+    location.assign(gatewayPage(result.redirect_url));
     return;
   }
-  flash(method === 'hold'
+  navigate(`/resources/${checkoutTarget(checkout)}`, method === 'hold'
     ? 'Paid by hold: the resources are converted and will be invoiced monthly on their usage.'
     : `Paid: ${plural(result.invoice_ids.length, 'invoice')} issued. The resources are converted.`);
-  navigate(`/resources/${checkoutTarget(checkout)}`);
 }
 
 export async function renderPayment(view, {args: [id], navigate}) {
   const [checkout, wallets] = await Promise.all([get(`/v1/checkouts/${id}`), get('/v1/wallets')]);
   if (checkout.status !== 'open') return closedCheckout(view, checkout);
   const hold = checkout.settlement === 'hold';
-  const key = newIdempotencyKey(); // one payment per page, however many clicks
+  const action = userAction(); // one payment, however many clicks
   const status = h('div', {'aria-live': 'assertive'});
   const options = methods(checkout, wallets);
   const button = h('button', {type: 'submit', class: 'btn btn-primary', id: 'pay'}, hold ? 'Confirm hold' : 'Pay');
@@ -79,7 +91,7 @@ export async function renderPayment(view, {args: [id], navigate}) {
     }
     replace(status);
     try {
-      await whileBusy(button, 'Paying…', () => pay(checkout, chosen.value, key, navigate));
+      await whileBusy(button, 'Paying…', () => pay(checkout, chosen.value, action, navigate));
     } catch (error) {
       replace(status, errorPanel(error, 'The payment did not go through'));
     }
@@ -92,9 +104,9 @@ export async function renderPayment(view, {args: [id], navigate}) {
 
 // Back from the gateway: the notification may land a moment after the
 // browser does, so look a few times before calling it still open.
-async function settledCheckout(id, attempts = 10) {
+async function settledCheckout(id, current, attempts = 10) {
   let checkout = await get(`/v1/checkouts/${id}`);
-  for (let i = 1; i < attempts && checkout.status === 'open'; i++) {
+  for (let i = 1; i < attempts && checkout.status === 'open' && current(); i++) {
     await new Promise(resolve => setTimeout(resolve, 500));
     checkout = await get(`/v1/checkouts/${id}`);
   }
@@ -103,24 +115,32 @@ async function settledCheckout(id, attempts = 10) {
 
 function notCompletedText(status, result) {
   if (status !== 'open') return `This checkout is ${status}.`;
-  if (result === 'paid') {
-    return 'The gateway has not confirmed the payment yet. Check again in a moment; you will not be charged twice.';
-  }
   if (result === 'cancelled') return 'The payment was cancelled at the gateway. The checkout is still open.';
-  return `The gateway did not complete the payment${result ? ` (${result})` : ''}. The checkout is still open.`;
+  if (result === 'paid') {
+    return 'The gateway says it took the payment, but its confirmation has not reached tally yet. ' +
+      'Check again in a moment; do not pay a second time.';
+  }
+  return `The gateway has not confirmed a payment${result ? ` (${result})` : ''}. The checkout is still open.`;
 }
 
-export async function renderPaymentResult(view, {args: [id], params, navigate}) {
+export async function renderPaymentResult(view, {args: [id], params, navigate, current}) {
   const result = params.get('result');
-  const checkout = result === 'paid' ? await settledCheckout(id) : await get(`/v1/checkouts/${id}`);
+  const checkout = result === 'cancelled' ? await get(`/v1/checkouts/${id}`) : await settledCheckout(id, current);
   if (checkout.status === 'paid') {
-    flash('Payment received through the gateway. The resources are converted.');
-    navigate(`/resources/${checkoutTarget(checkout)}`);
+    navigate(`/resources/${checkoutTarget(checkout)}`, 'Payment received through the gateway. The resources are converted.');
     return;
   }
-  add(view, pageTitle('Payment not completed'),
-    h('p', {class: 'warning'}, notCompletedText(checkout.status, result)),
-    checkout.status === 'open'
-      ? h('p', null, h('a', {class: 'btn btn-primary', href: `#/checkouts/${id}/pay`}, 'Choose a payment method again'))
-      : h('p', null, h('a', {href: `#/resources/${checkoutTarget(checkout)}`}, 'Back to the resource')));
+  // Paid at the gateway but not confirmed yet: offering another way to pay
+  // could take the money twice.
+  const waiting = checkout.status === 'open' && result === 'paid';
+  let next;
+  if (waiting) {
+    next = h('button', {type: 'button', class: 'btn btn-primary', onclick: () => location.reload()}, 'Check again');
+  } else if (checkout.status === 'open') {
+    next = h('a', {class: 'btn btn-primary', href: `#/checkouts/${id}/pay`}, 'Choose a payment method again');
+  } else {
+    next = h('a', {href: `#/resources/${checkoutTarget(checkout)}`}, 'Back to the resource');
+  }
+  add(view, pageTitle(waiting ? 'Waiting for the gateway' : 'Payment not completed'),
+    h('p', {class: 'warning'}, notCompletedText(checkout.status, result)), h('p', null, next));
 }

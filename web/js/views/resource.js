@@ -1,10 +1,10 @@
 // resource.js: one resource or cluster: its billing state, a cluster's
 // members grouped by role, the Stop POC button (top right, while Stop POC
 // is available) and deletion with a confirmation.
-import {get, request, newIdempotencyKey} from '../api.js';
+import {get, request, userAction} from '../api.js';
 import {add, facts, h, table} from '../dom.js';
 import {day, money, plural, roleLabel, typeLabel, when} from '../format.js';
-import {billingBadges, flash, openDialog, pageTitle} from '../ui.js';
+import {actionButton, billingBadges, openDialog, pageTitle} from '../ui.js';
 import {stopPoc} from './stoppoc.js';
 
 const GROUPS = [
@@ -32,7 +32,7 @@ function memberGroups(members, now) {
 function deleteDialog(resource, opener, navigate) {
   const members = resource.members || [];
   const prepaid = resource.billing && resource.billing.mode === 'prepaid';
-  const key = newIdempotencyKey();
+  const action = userAction();
   return openDialog({
     title: `Delete ${resource.name}?`,
     opener,
@@ -44,9 +44,8 @@ function deleteDialog(resource, opener, navigate) {
     actions: [
       {label: 'Keep it', class: 'btn'},
       {label: 'Delete', busy: 'Deleting…', class: 'btn btn-danger', onclick: async () => {
-        await request('DELETE', `/v1/resources/${resource.id}`, undefined, {idempotencyKey: key});
-        flash(`${resource.name} was deleted.`);
-        navigate('/resources');
+        await request('DELETE', `/v1/resources/${resource.id}`, undefined, {action});
+        navigate('/resources', `${resource.name} was deleted.`);
       }},
     ],
   });
@@ -71,10 +70,13 @@ function billingFacts(resource, currency) {
 export async function renderResource(view, {args: [id], navigate}) {
   const [resource, wallets] = await Promise.all([get(`/v1/resources/${id}`), get('/v1/wallets')]);
   const actions = h('div', {class: 'page-actions'});
-  if (resource.stop_poc_available) {
-    const button = h('button', {type: 'button', class: 'btn btn-primary', id: 'stop-poc'}, 'Stop POC');
-    button.addEventListener('click', () => stopPoc(resource, wallets.currency, button, navigate));
-    actions.append(button);
+  const status = h('div', {'aria-live': 'assertive'});
+  if (resource.open_checkout_id) {
+    // Stop POC would be refused while this checkout is open: go on with it.
+    actions.append(h('a', {class: 'btn btn-primary', href: `#/checkouts/${resource.open_checkout_id}`}, 'Continue to the checkout'));
+  } else if (resource.stop_poc_available) {
+    actions.append(actionButton('Stop POC', {class: 'btn btn-primary', id: 'stop-poc'}, 'Checking…', status,
+      button => stopPoc(resource, wallets.currency, button, navigate)));
   }
   if (resource.status !== 'deleted') {
     const del = h('button', {type: 'button', class: 'btn btn-danger'}, 'Delete');
@@ -82,11 +84,11 @@ export async function renderResource(view, {args: [id], navigate}) {
     actions.append(del);
   }
   const open = resource.open_checkout_id
-    ? h('p', {class: 'notice'}, 'A checkout is open for this resource. ',
-      h('a', {href: `#/checkouts/${resource.open_checkout_id}`}, 'Continue to the checkout'))
+    ? h('p', {class: 'notice'}, 'A checkout is open for this resource: continue with it, or cancel it there.')
     : null;
   add(view, 
     pageTitle(resource.name, billingBadges(resource, wallets.as_of), actions),
+    status,
     open,
     billingFacts(resource, wallets.currency),
     resource.members ? h('h2', null, 'Members') : null,

@@ -3,24 +3,38 @@
 import {get, query} from '../api.js';
 import {add, h, replace, table} from '../dom.js';
 import {day, daysBetween, money, plural, typeLabel, when} from '../format.js';
-import {billingBadges, pageTitle} from '../ui.js';
 
-// Within this many days of expiry a POC wallet is shown as a warning.
+const HOUR_MS = 3600000;
+import {actionButton, billingBadges, pageTitle} from '../ui.js';
+
+// With this many whole days left or fewer, a POC wallet is shown as a
+// warning: the first of the expiry reminders comes 7 days ahead.
 const EXPIRY_WARNING_DAYS = 7;
 
+// "12 days left", or below a day the hours, so 23:00 is not "today".
+function timeLeft(asOf, expiresAt) {
+  const days = daysBetween(asOf, expiresAt);
+  if (days > 0) return `${plural(days, 'day')} left`;
+  const hours = Math.floor((Date.parse(expiresAt) - Date.parse(asOf)) / HOUR_MS);
+  return hours > 0 ? `${plural(hours, 'hour')} left` : 'less than an hour left';
+}
+
 export function pocWalletNotices(wallets) {
-  const live = wallets.poc.filter(w => !w.expired);
-  return live.map(w => {
-    const days = daysBetween(wallets.as_of, w.expires_at);
-    const soon = days <= EXPIRY_WARNING_DAYS;
+  return wallets.poc.map(w => {
+    if (w.expired) {
+      return h('section', {class: 'poc-wallet poc-wallet-expired', 'aria-label': `POC wallet ${w.id}`},
+        h('p', null, `The POC wallet ${w.id} expired on ${when(w.expires_at)}. `,
+          'Its POC resources are suspended, and deleted after the retention period unless you Stop POC on them.'));
+    }
+    const soon = daysBetween(wallets.as_of, w.expires_at) <= EXPIRY_WARNING_DAYS;
     return h('section', {class: `poc-wallet${soon ? ' poc-wallet-soon' : ''}`, 'aria-label': `POC wallet ${w.id}`},
       h('div', {class: 'poc-wallet-balance'},
         h('span', {class: 'label'}, w.cluster_id ? `POC wallet for cluster ${w.cluster_id}` : 'POC wallet'),
         h('strong', {class: 'amount'}, money(w.balance, wallets.currency))),
       h('div', {class: 'poc-wallet-expiry'},
-        h('strong', null, days === 0 ? 'Expires today' : `${plural(days, 'day')} left`),
+        h('strong', null, timeLeft(wallets.as_of, w.expires_at)),
         h('span', null, ` · expires ${when(w.expires_at)}`)),
-      soon ? h('p', {class: 'warning', role: 'alert'},
+      soon ? h('p', {class: 'warning'},
         'Before it expires, Stop POC on the resources you keep (they become paid, same data) or delete them. ',
         'At expiry POC resources are suspended, and deleted after the retention period.') : null);
   });
@@ -46,11 +60,12 @@ function filterForm(params, clusters, navigate) {
     const data = new FormData(form);
     navigate(`/resources${query(Object.fromEntries(data.entries()))}`);
   };
+  // Only on submit (the button, or Enter): a select's change fires on every
+  // arrow key, which would leave a keyboard user no way through the list.
   form.addEventListener('submit', event => {
     event.preventDefault();
     apply();
   });
-  form.querySelectorAll('select').forEach(s => s.addEventListener('change', apply));
   return form;
 }
 
@@ -75,22 +90,22 @@ export async function renderResources(view, {params, navigate}) {
   ]);
   const clusterNames = new Map(clusters.data.map(c => [c.id, c.name]));
   const rows = [...first.data];
-  const results = h('div', {'aria-live': 'polite'});
+  const list = h('div');
+  const count = h('p', {class: 'count', 'aria-live': 'polite'});
+  const status = h('div', {'aria-live': 'assertive'});
   let next = first.next;
-  const more = h('button', {type: 'button', class: 'btn'}, 'Load more');
-  const draw = () => {
-    replace(results, rows.length
-      ? resourceTable(rows, clusterNames, wallets.as_of)
-      : h('p', {class: 'empty'}, 'No resources match.'),
-    h('p', {class: 'count'}, `${plural(rows.length, 'resource')} shown`), next ? more : null);
-  };
-  more.addEventListener('click', async () => {
+  const more = actionButton('Load more', {}, 'Loading…', status, async () => {
     const page = await get(`/v1/resources${query({...filters, limit: 50, after: next})}`);
     rows.push(...page.data);
     next = page.next;
     draw();
   });
+  const draw = () => {
+    replace(list, rows.length ? resourceTable(rows, clusterNames, wallets.as_of) : h('p', {class: 'empty'}, 'No resources match.'));
+    count.textContent = `${plural(rows.length, 'resource')} shown`;
+    more.hidden = !next;
+  };
   draw();
   add(view, pageTitle('Resources'), ...pocWalletNotices(wallets),
-    filterForm(params, clusters.data, navigate), results);
+    filterForm(params, clusters.data, navigate), list, count, status, more);
 }

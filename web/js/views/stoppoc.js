@@ -2,11 +2,12 @@
 // (what would be converted, and the warnings) and shows exactly that: every
 // server and volume, boot volumes and PVCs included; load balancers and
 // snapshots never appear because they are not paid by POC. Confirming
-// either opens the checkout or, when nothing is left in POC, just stops.
-import {request, newIdempotencyKey} from '../api.js';
+// opens the checkout; when nothing is left in POC it just stops, and on a
+// postpaid account it converts at once with nothing to pay.
+import {request, userAction} from '../api.js';
 import {h, table} from '../dom.js';
 import {money, roleLabel, typeLabel} from '../format.js';
-import {flash, openDialog} from '../ui.js';
+import {openDialog} from '../ui.js';
 
 function previewTable(preview, currency) {
   return table([
@@ -17,15 +18,17 @@ function previewTable(preview, currency) {
   ], preview.resources, `${preview.resources.length} resources will be converted`);
 }
 
-// Opens the dialog for resource; resolves when it is done with.
+// Asks for the preview and opens the dialog; resolves once it is open (the
+// opener is busy only while the preview loads). navigate is the view's
+// (to, message).
 export async function stopPoc(resource, currency, opener, navigate) {
   const preview = await request('POST', `/v1/resources/${resource.id}/stop-poc/preview`);
-  const key = newIdempotencyKey(); // one confirmation, however many clicks
+  const action = userAction();
   const warnings = preview.warnings.map(w => h('p', {class: 'warning'}, w));
   const confirm = () => request('POST', `/v1/resources/${resource.id}/stop-poc`,
-    {cycle_months: 1, auto_renew: false}, {idempotencyKey: key});
+    {cycle_months: 1, auto_renew: false}, {action});
   if (preview.action === 'stop') {
-    return openDialog({
+    openDialog({
       title: `Stop POC for ${resource.name}`,
       opener,
       content: [h('p', null, 'Every server and volume of this cluster is already paid. Stop turns off the POC option of the cluster itself; there is nothing to pay.'), ...warnings],
@@ -33,13 +36,13 @@ export async function stopPoc(resource, currency, opener, navigate) {
         {label: 'Cancel', class: 'btn'},
         {label: 'Stop', busy: 'Stopping…', class: 'btn btn-primary', onclick: async () => {
           await confirm();
-          flash(`${resource.name} is no longer a POC.`);
-          navigate(`/resources/${resource.id}`);
+          navigate(`/resources/${resource.id}`, `${resource.name} is no longer a POC.`);
         }},
       ],
     });
+    return;
   }
-  return openDialog({
+  openDialog({
     title: `Stop POC for ${resource.name}`,
     opener,
     content: [
@@ -50,8 +53,13 @@ export async function stopPoc(resource, currency, opener, navigate) {
     actions: [
       {label: 'Cancel', class: 'btn'},
       {label: 'Stop POC', busy: 'Opening checkout…', class: 'btn btn-primary', onclick: async () => {
-        const checkout = await confirm();
-        navigate(`/checkouts/${checkout.id}`);
+        const result = await confirm();
+        if (result.stopped) { // a postpaid account: converted, invoiced monthly on use
+          navigate(`/resources/${resource.id}`,
+            `${resource.name} is converted: your account is postpaid, so it is invoiced monthly on its use.`);
+        } else {
+          navigate(`/checkouts/${result.id}`);
+        }
       }},
     ],
   });

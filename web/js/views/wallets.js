@@ -43,13 +43,14 @@ function creditSection(wallets) {
     h('p', {class: 'help'}, 'Held credit is reserved for services settled by hold (such as vContainer) until their monthly invoice.'));
 }
 
-function spendingSection(wallets, invoices) {
+function spendingSection(wallets, {items: invoices, complete}) {
   const c = wallets.currency;
   const months = monthlyInvoiced(invoices, lastTwelveMonths(wallets.as_of));
   return h('section', {class: 'card', 'aria-labelledby': 'spend-h'},
     h('h2', {id: 'spend-h'}, 'Invoiced, last 12 months'),
     barChart({title: 'Invoiced per month, last 12 months', description: 'Net of credit notes.',
       bars: months.map(m => ({label: monthLabel(m.month), value: m.value})), format: v => compactMoney(v, c)}),
+    complete ? null : h('p', {class: 'warning'}, `Only the newest ${invoices.length} invoices are counted; older months may be short.`),
     h('details', null, h('summary', null, 'The figures'),
       table([{label: 'Month', cell: m => m.month}, {label: 'Invoiced (net)', class: 'num', cell: m => money(m.value, c)}], months)));
 }
