@@ -488,11 +488,17 @@ static int month_so_far(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat,
 	*out = 0;
 	for (size_t i = 0; i < n; i++) {
 		const tl_catalog_item *item = tl_catalog_item_find(cat, rs[i].item_id);
-		if (item == NULL || !hold_settled(cat, &rs[i]) || strcmp(rs[i].status, "deleted") == 0)
+		if (item == NULL || !hold_settled(cat, &rs[i]))
 			continue;
+		/* one deleted this month still owes its days until its deletion
+		 * (its updated_at), which the month's invoice will charge */
+		bool deleted = strcmp(rs[i].status, "deleted") == 0;
 		int64_t from = rs[i].accrued_until > start ? rs[i].accrued_until : start, cost = 0,
 			tax = 0;
-		int rc = use_cost(tx, &rs[i], item->monthly_price, from, ctx->now, &cost, err);
+		int64_t to = deleted && rs[i].updated_at < ctx->now ? rs[i].updated_at : ctx->now;
+		if (to <= from)
+			continue;
+		int rc = use_cost(tx, &rs[i], item->monthly_price, from, to, &cost, err);
 		if (rc == 0 && (tl_money_percent_bp(cost, cat->tax_rate_bp, &tax) < 0 ||
 				tl_money_add(*out, cost, out) < 0 || tl_money_add(*out, tax, out) < 0))
 			rc = tl_error_set(err, TL_EINVALID, "price_overflow", "the hold overflows");

@@ -167,6 +167,20 @@ Test(holds_daily, the_hold_paid_at_checkout_is_the_day_s_hold)
 	cr_assert_eq(held(), 2400000 - 9 * 25000, "15 hours used + 3 days");
 }
 
+Test(holds_daily, a_resource_deleted_this_month_still_counts_until_its_deletion)
+{
+	char node[64], path[128];
+	convert_cluster("2027-03-10T09:00:00Z", 3000000, node);
+	admin("/v1/admin/clock", "{\"now\":\"2027-03-10T21:00:00Z\"}");
+	snprintf(path, sizeof(path), "/v1/resources/%s", node);
+	tt_response r = tt_request(&srv, "DELETE", path, token, NULL, NULL);
+	cr_assert_lt(r.status, 300, "%s", r.raw);
+	tt_response_free(&r);
+	admin("/v1/admin/clock", "{\"now\":\"2027-03-11T00:00:00Z\"}");
+	/* 12 hours of 25,000 used, invoiced on April 1st; nothing left to run */
+	cr_assert_eq(held(), 12 * 25000);
+}
+
 static int64_t credit_field(const char *name)
 {
 	tt_response r = tt_request(&srv, "GET", "/v1/wallets", token, NULL, NULL);
