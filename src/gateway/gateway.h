@@ -135,9 +135,11 @@ typedef struct tl_gateway {
 	int (*start)(const tl_gateway_config *cfg, const tl_gateway_payment *p, char *out_url,
 		     size_t size, tl_error *err);
 	/* Checks a notification, in this order: its signature (401
-	 * invalid_signature), its form (400 invalid_notification), its time
-	 * against now (422 stale_notification); fills out only when all pass. */
-	int (*verify)(const tl_gateway_config *cfg, const tl_gateway_params *params, int64_t now,
+	 * invalid_signature), its form (400 invalid_notification); fills out
+	 * only when both pass. Its time is the caller's to check
+	 * (tl_gateway_check_fresh), after it has recognised a retry of a
+	 * transaction it applied already: that is answered however late. */
+	int (*verify)(const tl_gateway_config *cfg, const tl_gateway_params *params,
 		      tl_gateway_notice *out, tl_error *err);
 } tl_gateway;
 

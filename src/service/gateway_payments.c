@@ -228,16 +228,21 @@ int tl_gateway_payments_apply(tl_tx *tx, const tl_ctx *ctx, const tl_gateway *gw
 			      tl_gateway_applied *out, tl_error *err)
 {
 	memset(out, 0, sizeof(*out));
-	int rc = gw->verify(cfg, params, ctx->now, &out->notice, err);
+	int rc = gw->verify(cfg, params, &out->notice, err);
 	if (rc < 0)
 		return rc;
 	/* the gateway sees every checkout; the signature is its credential */
 	tl_principal gateway = {.is_admin = true};
 	snprintf(gateway.actor, sizeof(gateway.actor), "gateway:%s", gw->name);
 	tl_ctx as_gateway = {.who = &gateway, .now = ctx->now};
+	/* A gateway retries until it is answered: a retry of what was applied
+	 * gets its answer however late. Only what is new must be fresh. */
 	rc = find_recorded(tx, out, err);
 	if (rc != 0)
 		return rc < 0 ? rc : 0;
+	rc = tl_gateway_check_fresh(out->notice.ts, ctx->now, err);
+	if (rc < 0)
+		return rc;
 	rc = apply_to_checkout(tx, &as_gateway, gw->name, out, err);
 	if (rc < 0) {
 		json_decref(out->invoice_ids);

@@ -40,9 +40,9 @@ typedef struct tl_gateway_applied {
 } tl_gateway_applied;
 
 /* Applies a notification, checking in this order: the signature (401
- * invalid_signature), its form (400), its time (422 stale_notification),
- * whether its transaction was applied already (success, "already_applied",
- * no change), the checkout (404 checkout_not_found), the amount and currency
+ * invalid_signature), its form (400), whether its transaction was applied
+ * already (success, "already_applied", no change, however late the retry),
+ * its time (422 stale_notification), the checkout (404 checkout_not_found), the amount and currency
  * (422 amount_mismatch, currency_mismatch), the checkout is open (409
  * checkout_not_open, checkout_expired). Any failure changes nothing. */
 int tl_gateway_payments_apply(tl_tx *tx, const tl_ctx *ctx, const tl_gateway *gw,

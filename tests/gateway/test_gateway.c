@@ -147,12 +147,15 @@ Test(gateway, the_sandbox_link_reads_back_and_its_notification_verifies)
 	cr_assert_str_eq(p.return_url, "http://pay.test/?checkout_id=chk_b");
 	cr_assert_eq(tl_sandbox_notification(&cfg, &p, TL_GATEWAY_CANCELLED, 6000, &note, &err), 0);
 	tl_gateway_notice n;
-	cr_assert_eq(tl_gateway_sandbox.verify(&cfg, &note, 6100, &n, &err), 0);
+	cr_assert_eq(tl_gateway_sandbox.verify(&cfg, &note, &n, &err), 0);
 	cr_assert_str_eq(n.txn_id, "gtx_a");
 	cr_assert_str_eq(n.checkout_id, "chk_b");
 	cr_assert_eq(n.amount, 528000);
 	cr_assert_eq(n.result, TL_GATEWAY_CANCELLED);
-	cr_assert_eq(tl_gateway_sandbox.verify(&cfg, &note, 6000 + 901, &n, &err), TL_ERULE);
+	cr_assert_eq(n.ts, 6000);
+	cr_assert_eq(tl_gateway_check_fresh(n.ts, 6000 + 900, &err), 0);
+	cr_assert_eq(tl_gateway_check_fresh(n.ts, 6000 + 901, &err), TL_ERULE);
+	cr_assert_str_eq(err.code, "stale_notification");
 	tl_error_clear(&err);
 }
 
@@ -162,7 +165,7 @@ Test(gateway, a_signed_link_is_not_a_notification)
 	tl_error err = {0};
 	started_link(&link);
 	tl_gateway_notice n;
-	cr_assert_eq(tl_gateway_sandbox.verify(&cfg, &link, 5000, &n, &err), TL_EINVALID);
+	cr_assert_eq(tl_gateway_sandbox.verify(&cfg, &link, &n, &err), TL_EINVALID);
 	cr_assert_str_eq(err.code, "invalid_notification");
 	tl_error_clear(&err);
 }

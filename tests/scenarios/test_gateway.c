@@ -429,6 +429,18 @@ Test(gateway, the_same_notification_twice_is_applied_once)
 	cr_assert_str_eq(json_string_value(json_object_get(r.json, "payment_id")), payment_id);
 	tt_response_free(&r);
 	assert_paid_once(&c, id, 0);
+
+	/* a gateway still retrying an hour later gets the same answer, not
+	 * stale_notification: its transaction is known */
+	r = tt_request(&srv, "POST", "/v1/admin/clock", srv.admin_token,
+		       "{\"advance_seconds\":3600}", NULL);
+	tt_response_free(&r);
+	r = notify(&n);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	cr_assert_str_eq(json_string_value(json_object_get(r.json, "status")), "already_applied");
+	cr_assert_str_eq(json_string_value(json_object_get(r.json, "payment_id")), payment_id);
+	tt_response_free(&r);
+	assert_paid_once(&c, id, 0);
 }
 
 Test(gateway, a_cancelled_notification_is_recorded_and_changes_nothing_else)
