@@ -3,6 +3,7 @@
 #include "api/api.h"
 #include "common/timefmt.h"
 #include "service/ledger.h"
+#include "service/poc_expiry.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -532,6 +533,7 @@ static int change_poc_tx(tl_tx *tx, void *arg, tl_error *err)
 	tl_ledger_account w;
 	int rc = tl_ledger_change_poc(tx, &p->req->ctx, p->req->params[0], p->expires_at,
 				      p->add_amount, &w, err);
+	rc = rc ? rc : tl_poc_wallet_topped_up(tx, &p->req->ctx, w.id, err);
 	if (rc == 0) {
 		json_t *body = poc_wallet_json(&w, p->req->ctx.now);
 		json_object_set_new(body, "account_id", json_string(w.account_id));

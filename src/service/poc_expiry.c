@@ -19,6 +19,17 @@ static int claim(tl_tx *tx, const tl_ctx *ctx, const char *step, const tl_ledger
 	return tl_store_job_run_claim(tx, step, w->id, period, ctx->now, err);
 }
 
+/* Using up is keyed by the wallet's expiry and by all it was ever given,
+ * so a wallet topped up and used up again suspends again. */
+static int claim_used_up(tl_tx *tx, const tl_ctx *ctx, const tl_ledger_account *w,
+			 tl_error *err)
+{
+	char period[48];
+	snprintf(period, sizeof(period), "%lld:%lld", (long long)w->expires_at,
+		 (long long)w->posted_credits);
+	return tl_store_job_run_claim(tx, "poc_expiry.used_up", w->id, period, ctx->now, err);
+}
+
 static int remind(tl_tx *tx, const tl_ctx *ctx, const tl_ledger_account *w,
 		  tl_poc_expiry_report *out, tl_error *err)
 {
@@ -42,9 +53,12 @@ static int remind(tl_tx *tx, const tl_ctx *ctx, const tl_ledger_account *w,
 	return rc < 0 ? rc : 0;
 }
 
-/* Sets the status of the live POC resources the wallet pays for. */
-static int set_status(tl_tx *tx, const tl_ctx *ctx, const tl_ledger_account *w,
-		      const char *status, const char *event, size_t *changed, tl_error *err)
+/* Sets the status of the live POC resources the wallet pays for; with
+ * restart_accrual their POC use counts from now (the time they spent
+ * suspended is not charged). */
+static int set_status_from(tl_tx *tx, const tl_ctx *ctx, const tl_ledger_account *w,
+			   const char *status, const char *event, bool restart_accrual,
+			   size_t *changed, tl_error *err)
 {
 	tl_resource *rs = calloc(TL_STOP_POC_MAX, sizeof(*rs));
 	size_t n = 0;
@@ -57,6 +71,8 @@ static int set_status(tl_tx *tx, const tl_ctx *ctx, const tl_ledger_account *w,
 			json_t *before = tl_resource_to_json(r);
 			snprintf(r->status, sizeof(r->status), "%s", status);
 			r->updated_at = ctx->now;
+			if (restart_accrual)
+				r->accrued_until = ctx->now;
 			rc = tl_store_resource_update(tx, r, err);
 			rc = rc ? (json_decref(before), rc)
 				: tl_audit_record(tx, ctx, event, r->account_id, r->id, before,
@@ -67,6 +83,13 @@ static int set_status(tl_tx *tx, const tl_ctx *ctx, const tl_ledger_account *w,
 	}
 	free(rs);
 	return rc;
+}
+
+/* Sets the status of the live POC resources the wallet pays for. */
+static int set_status(tl_tx *tx, const tl_ctx *ctx, const tl_ledger_account *w,
+		      const char *status, const char *event, size_t *changed, tl_error *err)
+{
+	return set_status_from(tx, ctx, w, status, event, false, changed, err);
 }
 
 /* Unused POC credit goes back where it came from. */
@@ -100,7 +123,7 @@ int tl_poc_wallet_used_up(tl_tx *tx, const tl_ctx *ctx, const char *wallet_id, t
 {
 	tl_ledger_account w;
 	int rc = tl_store_ledger_account_get(tx, wallet_id, &w, err);
-	rc = rc ? rc : claim(tx, ctx, "poc_expiry.used_up", &w, err);
+	rc = rc ? rc : claim_used_up(tx, ctx, &w, err);
 	if (rc != 1)
 		return rc;
 	size_t suspended = 0;
@@ -108,6 +131,17 @@ int tl_poc_wallet_used_up(tl_tx *tx, const tl_ctx *ctx, const char *wallet_id, t
 	return rc ? rc : tl_audit_record(tx, ctx, "poc_wallet.used_up", w.account_id, w.id, NULL,
 					 json_pack("{s:I}", "resources_suspended",
 						   (json_int_t)suspended), err);
+}
+
+int tl_poc_wallet_topped_up(tl_tx *tx, const tl_ctx *ctx, const char *wallet_id, tl_error *err)
+{
+	tl_ledger_account w;
+	int rc = tl_store_ledger_account_get(tx, wallet_id, &w, err);
+	if (rc < 0 || w.expires_at <= ctx->now || tl_ledger_available(&w) <= 0)
+		return rc;
+	size_t reactivated = 0;
+	return set_status_from(tx, ctx, &w, "active", "resource.reactivated", true, &reactivated,
+			       err);
 }
 
 static int delete_after_retention(tl_tx *tx, const tl_ctx *ctx, const tl_ledger_account *w,

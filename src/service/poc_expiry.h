@@ -25,6 +25,11 @@ typedef struct tl_poc_expiry_report {
  * for the wallet's current expiry). */
 int tl_poc_wallet_used_up(tl_tx *tx, const tl_ctx *ctx, const char *wallet_id, tl_error *err);
 
+/* After a wallet is changed: if it is unexpired and has credit again, the
+ * POC resources its running out suspended are active again
+ * (resource.reactivated), their use counted from now. */
+int tl_poc_wallet_topped_up(tl_tx *tx, const tl_ctx *ctx, const char *wallet_id, tl_error *err);
+
 /* Does every step due at ctx->now for up to `max` wallets. */
 int tl_poc_expiry_run(tl_tx *tx, const tl_ctx *ctx, size_t max, tl_poc_expiry_report *out,
 		      tl_error *err);

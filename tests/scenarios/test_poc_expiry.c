@@ -166,6 +166,30 @@ Test(poc_expiry, rule_09_a_used_up_wallet_suspends_its_resources)
 	cr_assert_eq(r.status, 422, "%s", r.raw);
 	cr_assert_str_eq(tt_error_code(&r), "poc_wallet_required");
 	tt_response_free(&r);
+
+	/* topped up, it runs again; the hours it was suspended are not charged */
+	r = tt_request(&srv, "GET", "/v1/wallets", token, NULL, NULL);
+	char wallet[64];
+	snprintf(wallet, sizeof(wallet), "%s", json_string_value(json_object_get(
+		json_array_get(json_object_get(r.json, "poc"), 0), "id")));
+	tt_response_free(&r);
+	snprintf(path, sizeof(path), "/v1/poc-wallets/%s", wallet);
+	r = tt_request(&srv, "PATCH", path, srv.admin_token, "{\"add_amount\":1000}", NULL);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	tt_response_free(&r);
+	cr_assert_str_eq(status_of(id), "active");
+	cr_assert_eq(count_events("resource.reactivated"), 1);
+	admin_do("/v1/admin/clock", "{\"advance_seconds\":3600}");
+	r = tt_request(&srv, "GET", "/v1/wallets", token, NULL, NULL);
+	cr_assert_eq(json_integer_value(json_object_get(json_array_get(json_object_get(r.json, "poc"),
+									0), "balance")), 1000 - 666,
+		     "one hour charged since the top-up (hour 5 of its life: 3,333 - 2,667), "
+		     "none for the two suspended: %s", r.raw);
+	tt_response_free(&r);
+	/* and used up again, it is suspended again */
+	admin_do("/v1/admin/clock", "{\"advance_seconds\":3600}");
+	cr_assert_str_eq(status_of(id), "suspended");
+	cr_assert_eq(count_events("poc_wallet.used_up"), 2);
 }
 
 Test(poc_expiry, an_extended_wallet_moves_its_reminders_and_suspension)
