@@ -183,6 +183,7 @@ static int reconcile(tl_store *store, tl_clock *clock, const tl_catalog *catalog
 	out->holds_adjusted = run.holds.adjusted;
 	out->holds_short = run.holds.warned;
 	out->holds_suspended = run.holds.suspended;
+	out->holds_reactivated = run.holds.reactivated;
 	return rc;
 }
 
@@ -230,6 +231,8 @@ static json_t *with_reconciliation(json_t *j, const tl_jobs_report *r)
 	json_object_set_new(j, "holds_adjusted", json_integer((json_int_t)r->holds_adjusted));
 	json_object_set_new(j, "holds_short", json_integer((json_int_t)r->holds_short));
 	json_object_set_new(j, "holds_suspended", json_integer((json_int_t)r->holds_suspended));
+	json_object_set_new(j, "holds_reactivated",
+			    json_integer((json_int_t)r->holds_reactivated));
 	return j;
 }
 
@@ -254,7 +257,7 @@ static void run_due_jobs(tl_ticker *t)
 		 report.poc_resources_suspended || report.poc_resources_deleted || report.renewed ||
 		 report.renewals_failed || report.terms_suspended || report.terms_deleted ||
 		 report.usage_invoices || report.debts_collected || report.holds_adjusted ||
-		 report.holds_short || report.holds_suspended)
+		 report.holds_short || report.holds_suspended || report.holds_reactivated)
 		tl_log("info", "due jobs ran", tl_jobs_report_json(&report));
 	tl_error_clear(&err);
 }

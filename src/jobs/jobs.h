@@ -37,6 +37,7 @@ typedef struct tl_jobs_report {
 	size_t holds_adjusted;
 	size_t holds_short;
 	size_t holds_suspended;
+	size_t holds_reactivated;
 } tl_jobs_report;
 
 /* The report as JSON, for the API. */

@@ -1,6 +1,7 @@
 /* reconcile.c: the monthly reconciliation of postpaid use, debt
  * collection, and the hold of 3 days of use; see reconcile.h. */
 #include "service/reconcile.h"
+#include "service/suspensions.h"
 #include "service/audit.h"
 #include "service/billing_docs.h"
 #include "service/checkout.h"
@@ -79,10 +80,16 @@ static int use_cost(tl_tx *tx, const tl_resource *r, int64_t unit_price, int64_t
 	free(docs);
 	if (rc < 0)
 		return rc;
+	int64_t suspended = 0; /* a resource billed on its running time: not while suspended */
+	if (metered == 0 && to > from)
+		rc = tl_suspended_seconds(tx, r->id, from, to, &suspended, err);
+	if (rc < 0)
+		return rc;
 	if (metered > 0)
 		rc = tl_pricing_usage_cost(unit_minutes, unit_price, 1, 0, out);
-	else if (to > from)
-		rc = tl_pricing_usage_cost((to - from) / 60, unit_price, r->quantity, 0, out);
+	else if (to - from > suspended)
+		rc = tl_pricing_usage_cost((to - from - suspended) / 60, unit_price, r->quantity, 0,
+					   out);
 	return rc < 0 ? tl_error_set(err, TL_EINVALID, "price_overflow", "usage of %.40s overflows",
 				     r->id) : 0;
 }
@@ -540,11 +547,52 @@ static int maybe_suspend(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, co
 		wrc = wrc ? (json_decref(before), wrc)
 			  : tl_audit_record(tx, ctx, "resource.suspended", account, r->id, before,
 					    tl_resource_to_json(r), err);
+		wrc = wrc ? wrc : tl_suspension_open(tx, ctx, r, err);
 		if (wrc < 0)
 			return wrc;
 		out->suspended++;
 	}
 	return rc < 0 ? rc : 0;
+}
+
+/* Counts the account's suspended hold-settled resources as running, for
+ * the hold estimate: the hold decides whether they may run again. Marks
+ * them in woken. */
+static void wake_for_estimate(const tl_catalog *cat, tl_resource *rs, size_t n, bool *woken)
+{
+	for (size_t i = 0; i < n; i++) {
+		woken[i] = hold_settled(cat, &rs[i]) && strcmp(rs[i].status, "suspended") == 0;
+		if (woken[i])
+			snprintf(rs[i].status, sizeof(rs[i].status), "active");
+	}
+}
+
+/* Credit covers the hold again: the resources it had suspended run again
+ * (resource.reactivated); their suspension ends now, so from now on their
+ * time is rated. Short: they stay suspended. */
+static int settle_woken(tl_tx *tx, const tl_ctx *ctx, tl_resource *rs, size_t n,
+			const bool *woken, bool short_of, tl_holds_report *out, tl_error *err)
+{
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		if (!woken[i])
+			continue;
+		tl_resource *r = &rs[i];
+		snprintf(r->status, sizeof(r->status), "suspended");
+		if (short_of)
+			continue;
+		json_t *before = tl_resource_to_json(r);
+		bool had_one;
+		snprintf(r->status, sizeof(r->status), "active");
+		r->updated_at = ctx->now;
+		rc = tl_suspension_close(tx, ctx, r->id, &had_one, err);
+		rc = rc ? rc : tl_store_resource_update(tx, r, err);
+		rc = rc ? (json_decref(before), rc)
+			: tl_audit_record(tx, ctx, "resource.reactivated", r->account_id, r->id,
+					  before, tl_resource_to_json(r), err);
+		out->reactivated += rc == 0;
+	}
+	return rc;
 }
 
 static int adjust_hold(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, const char *account,
@@ -561,9 +609,16 @@ static int adjust_hold(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, cons
 	tl_ledger_credit_wallet_id(wallet, account);
 	rc = rs ? tl_store_postpaid_resources(tx, account, rs, RECONCILE_RESOURCES_MAX, &n, err)
 		: tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	bool *woken = rc == 0 ? calloc(n ? n : 1, sizeof(*woken)) : NULL;
+	if (rc == 0 && woken == NULL)
+		rc = tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
 	rc = rc ? rc : month_so_far(tx, ctx, cat, rs, n, &used, err);
 	rc = rc ? rc : release_holds(tx, ctx, wallet, err);
+	if (rc == 0)
+		wake_for_estimate(cat, rs, n, woken);
 	rc = rc ? rc : place_hold_of(tx, ctx, cat, account, rs, n, used, &short_of, err);
+	rc = rc ? rc : settle_woken(tx, ctx, rs, n, woken, short_of, out, err);
+	free(woken);
 	out->adjusted += rc == 0 && !short_of;
 	if (rc == 0 && short_of) {
 		out->warned++;

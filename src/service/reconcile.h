@@ -37,6 +37,7 @@ typedef struct tl_holds_report {
 	size_t adjusted;
 	size_t warned;
 	size_t suspended;
+	size_t reactivated; /* suspended by a short hold, covered again */
 } tl_holds_report;
 
 int tl_holds_daily_run(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog, size_t max,

@@ -244,6 +244,51 @@ Test(holds_daily, a_cluster_reconciled_over_two_months)
 	tt_response_free(&r);
 }
 
+static const char *status_of_resource(const char *id, char *out, size_t size)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "/v1/resources/%s", id);
+	tt_response r = tt_request(&srv, "GET", path, token, NULL, NULL);
+	snprintf(out, size, "%s", json_string_value(json_object_get(r.json, "status")));
+	tt_response_free(&r);
+	return out;
+}
+
+/* Short for 3 days: suspended. Credit arrives: the next day's hold covers
+ * the resources again and they run; the day they were suspended is not
+ * invoiced. */
+Test(holds_daily, credit_covering_the_hold_again_reactivates_and_suspended_time_is_free)
+{
+	char node[64], status[32], path[160];
+	convert_cluster("2027-03-10T00:00:00Z", 1800000, node);
+	for (int day = 11; day <= 14; day++) { /* short from the 11th: warned 11-13 */
+		char body[64];
+		snprintf(body, sizeof(body), "{\"now\":\"2027-03-%dT00:00:00Z\"}", day);
+		admin("/v1/admin/clock", body);
+	}
+	cr_assert_str_eq(status_of_resource(node, status, sizeof(status)), "suspended");
+	admin("/v1/admin/clock", "{\"now\":\"2027-03-14T12:00:00Z\"}");
+	snprintf(path, sizeof(path), "/v1/accounts/%s/credit", acc);
+	admin(path, "{\"amount\":30000000}");
+	cr_assert_str_eq(status_of_resource(node, status, sizeof(status)), "suspended",
+			 "credit alone does not restart it before the day's hold");
+	admin("/v1/admin/clock", "{\"now\":\"2027-03-15T00:00:00Z\"}");
+	cr_assert_str_eq(status_of_resource(node, status, sizeof(status)), "active");
+	/* 4 days used (10th-14th) + 3 ahead; the suspended day is not use */
+	cr_assert_eq(held(), 7 * 600000);
+
+	admin("/v1/admin/clock", "{\"now\":\"2027-04-01T00:00:00Z\"}");
+	snprintf(path, sizeof(path), "/v1/invoices?resource_id=%s&limit=10", node);
+	tt_response r = tt_request(&srv, "GET", path, token, NULL, NULL);
+	json_t *inv = json_array_get(json_object_get(r.json, "data"), 0);
+	cr_assert_eq(json_integer_value(json_object_get(inv, "total")), (4 + 17) * 600000,
+		     "March 10-14 and 15-31, not the day suspended: %s", r.raw);
+	tt_response_free(&r);
+	r = tt_request(&srv, "GET", "/v1/ledger/check", srv.admin_token, NULL, NULL);
+	cr_assert(json_is_true(json_object_get(r.json, "ok")), "%s", r.raw);
+	tt_response_free(&r);
+}
+
 /* More accounts than one pass takes (50): every one gets its hold for the
  * day, the same for the same use. */
 Test(holds_daily, every_account_is_recomputed_not_only_the_first_pass)
