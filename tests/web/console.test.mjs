@@ -151,6 +151,7 @@ describe('invoices', () => {
     await page.click(`a:text-is("${invoice.number}")`);
     await page.waitForSelector(`h1:text("Invoice ${invoice.number}")`);
     assert.ok((await page.textContent('.invoice .totals')).includes(vnd(invoice.total)));
+    assert.ok((await page.textContent('.invoice .facts')).includes(`Invoice customer (${customer.account.id})`));
     await screenshot(page, 'invoice', {fullPage: true});
 
     const [json] = await Promise.all([page.waitForEvent('download'), page.click('#download-json')]);

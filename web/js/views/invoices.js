@@ -113,6 +113,7 @@ function lineTable(invoice) {
 
 export async function renderInvoice(view, {args: [id]}) {
   const invoice = await get(`/v1/invoices/${id}`);
+  const account = await get(`/v1/accounts/${invoice.account_id}`);
   const c = invoice.currency;
   const actions = h('div', {class: 'page-actions no-print'},
     h('button', {type: 'button', class: 'btn', onclick: () => window.print()}, 'Print'),
@@ -125,6 +126,7 @@ export async function renderInvoice(view, {args: [id]}) {
     h('div', {class: 'invoice'},
       facts([
         ['Invoice', `${invoice.number} (${invoice.id})`],
+        ['Billed to', `${account.name} (${account.id})`],
         ['Issued', when(invoice.issued_at)],
         ['Kind', kindLabel(invoice.kind)],
         ['Resource', `${invoice.resource_name} (${invoice.resource_id})`],
