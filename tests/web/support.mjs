@@ -38,11 +38,16 @@ export async function startTallyd() {
   const server = {url, adminToken, log, dir};
   server.admin = (method, path, body) => call(url, adminToken, method, path, body);
   server.as = token => (method, path, body) => call(url, token, method, path, body);
+  // Never left running: not by a test that fails, nor by one that hangs.
+  const kill = () => child.exitCode === null && child.kill('SIGKILL');
+  process.once('exit', kill);
   server.stop = async () => {
-    if (child.exitCode === null) {
+    if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise(ok => child.once('exit', ok));
       child.kill('SIGTERM');
+      const timer = setTimeout(kill, 15000); // tallyd waits up to 10 s for requests
       await exited;
+      clearTimeout(timer);
     }
     rmSync(dir, {recursive: true, force: true});
   };
