@@ -61,6 +61,8 @@ static int use_cost(tl_tx *tx, const tl_resource *r, int64_t unit_price, int64_t
 		    int64_t to, int64_t *out, tl_error *err)
 {
 	*out = 0;
+	if (to <= from) /* no record can count: the daily hold on the 1st, say */
+		return 0;
 	tl_doc *docs = calloc(TL_PAGE_MAX, sizeof(*docs));
 	if (docs == NULL)
 		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");

@@ -115,6 +115,16 @@ static const char *const migrations[] = {
 	"  WHERE kind = 'poc';"
 	"CREATE INDEX resources_term_due ON resources(term_end) WHERE billing_mode = 'prepaid'"
 	"  AND status IN ('active', 'suspended');",
+
+	/* 6: a POC wallet's resources, suspended and deleted with it at its
+	 * expiry: without this each wallet's step read every resource */
+	"CREATE INDEX resources_by_poc_wallet ON resources(poc_wallet_id)"
+	"  WHERE poc_wallet_id IS NOT NULL;",
+
+	/* 7: the accounts with postpaid use, looked for by every job pass (the
+	 * reconciliation and the daily hold), which read every resource */
+	"CREATE INDEX resources_postpaid ON resources(account_id)"
+	"  WHERE billing_mode = 'postpaid' AND type != 'cluster';",
 };
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
