@@ -109,16 +109,21 @@ static int poc_expiry_tx(tl_tx *tx, void *arg, tl_error *err)
 	return tl_poc_expiry_run(tx, &ctx, TL_EXPIRY_SWEEP_MAX, &run->report, err);
 }
 
-/* One bounded pass: wallets stay in the due set until their last step,
- * so a pass does what is due for up to TL_EXPIRY_SWEEP_MAX of them. */
+/* Passes of up to TL_EXPIRY_SWEEP_MAX wallets, each its own transaction,
+ * until no wallet has a step due: a pass moves each wallet it visits to
+ * its next step, so passes end. */
 static int expire_poc(tl_store *store, tl_clock *clock, tl_jobs_report *out, tl_error *err)
 {
 	expiry_run run = {.now = tl_clock_now(clock)};
-	int rc = tl_store_write(store, poc_expiry_tx, &run, err);
-	out->poc_reminders = run.report.reminders;
-	out->poc_resources_suspended = run.report.suspended;
-	out->poc_resources_deleted = run.report.deleted;
-	return rc;
+	do {
+		int rc = tl_store_write(store, poc_expiry_tx, &run, err);
+		if (rc < 0)
+			return rc;
+		out->poc_reminders += run.report.reminders;
+		out->poc_resources_suspended += run.report.suspended;
+		out->poc_resources_deleted += run.report.deleted;
+	} while (run.report.visited == TL_EXPIRY_SWEEP_MAX);
+	return 0;
 }
 
 typedef struct renewals_run {
@@ -135,18 +140,23 @@ static int renewals_tx(tl_tx *tx, void *arg, tl_error *err)
 	return tl_renewals_run(tx, &ctx, run->catalog, TL_EXPIRY_SWEEP_MAX, &run->report, err);
 }
 
-/* One bounded pass, as for POC expiry: a resource stays due until its term
- * moves on (renewed) or its last step is done. */
+/* Passes of up to TL_EXPIRY_SWEEP_MAX resources, each its own
+ * transaction, until none has a term step due: a pass moves each resource
+ * it visits to its next step, so passes end. */
 static int renew(tl_store *store, tl_clock *clock, const tl_catalog *catalog,
 		 tl_jobs_report *out, tl_error *err)
 {
 	renewals_run run = {.now = tl_clock_now(clock), .catalog = catalog};
-	int rc = tl_store_write(store, renewals_tx, &run, err);
-	out->renewed = run.report.renewed;
-	out->renewals_failed = run.report.failed;
-	out->terms_suspended = run.report.suspended;
-	out->terms_deleted = run.report.deleted;
-	return rc;
+	do {
+		int rc = tl_store_write(store, renewals_tx, &run, err);
+		if (rc < 0)
+			return rc;
+		out->renewed += run.report.renewed;
+		out->renewals_failed += run.report.failed;
+		out->terms_suspended += run.report.suspended;
+		out->terms_deleted += run.report.deleted;
+	} while (run.report.visited == TL_EXPIRY_SWEEP_MAX);
+	return 0;
 }
 
 typedef struct reconcile_run {

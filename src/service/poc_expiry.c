@@ -155,20 +155,38 @@ static int delete_after_retention(tl_tx *tx, const tl_ctx *ctx, const tl_ledger_
 	return set_status(tx, ctx, w, "deleted", "resource.deleted", &out->deleted, err);
 }
 
+/* The first of the wallet's steps (reminders 7, 3 and 1 days ahead, the
+ * expiry, the end of the retention) still to come after now; -1 when none
+ * is: the wallet is done. */
+static int64_t next_step_at(const tl_ledger_account *w, int64_t now)
+{
+	if (w->expires_at <= 0)
+		return -1; /* never expires */
+	const int64_t steps[] = {w->expires_at - 7 * 86400, w->expires_at - 3 * 86400,
+				 w->expires_at - 86400, w->expires_at,
+				 w->expires_at + TL_POC_RETENTION_S};
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		if (steps[i] > now)
+			return steps[i];
+	return -1;
+}
+
 int tl_poc_expiry_run(tl_tx *tx, const tl_ctx *ctx, size_t max, tl_poc_expiry_report *out,
 		      tl_error *err)
 {
 	*out = (tl_poc_expiry_report){0};
 	tl_ledger_account *wallets = calloc(max, sizeof(*wallets));
 	size_t n = 0;
-	/* every wallet within 7 days of its expiry, or past it and not done */
-	int rc = wallets ? tl_store_poc_wallets_due(tx, ctx->now + 7 * 86400, wallets, max, &n, err)
+	int rc = wallets ? tl_store_poc_wallets_due(tx, ctx->now, wallets, max, &n, err)
 			 : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		rc = remind(tx, ctx, &wallets[i], out, err);
 		rc = rc ? rc : suspend(tx, ctx, &wallets[i], out, err);
 		rc = rc ? rc : delete_after_retention(tx, ctx, &wallets[i], out, err);
+		rc = rc ? rc : tl_store_poc_wallet_next_step(tx, wallets[i].id,
+							     next_step_at(&wallets[i], ctx->now), err);
 	}
+	out->visited = n;
 	free(wallets);
 	return rc;
 }

@@ -16,6 +16,7 @@
 #define TL_POC_RETENTION_S (7 * 86400)
 
 typedef struct tl_poc_expiry_report {
+	size_t visited; /* wallets with a step due: max means there may be more */
 	size_t reminders;
 	size_t suspended;
 	size_t deleted;

@@ -101,24 +101,49 @@ static int end_of_term(tl_tx *tx, const tl_ctx *ctx, tl_resource *r, tl_renewals
 	return rc < 0 ? rc : 0;
 }
 
+/* The first step of r's term still to come after now: the first renewal
+ * attempt 7 days ahead, the next day's retry, the term's end, the end of
+ * the grace period; -1 when none is. */
+static int64_t next_step_at(const tl_resource *r, int64_t now)
+{
+	int64_t first_try = r->term_end - TL_RENEW_AHEAD_S;
+	if (now < first_try)
+		return first_try;
+	if (now < r->term_end) {
+		bool retries = r->auto_renew && strcmp(r->status, "active") == 0;
+		int64_t next_day = first_try + ((now - first_try) / 86400 + 1) * 86400;
+		return retries && next_day < r->term_end ? next_day : r->term_end;
+	}
+	if (now < r->term_end + TL_RENEW_GRACE_S)
+		return r->term_end + TL_RENEW_GRACE_S;
+	/* the deletion may have waited for an open recovery checkout */
+	return strcmp(r->status, "deleted") == 0 ? -1 : now + 86400;
+}
+
 int tl_renewals_run(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog, size_t max,
 		    tl_renewals_report *out, tl_error *err)
 {
 	*out = (tl_renewals_report){0};
 	tl_resource *due = calloc(max, sizeof(*due));
 	size_t n = 0;
-	int rc = due ? tl_store_resources_term_due(tx, ctx->now + TL_RENEW_AHEAD_S, due, max, &n,
-						   err)
+	int rc = due ? tl_store_resources_term_due(tx, ctx->now, due, max, &n, err)
 		     : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
 	for (size_t i = 0; i < n; i++) {
 		tl_resource *r = &due[i];
 		bool active = strcmp(r->status, "active") == 0;
-		if (rc == 0 && active && r->auto_renew && ctx->now < r->term_end)
+		if (rc == 0 && active && r->auto_renew && ctx->now >= r->term_end - TL_RENEW_AHEAD_S &&
+		    ctx->now < r->term_end)
 			rc = try_renew(tx, ctx, catalog, r, out, err);
 		else if (rc == 0 && ctx->now >= r->term_end)
 			rc = end_of_term(tx, ctx, r, out, err);
+		/* from the term as it was read: a renewal above moved the term on,
+		 * and its update made the resource due again at once, so at worst
+		 * it is visited early, never late */
+		if (rc == 0)
+			rc = tl_store_resource_next_step(tx, r->id, next_step_at(r, ctx->now), err);
 		tl_resource_release(r);
 	}
+	out->visited = n;
 	free(due);
 	return rc;
 }

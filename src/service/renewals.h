@@ -18,6 +18,7 @@
 #define TL_RENEW_GRACE_S (7 * 86400)
 
 typedef struct tl_renewals_report {
+	size_t visited; /* resources with a step due: max means there may be more */
 	size_t renewed;
 	size_t failed;
 	size_t suspended;

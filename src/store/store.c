@@ -461,6 +461,14 @@ int tl_store_poc_wallets_due(tl_tx *tx, int64_t before, tl_ledger_account *out, 
 {
 	return tx->drv->poc_wallets_due(tx->conn, before, out, max, count, err);
 }
+int tl_store_poc_wallet_next_step(tl_tx *tx, const char *id, int64_t at, tl_error *err)
+{
+	return tx->drv->poc_wallet_next_step(tx->conn, id, at, err);
+}
+int tl_store_resource_next_step(tl_tx *tx, const char *id, int64_t at, tl_error *err)
+{
+	return tx->drv->resource_next_step(tx->conn, id, at, err);
+}
 int tl_store_resources_term_due(tl_tx *tx, int64_t before, tl_resource *out, size_t max,
 				size_t *count, tl_error *err)
 {

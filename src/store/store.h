@@ -146,15 +146,19 @@ int tl_store_job_run_claim(tl_tx *tx, const char *job, const char *subject, cons
 /* 1 when (job, subject, period) was done, 0 when not. */
 int tl_store_job_run_exists(tl_tx *tx, const char *job, const char *subject, const char *period,
 			    tl_error *err);
-/* POC wallets expiring before `before` (expired ones included) whose
- * expiry work is not finished (no "poc_expiry.done" job run), soonest
- * first. */
-int tl_store_poc_wallets_due(tl_tx *tx, int64_t before, tl_ledger_account *out, size_t max,
+/* POC wallets whose next expiry step is due by `now`, the longest due
+ * first. A new wallet, or one whose expiry moved, is due at once. */
+int tl_store_poc_wallets_due(tl_tx *tx, int64_t now, tl_ledger_account *out, size_t max,
 			     size_t *count, tl_error *err);
+/* When the wallet's next expiry step is due; at < 0: it has none left. */
+int tl_store_poc_wallet_next_step(tl_tx *tx, const char *id, int64_t at, tl_error *err);
 /* Prepaid resources (not clusters: a cluster's term is its members'),
- * active or suspended, whose term ends before `before`, soonest first. */
-int tl_store_resources_term_due(tl_tx *tx, int64_t before, tl_resource *out, size_t max,
+ * active or suspended, whose next term step is due by `now`, the longest
+ * due first. Any update of a resource makes it due at once. */
+int tl_store_resources_term_due(tl_tx *tx, int64_t now, tl_resource *out, size_t max,
 				size_t *count, tl_error *err);
+/* When the resource's next term step is due; at < 0: none is left. */
+int tl_store_resource_next_step(tl_tx *tx, const char *id, int64_t at, tl_error *err);
 /* Accounts with postpaid resources whose use is rated only up to before
  * `before` and with no job run (job, account, period) yet, by id: a job
  * that claims each account it visits gets the next ones on its next pass. */

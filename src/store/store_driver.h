@@ -60,6 +60,8 @@ typedef struct tl_store_driver {
 			      tl_error *err);
 	int (*poc_wallets_due)(void *conn, int64_t before, tl_ledger_account *out, size_t max,
 			       size_t *count, tl_error *err);
+	int (*poc_wallet_next_step)(void *conn, const char *id, int64_t at, tl_error *err);
+	int (*resource_next_step)(void *conn, const char *id, int64_t at, tl_error *err);
 	int (*resources_term_due)(void *conn, int64_t before, tl_resource *out, size_t max,
 				  size_t *count, tl_error *err);
 	int (*postpaid_accounts)(void *conn, int64_t before, const char *job, const char *period,

@@ -125,6 +125,26 @@ static const char *const migrations[] = {
 	 * reconciliation and the daily hold), which read every resource */
 	"CREATE INDEX resources_postpaid ON resources(account_id)"
 	"  WHERE billing_mode = 'postpaid' AND type != 'cluster';",
+
+	/* 8: when a POC wallet's next expiry step is due (NULL: none left).
+	 * The expiry sweep took the 500 soonest-expiring wallets that were not
+	 * finished, and a wallet stays unfinished for 7 days after its expiry:
+	 * with 500 in that window, none after them was ever reminded or
+	 * suspended. Every wallet not finished is due at once after this. */
+	"ALTER TABLE ledger_accounts ADD COLUMN next_step_at INTEGER DEFAULT 0;"
+	"UPDATE ledger_accounts SET next_step_at = NULL WHERE kind != 'poc' OR id IN"
+	"  (SELECT subject FROM job_runs WHERE job = 'poc_expiry.done');"
+	"CREATE INDEX poc_wallets_next_step ON ledger_accounts(next_step_at)"
+	"  WHERE kind = 'poc' AND next_step_at IS NOT NULL;",
+
+	/* 9: when a prepaid resource's next term step is due (NULL: none
+	 * left); any update of the resource makes it due at once. The renewal
+	 * sweep took the 500 soonest-ending terms, resources with nothing to
+	 * do among them (no auto-renew, retried today, waiting for deletion),
+	 * and with 500 of those no later term was ever renewed. */
+	"ALTER TABLE resources ADD COLUMN next_step_at INTEGER DEFAULT 0;"
+	"CREATE INDEX resources_next_step ON resources(next_step_at)"
+	"  WHERE billing_mode = 'prepaid' AND type != 'cluster' AND next_step_at IS NOT NULL;",
 };
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -298,6 +318,21 @@ int tl_sqlite_step_done(sqlite_conn *c, sqlite3_stmt *st, tl_error *err, const c
 	}
 	sqlite3_reset(st);
 	return 0;
+}
+
+int tl_sqlite_set_next_step(void *conn, const char *sql, const char *id, int64_t at,
+			    tl_error *err)
+{
+	sqlite_conn *c = conn;
+	sqlite3_stmt *st = tl_sqlite_stmt(c, sql);
+	if (st == NULL)
+		return tl_sqlite_error(c, err, "next step");
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (at < 0)
+		sqlite3_bind_null(st, 2);
+	else
+		sqlite3_bind_int64(st, 2, at);
+	return tl_sqlite_step_done(c, st, err, "next step");
 }
 
 void tl_sqlite_copy_text(char *out, size_t size, sqlite3_stmt *st, int col)
@@ -614,11 +649,13 @@ const tl_store_driver tl_store_sqlite_driver = {
 	.ledger_totals = tl_sqlite_ledger_totals,
 	.job_run_claim = tl_sqlite_job_run_claim,
 	.poc_wallets_due = tl_sqlite_poc_wallets_due,
+	.poc_wallet_next_step = tl_sqlite_poc_wallet_next_step,
 	.job_run_exists = tl_sqlite_job_run_exists,
 	.resources_of_wallet = tl_sqlite_resources_of_wallet,
 	.postpaid_accounts = tl_sqlite_postpaid_accounts,
 	.postpaid_resources = tl_sqlite_postpaid_resources,
 	.resources_term_due = tl_sqlite_resources_term_due,
+	.resource_next_step = tl_sqlite_resource_next_step,
 	.resource_insert = tl_sqlite_resource_insert,
 	.resource_update = tl_sqlite_resource_update,
 	.resource_get = tl_sqlite_resource_get,

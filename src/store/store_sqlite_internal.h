@@ -61,8 +61,14 @@ int tl_sqlite_job_run_claim(void *conn, const char *job, const char *subject, co
 			    int64_t now, tl_error *err);
 int tl_sqlite_job_run_exists(void *conn, const char *job, const char *subject,
 			     const char *period, tl_error *err);
+/* Runs sql, an UPDATE of next_step_at (?2) for the row with id ?1; at < 0
+ * stores NULL: no step left. */
+int tl_sqlite_set_next_step(void *conn, const char *sql, const char *id, int64_t at,
+			    tl_error *err);
+int tl_sqlite_poc_wallet_next_step(void *conn, const char *id, int64_t at, tl_error *err);
 int tl_sqlite_poc_wallets_due(void *conn, int64_t before, tl_ledger_account *out, size_t max,
 			      size_t *count, tl_error *err);
+int tl_sqlite_resource_next_step(void *conn, const char *id, int64_t at, tl_error *err);
 int tl_sqlite_resources_term_due(void *conn, int64_t before, tl_resource *out, size_t max,
 				 size_t *count, tl_error *err);
 int tl_sqlite_postpaid_accounts(void *conn, int64_t before, const char *job, const char *period,

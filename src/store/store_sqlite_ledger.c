@@ -104,8 +104,9 @@ int tl_sqlite_ledger_account_set_expiry(void *conn, const char *id, int64_t expi
 					tl_error *err)
 {
 	sqlite_conn *c = conn;
-	sqlite3_stmt *st = tl_sqlite_stmt(c, "UPDATE ledger_accounts SET expires_at = ?2"
-					     " WHERE id = ?1 AND kind = 'poc'");
+	/* a new expiry has new steps: due at once, the sweep schedules them */
+	sqlite3_stmt *st = tl_sqlite_stmt(c, "UPDATE ledger_accounts SET expires_at = ?2,"
+					     " next_step_at = 0 WHERE id = ?1 AND kind = 'poc'");
 	if (st == NULL)
 		return tl_sqlite_error(c, err, "ledger account");
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -291,18 +292,22 @@ int tl_sqlite_ledger_totals(void *conn, tl_ledger_totals *out, tl_error *err)
 	return rc == SQLITE_ROW ? 0 : tl_sqlite_error(c, err, "ledger totals");
 }
 
-int tl_sqlite_poc_wallets_due(void *conn, int64_t before, tl_ledger_account *out, size_t max,
+int tl_sqlite_poc_wallet_next_step(void *conn, const char *id, int64_t at, tl_error *err)
+{
+	return tl_sqlite_set_next_step(conn, "UPDATE ledger_accounts SET next_step_at = ?2"
+					     " WHERE id = ?1 AND kind = 'poc'", id, at, err);
+}
+
+int tl_sqlite_poc_wallets_due(void *conn, int64_t now, tl_ledger_account *out, size_t max,
 			      size_t *count, tl_error *err)
 {
 	sqlite_conn *c = conn;
 	sqlite3_stmt *st = tl_sqlite_stmt(c, "SELECT " LA_COLUMNS " FROM ledger_accounts"
-		" WHERE kind = 'poc' AND expires_at > 0 AND expires_at <= ?1"
-		" AND NOT EXISTS (SELECT 1 FROM job_runs WHERE job = 'poc_expiry.done'"
-		"                 AND subject = ledger_accounts.id)"
-		" ORDER BY expires_at LIMIT ?2");
+		" WHERE kind = 'poc' AND next_step_at IS NOT NULL AND next_step_at <= ?1"
+		" ORDER BY next_step_at, id LIMIT ?2");
 	if (st == NULL)
 		return tl_sqlite_error(c, err, "ledger accounts");
-	sqlite3_bind_int64(st, 1, before);
+	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
 	size_t n = 0;
 	int rc = SQLITE_DONE;

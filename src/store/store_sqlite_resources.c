@@ -103,8 +103,8 @@ int tl_sqlite_resource_update(void *conn, const tl_resource *r, tl_error *err)
 	static const char sql[] = "UPDATE resources SET name = ?4, spec = ?10, status = ?11,"
 		" billing_mode = ?12, cluster_poc = ?13, poc_wallet_id = ?14, cycle_months = ?15,"
 		" term_start = ?16, term_end = ?17, auto_renew = ?18, open_checkout_id = ?19,"
-		" accrued_until = ?20, updated_at = ?22 WHERE id = ?1 AND account_id = ?2"
-		" AND type = ?3";
+		" accrued_until = ?20, updated_at = ?22, next_step_at = 0"
+		" WHERE id = ?1 AND account_id = ?2 AND type = ?3";
 	int rc = write_resource(conn, sql, r, err);
 	if (rc == 0 && sqlite3_changes(((sqlite_conn *)conn)->db) != 1)
 		return tl_error_set(err, TL_ENOTFOUND, "resource_not_found", "no resource %.40s",
@@ -230,17 +230,24 @@ int tl_sqlite_resources_of_wallet(void *conn, const char *wallet_id, tl_resource
 	return read_resources(c, st, out, max, count, err);
 }
 
-int tl_sqlite_resources_term_due(void *conn, int64_t before, tl_resource *out, size_t max,
+int tl_sqlite_resource_next_step(void *conn, const char *id, int64_t at, tl_error *err)
+{
+	return tl_sqlite_set_next_step(conn, "UPDATE resources SET next_step_at = ?2 WHERE id = ?1",
+				       id, at, err);
+}
+
+int tl_sqlite_resources_term_due(void *conn, int64_t now, tl_resource *out, size_t max,
 				 size_t *count, tl_error *err)
 {
 	sqlite_conn *c = conn;
 	sqlite3_stmt *st = tl_sqlite_stmt(c, "SELECT " RESOURCE_COLUMNS " FROM resources"
-		" WHERE billing_mode = 'prepaid' AND status IN ('active', 'suspended')"
-		" AND type != 'cluster'" /* a cluster's term is its members' */
-		" AND term_end > 0 AND term_end <= ?1 ORDER BY term_end LIMIT ?2");
+		" WHERE billing_mode = 'prepaid' AND type != 'cluster'" /* a cluster's term is its members' */
+		" AND next_step_at IS NOT NULL AND next_step_at <= ?1"
+		" AND status IN ('active', 'suspended') AND term_end > 0"
+		" ORDER BY next_step_at, seq LIMIT ?2");
 	if (st == NULL)
 		return tl_sqlite_error(c, err, "resources");
-	sqlite3_bind_int64(st, 1, before);
+	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
 	return read_resources(c, st, out, max, count, err);
 }

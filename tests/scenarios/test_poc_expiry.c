@@ -227,3 +227,27 @@ Test(poc_expiry, an_extended_wallet_moves_its_reminders_and_suspension)
 	cr_assert_str_eq(tt_error_code(&r), "poc_wallet_expired");
 	tt_response_free(&r);
 }
+
+/* More wallets in their expiry window than one pass takes (500): a wallet
+ * that expires after them is still suspended on time. The sweep used to
+ * take the 500 soonest-expiring unfinished wallets, and a wallet stays
+ * unfinished for 7 days after its expiry, so the later one waited a week. */
+Test(poc_expiry, a_wallet_behind_more_than_a_pass_of_expired_ones_is_suspended_on_time)
+{
+	admin_do("/v1/admin/clock", "{\"now\":\"2026-12-01T00:00:00Z\"}");
+	char other[64], path[128];
+	tt_create_account(&srv, "Crowd", other);
+	snprintf(path, sizeof(path), "/v1/accounts/%s/poc-wallets", other);
+	for (int i = 0; i < 520; i++)
+		admin_do(path, "{\"amount\":1000,\"expires_at\":\"2026-12-05T00:00:00Z\"}");
+	snprintf(path, sizeof(path), "/v1/accounts/%s/poc-wallets", acc);
+	admin_do(path, "{\"amount\":100000000,\"expires_at\":\"2026-12-05T06:00:00Z\"}");
+	char id[64];
+	create("{\"type\":\"server\",\"name\":\"late\",\"poc\":true,\"spec\":{\"flavor\":\"s.general.1c2g\"}}",
+	       id);
+	admin_do("/v1/admin/clock", "{\"now\":\"2026-12-05T00:00:01Z\"}"); /* the crowd expires */
+	cr_assert_str_eq(status_of(id), "active");
+	admin_do("/v1/admin/clock", "{\"now\":\"2026-12-05T06:00:00Z\"}");
+	cr_assert_str_eq(status_of(id), "suspended", "suspended at its wallet's expiry");
+	cr_assert_eq(count_events("poc_wallet.expiring"), 3, "reminded 7, 3 and 1 days ahead");
+}
