@@ -237,26 +237,6 @@ static int finish(tl_tx *tx, const tl_ctx *ctx, tl_checkout *c, const char *paym
 	return rc;
 }
 
-int tl_checkouts_pay_credit(tl_tx *tx, const tl_ctx *ctx, const char *id, const char *method,
-			    tl_payment_result *out, tl_error *err)
-{
-	tl_checkout *c = calloc(1, sizeof(*c));
-	if (c == NULL)
-		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
-	out->invoice_ids = NULL;
-	int rc = tl_checkouts_get(tx, ctx, id, c, err);
-	if (rc == 0) {
-		rc = pay(tx, ctx, c, method, out, err);
-		tl_checkout_release(c);
-	}
-	if (rc < 0) {
-		json_decref(out->invoice_ids);
-		out->invoice_ids = NULL;
-	}
-	free(c);
-	return rc;
-}
-
 /* ---- paying by hold ------------------------------------------------------------ */
 
 /* Reserves the hold: a pending transfer wallet -> revenue that the monthly
@@ -300,8 +280,10 @@ static int pay_by_hold(tl_tx *tx, const tl_ctx *ctx, tl_checkout *c, tl_payment_
 	return rc ? rc : finish(tx, ctx, c, out->payment_id, err);
 }
 
-int tl_checkouts_pay_hold(tl_tx *tx, const tl_ctx *ctx, const char *id, tl_payment_result *out,
-			  char *hold_id, tl_error *err)
+/* Loads checkout id and pays it by credit (method as recorded) or, with a
+ * hold_id to fill, by hold; on failure out holds no invoice ids. */
+static int load_and_pay(tl_tx *tx, const tl_ctx *ctx, const char *id, const char *method,
+			char *hold_id, tl_payment_result *out, tl_error *err)
 {
 	tl_checkout *c = calloc(1, sizeof(*c));
 	if (c == NULL)
@@ -309,7 +291,8 @@ int tl_checkouts_pay_hold(tl_tx *tx, const tl_ctx *ctx, const char *id, tl_payme
 	out->invoice_ids = NULL;
 	int rc = tl_checkouts_get(tx, ctx, id, c, err);
 	if (rc == 0) {
-		rc = pay_by_hold(tx, ctx, c, out, hold_id, err);
+		rc = hold_id ? pay_by_hold(tx, ctx, c, out, hold_id, err)
+			     : pay(tx, ctx, c, method, out, err);
 		tl_checkout_release(c);
 	}
 	if (rc < 0) {
@@ -318,4 +301,16 @@ int tl_checkouts_pay_hold(tl_tx *tx, const tl_ctx *ctx, const char *id, tl_payme
 	}
 	free(c);
 	return rc;
+}
+
+int tl_checkouts_pay_credit(tl_tx *tx, const tl_ctx *ctx, const char *id, const char *method,
+			    tl_payment_result *out, tl_error *err)
+{
+	return load_and_pay(tx, ctx, id, method, NULL, out, err);
+}
+
+int tl_checkouts_pay_hold(tl_tx *tx, const tl_ctx *ctx, const char *id, tl_payment_result *out,
+			  char *hold_id, tl_error *err)
+{
+	return load_and_pay(tx, ctx, id, "hold", hold_id, out, err);
 }

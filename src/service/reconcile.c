@@ -584,10 +584,9 @@ static int settle_woken(tl_tx *tx, const tl_ctx *ctx, tl_resource *rs, size_t n,
 		if (short_of)
 			continue;
 		json_t *before = tl_resource_to_json(r);
-		bool had_one;
 		snprintf(r->status, sizeof(r->status), "active");
 		r->updated_at = ctx->now;
-		rc = tl_suspension_close(tx, ctx, r->id, &had_one, err);
+		rc = tl_suspension_close(tx, ctx, r->id, err);
 		rc = rc ? rc : tl_store_resource_update(tx, r, err);
 		rc = rc ? (json_decref(before), rc)
 			: tl_audit_record(tx, ctx, "resource.reactivated", r->account_id, r->id,

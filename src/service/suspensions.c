@@ -33,18 +33,15 @@ int tl_suspension_open(tl_tx *tx, const tl_ctx *ctx, const tl_resource *r, tl_er
 	return rc;
 }
 
-int tl_suspension_close(tl_tx *tx, const tl_ctx *ctx, const char *resource_id, bool *had_one,
-			tl_error *err)
+int tl_suspension_close(tl_tx *tx, const tl_ctx *ctx, const char *resource_id, tl_error *err)
 {
 	tl_doc_query q = {.kind = "suspension", .ref = resource_id, .status = "open"};
 	tl_page page = {.limit = 1};
 	tl_doc d = {0};
 	size_t n = 0;
-	*had_one = false;
 	int rc = tl_store_doc_list(tx, &q, &page, &d, &n, err);
 	if (rc < 0 || n == 0)
 		return rc;
-	*had_one = true;
 	json_t *body = json_loads(d.body, 0, NULL);
 	int64_t start = body ? (int64_t)json_integer_value(json_object_get(body, "start")) : 0;
 	json_decref(body);

@@ -13,9 +13,8 @@
 /* A suspension of r starts now. */
 int tl_suspension_open(tl_tx *tx, const tl_ctx *ctx, const tl_resource *r, tl_error *err);
 
-/* Ends r's open suspension now; *had_one says whether there was one. */
-int tl_suspension_close(tl_tx *tx, const tl_ctx *ctx, const char *resource_id, bool *had_one,
-			tl_error *err);
+/* Ends the resource's open suspension now, if it has one. */
+int tl_suspension_close(tl_tx *tx, const tl_ctx *ctx, const char *resource_id, tl_error *err);
 
 /* Seconds of [from, to) that resource_id spent suspended. */
 int tl_suspended_seconds(tl_tx *tx, const char *resource_id, int64_t from, int64_t to,
