@@ -59,6 +59,13 @@
  * TL_MAX_BODY_BYTES. */
 #define TL_USAGE_BATCH_MAX 10000u
 
+/* Largest quantity of one usage record (instances, or GB of a per-GB
+ * item): a petabyte of snapshots. The monthly reconciliation multiplies
+ * minutes by quantity and sums a month of records with checked
+ * arithmetic; an unbounded quantity (INT64_MAX was accepted) overflowed
+ * there and failed that account's reconciliation every month. */
+#define TL_USAGE_QUANTITY_MAX 1000000
+
 /* Expired holds released per sweep transaction: keeps the writer's batch
  * short; the sweep repeats until none is due. */
 #define TL_EXPIRY_SWEEP_MAX 500u
