@@ -94,13 +94,14 @@ Test(json_in, out_is_null_after_any_failure)
 
 static char *nest(size_t depth)
 {
-	char *s = malloc(2 * depth + 16), *p = s;
-	p += sprintf(p, "{\"name\":");
+	size_t size = 2 * depth + 16, n = 0;
+	char *s = malloc(size);
+	n += (size_t)snprintf(s, size, "{\"name\":");
 	for (size_t i = 0; i < depth - 1; i++)
-		*p++ = '[';
+		s[n++] = '[';
 	for (size_t i = 0; i < depth - 1; i++)
-		*p++ = ']';
-	sprintf(p, "}");
+		s[n++] = ']';
+	snprintf(s + n, size - n, "}");
 	return s;
 }
 
@@ -118,9 +119,9 @@ Test(json_in, nesting_deeper_than_the_limit_is_json_too_deep)
 	free(ok);
 	free(deep);
 	/* brackets in strings, escaped quotes included, are not nesting */
-	char text[200] = "{\"name\":\"\\\"";
-	memset(text + strlen(text), '[', 100);
-	strcat(text, "\"}");
+	char text[200];
+	snprintf(text, sizeof(text), "{\"name\":\"\\\"%.100s\"}",
+		 "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[");
 	cr_expect_eq(check(text, &e), 0, "%s", e.message);
 	tl_error_clear(&e);
 }
@@ -135,8 +136,9 @@ Test(json_in, strings_with_control_characters_or_over_the_limit_are_invalid_valu
 	cr_expect_eq(check("{\"name\":\"a\\u007f\"}", &e), TL_EINVALID);
 	tl_error_clear(&e);
 	char body[TL_JSON_STRING_MAX + 32] = "{\"name\":\"";
-	memset(body + strlen(body), 'x', TL_JSON_STRING_MAX + 1);
-	strcat(body, "\"}");
+	size_t n = strlen(body);
+	memset(body + n, 'x', TL_JSON_STRING_MAX + 1);
+	memcpy(body + n + TL_JSON_STRING_MAX + 1, "\"}", 3);
 	cr_expect_eq(check(body, &e), TL_EINVALID);
 	cr_expect_str_eq(e.code, "invalid_value");
 	tl_error_clear(&e);

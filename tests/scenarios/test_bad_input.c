@@ -217,21 +217,22 @@ Test(bad_input, every_write_route_refuses_bodies_that_are_not_an_object)
 /* A deeply nested body: refused before jansson recurses into it. */
 static char *nested(size_t depth, const char *open, const char *inner, const char *close)
 {
-	size_t size = depth * (strlen(open) + strlen(close)) + strlen(inner) + 1;
-	char *s = malloc(size), *p = s;
+	size_t size = depth * (strlen(open) + strlen(close)) + strlen(inner) + 1, n = 0;
+	char *s = malloc(size);
 	for (size_t i = 0; i < depth; i++)
-		p += sprintf(p, "%s", open);
-	p += sprintf(p, "%s", inner);
+		n += (size_t)snprintf(s + n, size - n, "%s", open);
+	n += (size_t)snprintf(s + n, size - n, "%s", inner);
 	for (size_t i = 0; i < depth; i++)
-		p += sprintf(p, "%s", close);
+		n += (size_t)snprintf(s + n, size - n, "%s", close);
 	return s;
 }
 
 Test(bad_input, deeply_nested_json_is_refused_as_too_deep)
 {
 	char *arrays = nested(2000, "[", "1", "]");
-	char *body = malloc(strlen(arrays) + 64);
-	sprintf(body, "{\"name\":\"deep\",\"currency\":%s}", arrays);
+	size_t size = strlen(arrays) + 64;
+	char *body = malloc(size);
+	snprintf(body, size, "{\"name\":\"deep\",\"currency\":%s}", arrays);
 	expect_error("POST", "/v1/accounts", srv.admin_token, body, 400, "json_too_deep");
 	free(body);
 	free(arrays);
@@ -305,11 +306,12 @@ static size_t resource_count(void)
 Test(input, a_deeply_nested_spec_is_refused_and_nothing_is_stored)
 {
 	char *deep = nested(2000, "{\"x\":", "1", "}");
-	char *body = malloc(strlen(deep) + 256);
-	sprintf(body, "{\"type\":\"server\",\"name\":\"deep\",\"poc\":true,\"spec\":"
+	size_t size = strlen(deep) + 256;
+	char *body = malloc(size);
+	snprintf(body, size, "{\"type\":\"server\",\"name\":\"deep\",\"poc\":true,\"spec\":"
 		      "{\"flavor\":\"s.general.1c2g\",\"x\":%s}}", deep);
 	expect_field_error("POST", "/v1/resources", body, 400, "json_too_deep", NULL);
-	sprintf(body, "{\"kind\":\"purchase\",\"cycle_months\":1,\"items\":[{\"type\":\"server\","
+	snprintf(body, size, "{\"kind\":\"purchase\",\"cycle_months\":1,\"items\":[{\"type\":\"server\","
 		      "\"name\":\"deep\",\"spec\":{\"flavor\":\"s.general.1c2g\",\"x\":%s}}]}", deep);
 	expect_field_error("POST", "/v1/checkouts", body, 400, "json_too_deep", NULL);
 	free(body);
