@@ -110,8 +110,36 @@ typedef struct tl_field {
  * invalid_json with the byte offset when it is not JSON. */
 int tl_json_body(const tl_request *req, json_t **out, tl_error *err);
 
-/* Checks obj against fields: unknown_field, invalid_type, missing_field. */
+/* Checks obj against fields: unknown_field, invalid_type, missing_field,
+ * and invalid_value for a string member over TL_JSON_STRING_MAX bytes or
+ * with a control character. */
 int tl_json_check(const json_t *obj, const tl_field *fields, size_t count, tl_error *err);
+
+/* The same for a nested object: errors name the field as prefix.name
+ * ("spec.service", "items[0].nmae"); obj not an object is invalid_type of
+ * prefix itself. */
+int tl_json_check_at(const json_t *obj, const char *prefix, const tl_field *fields,
+		     size_t count, tl_error *err);
+
+/* The integer member name of obj, from min to max: 400 invalid_value naming
+ * the field (with min and max in details) when outside, invalid_type when
+ * not an integer. Absent: 0, *out untouched (the caller's default). No
+ * integer a client sends is cast to a narrower type unchecked. */
+int tl_json_int_range(const json_t *obj, const char *name, int64_t min, int64_t max,
+		      int64_t *out, tl_error *err);
+
+/* An amount of minor units: a positive integer (400 invalid_amount naming
+ * the field otherwise). Absent: 0, *out untouched. Sums are checked where
+ * they are made (the ledger: amount_overflows). */
+int tl_json_amount(const json_t *obj, const char *name, int64_t *out, tl_error *err);
+
+/* The shape of spec for a resource type (api/schema.c): NULL, no spec, for
+ * an unknown type (the use case names that error). */
+const tl_field *tl_spec_fields(const char *type, size_t *count);
+
+/* Checks the spec of a resource of the given type, as prefix ("spec",
+ * "items[0].spec"): unknown_field, invalid_type at every depth. */
+int tl_spec_check(const json_t *spec, const char *type, const char *prefix, tl_error *err);
 
 /* Body parsed and checked in one call. */
 int tl_json_input(const tl_request *req, const tl_field *fields, size_t count, json_t **out,
@@ -124,6 +152,9 @@ const char *tl_json_str(const json_t *obj, const char *name);
 /* limit and after from the query string, checked. */
 int tl_query_page(const tl_request *req, tl_page *out, tl_error *err);
 const char *tl_query(const tl_request *req, const char *name);
+/* Every query parameter's name and value: no control byte (400
+ * invalid_parameter naming it). The router calls it for each request. */
+int tl_query_check(const tl_request *req, tl_error *err);
 /* {"data": items, "next": last id when the page is full, else null} */
 json_t *tl_page_json(json_t *items, const tl_page *page, const char *last_id);
 
@@ -143,11 +174,20 @@ extern const tl_route tl_routes[];
 extern const size_t tl_route_count;
 
 /* ---- router.c ---- */
-typedef enum { TL_ROUTE_FOUND, TL_ROUTE_NO_PATH, TL_ROUTE_NO_METHOD } tl_route_match;
+typedef enum { TL_ROUTE_FOUND, TL_ROUTE_NO_PATH, TL_ROUTE_NO_METHOD,
+	       TL_ROUTE_INVALID } tl_route_match;
 /* Finds the route for method and path, filling req->params. allow receives
- * the methods the path does support (for 405's Allow header). */
+ * the methods the path does support (for 405's Allow header). A path
+ * parameter that is too long or holds a control byte, or (with req->conn)
+ * a bad query value, is TL_ROUTE_INVALID with err set (400 invalid_path or
+ * invalid_parameter). */
 tl_route_match tl_router_find(const tl_app *app, tl_request *req, const char *method,
-			      const char *path, char *allow, size_t allow_size);
+			      const char *path, char *allow, size_t allow_size, tl_error *err);
+
+/* libmicrohttpd's unescape callback (MHD_OPTION_UNESCAPE_CALLBACK): %XX
+ * decoding, with %00 decoded to DEL so that a NUL never cuts a path or a
+ * query value short (see router.c). */
+size_t tl_url_unescape(void *cls, struct MHD_Connection *conn, char *s);
 
 /* ---- handlers (h_*.c) ---- */
 int tl_h_healthz(tl_request *req, tl_response *res, tl_error *err);

@@ -30,7 +30,7 @@ int tl_h_accounts_create(tl_request *req, tl_response *res, tl_error *err)
 		{"name", TL_JSON_STRING, true},
 		{"currency", TL_JSON_STRING, false},
 	};
-	json_t *in;
+	json_t *in = NULL;
 	int rc = tl_json_input(req, fields, 2, &in, err);
 	if (rc < 0)
 		return rc;
@@ -115,7 +115,7 @@ int tl_h_accounts_change(tl_request *req, tl_response *res, tl_error *err)
 	static const tl_field fields[] = {
 		{"type", TL_JSON_STRING, true},
 	};
-	json_t *in;
+	json_t *in = NULL;
 	int rc = tl_json_input(req, fields, 1, &in, err);
 	if (rc < 0)
 		return rc;
@@ -158,7 +158,7 @@ static int create_token_tx(tl_tx *tx, void *arg, tl_error *err)
 
 int tl_h_tokens_create(tl_request *req, tl_response *res, tl_error *err)
 {
-	json_t *in;
+	json_t *in = NULL;
 	int rc = tl_json_input(req, NULL, 0, &in, err); /* no fields yet */
 	if (rc < 0)
 		return rc;

@@ -46,6 +46,10 @@ static int clock_move_tx(tl_tx *tx, void *arg, tl_error *err)
 	return rc;
 }
 
+/* The clock's whole range, 1970 to 9999 (tl_clock_set's): no move can be
+ * longer. */
+#define CLOCK_SPAN_S INT64_C(253402300799)
+
 /* The absolute time a request asks for: {now} or {advance_seconds}. */
 static int clock_target(tl_request *req, const json_t *in, int64_t *out, tl_error *err)
 {
@@ -60,9 +64,13 @@ static int clock_target(tl_request *req, const json_t *in, int64_t *out, tl_erro
 					    "\"now\" must be an RFC 3339 time from 1970 to 9999");
 		return 0;
 	}
-	int64_t current = tl_clock_now(req->app->clock), seconds = json_integer_value(advance);
+	int64_t current = tl_clock_now(req->app->clock), seconds = 0;
+	int rc = tl_json_int_range(in, "advance_seconds", -CLOCK_SPAN_S, CLOCK_SPAN_S,
+				   &seconds, err);
+	if (rc < 0)
+		return rc;
 	if (__builtin_add_overflow(current, seconds, out) || *out < 0 ||
-	    *out > INT64_C(253402300799))
+	    *out > CLOCK_SPAN_S)
 		return tl_error_set(err, TL_EINVALID, "invalid_time",
 				    "advancing by %lld seconds leaves 1970-9999", (long long)seconds);
 	return 0;
@@ -74,7 +82,7 @@ int tl_h_clock_set(tl_request *req, tl_response *res, tl_error *err)
 		{"now", TL_JSON_STRING, false},
 		{"advance_seconds", TL_JSON_INTEGER, false},
 	};
-	json_t *in;
+	json_t *in = NULL;
 	int rc = tl_json_input(req, fields, 2, &in, err);
 	clock_move m = {req, res, 0};
 	if (rc == 0)
@@ -98,7 +106,7 @@ int tl_h_clock_set(tl_request *req, tl_response *res, tl_error *err)
  * or in the ticker, does nothing twice. */
 int tl_h_jobs_run(tl_request *req, tl_response *res, tl_error *err)
 {
-	json_t *in;
+	json_t *in = NULL;
 	int rc = tl_json_input(req, NULL, 0, &in, err);
 	json_decref(in);
 	tl_jobs_report report;

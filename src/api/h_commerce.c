@@ -97,7 +97,7 @@ static int disable_coupon_tx(tl_tx *tx, void *arg, tl_error *err)
 
 int tl_h_coupons_disable(tl_request *req, tl_response *res, tl_error *err)
 {
-	json_t *in;
+	json_t *in = NULL;
 	int rc = tl_json_input(req, NULL, 0, &in, err);
 	json_decref(in);
 	coupon_call c = {.req = req, .res = res};
@@ -153,6 +153,29 @@ static int create_checkout_tx(tl_tx *tx, void *arg, tl_error *err)
 	return rc;
 }
 
+/* Each of items[] is {type, name, spec} with the spec of its type, checked
+ * at every depth before the use case reads it. */
+static int check_items(const json_t *items, tl_error *err)
+{
+	static const tl_field fields[] = {
+		{"type", TL_JSON_STRING, true},
+		{"name", TL_JSON_STRING, true},
+		{"spec", TL_JSON_OBJECT, true},
+	};
+	char path[TL_FIELD_PATH_MAX], spec_path[TL_FIELD_PATH_MAX];
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		const json_t *item = json_array_get(items, i);
+		snprintf(path, sizeof(path), "items[%zu]", i);
+		snprintf(spec_path, sizeof(spec_path), "items[%zu].spec", i);
+		int rc = tl_json_check_at(item, path, fields, 3, err);
+		rc = rc ? rc : tl_spec_check(json_object_get(item, "spec"),
+					     tl_json_str(item, "type"), spec_path, err);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 int tl_h_checkouts_create(tl_request *req, tl_response *res, tl_error *err)
 {
 	static const tl_field fields[] = {
@@ -160,10 +183,16 @@ int tl_h_checkouts_create(tl_request *req, tl_response *res, tl_error *err)
 		{"cycle_months", TL_JSON_INTEGER, true}, {"auto_renew", TL_JSON_BOOLEAN, false},
 		{"coupon", TL_JSON_STRING, false},       {"account_id", TL_JSON_STRING, false},
 	};
-	json_t *in;
+	json_t *in = NULL;
+	int64_t cycle_months = 0;
 	int rc = tl_json_input(req, fields, sizeof(fields) / sizeof(fields[0]), &in, err);
-	if (rc < 0)
+	rc = rc ? rc : tl_json_int_range(in, "cycle_months", 1, TL_CYCLE_MONTHS_MAX, &cycle_months,
+					 err);
+	rc = rc ? rc : check_items(json_object_get(in, "items"), err);
+	if (rc < 0) {
+		json_decref(in);
 		return rc;
+	}
 	checkout_call *c = new_call(req, res);
 	if (c == NULL)
 		rc = tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
@@ -174,7 +203,7 @@ int tl_h_checkouts_create(tl_request *req, tl_response *res, tl_error *err)
 		rc = acting_account(req, in, &c->create.account_id, err);
 	if (rc == 0) {
 		c->create.items = json_object_get(in, "items");
-		c->create.cycle_months = (int)json_integer_value(json_object_get(in, "cycle_months"));
+		c->create.cycle_months = (int)cycle_months;
 		c->create.auto_renew = json_is_true(json_object_get(in, "auto_renew"));
 		c->create.coupon = tl_json_str(in, "coupon");
 		c->create.ttl_s = req->app->checkout_ttl_s;
@@ -222,7 +251,8 @@ int tl_h_checkouts_change(tl_request *req, tl_response *res, tl_error *err)
 		{"auto_renew", TL_JSON_BOOLEAN, false},
 		{"coupon", TL_JSON_STRING, false},
 	};
-	json_t *in;
+	json_t *in = NULL;
+	int64_t cycle_months = 0;
 	int rc = tl_json_body(req, &in, err);
 	if (rc < 0)
 		return rc;
@@ -230,18 +260,18 @@ int tl_h_checkouts_change(tl_request *req, tl_response *res, tl_error *err)
 	if (remove_coupon)
 		json_object_del(in, "coupon");
 	rc = tl_json_check(in, fields, 3, err);
+	rc = rc ? rc : tl_json_int_range(in, "cycle_months", 1, TL_CYCLE_MONTHS_MAX, &cycle_months,
+					 err);
 	checkout_call *c = rc == 0 ? new_call(req, res) : NULL;
 	if (rc == 0 && c == NULL)
 		rc = tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
 	if (rc == 0) {
 		json_t *auto_renew = json_object_get(in, "auto_renew");
 		c->change = (tl_checkout_change){
-			.cycle_months = (int)json_integer_value(json_object_get(in, "cycle_months")),
+			.cycle_months = (int)cycle_months, /* 0: unchanged */
 			.auto_renew = auto_renew ? json_is_true(auto_renew) : -1,
 			.coupon_given = remove_coupon || json_object_get(in, "coupon"),
 			.coupon = tl_json_str(in, "coupon")};
-		if (json_object_get(in, "cycle_months") && c->change.cycle_months <= 0)
-			c->change.cycle_months = -1; /* no such term: the rules say so */
 		rc = tl_api_write(req, res, change_checkout_tx, c, err);
 	}
 	free(c);
@@ -261,7 +291,7 @@ static int cancel_checkout_tx(tl_tx *tx, void *arg, tl_error *err)
 
 int tl_h_checkouts_cancel(tl_request *req, tl_response *res, tl_error *err)
 {
-	json_t *in;
+	json_t *in = NULL;
 	int rc = tl_json_input(req, NULL, 0, &in, err);
 	json_decref(in);
 	checkout_call *c = rc == 0 ? new_call(req, res) : NULL;
@@ -307,7 +337,7 @@ static int pay_hold_tx(tl_tx *tx, void *arg, tl_error *err)
 int tl_h_checkouts_pay(tl_request *req, tl_response *res, tl_error *err)
 {
 	static const tl_field fields[] = {{"method", TL_JSON_STRING, true}};
-	json_t *in;
+	json_t *in = NULL;
 	int rc = tl_json_input(req, fields, 1, &in, err);
 	if (rc < 0)
 		return rc;

@@ -165,8 +165,14 @@ static int parse_transfer(const json_t *obj, size_t index, tl_transfer *t, tl_er
 				   index, err);
 	if (rc < 0)
 		return rc;
-	json_t *amount = json_object_get(obj, "amount");
-	t->amount = amount ? json_integer_value(amount) : TL_AMOUNT_WHOLE;
+	/* INT64_MIN is TL_AMOUNT_WHOLE, "the whole hold": no client may send it */
+	t->amount = TL_AMOUNT_WHOLE;
+	tl_error range_err = {0};
+	if (tl_json_int_range(obj, "amount", INT64_MIN + 1, INT64_MAX, &t->amount, &range_err) < 0) {
+		tl_error_clear(&range_err);
+		return field_error(err, "invalid_value", index, "amount",
+				   "must be an integer from -2^63+1 to 2^63-1");
+	}
 	const char *expires = tl_json_str(obj, "expires_at");
 	if (expires && tl_time_parse(expires, &t->expires_at) < 0)
 		return field_error(err, "invalid_time", index, "expires_at",
@@ -216,7 +222,7 @@ static int parse_batch(tl_request *req, submit *s, tl_error *err)
 		{"transfers", TL_JSON_ARRAY, true},
 		{"linked", TL_JSON_BOOLEAN, false},
 	};
-	json_t *in;
+	json_t *in = NULL;
 	int rc = tl_json_input(req, fields, 2, &in, err);
 	if (rc < 0)
 		return rc;
@@ -433,22 +439,11 @@ static int too_long(tl_error *err, const char *field, size_t max)
 	return TL_EINVALID;
 }
 
-static int positive_amount(const json_t *in, int64_t *out, tl_error *err)
-{
-	*out = json_integer_value(json_object_get(in, "amount"));
-	if (*out > 0)
-		return 0;
-	tl_error_set(err, TL_EINVALID, "invalid_amount",
-		     "amount must be a positive integer of minor units");
-	tl_error_details(err, json_pack("{s:s}", "field", "amount"));
-	return TL_EINVALID;
-}
-
 static int top_up_tx(tl_tx *tx, void *arg, tl_error *err)
 {
 	money_in *m = arg;
-	int64_t amount;
-	int rc = positive_amount(m->in, &amount, err);
+	int64_t amount = 0;
+	int rc = tl_json_amount(m->in, "amount", &amount, err); /* required: checked already */
 	tl_transfer t;
 	tl_ledger_account wallet;
 	if (rc == 0)
@@ -470,7 +465,9 @@ int tl_h_credit_top_up(tl_request *req, tl_response *res, tl_error *err)
 		{"reference", TL_JSON_STRING, false},
 	};
 	money_in m = {req, res, NULL};
+	int64_t amount = 0;
 	int rc = tl_json_input(req, fields, 2, &m.in, err);
+	rc = rc ? rc : tl_json_amount(m.in, "amount", &amount, err);
 	const char *reference = rc == 0 ? tl_json_str(m.in, "reference") : NULL;
 	if (reference && strlen(reference) >= TL_TRANSFER_REFERENCE_MAX)
 		rc = too_long(err, "reference", TL_TRANSFER_REFERENCE_MAX - 1);
@@ -483,8 +480,8 @@ int tl_h_credit_top_up(tl_request *req, tl_response *res, tl_error *err)
 static int grant_tx(tl_tx *tx, void *arg, tl_error *err)
 {
 	money_in *m = arg;
-	int64_t amount, expires_at = 0;
-	int rc = positive_amount(m->in, &amount, err);
+	int64_t amount = 0, expires_at = 0;
+	int rc = tl_json_amount(m->in, "amount", &amount, err); /* required: checked already */
 	if (rc == 0 && tl_time_parse(tl_json_str(m->in, "expires_at"), &expires_at) < 0)
 		rc = tl_error_set(err, TL_EINVALID, "invalid_time",
 				  "expires_at must be an RFC 3339 time");
@@ -509,7 +506,9 @@ int tl_h_poc_wallets_create(tl_request *req, tl_response *res, tl_error *err)
 		{"cluster_id", TL_JSON_STRING, false},
 	};
 	money_in m = {req, res, NULL};
+	int64_t amount = 0;
 	int rc = tl_json_input(req, fields, 3, &m.in, err);
+	rc = rc ? rc : tl_json_amount(m.in, "amount", &amount, err);
 	const char *cluster = rc == 0 ? tl_json_str(m.in, "cluster_id") : NULL;
 	if (cluster && strlen(cluster) >= TL_ID_MAX)
 		rc = too_long(err, "cluster_id", TL_ID_MAX - 1);
@@ -549,7 +548,7 @@ int tl_h_poc_wallets_change(tl_request *req, tl_response *res, tl_error *err)
 		{"expires_at", TL_JSON_STRING, false},
 		{"add_amount", TL_JSON_INTEGER, false},
 	};
-	json_t *in;
+	json_t *in = NULL;
 	int rc = tl_json_input(req, fields, 2, &in, err);
 	if (rc < 0)
 		return rc;
@@ -561,9 +560,8 @@ int tl_h_poc_wallets_change(tl_request *req, tl_response *res, tl_error *err)
 				  "give expires_at, add_amount, or both");
 	else if (expires && tl_time_parse(expires, &p.expires_at) < 0)
 		rc = tl_error_set(err, TL_EINVALID, "invalid_time", "expires_at must be RFC 3339");
-	else if (add && (p.add_amount = json_integer_value(add)) <= 0)
-		rc = tl_error_set(err, TL_EINVALID, "invalid_amount",
-				  "add_amount must be a positive integer of minor units");
+	else
+		rc = tl_json_amount(in, "add_amount", &p.add_amount, err);
 	json_decref(in);
 	return rc < 0 ? rc : tl_api_write(req, res, change_poc_tx, &p, err);
 }

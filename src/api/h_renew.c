@@ -27,17 +27,20 @@ static int renew_tx(tl_tx *tx, void *arg, tl_error *err)
 int tl_h_resources_renew(tl_request *req, tl_response *res, tl_error *err)
 {
 	static const tl_field fields[] = {{"cycle_months", TL_JSON_INTEGER, true}};
-	json_t *in;
+	json_t *in = NULL;
+	int64_t cycle_months = 0;
 	int rc = tl_json_input(req, fields, 1, &in, err);
-	if (rc < 0)
+	rc = rc ? rc : tl_json_int_range(in, "cycle_months", 1, TL_CYCLE_MONTHS_MAX, &cycle_months,
+					 err);
+	if (rc < 0) {
+		json_decref(in);
 		return rc;
+	}
 	renew_call *c = calloc(1, sizeof(*c));
 	if (c == NULL)
 		rc = tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
 	if (rc == 0) {
-		*c = (renew_call){.req = req, .res = res,
-				  .cycle_months = (int)json_integer_value(
-					  json_object_get(in, "cycle_months"))};
+		*c = (renew_call){.req = req, .res = res, .cycle_months = (int)cycle_months};
 		rc = tl_api_write(req, res, renew_tx, c, err);
 	}
 	free(c);

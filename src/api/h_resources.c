@@ -68,6 +68,8 @@ int tl_h_resources_create(tl_request *req, tl_response *res, tl_error *err)
 	if (c == NULL)
 		return TL_EINTERNAL;
 	int rc = tl_json_input(req, fields, sizeof(fields) / sizeof(fields[0]), &c->in, err);
+	rc = rc ? rc : tl_spec_check(json_object_get(c->in, "spec"), tl_json_str(c->in, "type"),
+				     "spec", err);
 	const char *account = NULL;
 	if (rc == 0) {
 		account = req->who.is_admin ? tl_json_str(c->in, "account_id") : req->who.account_id;
@@ -162,7 +164,10 @@ int tl_h_resources_delete(tl_request *req, tl_response *res, tl_error *err)
 	resource_call *c = new_call(req, res, err);
 	if (c == NULL)
 		return TL_EINTERNAL;
-	int rc = tl_api_write(req, res, delete_tx, c, err);
+	/* no fields: a body, if any, must be an empty object like any call's */
+	int rc = tl_json_input(req, NULL, 0, &c->in, err);
+	if (rc == 0)
+		rc = tl_api_write(req, res, delete_tx, c, err);
 	free_call(c);
 	return rc;
 }
@@ -218,11 +223,13 @@ int tl_h_stop_poc_confirm(tl_request *req, tl_response *res, tl_error *err)
 	resource_call *c = new_call(req, res, err);
 	if (c == NULL)
 		return TL_EINTERNAL;
+	int64_t cycle_months = 1;
 	int rc = tl_json_input(req, fields, 3, &c->in, err);
+	rc = rc ? rc : tl_json_int_range(c->in, "cycle_months", 1, TL_CYCLE_MONTHS_MAX,
+					 &cycle_months, err);
 	if (rc == 0) {
-		json_t *cycle = json_object_get(c->in, "cycle_months");
 		c->confirm = (tl_checkout_request){
-			.cycle_months = cycle ? (int)json_integer_value(cycle) : 1,
+			.cycle_months = (int)cycle_months,
 			.auto_renew = json_is_true(json_object_get(c->in, "auto_renew")),
 			.coupon = tl_json_str(c->in, "coupon"), .ttl_s = req->app->checkout_ttl_s};
 		rc = tl_api_write(req, res, confirm_tx, c, err);

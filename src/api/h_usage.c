@@ -35,10 +35,12 @@ int tl_h_usage_submit(tl_request *req, tl_response *res, tl_error *err)
 	static const tl_field fields[] = {
 		{"records", TL_JSON_ARRAY, true},
 	};
-	json_t *in;
+	json_t *in = NULL;
 	int rc = tl_json_input(req, fields, sizeof(fields) / sizeof(fields[0]), &in, err);
-	if (rc < 0)
+	if (rc < 0) {
+		json_decref(in);
 		return rc;
+	}
 	tl_usage_record *records = NULL;
 	size_t count = 0;
 	rc = tl_usage_batch_parse(json_object_get(in, "records"), &records, &count, err);

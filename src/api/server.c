@@ -175,7 +175,9 @@ static enum MHD_Result dispatch(struct MHD_Connection *conn, request_state *st,
 			  .body = st->body ? st->body : "", .body_len = st->body_len};
 	tl_error err = {0};
 	char allow[64];
-	tl_route_match m = tl_router_find(app, &req, method, url, allow, sizeof(allow));
+	tl_route_match m = tl_router_find(app, &req, method, url, allow, sizeof(allow), &err);
+	if (m == TL_ROUTE_INVALID)
+		return send_error(conn, st, &err, NULL);
 	if (m == TL_ROUTE_NO_PATH) {
 		bool sent;
 		enum MHD_Result ok = send_console_file(conn, st, method, url, &sent);
@@ -359,6 +361,7 @@ int tl_server_start(tl_server **out, tl_app *app, const char *host, unsigned por
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)TL_MAX_CONNECTIONS,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)TL_CONNECTION_TIMEOUT_S,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_UNESCAPE_CALLBACK, tl_url_unescape, NULL,
 		MHD_OPTION_THREAD_STACK_SIZE, (size_t)(512 * 1024),
 		pool_threads ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, pool_threads,
 		MHD_OPTION_END);

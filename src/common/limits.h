@@ -10,6 +10,25 @@
  * 8 MiB leaves room and still caps the memory one client can pin. */
 #define TL_MAX_BODY_BYTES (8u * 1024u * 1024u)
 
+/* Nesting of arrays and objects in a request body. The deepest body tally
+ * reads has 4 levels ({items: [{spec: {...}}]}). jansson parses (up to its
+ * own 2,048 levels) and json_dumps writes back by recursion, and a value of
+ * ~2,000 levels stored once overflowed a connection thread's 512 KiB stack
+ * when written back, on every later read too. 32 leaves room for new fields
+ * and costs a few KiB of stack at most; it is checked on the body's bytes,
+ * without recursion, before jansson parses anything. */
+#define TL_JSON_DEPTH_MAX 32u
+
+/* Longest string member of a request body. The strings tally reads are
+ * ids, codes, times, names (TL_NAME_MAX) and references (128 bytes); 1 KiB
+ * refuses a megabyte-long value before it reaches an error message, a log
+ * line or a stored document, and is well above any real one. */
+#define TL_JSON_STRING_MAX 1024u
+
+/* How an error names a nested field ("items[12].spec.node_flavor"): the
+ * path and a client's key, cut at 64 bytes. */
+#define TL_FIELD_PATH_MAX 128u
+
 /* Concurrent connections. Each connection has its own thread (see
  * docs/ARCHITECTURE.md); 1024 threads with 512 KiB stacks stay well inside
  * the 24 GiB machine, and no real client needs more. */
@@ -40,6 +59,13 @@
  * TL_MAX_BODY_BYTES. */
 #define TL_USAGE_BATCH_MAX 10000u
 
+/* Largest quantity of one usage record (instances, or GB of a per-GB
+ * item): a petabyte of snapshots. The monthly reconciliation multiplies
+ * minutes by quantity and sums a month of records with checked
+ * arithmetic; an unbounded quantity (INT64_MAX was accepted) overflowed
+ * there and failed that account's reconciliation every month. */
+#define TL_USAGE_QUANTITY_MAX 1000000
+
 /* Expired holds released per sweep transaction: keeps the writer's batch
  * short; the sweep repeats until none is due. */
 #define TL_EXPIRY_SWEEP_MAX 500u
@@ -50,6 +76,12 @@
 
 /* Names (accounts, resources) in bytes of UTF-8. */
 #define TL_NAME_MAX 200u
+
+/* Longest term (cycle_months) a request may name: three years, the longest
+ * a catalog may price (domain/pricing.c). A term in range that the catalog
+ * does not offer is 422 invalid_cycle; one outside it is malformed (400),
+ * and is refused before any cast to int could wrap it into a valid term. */
+#define TL_CYCLE_MONTHS_MAX 36
 
 /* Idempotency-Key header length: long enough for a UUID or a ULID with a
  * prefix, short enough to index cheaply. */

@@ -373,6 +373,30 @@ int tl_ledger_top_up(tl_tx *tx, const tl_ctx *ctx, const char *account_id, int64
 			       err);
 }
 
+/* A POC wallet tied to a cluster must name a live cluster of its own
+ * account; anything else is 404, as another account's objects always are. */
+static int check_grant_cluster(tl_tx *tx, const char *account_id, const char *cluster_id,
+			       tl_error *err)
+{
+	tl_resource r = {0};
+	tl_error lookup = {0};
+	int rc = tl_store_resource_get(tx, cluster_id, &r, &lookup);
+	tl_error_clear(&lookup);
+	bool live = rc == 0 && strcmp(r.account_id, account_id) == 0 &&
+		    strcmp(r.type, "cluster") == 0 && strcmp(r.status, "deleted") != 0;
+	if (rc == 0)
+		tl_resource_release(&r);
+	if (rc < 0 && rc != TL_ENOTFOUND)
+		return tl_error_set(err, rc, "store_error", "cannot read resources");
+	if (!live) {
+		tl_error_set(err, TL_ENOTFOUND, "cluster_not_found",
+			     "account %.40s has no cluster %.40s", account_id, cluster_id);
+		tl_error_details(err, json_pack("{s:s}", "field", "cluster_id"));
+		return TL_ENOTFOUND;
+	}
+	return 0;
+}
+
 int tl_ledger_grant_poc(tl_tx *tx, const tl_ctx *ctx, const char *account_id, int64_t amount,
 			int64_t expires_at, const char *cluster_id, tl_ledger_account *out,
 			tl_error *err)
@@ -384,6 +408,8 @@ int tl_ledger_grant_poc(tl_tx *tx, const tl_ctx *ctx, const char *account_id, in
 				    "expires_at must be in the future");
 	tl_account account;
 	int rc = tl_store_account_get(tx, account_id, &account, err);
+	if (rc == 0 && cluster_id)
+		rc = check_grant_cluster(tx, account.id, cluster_id, err);
 	if (rc < 0)
 		return rc;
 	memset(out, 0, sizeof(*out));

@@ -605,7 +605,7 @@ Test(cli, poc_grant_holds_and_transfers)
 	expect_status(&top, 0);
 	cli_free(&top);
 	cli_run grant = CLI(s.url, s.admin_token, "poc-wallets", "grant", id, "--amount", "50000",
-			    "--expires-at", "2030-01-01T00:00:00Z", "--cluster", "res_1");
+			    "--expires-at", "2030-01-01T00:00:00Z");
 	expect_status(&grant, 0);
 	cr_expect_not_null(strstr(grant.out, "50,000 VND"), "stdout: %s", grant.out);
 	cli_free(&grant);

@@ -269,6 +269,12 @@ Test(usage, a_malformed_record_fails_the_whole_batch_naming_it)
 			  "\"end\":\"2026-11-01T01:00:00Z\",\"quantity\":0}", 1, "quantity");
 	expect_bad_record("{\"resource_id\":\"res_x\",\"start\":\"2026-11-01T00:00:00Z\","
 			  "\"end\":\"2026-11-01T01:00:00Z\",\"quantity\":1.5}", 1, "quantity");
+	/* a quantity the monthly reconciliation could not multiply out */
+	expect_bad_record("{\"resource_id\":\"res_x\",\"start\":\"2026-11-01T00:00:00Z\","
+			  "\"end\":\"2026-11-01T01:00:00Z\",\"quantity\":9223372036854775807}", 1,
+			  "quantity");
+	expect_bad_record("{\"resource_id\":\"res_x\",\"start\":\"2026-11-01T00:00:00Z\","
+			  "\"end\":\"2026-11-01T01:00:00Z\",\"quantity\":1000001}", 1, "quantity");
 	expect_bad_record("{\"resource_id\":\"res_x\",\"start\":\"2026-11-01T00:00:00Z\","
 			  "\"end\":\"2026-11-01T01:00:00Z\",\"cost\":1}", 1, "cost");
 	expect_bad_record("\"res_x\"", 1, ""); /* not an object */
