@@ -36,10 +36,9 @@
 
 /* libmicrohttpd's memory per connection: the request line and headers, the
  * parsed parameters and headers, and the response's header block. Its
- * default (32 KiB) already fits the limits above; a header section larger
- * than about half of it is answered by libmicrohttpd itself with 431 (an
- * HTML body: it has no hook to answer otherwise), a request line larger
- * than that with 414. */
+ * default (32 KiB) already fits the limits above; a header section that
+ * does not fit is answered by libmicrohttpd itself with 431 (an HTML body:
+ * it has no hook to answer otherwise), a request line with 414. */
 #define TL_CONNECTION_MEMORY_BYTES (32u * 1024u)
 
 /* Concurrent connections. Each connection has its own thread (see
