@@ -102,6 +102,7 @@ typedef struct request_state {
 	tl_request req;       /* routed and authenticated at the headers */
 	char *body;
 	size_t body_len;
+	size_t body_alloc;    /* bytes allocated at body */
 	size_t body_cap;      /* the most this route's body may be */
 	size_t reserved;      /* bytes of the body budget this request holds */
 	size_t discarded;     /* chunked body over the budget: bytes dropped */
@@ -626,6 +627,10 @@ static bool append_body(request_state *st, const char *data, size_t size)
 	}
 	size_t needed = st->body_len + size;
 	if (needed > st->reserved) {
+		/* a chunked body: reserve (and allocate) in doublings, so a body
+		 * of n bytes costs log n copies, not one per chunk */
+		if (needed < 2 * st->reserved)
+			needed = 2 * st->reserved < st->body_cap ? 2 * st->reserved : st->body_cap;
 		if (!budget_take(st->server, needed - st->reserved)) {
 			/* a chunked body the budget cannot hold: drop it, answer 503 */
 			st->over_budget = true;
@@ -633,14 +638,20 @@ static bool append_body(request_state *st, const char *data, size_t size)
 			free(st->body);
 			st->body = NULL;
 			st->body_len = 0;
+			st->body_alloc = 0;
+			budget_give(st->server, st->reserved);
+			st->reserved = 0;
 			return true;
 		}
 		st->reserved = needed;
 	}
-	char *grown = realloc(st->body, st->reserved + 1);
-	if (grown == NULL)
-		return false;
-	st->body = grown;
+	if (st->body == NULL || st->body_alloc < st->reserved + 1) {
+		char *grown = realloc(st->body, st->reserved + 1);
+		if (grown == NULL)
+			return false;
+		st->body = grown;
+		st->body_alloc = st->reserved + 1;
+	}
 	memcpy(st->body + st->body_len, data, size);
 	st->body_len += size;
 	st->body[st->body_len] = '\0';
