@@ -106,7 +106,6 @@ typedef struct request_state {
 	size_t body_cap;      /* the most this route's body may be */
 	size_t reserved;      /* bytes of the body budget this request holds */
 	size_t discarded;     /* chunked body over the budget: bytes dropped */
-	bool too_large;
 	bool over_budget;
 	size_t route_index;
 	unsigned status;
@@ -571,7 +570,6 @@ static bool admit_body(struct MHD_Connection *conn, request_state *st, enum MHD_
 		return true; /* none, or chunked: reserved as it comes */
 	unsigned long long announced = strtoull(length, NULL, 10);
 	if (announced > st->body_cap) {
-		st->too_large = true;
 		*answer = too_large(conn, st);
 		return false;
 	}
@@ -617,10 +615,8 @@ static enum MHD_Result on_headers(tl_server *server, struct MHD_Connection *conn
  * announced length already was. false: the connection must close. */
 static bool append_body(request_state *st, const char *data, size_t size)
 {
-	if (size > st->body_cap - st->body_len - st->discarded) {
-		st->too_large = true; /* cannot be answered mid-upload: see on_request */
-		return false;
-	}
+	if (size > st->body_cap - st->body_len - st->discarded)
+		return false; /* cannot be answered mid-upload: see on_request */
 	if (st->over_budget) {
 		st->discarded += size;
 		return true;
