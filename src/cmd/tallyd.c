@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #define TALLY_VERSION "0.1.0"
 
@@ -35,6 +36,7 @@ typedef struct config {
 	bool sandbox_gateway;
 	const char *public_url;
 	const char *web_dir;
+	tl_server_timeouts timeouts;
 } config;
 
 static void usage(FILE *out)
@@ -66,6 +68,11 @@ static void usage(FILE *out)
 	      "  --http-threads N    0 (default): a thread per connection; N: N epoll threads\n"
 	      "                      serve all connections (TALLY_HTTP_THREADS); see\n"
 	      "                      docs/PERFORMANCE.md for why 0 is the default\n"
+	      "  --header-timeout MS, --body-timeout MS, --idle-timeout MS\n"
+	      "                      how long a connection may take to send a request's\n"
+	      "                      headers, then its body, and may wait idle between\n"
+	      "                      requests (TALLY_HEADER_TIMEOUT_MS, TALLY_BODY_TIMEOUT_MS,\n"
+	      "                      TALLY_IDLE_TIMEOUT_MS; defaults 10000, 60000, 60000)\n"
 	      "  --help              this text\n"
 	      "  --version           print the version\n"
 	      "\n"
@@ -119,6 +126,23 @@ static int parse_ttl(const char *value, int64_t *out)
 	return 0;
 }
 
+/* A timeout in milliseconds, 100 ms to an hour; NULL leaves the default. */
+static int parse_timeout(const char *name, const char *value, unsigned *out)
+{
+	if (value == NULL)
+		return 0;
+	char *end;
+	errno = 0;
+	long n = strtol(value, &end, 10);
+	if (errno || end == value || *end || n < 100 || n > 3600000) {
+		fprintf(stderr, "tallyd: --%s must be 100 to 3600000 milliseconds, got \"%s\"\n",
+			name, value);
+		return -1;
+	}
+	*out = (unsigned)n;
+	return 0;
+}
+
 static bool env_flag(const char *name, bool fallback)
 {
 	const char *v = getenv(name);
@@ -148,9 +172,15 @@ static int parse_args(int argc, char **argv, config *cfg)
 		{"checkout-ttl", required_argument, NULL, 'E'},
 		{"sandbox-gateway", no_argument, NULL, 'G'}, {"public-url", required_argument, NULL, 'P'},
 		{"web", required_argument, NULL, 'W'},
+		{"header-timeout", required_argument, NULL, 'H'},
+		{"body-timeout", required_argument, NULL, 'B'},
+		{"idle-timeout", required_argument, NULL, 'I'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *threads = getenv("TALLY_HTTP_THREADS");
+	const char *header_timeout = getenv("TALLY_HEADER_TIMEOUT_MS");
+	const char *body_timeout = getenv("TALLY_BODY_TIMEOUT_MS");
+	const char *idle_timeout = getenv("TALLY_IDLE_TIMEOUT_MS");
 	int opt;
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (opt) {
@@ -164,6 +194,9 @@ static int parse_args(int argc, char **argv, config *cfg)
 		case 'G': cfg->sandbox_gateway = true; break;
 		case 'P': cfg->public_url = optarg; break;
 		case 'W': cfg->web_dir = optarg; break;
+		case 'H': header_timeout = optarg; break;
+		case 'B': body_timeout = optarg; break;
+		case 'I': idle_timeout = optarg; break;
 		case 'h': usage(stdout); return 1;
 		case 'V': puts("tallyd " TALLY_VERSION); return 1;
 		default: usage(stderr); return -1;
@@ -178,6 +211,10 @@ static int parse_args(int argc, char **argv, config *cfg)
 			ttl);
 		return -1;
 	}
+	if (parse_timeout("header-timeout", header_timeout, &cfg->timeouts.header_ms) < 0 ||
+	    parse_timeout("body-timeout", body_timeout, &cfg->timeouts.body_ms) < 0 ||
+	    parse_timeout("idle-timeout", idle_timeout, &cfg->timeouts.idle_ms) < 0)
+		return -1;
 	if (threads && parse_count(threads, &cfg->http_threads) < 0) {
 		fprintf(stderr, "tallyd: --http-threads must be 0 to 256, got \"%s\"\n", threads);
 		return -1;
@@ -237,8 +274,26 @@ static int bootstrap_tx(tl_tx *tx, void *arg, tl_error *err)
 	return tl_ledger_bootstrap(tx, *(const int64_t *)arg, err);
 }
 
+/* Enough descriptors for TL_MAX_CONNECTIONS connections plus the store's
+ * files: the soft limit is often 1,024, and a connection refused for want
+ * of a descriptor is refused to everyone, whatever server.c sheds. */
+static void raise_fd_limit(void)
+{
+	const rlim_t wanted = TL_MAX_CONNECTIONS + 256u;
+	struct rlimit lim;
+	if (getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= wanted)
+		return;
+	lim.rlim_cur = lim.rlim_max == RLIM_INFINITY || lim.rlim_max > wanted ? wanted
+									     : lim.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur < wanted)
+		tl_log("warn", "few file descriptors",
+		       json_pack("{s:I, s:I}", "limit", (json_int_t)lim.rlim_cur, "wanted",
+				 (json_int_t)wanted));
+}
+
 static int serve(const config *cfg, tl_app *app)
 {
+	raise_fd_limit();
 	tl_error err = {0};
 	tl_server *server;
 	tl_ticker *ticker;
@@ -246,7 +301,8 @@ static int serve(const config *cfg, tl_app *app)
 		fprintf(stderr, "tallyd: cannot start the job ticker\n");
 		return 1;
 	}
-	if (tl_server_start(&server, app, cfg->host, cfg->port, cfg->http_threads, &err) < 0) {
+	if (tl_server_start(&server, app, cfg->host, cfg->port, cfg->http_threads, &cfg->timeouts,
+			    &err) < 0) {
 		fatal("cannot start the HTTP server", &err);
 		tl_ticker_stop(ticker);
 		return 1;

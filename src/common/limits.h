@@ -29,13 +29,71 @@
  * path and a client's key, cut at 64 bytes. */
 #define TL_FIELD_PATH_MAX 128u
 
+/* Largest body of a route that takes no token (the gateway's notification,
+ * the sandbox gateway's form): a few hundred bytes in practice. Anyone can
+ * send these, so they may not pin what an authenticated batch may. */
+#define TL_MAX_UNAUTH_BODY_BYTES (64u * 1024u)
+
+/* All request bodies being received or handled at once, together. Bodies
+ * are buffered whole (the JSON parser needs all of it), so without a global
+ * cap TL_MAX_CONNECTIONS uploads could pin 8 GiB. 128 MiB holds 16 bodies
+ * of the largest size, or 64 full ledger batches, at once, while the one
+ * writer thread handles them one at a time anyway; a body that does not fit
+ * is refused at once (503 server_busy, Retry-After) before any of it is
+ * read, never left waiting. */
+#define TL_BODY_BUDGET_BYTES (128u * 1024u * 1024u)
+
+/* Request target (path and query) in bytes, and query parameters. tally's
+ * paths are under 200 bytes and its calls take at most a handful of
+ * parameters; anything longer is an attack or a bug, answered 414
+ * uri_too_long or 400 too_many_parameters. They must stay well inside
+ * TL_CONNECTION_MEMORY_BYTES: libmicrohttpd stores each parameter it parses
+ * (~50 bytes) in the connection's memory, and a request that overflows it
+ * is closed without an answer. */
+#define TL_MAX_URI_BYTES 8192u
+#define TL_MAX_QUERY_PARAMS 64u
+
+/* libmicrohttpd's memory per connection: the request line and headers, the
+ * parsed parameters and headers, and the response's header block. Its
+ * default (32 KiB) already fits the limits above; a header section that
+ * does not fit is answered by libmicrohttpd itself with 431 (an HTML body:
+ * it has no hook to answer otherwise), a request line with 414. */
+#define TL_CONNECTION_MEMORY_BYTES (32u * 1024u)
+
 /* Concurrent connections. Each connection has its own thread (see
  * docs/ARCHITECTURE.md); 1024 threads with 512 KiB stacks stay well inside
  * the 24 GiB machine, and no real client needs more. */
 #define TL_MAX_CONNECTIONS 1024u
 
-/* Seconds an idle keep-alive connection may hold its thread. */
+/* Connections are shed by state, not by address (a proxy or a NAT puts
+ * many clients behind one address, and tests all come from loopback): when
+ * more than TL_MAX_CONNECTIONS - TL_CONNECTIONS_SPARE are open, each new one
+ * closes the connection that has waited longest without a request under
+ * way (idle keep-alive, or headers not complete). 64 spare slots keep
+ * /healthz and real clients answered while a flood of idle connections is
+ * turned over; only connections all in the middle of requests can fill the
+ * last ones. */
+#define TL_CONNECTIONS_SPARE 64u
+
+/* Seconds an idle keep-alive connection may hold its thread; also
+ * libmicrohttpd's inactivity timeout while an answer is being sent. */
 #define TL_CONNECTION_TIMEOUT_S 60u
+
+/* Milliseconds from the connection (or its previous answer, after which the
+ * idle timeout above applies instead) to the end of a request's headers.
+ * libmicrohttpd's own timeout counts only silence, so a client sending a
+ * byte every few seconds (slowloris) would hold its thread forever. Real
+ * clients send their headers in one packet; 10 s allows for a slow link. */
+#define TL_HEADER_TIMEOUT_MS 10000u
+
+/* Milliseconds from the end of the headers to the end of the body: the
+ * largest body (8 MiB) at about 1.1 Mbit/s. A body still arriving then is
+ * cut off and its share of TL_BODY_BUDGET_BYTES freed. */
+#define TL_BODY_TIMEOUT_MS 60000u
+
+/* How often the server looks for connections past their deadline; a
+ * connection outlives its deadline by at most this. */
+#define TL_REAPER_PERIOD_MS 100u
 
 /* List pages: default and maximum `limit`. 500 rows render in well under a
  * millisecond and keep a page under ~1 MiB. */
