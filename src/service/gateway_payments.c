@@ -35,6 +35,7 @@
 #include "common/ids.h"
 #include "common/timefmt.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -400,4 +401,56 @@ int tl_gateway_payments_apply(tl_tx *tx, const tl_ctx *ctx, const tl_gateway *gw
 		out->status = NULL;
 	}
 	return rc;
+}
+
+/* ---- the shared secret ---------------------------------------------------- */
+
+#define SECRET_META_KEY "gateway_secret"
+#define SECRET_BYTES 32u /* 256 bits, kept as 64 hex digits */
+
+typedef struct secret_job {
+	char *out;
+	size_t size;
+	int64_t now;
+} secret_job;
+
+/* Runs in one write transaction so two tallyd starting on one new database
+ * cannot keep two secrets. */
+static int secret_in_tx(tl_tx *tx, void *arg, tl_error *err)
+{
+	secret_job *job = arg;
+	tl_error lookup = {0};
+	int rc = tl_store_meta_get(tx, SECRET_META_KEY, job->out, job->size, &lookup);
+	tl_error_clear(&lookup);
+	if (rc == 0 && job->out[0])
+		return 0;
+	if (rc < 0 && rc != TL_ENOTFOUND)
+		return tl_error_set(err, rc, NULL, "cannot read the gateway secret");
+	if (job->size < SECRET_BYTES * 2 + 1)
+		return tl_error_set(err, TL_EINTERNAL, NULL, "no room for the gateway secret");
+	unsigned char random[SECRET_BYTES];
+	randombytes_buf(random, sizeof(random));
+	sodium_bin2hex(job->out, job->size, random, sizeof(random));
+	sodium_memzero(random, sizeof(random));
+	rc = tl_store_meta_put(tx, SECRET_META_KEY, job->out, err);
+	if (rc < 0)
+		return rc;
+	tl_principal system = {.is_admin = true, .actor = "tallyd"};
+	tl_ctx ctx = {.who = &system, .now = job->now};
+	return tl_audit_record(tx, &ctx, "gateway_secret.generated", NULL, "gateway", NULL, NULL,
+			       err);
+}
+
+int tl_gateway_secret_setup(tl_store *store, const char *env_secret, int64_t now, char *out,
+			    size_t size, tl_error *err)
+{
+	if (env_secret && env_secret[0]) {
+		int n = snprintf(out, size, "%s", env_secret);
+		if (n < 0 || (size_t)n >= size)
+			return tl_error_set(err, TL_EINVALID, "gateway_secret_too_long",
+					    "TALLY_GATEWAY_SECRET is at most %zu bytes", size - 1);
+		return 0;
+	}
+	secret_job job = {.out = out, .size = size, .now = now};
+	return tl_store_write(store, secret_in_tx, &job, err);
 }

@@ -61,4 +61,13 @@ int tl_gateway_payments_apply(tl_tx *tx, const tl_ctx *ctx, const tl_gateway *gw
 			      const tl_gateway_config *cfg, const tl_gateway_params *params,
 			      tl_gateway_applied *out, tl_error *err);
 
+/* The secret gateway messages are signed with, into out (size bytes):
+ * env_secret (TALLY_GATEWAY_SECRET) when set and not empty; otherwise the
+ * one the database keeps, generated (256 random bits, as hex) and kept on
+ * its first start. Kept, not hashed: HMAC needs the secret itself. It is
+ * the same for every tallyd on the database and across restarts, so a
+ * payment started before a restart or on another node still checks. */
+int tl_gateway_secret_setup(tl_store *store, const char *env_secret, int64_t now, char *out,
+			    size_t size, tl_error *err);
+
 #endif

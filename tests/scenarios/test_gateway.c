@@ -835,3 +835,52 @@ Test(gateway, without_the_sandbox_there_is_no_gateway)
 	assert_error(&r, 422, "gateway_not_configured");
 	tt_server_stop(&plain);
 }
+
+/* ---- the secret, kept per database ------------------------------------------------ */
+
+static const char *const sandbox_args[] = {"--sandbox-gateway", NULL};
+
+/* Without TALLY_GATEWAY_SECRET, the first start of a database generates the
+ * secret and keeps it: a restart (or a second tallyd) signs and checks with
+ * the same one, so payments started before it still complete. */
+Test(gateway_secret, a_payment_started_before_a_restart_completes_after_it, .fini = stop)
+{
+	unsetenv("TALLY_GATEWAY_SECRET");
+	tt_server_start(&srv, sandbox_args);
+	customer c;
+	new_customer(&c, 0);
+	char id[64], link[2048], form[2200];
+	new_checkout(&c, id);
+	redirect_of(&c, id, link, sizeof(link));
+	tt_server_restart(&srv, sandbox_args);
+
+	tt_response r = tt_request(&srv, "GET", link, NULL, NULL, NULL);
+	cr_assert_eq(r.status, 200, "the link signed before the restart still checks: %s", r.raw);
+	tt_response_free(&r);
+	snprintf(form, sizeof(form), "%s&action=pay", strchr(link, '?') + 1);
+	r = post_form("/sandbox-gateway/pay", form);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	cr_assert(strstr(r.raw, "checkout is paid"), "%s", r.raw);
+	tt_response_free(&r);
+	assert_paid_once(&c, id, 0);
+}
+
+/* TALLY_GATEWAY_SECRET, when set, is the secret, whatever the database
+ * keeps. */
+Test(gateway_secret, the_environment_overrides_the_kept_secret, .fini = stop)
+{
+	unsetenv("TALLY_GATEWAY_SECRET");
+	tt_server_start(&srv, sandbox_args);
+	setenv("TALLY_GATEWAY_SECRET", SECRET, 1);
+	tt_server_restart(&srv, sandbox_args);
+	customer c;
+	new_customer(&c, 0);
+	char id[64], txn[64];
+	new_checkout(&c, id);
+	start_txn(&c, id, txn);
+	notice n = {txn, id, TOTAL, "paid", server_now(), NULL};
+	tt_response r = notify(&n);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	tt_response_free(&r);
+	assert_paid_once(&c, id, 0);
+}
