@@ -148,6 +148,22 @@ static int record_started(tl_tx *tx, const tl_ctx *ctx, const char *gateway,
 	return rc;
 }
 
+/* A checkout starts at most TL_GATEWAY_STARTS_PER_CHECKOUT_MAX payments. */
+static int check_start_limit(tl_tx *tx, const tl_checkout *c, tl_error *err)
+{
+	tl_doc_query q = {.kind = TXN_KIND, .account_id = c->account_id, .ref = c->id};
+	int64_t started = 0;
+	int rc = tl_store_doc_count(tx, &q, &started, err);
+	if (rc < 0 || started < (int64_t)TL_GATEWAY_STARTS_PER_CHECKOUT_MAX)
+		return rc;
+	tl_error_set(err, TL_ELIMIT, "too_many_gateway_payments",
+		     "checkout %s has started %lld gateway payments, the most one may; pay one "
+		     "of them, pay by credit, or start a new checkout",
+		     c->id, (long long)started);
+	tl_error_details(err, json_pack("{s:i}", "max", (int)TL_GATEWAY_STARTS_PER_CHECKOUT_MAX));
+	return TL_ELIMIT;
+}
+
 static int start_on_gateway(tl_tx *tx, const tl_ctx *ctx, const tl_gateway *gw,
 			    const tl_gateway_config *cfg, const tl_checkout *c,
 			    tl_gateway_started *out, tl_error *err)
@@ -184,6 +200,7 @@ int tl_gateway_payments_start(tl_tx *tx, const tl_ctx *ctx, const tl_gateway *gw
 	int rc = tl_checkouts_get(tx, ctx, checkout_id, c, err);
 	if (rc == 0) {
 		rc = check_payable(c, ctx->now, err);
+		rc = rc ? rc : check_start_limit(tx, c, err);
 		rc = rc ? rc : start_on_gateway(tx, ctx, gw, cfg, c, out, err);
 		tl_checkout_release(c);
 	}

@@ -790,6 +790,27 @@ Test(gateway, pay_by_gateway_is_idempotent_and_tenant_scoped)
 	assert_unchanged(&c, id, 0);
 }
 
+/* Every started payment is kept (the gateway may still pay it), so a caller
+ * pressing pay in a loop is stopped at 32 per checkout; those started still
+ * complete. */
+Test(gateway, a_checkout_starts_at_most_32_gateway_payments)
+{
+	customer c;
+	new_customer(&c, 0);
+	char id[64], first[64], txn[64];
+	new_checkout(&c, id);
+	start_txn(&c, id, first);
+	for (int i = 1; i < 32; i++)
+		start_txn(&c, id, txn);
+	tt_response r = pay_by_gateway(&c, id, NULL);
+	assert_error(&r, 429, "too_many_gateway_payments");
+	notice n = {first, id, TOTAL, "paid", server_now(), NULL};
+	r = notify(&n);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	tt_response_free(&r);
+	assert_paid_once(&c, id, 0);
+}
+
 Test(gateway, malformed_notifications_are_400)
 {
 	tt_response r = post_form("/v1/gateway/notify", "amount=%zz");
