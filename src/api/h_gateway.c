@@ -92,6 +92,10 @@ static json_t *applied_json(const tl_gateway_applied *a)
 			      "checkout_id", n->checkout_id);
 	if (a->recorded_result[0])
 		json_object_set_new(j, "result", json_string(a->recorded_result));
+	if (a->recorded_status[0])
+		json_object_set_new(j, "recorded_status", json_string(a->recorded_status));
+	if (a->reason[0])
+		json_object_set_new(j, "reason", json_string(a->reason));
 	if (a->payment_id[0])
 		json_object_set_new(j, "payment_id", json_string(a->payment_id));
 	if (a->invoice_ids)
@@ -377,13 +381,16 @@ static int read_action(const tl_request *req, tl_gateway_params *link,
 }
 
 /* What the notification's answer (in res) means for the customer: a
- * sentence into out, and a word for the return URL (paid, cancelled,
- * already_applied or error). */
+ * sentence into out, and a word for the return URL (paid, kept_as_credit,
+ * cancelled, already_applied or error). */
 static const char *outcome_text(const tl_response *res, char *out, size_t size)
 {
-	static const char *const words[] = {"paid", "cancelled", "already_applied"};
+	static const char *const words[] = {"paid", "kept_as_credit", "cancelled",
+					    "already_applied"};
 	static const char *const texts[] = {
 		"Payment received: tally applied it and the checkout is paid.",
+		"Payment received: the checkout could no longer be paid, so the money was "
+		"kept as credit on the account.",
 		"Payment cancelled: the checkout stays open until it expires.",
 		"This payment was sent to tally already; nothing changed."};
 	json_t *body = res->json ? json_incref(res->json)

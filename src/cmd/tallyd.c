@@ -11,6 +11,7 @@
 #include "jobs/jobs.h"
 #include "service/admin.h"
 #include "service/ledger.h"
+#include "service/gateway_payments.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -80,7 +81,8 @@ static void usage(FILE *out)
 	      "  TALLY_ADMIN_TOKEN   the admin token. When unset, the first start of a database\n"
 	      "                      generates one, prints it once and stores only its hash.\n"
 	      "  TALLY_GATEWAY_SECRET  the secret that signs gateway notifications (HMAC-SHA512);\n"
-	      "                      random at each start when unset\n"
+	      "                      when unset, generated on a database's first start and\n"
+	      "                      kept in it\n"
 	      "\n"
 	      "Logs are JSON lines on stderr. SIGTERM or SIGINT stops tallyd gracefully.\n",
 	      out);
@@ -245,20 +247,6 @@ static void fatal(const char *what, tl_error *err)
 	tl_error_clear(err);
 }
 
-/* The gateway's shared secret: TALLY_GATEWAY_SECRET, or random for this run
- * (the sandbox then signs with it; a real gateway's secret is configured). */
-static void gateway_secret(char *out, size_t size)
-{
-	const char *env = getenv("TALLY_GATEWAY_SECRET");
-	if (env && env[0]) {
-		snprintf(out, size, "%s", env);
-		return;
-	}
-	unsigned char random[32];
-	randombytes_buf(random, sizeof(random));
-	sodium_bin2hex(out, size, random, sizeof(random));
-}
-
 /* Prints a generated admin token once, where the operator will see it. */
 static void announce_admin_token(const char *token)
 {
@@ -354,7 +342,6 @@ int main(int argc, char **argv)
 		      .checkout_ttl_s = cfg.checkout_ttl_s, .sandbox_gateway = cfg.sandbox_gateway,
 		      .access_log = cfg.access_log, .web_dir = cfg.web_dir,
 		      .metrics = tl_metrics_new()};
-	gateway_secret(app.gateway_secret, sizeof(app.gateway_secret));
 	tl_error err = {0};
 	char generated[TL_ADMIN_TOKEN_STR_MAX];
 	int status = 1;
@@ -364,6 +351,10 @@ int main(int argc, char **argv)
 					tl_clock_now(&clock), app.admin_hash, generated,
 					&err) < 0) {
 		fatal("cannot set up the admin token", &err);
+	} else if (tl_gateway_secret_setup(app.store, getenv("TALLY_GATEWAY_SECRET"),
+					   tl_clock_now(&clock), app.gateway_secret,
+					   sizeof(app.gateway_secret), &err) < 0) {
+		fatal("cannot set up the gateway secret", &err);
 	} else if (tl_store_write(app.store, bootstrap_tx, &(int64_t){tl_clock_now(&clock)},
 				  &err) < 0) {
 		fatal("cannot create the ledger's system accounts", &err);

@@ -108,6 +108,11 @@
  * which keeps one request's work (and its JSON, ~2 MiB) bounded. */
 #define TL_LEDGER_BATCH_MAX 8190u
 
+/* Gateway payments started for one checkout: each is kept (the gateway may
+ * still pay it), so a caller pressing pay in a loop must not grow the store
+ * without end; a customer retrying in a few tabs needs a handful. */
+#define TL_GATEWAY_STARTS_PER_CHECKOUT_MAX 32u
+
 /* Usage records in one POST /v1/usage: an hour of per-minute records for a
  * fleet of ~160 resources, or a day of hourly ones for ~400. The whole batch
  * is one write transaction (a resource read and a document insert per

@@ -295,19 +295,6 @@ int tl_gateway_verify_signature(const tl_gateway_params *ps, const char *secret,
 	return 0;
 }
 
-int tl_gateway_check_fresh(int64_t ts, int64_t now, tl_error *err)
-{
-	int64_t age = now - ts;
-	if (age <= TL_GATEWAY_STALE_S && age >= -TL_GATEWAY_STALE_S)
-		return 0;
-	tl_error_set(err, TL_ERULE, "stale_notification",
-		     "the notification's ts is %lld s from now; at most %d s is accepted",
-		     (long long)age, TL_GATEWAY_STALE_S);
-	tl_error_details(err, json_pack("{s:I, s:I, s:i}", "ts", (json_int_t)ts, "now",
-					(json_int_t)now, "window_s", TL_GATEWAY_STALE_S));
-	return TL_ERULE;
-}
-
 /* ---- reading parameters ------------------------------------------------------ */
 
 int tl_gateway_param_text(const tl_gateway_params *ps, const char *name, const char **out,

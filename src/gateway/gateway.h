@@ -24,8 +24,10 @@
  *   1. A parameter set holds at most TL_GATEWAY_PARAMS_MAX parameters, each
  *      name at most once; every value is valid UTF-8 with no control bytes.
  *   2. Nothing in a notification is believed before its signature checks.
- *   3. A notification whose time is more than TL_GATEWAY_STALE_S away from
- *      the clock's now is refused, whatever it says.
+ *   3. A notification's time is not a reason to refuse it: a gateway
+ *      retries through outages, and what stops a replay is its transaction
+ *      id, which tally records when it starts the payment and applies once
+ *      (service/gateway_payments.h).
  */
 #ifndef TL_GATEWAY_H
 #define TL_GATEWAY_H
@@ -48,10 +50,6 @@
 #define TL_GATEWAY_URL_MAX 4096u   /* a payment page URL, with the NUL */
 #define TL_GATEWAY_TXN_MAX 64u     /* a gateway transaction id, with the NUL */
 #define TL_GATEWAY_SIGNATURE_HEX 128u
-
-/* How far a notification's timestamp may be from now, either way (15
- * minutes: a gateway retries within minutes; an older message is a replay). */
-#define TL_GATEWAY_STALE_S (15 * 60)
 
 typedef struct tl_gateway_param {
 	char name[TL_GATEWAY_NAME_MAX];
@@ -88,8 +86,6 @@ int tl_gateway_sign(tl_gateway_params *ps, const char *secret, tl_error *err);
 /* 401 invalid_signature when `signature` is missing, malformed or wrong. */
 int tl_gateway_verify_signature(const tl_gateway_params *ps, const char *secret,
 				tl_error *err);
-/* 422 stale_notification when ts is over TL_GATEWAY_STALE_S from now. */
-int tl_gateway_check_fresh(int64_t ts, int64_t now, tl_error *err);
 
 /* A required parameter, or 400 invalid_notification naming it. */
 int tl_gateway_param_text(const tl_gateway_params *ps, const char *name, const char **out,
@@ -136,9 +132,8 @@ typedef struct tl_gateway {
 		     size_t size, tl_error *err);
 	/* Checks a notification, in this order: its signature (401
 	 * invalid_signature), its form (400 invalid_notification); fills out
-	 * only when both pass. Its time is the caller's to check
-	 * (tl_gateway_check_fresh), after it has recognised a retry of a
-	 * transaction it applied already: that is answered however late. */
+	 * only when both pass. Whether tally started the transaction, and
+	 * whether it was applied already, is the caller's to check. */
 	int (*verify)(const tl_gateway_config *cfg, const tl_gateway_params *params,
 		      tl_gateway_notice *out, tl_error *err);
 } tl_gateway;

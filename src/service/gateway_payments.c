@@ -4,20 +4,28 @@
  *
  * A gateway transaction's life, as its "gateway_txn" document records it:
  *
- *   (none) --notification result=paid-------> applied    (money moved, checkout paid)
- *   (none) --notification result=cancelled--> cancelled  (nothing else changes)
- *   (none) --notification result=failed-----> failed     (nothing else changes)
- *   any recorded --any notification---------> unchanged  (answered already_applied)
+ *   (none) --pay with method gateway----------> started
+ *   started --paid, the checkout takes it-----> applied         (top-up, checkout paid)
+ *   started --paid, the checkout cannot-------> kept_as_credit  (top-up only, reason)
+ *   started --cancelled-----------------------> cancelled       (nothing else changes)
+ *   started --failed--------------------------> failed          (nothing else changes)
+ *   any but started --any notification-------> unchanged       (answered already_applied)
+ *   (none) --any notification----------------> refused 404     (tallyd did not start it)
  *
  * Invariants:
  *   1. One document per gateway transaction id (the documents table's
- *      unique (kind, key)); it is written in the same transaction as the
- *      money it moved, so it exists exactly when the money moved.
- *   2. A paid notification moves exactly the checkout's total, once:
- *      sys_gateway_clearing_<cur> -> the credit wallet (gateway_top_up),
- *      then wallet -> revenue and tax payable by the credit payment. If
- *      the payment fails the top-up is undone with it (the caller's
- *      savepoint), so no money stays behind.
+ *      unique (kind, key)), written when tallyd sends the customer to the
+ *      gateway; it names the checkout, account, amount and currency, and a
+ *      notification that differs in any of them is refused.
+ *   2. It leaves `started` once, in the same transaction as the money it
+ *      moved, so a transaction's money moves at most once.
+ *   3. Money received is never refused (DESIGN.md): a verified paid
+ *      notification always moves the amount sys_gateway_clearing_<cur> ->
+ *      the account's credit wallet (gateway_top_up). Only then is the
+ *      checkout paid from credit, in a savepoint of its own; if the
+ *      checkout cannot take it (no longer open, expired, re-priced, or any
+ *      rule of paying refuses) the money stays as credit and the document
+ *      and an event (gateway.payment_kept_as_credit) say why.
  */
 #include "service/gateway_payments.h"
 #include "service/audit.h"
@@ -27,9 +35,81 @@
 #include "common/ids.h"
 #include "common/timefmt.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define TXN_KIND "gateway_txn"
+
+/* ---- the transaction's record --------------------------------------------- */
+
+/* A gateway_txn document and its parsed body. */
+typedef struct txn_record {
+	tl_doc doc;
+	json_t *body;
+} txn_record;
+
+static void record_free(txn_record *r)
+{
+	json_decref(r->body);
+	tl_doc_free(&r->doc);
+	memset(r, 0, sizeof(*r));
+}
+
+static const char *record_text(const txn_record *r, const char *name)
+{
+	const char *v = json_string_value(json_object_get(r->body, name));
+	return v ? v : "";
+}
+
+/* The record of gateway transaction txn_id: 404 gateway_txn_not_found when
+ * tallyd did not start it. */
+static int record_load(tl_tx *tx, const char *txn_id, txn_record *out, tl_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	tl_error lookup = {0};
+	int rc = tl_store_doc_get_by_key(tx, TXN_KIND, txn_id, &out->doc, &lookup);
+	if (rc == TL_ENOTFOUND) {
+		tl_error_clear(&lookup);
+		tl_error_set(err, TL_ENOTFOUND, "gateway_txn_not_found",
+			     "no payment was started with gateway transaction %s", txn_id);
+		tl_error_details(err, json_pack("{s:s}", "txn_id", txn_id));
+		return TL_ENOTFOUND;
+	}
+	if (rc < 0) {
+		tl_error_set(err, lookup.err, lookup.code, "%s", lookup.message);
+		tl_error_clear(&lookup);
+		return rc;
+	}
+	out->body = json_loads(out->doc.body, 0, NULL);
+	if (!json_is_object(out->body) || !json_is_integer(json_object_get(out->body, "amount"))) {
+		record_free(out);
+		return tl_error_set(err, TL_EINTERNAL, "corrupt_gateway_txn",
+				    "the record of gateway transaction %s is corrupt", txn_id);
+	}
+	return 0;
+}
+
+/* Moves the record out of `started` to body's status, with the notice's
+ * facts, and writes the event. Steals body. */
+static int record_finish(tl_tx *tx, const tl_ctx *ctx, txn_record *r, json_t *body,
+			 tl_error *err)
+{
+	const char *status = json_string_value(json_object_get(body, "status"));
+	snprintf(r->doc.status, sizeof(r->doc.status), "%s", status ? status : "");
+	r->doc.updated_at = ctx->now;
+	free(r->doc.body);
+	r->doc.body = json_dumps(body, JSON_COMPACT);
+	int rc = r->doc.body ? tl_store_doc_update(tx, &r->doc, err)
+			     : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	if (rc < 0) {
+		json_decref(body);
+		return rc;
+	}
+	return tl_audit_record(tx, ctx, "gateway.notification_applied", r->doc.account_id,
+			       r->doc.id, json_pack("{s:s}", "status", "started"), body, err);
+}
 
 /* ---- start --------------------------------------------------------------- */
 
@@ -47,6 +127,43 @@ static int check_payable(const tl_checkout *c, int64_t now, tl_error *err)
 	return 0;
 }
 
+/* The record of a payment tallyd sends the customer to make: what a
+ * notification for it must match. */
+static int record_started(tl_tx *tx, const tl_ctx *ctx, const char *gateway,
+			  const tl_checkout *c, const char *txn_id, tl_error *err)
+{
+	char id[TL_ID_MAX], at[TL_TIME_STR_MAX];
+	tl_id_new(id, sizeof(id), "gwt");
+	tl_time_format(ctx->now, at);
+	json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s}", "id", id,
+				 "gateway", gateway, "txn_id", txn_id, "checkout_id", c->id,
+				 "account_id", c->account_id, "amount",
+				 (json_int_t)c->totals.total, "currency", c->currency, "status",
+				 "started", "created_at", at);
+	if (body == NULL)
+		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	int rc = tl_billing_insert(tx, TXN_KIND, id, c->account_id, txn_id, c->id, body, ctx->now,
+				   err);
+	json_decref(body);
+	return rc;
+}
+
+/* A checkout starts at most TL_GATEWAY_STARTS_PER_CHECKOUT_MAX payments. */
+static int check_start_limit(tl_tx *tx, const tl_checkout *c, tl_error *err)
+{
+	tl_doc_query q = {.kind = TXN_KIND, .account_id = c->account_id, .ref = c->id};
+	int64_t started = 0;
+	int rc = tl_store_doc_count(tx, &q, &started, err);
+	if (rc < 0 || started < (int64_t)TL_GATEWAY_STARTS_PER_CHECKOUT_MAX)
+		return rc;
+	tl_error_set(err, TL_ELIMIT, "too_many_gateway_payments",
+		     "checkout %s has started %lld gateway payments, the most one may; pay one "
+		     "of them, pay by credit, or start a new checkout",
+		     c->id, (long long)started);
+	tl_error_details(err, json_pack("{s:i}", "max", (int)TL_GATEWAY_STARTS_PER_CHECKOUT_MAX));
+	return TL_ELIMIT;
+}
+
 static int start_on_gateway(tl_tx *tx, const tl_ctx *ctx, const tl_gateway *gw,
 			    const tl_gateway_config *cfg, const tl_checkout *c,
 			    tl_gateway_started *out, tl_error *err)
@@ -61,6 +178,7 @@ static int start_on_gateway(tl_tx *tx, const tl_ctx *ctx, const tl_gateway *gw,
 				.amount = c->totals.total, .currency = c->currency,
 				.return_url = return_url, .now = ctx->now};
 	int rc = gw->start(cfg, &p, out->redirect_url, sizeof(out->redirect_url), err);
+	rc = rc ? rc : record_started(tx, ctx, gw->name, c, out->txn_id, err);
 	if (rc < 0)
 		return rc;
 	return tl_audit_record(tx, ctx, "checkout.gateway_payment_started", c->account_id, c->id,
@@ -82,6 +200,7 @@ int tl_gateway_payments_start(tl_tx *tx, const tl_ctx *ctx, const tl_gateway *gw
 	int rc = tl_checkouts_get(tx, ctx, checkout_id, c, err);
 	if (rc == 0) {
 		rc = check_payable(c, ctx->now, err);
+		rc = rc ? rc : check_start_limit(tx, c, err);
 		rc = rc ? rc : start_on_gateway(tx, ctx, gw, cfg, c, out, err);
 		tl_checkout_release(c);
 	}
@@ -91,136 +210,182 @@ int tl_gateway_payments_start(tl_tx *tx, const tl_ctx *ctx, const tl_gateway *gw
 
 /* ---- apply ------------------------------------------------------------------ */
 
-/* 1 (and out filled) when the transaction was recorded already, else 0. */
-static int find_recorded(tl_tx *tx, tl_gateway_applied *out, tl_error *err)
+/* A retry of what was recorded: its first outcome, nothing changed. */
+static void answer_recorded(const txn_record *r, tl_gateway_applied *out)
 {
-	tl_doc d = {0};
-	tl_error lookup = {0};
-	int rc = tl_store_doc_get_by_key(tx, "gateway_txn", out->notice.txn_id, &d, &lookup);
-	if (rc == TL_ENOTFOUND) {
-		tl_error_clear(&lookup);
-		return 0;
-	}
-	if (rc < 0) {
-		tl_error_set(err, lookup.err, lookup.code, "%s", lookup.message);
-		tl_error_clear(&lookup);
-		return rc;
-	}
-	json_t *body = json_loads(d.body, 0, NULL);
-	const char *result = json_string_value(json_object_get(body, "result"));
-	const char *payment = json_string_value(json_object_get(body, "payment_id"));
-	snprintf(out->recorded_result, sizeof(out->recorded_result), "%s", result ? result : "");
-	snprintf(out->payment_id, sizeof(out->payment_id), "%s", payment ? payment : "");
-	json_decref(body);
-	tl_doc_free(&d);
+	snprintf(out->recorded_result, sizeof(out->recorded_result), "%s",
+		 record_text(r, "result"));
+	snprintf(out->recorded_status, sizeof(out->recorded_status), "%s", r->doc.status);
+	snprintf(out->payment_id, sizeof(out->payment_id), "%s", record_text(r, "payment_id"));
+	snprintf(out->reason, sizeof(out->reason), "%s", record_text(r, "reason"));
 	out->status = "already_applied";
-	return 1;
 }
 
-static int check_amount(const tl_checkout *c, const tl_gateway_notice *n, tl_error *err)
+static int mismatch(tl_error *err, const char *code, const char *what, json_t *expected,
+		    json_t *got)
 {
-	if (strcmp(c->currency, n->currency) != 0) {
-		tl_error_set(err, TL_ERULE, "currency_mismatch",
-			     "checkout %s is in %s, the notification in %s", c->id, c->currency,
-			     n->currency);
-		tl_error_details(err, json_pack("{s:s, s:s}", "expected", c->currency, "got",
-						n->currency));
-		return TL_ERULE;
-	}
-	if (c->totals.total == n->amount)
-		return 0;
-	tl_error_set(err, TL_ERULE, "amount_mismatch",
-		     "checkout %s costs %lld %s; the notification says %lld", c->id,
-		     (long long)c->totals.total, c->currency, (long long)n->amount);
-	tl_error_details(err, json_pack("{s:I, s:I, s:s}", "expected", (json_int_t)c->totals.total,
-					"got", (json_int_t)n->amount, "currency", c->currency));
+	tl_error_set(err, TL_ERULE, code,
+		     "the notification's %s is not the %s of the payment tallyd started", what,
+		     what);
+	tl_error_details(err, json_pack("{s:o, s:o}", "expected", expected, "got", got));
 	return TL_ERULE;
 }
 
+/* The notification must be about the payment tallyd started. */
+static int check_matches(const txn_record *r, const tl_gateway_notice *n, tl_error *err)
+{
+	const char *checkout = record_text(r, "checkout_id");
+	const char *currency = record_text(r, "currency");
+	json_int_t amount = json_integer_value(json_object_get(r->body, "amount"));
+	if (strcmp(checkout, n->checkout_id) != 0)
+		return mismatch(err, "checkout_mismatch", "checkout", json_string(checkout),
+				json_string(n->checkout_id));
+	if (strcmp(currency, n->currency) != 0)
+		return mismatch(err, "currency_mismatch", "currency", json_string(currency),
+				json_string(n->currency));
+	if (amount != n->amount)
+		return mismatch(err, "amount_mismatch", "amount", json_integer(amount),
+				json_integer((json_int_t)n->amount));
+	return 0;
+}
+
 /* The money arrives: gateway clearing -> the account's credit wallet. */
-static int top_up(tl_tx *tx, const tl_ctx *ctx, const char *gateway, const tl_checkout *c,
+static int top_up(tl_tx *tx, const tl_ctx *ctx, const char *gateway, const txn_record *r,
 		  const tl_gateway_notice *n, tl_transfer *t, tl_error *err)
 {
 	memset(t, 0, sizeof(*t));
 	t->kind = TL_TRANSFER_SINGLE;
 	t->amount = n->amount;
-	tl_ledger_system_account_id(t->debit_account, "gateway_clearing", c->currency);
-	tl_ledger_credit_wallet_id(t->credit_account, c->account_id);
+	tl_ledger_system_account_id(t->debit_account, "gateway_clearing", n->currency);
+	tl_ledger_credit_wallet_id(t->credit_account, r->doc.account_id);
 	snprintf(t->code, sizeof(t->code), "gateway_top_up");
-	snprintf(t->reference, sizeof(t->reference), "%s %s %s", gateway, n->txn_id, c->id);
+	snprintf(t->reference, sizeof(t->reference), "%s %s %s", gateway, n->txn_id,
+		 n->checkout_id);
 	return tl_ledger_move(tx, ctx, t, 1, err);
 }
 
-/* Records the transaction (once: the key is unique) and its audit event. */
-static int record_txn(tl_tx *tx, const tl_ctx *ctx, const char *gateway,
-		      const tl_checkout *c, const tl_gateway_applied *a,
-		      const char *top_up_id, tl_error *err)
+/* Paying the checkout with the money just received, in its own savepoint. */
+typedef struct pay_attempt {
+	const tl_ctx *ctx; /* the customer */
+	const tl_gateway_notice *notice;
+	tl_payment_result paid;
+} pay_attempt;
+
+/* Why the checkout cannot take the notice's money, as an error whose code
+ * is the reason: checkout_<status> when it is no longer open,
+ * checkout_expired, or checkout_changed when it was re-priced since. */
+static int check_takes(const tl_checkout *c, const tl_gateway_notice *n, int64_t now,
+		       tl_error *err)
 {
-	char id[TL_ID_MAX], at[TL_TIME_STR_MAX];
-	tl_id_new(id, sizeof(id), "gwt");
-	tl_time_format(ctx->now, at);
-	const tl_gateway_notice *n = &a->notice;
-	const char *result = tl_gateway_result_name(n->result);
-	json_t *body = json_pack(
-		"{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s?, s:s?, s:s}", "id", id,
-		"gateway", gateway, "txn_id", n->txn_id, "checkout_id", c->id, "account_id",
-		c->account_id, "amount", (json_int_t)n->amount, "currency", n->currency, "result",
-		result, "status", n->result == TL_GATEWAY_PAID ? "applied" : result, "payment_id",
-		a->payment_id[0] ? a->payment_id : NULL, "top_up_transfer_id", top_up_id,
-		"created_at", at);
-	if (body == NULL)
-		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
-	int rc = tl_billing_insert(tx, "gateway_txn", id, c->account_id, n->txn_id, c->id, body,
-				   ctx->now, err);
-	if (rc == 0)
-		return tl_audit_record(tx, ctx, "gateway.notification_applied", c->account_id, id,
-				       NULL, body, err);
-	json_decref(body);
-	return rc;
+	if (strcmp(c->status, "open") != 0) {
+		char code[32];
+		snprintf(code, sizeof(code), "checkout_%s", c->status);
+		return tl_error_set(err, TL_ECONFLICT, code, "checkout %s is %s", c->id,
+				    c->status);
+	}
+	if (now >= c->expires_at)
+		return tl_error_set(err, TL_ECONFLICT, "checkout_expired",
+				    "checkout %s expired", c->id);
+	if (c->totals.total != n->amount || strcmp(c->currency, n->currency) != 0) {
+		tl_error_set(err, TL_ECONFLICT, "checkout_changed",
+			     "checkout %s now costs %lld %s, not the %lld %s paid", c->id,
+			     (long long)c->totals.total, c->currency, (long long)n->amount,
+			     n->currency);
+		tl_error_details(err, json_pack("{s:I, s:I}", "total", (json_int_t)c->totals.total,
+						"paid", (json_int_t)n->amount));
+		return TL_ECONFLICT;
+	}
+	return 0;
 }
 
-static int apply_paid(tl_tx *tx, const tl_ctx *ctx, const char *gateway, const tl_checkout *c,
-		      tl_gateway_applied *out, tl_error *err)
+static int pay_attempt_tx(tl_tx *tx, void *arg, tl_error *err)
 {
-	int rc = tl_checkout_check_open(c, ctx->now, err);
-	if (rc < 0)
-		return rc;
-	/* the payment is the customer's: it acts for the checkout's account */
-	tl_principal customer = {.is_admin = false};
-	snprintf(customer.account_id, sizeof(customer.account_id), "%s", c->account_id);
-	snprintf(customer.actor, sizeof(customer.actor), "%s", ctx->who->actor);
-	tl_ctx as_customer = {.who = &customer, .now = ctx->now};
-	tl_transfer t;
-	tl_payment_result paid = {0};
-	rc = top_up(tx, &as_customer, gateway, c, &out->notice, &t, err);
-	rc = rc ? rc : tl_checkouts_pay_credit(tx, &as_customer, c->id, "gateway", &paid, err);
-	if (rc < 0)
-		return rc;
-	out->invoice_ids = paid.invoice_ids;
-	snprintf(out->payment_id, sizeof(out->payment_id), "%s", paid.payment_id);
-	out->status = "paid";
-	return record_txn(tx, &as_customer, gateway, c, out, t.id, err);
-}
-
-static int apply_to_checkout(tl_tx *tx, const tl_ctx *ctx, const char *gateway,
-			     tl_gateway_applied *out, tl_error *err)
-{
+	pay_attempt *a = arg;
 	tl_checkout *c = calloc(1, sizeof(*c)); /* large: lines */
 	if (c == NULL)
 		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
-	int rc = tl_checkouts_get(tx, ctx, out->notice.checkout_id, c, err);
+	int rc = tl_checkouts_get(tx, a->ctx, a->notice->checkout_id, c, err);
 	if (rc == 0) {
-		rc = check_amount(c, &out->notice, err);
-		if (rc == 0 && out->notice.result == TL_GATEWAY_PAID) {
-			rc = apply_paid(tx, ctx, gateway, c, out, err);
-		} else if (rc == 0) { /* cancelled or failed: the checkout stays open */
-			out->status = tl_gateway_result_name(out->notice.result);
-			rc = record_txn(tx, ctx, gateway, c, out, NULL, err);
-		}
+		rc = check_takes(c, a->notice, a->ctx->now, err);
 		tl_checkout_release(c);
 	}
 	free(c);
-	return rc;
+	return rc ? rc
+		  : tl_checkouts_pay_credit(tx, a->ctx, a->notice->checkout_id, "gateway",
+					    &a->paid, err);
+}
+
+/* A failure of the store, not a refusal of the rules: the whole
+ * notification fails and the gateway retries. */
+static bool is_failure(int rc)
+{
+	return rc == TL_EINTERNAL || rc == TL_EUNAVAILABLE;
+}
+
+static int apply_paid(tl_tx *tx, const tl_ctx *ctx, const char *gateway, txn_record *r,
+		      tl_gateway_applied *out, tl_error *err)
+{
+	/* the payment is the customer's: it acts for the transaction's account */
+	tl_principal customer = {.is_admin = false};
+	snprintf(customer.account_id, sizeof(customer.account_id), "%s", r->doc.account_id);
+	snprintf(customer.actor, sizeof(customer.actor), "%s", ctx->who->actor);
+	tl_ctx as_customer = {.who = &customer, .now = ctx->now};
+	tl_transfer t;
+	int rc = top_up(tx, &as_customer, gateway, r, &out->notice, &t, err);
+	if (rc < 0)
+		return rc;
+	pay_attempt a = {.ctx = &as_customer, .notice = &out->notice};
+	tl_error why = {0};
+	int paid = tl_store_nested(tx, pay_attempt_tx, &a, &why);
+	if (is_failure(paid)) {
+		tl_error_set(err, why.err, why.code, "%s", why.message);
+		tl_error_clear(&why);
+		return paid;
+	}
+	json_t *body = json_deep_copy(r->body);
+	json_object_set_new(body, "result", json_string("paid"));
+	json_object_set_new(body, "top_up_transfer_id", json_string(t.id));
+	json_object_set_new(body, "notified_at", json_integer((json_int_t)ctx->now));
+	if (paid == 0) {
+		out->status = "paid";
+		out->invoice_ids = a.paid.invoice_ids;
+		snprintf(out->payment_id, sizeof(out->payment_id), "%s", a.paid.payment_id);
+		json_object_set_new(body, "status", json_string("applied"));
+		json_object_set_new(body, "payment_id", json_string(a.paid.payment_id));
+		return record_finish(tx, &as_customer, r, body, err);
+	}
+	/* Money received is never refused: it stays as the customer's credit. */
+	out->status = "kept_as_credit";
+	snprintf(out->reason, sizeof(out->reason), "%s", why.code[0] ? why.code : "refused");
+	json_object_set_new(body, "status", json_string("kept_as_credit"));
+	json_object_set_new(body, "reason", json_string(out->reason));
+	json_object_set_new(body, "reason_message", json_string(why.message));
+	tl_error_clear(&why);
+	rc = tl_audit_record(tx, &as_customer, "gateway.payment_kept_as_credit",
+			     r->doc.account_id, r->doc.id, NULL, json_incref(body), err);
+	if (rc < 0) {
+		json_decref(body);
+		return rc;
+	}
+	return record_finish(tx, &as_customer, r, body, err);
+}
+
+static int apply_started(tl_tx *tx, const tl_ctx *ctx, const char *gateway, txn_record *r,
+			 tl_gateway_applied *out, tl_error *err)
+{
+	int rc = check_matches(r, &out->notice, err);
+	if (rc < 0)
+		return rc;
+	if (out->notice.result == TL_GATEWAY_PAID)
+		return apply_paid(tx, ctx, gateway, r, out, err);
+	/* cancelled or failed: the checkout stays open */
+	const char *result = tl_gateway_result_name(out->notice.result);
+	out->status = result;
+	json_t *body = json_deep_copy(r->body);
+	json_object_set_new(body, "result", json_string(result));
+	json_object_set_new(body, "status", json_string(result));
+	json_object_set_new(body, "notified_at", json_integer((json_int_t)ctx->now));
+	return record_finish(tx, ctx, r, body, err);
 }
 
 int tl_gateway_payments_apply(tl_tx *tx, const tl_ctx *ctx, const tl_gateway *gw,
@@ -235,19 +400,74 @@ int tl_gateway_payments_apply(tl_tx *tx, const tl_ctx *ctx, const tl_gateway *gw
 	tl_principal gateway = {.is_admin = true};
 	snprintf(gateway.actor, sizeof(gateway.actor), "gateway:%s", gw->name);
 	tl_ctx as_gateway = {.who = &gateway, .now = ctx->now};
-	/* A gateway retries until it is answered: a retry of what was applied
-	 * gets its answer however late. Only what is new must be fresh. */
-	rc = find_recorded(tx, out, err);
-	if (rc != 0)
-		return rc < 0 ? rc : 0;
-	rc = tl_gateway_check_fresh(out->notice.ts, ctx->now, err);
+	txn_record r;
+	rc = record_load(tx, out->notice.txn_id, &r, err);
 	if (rc < 0)
 		return rc;
-	rc = apply_to_checkout(tx, &as_gateway, gw->name, out, err);
+	/* A gateway retries until it is answered: a retry of what was applied
+	 * gets its first answer however late. A first delivery is applied
+	 * however late too: the transaction id, not the time, stops replays. */
+	if (strcmp(r.doc.status, "started") != 0)
+		answer_recorded(&r, out);
+	else
+		rc = apply_started(tx, &as_gateway, gw->name, &r, out, err);
+	record_free(&r);
 	if (rc < 0) {
 		json_decref(out->invoice_ids);
 		out->invoice_ids = NULL;
 		out->status = NULL;
 	}
 	return rc;
+}
+
+/* ---- the shared secret ---------------------------------------------------- */
+
+#define SECRET_META_KEY "gateway_secret"
+#define SECRET_BYTES 32u /* 256 bits, kept as 64 hex digits */
+
+typedef struct secret_job {
+	char *out;
+	size_t size;
+	int64_t now;
+} secret_job;
+
+/* Runs in one write transaction so two tallyd starting on one new database
+ * cannot keep two secrets. */
+static int secret_in_tx(tl_tx *tx, void *arg, tl_error *err)
+{
+	secret_job *job = arg;
+	tl_error lookup = {0};
+	int rc = tl_store_meta_get(tx, SECRET_META_KEY, job->out, job->size, &lookup);
+	tl_error_clear(&lookup);
+	if (rc == 0 && job->out[0])
+		return 0;
+	if (rc < 0 && rc != TL_ENOTFOUND)
+		return tl_error_set(err, rc, NULL, "cannot read the gateway secret");
+	if (job->size < SECRET_BYTES * 2 + 1)
+		return tl_error_set(err, TL_EINTERNAL, NULL, "no room for the gateway secret");
+	unsigned char random[SECRET_BYTES];
+	randombytes_buf(random, sizeof(random));
+	sodium_bin2hex(job->out, job->size, random, sizeof(random));
+	sodium_memzero(random, sizeof(random));
+	rc = tl_store_meta_put(tx, SECRET_META_KEY, job->out, err);
+	if (rc < 0)
+		return rc;
+	tl_principal system = {.is_admin = true, .actor = "tallyd"};
+	tl_ctx ctx = {.who = &system, .now = job->now};
+	return tl_audit_record(tx, &ctx, "gateway_secret.generated", NULL, "gateway", NULL, NULL,
+			       err);
+}
+
+int tl_gateway_secret_setup(tl_store *store, const char *env_secret, int64_t now, char *out,
+			    size_t size, tl_error *err)
+{
+	if (env_secret && env_secret[0]) {
+		int n = snprintf(out, size, "%s", env_secret);
+		if (n < 0 || (size_t)n >= size)
+			return tl_error_set(err, TL_EINVALID, "gateway_secret_too_long",
+					    "TALLY_GATEWAY_SECRET is at most %zu bytes", size - 1);
+		return 0;
+	}
+	secret_job job = {.out = out, .size = size, .now = now};
+	return tl_store_write(store, secret_in_tx, &job, err);
 }

@@ -2,13 +2,17 @@
  * gateway_payments.h: paying a checkout through a redirect gateway.
  *
  *   start   the customer asks to pay by gateway: tally names a gateway
- *           transaction ("gtx_...") and answers the gateway's signed payment
- *           page URL. Nothing that moves money is recorded.
+ *           transaction ("gtx_...") and records it (checkout, account,
+ *           amount, currency, time) as started, and answers the gateway's
+ *           signed payment page URL. No money moves.
  *   apply   the gateway's notification arrives: in the caller's one write
- *           transaction, the money arrives as a top-up from gateway clearing
- *           and then pays the checkout from credit, so the books show both;
- *           a cancelled or failed payment is recorded and changes nothing
- *           else (the checkout stays open until it expires).
+ *           transaction, for a transaction tally started, the money arrives
+ *           as a top-up from gateway clearing and then pays the checkout
+ *           from credit, so the books show both. If the checkout can no
+ *           longer be paid (expired, paid another way, re-priced, ...) the
+ *           money stays as the customer's credit: money received is never
+ *           refused. A cancelled or failed payment is recorded and changes
+ *           nothing else (the checkout stays open until it expires).
  *
  * Each gateway transaction is applied at most once: its record is a
  * "gateway_txn" document keyed by the gateway's transaction id.
@@ -32,21 +36,38 @@ int tl_gateway_payments_start(tl_tx *tx, const tl_ctx *ctx, const tl_gateway *gw
 			      tl_gateway_started *out, tl_error *err);
 
 typedef struct tl_gateway_applied {
-	const char *status;   /* "paid", "cancelled", "failed" or "already_applied" */
+	const char *status; /* "paid", "kept_as_credit", "cancelled", "failed" or
+			     * "already_applied" */
 	tl_gateway_notice notice;
 	char recorded_result[12];   /* already_applied: what was recorded first */
+	char recorded_status[16];   /* already_applied: applied, kept_as_credit, ... */
+	char reason[48];            /* kept_as_credit: why the checkout did not take it */
 	char payment_id[TL_ID_MAX]; /* paid (or already applied and paid) */
 	json_t *invoice_ids;        /* paid: owned by the caller */
 } tl_gateway_applied;
 
 /* Applies a notification, checking in this order: the signature (401
- * invalid_signature), its form (400), whether its transaction was applied
- * already (success, "already_applied", no change, however late the retry),
- * its time (422 stale_notification), the checkout (404 checkout_not_found), the amount and currency
- * (422 amount_mismatch, currency_mismatch), the checkout is open (409
- * checkout_not_open, checkout_expired). Any failure changes nothing. */
+ * invalid_signature), its form (400), that tallyd started its transaction
+ * (404 gateway_txn_not_found), whether it was applied already (success,
+ * "already_applied", no change, however late the retry), that it names the
+ * checkout, currency and amount tallyd started it with (422
+ * checkout_mismatch, currency_mismatch, amount_mismatch). Any failure
+ * changes nothing. A paid notification that passes is never refused: it
+ * pays the checkout ("paid") or stays as credit ("kept_as_credit", reason:
+ * checkout_expired, checkout_paid, checkout_cancelled, checkout_changed or
+ * the code of the rule that refused the payment). Its time is not checked:
+ * a first delivery is applied however late. */
 int tl_gateway_payments_apply(tl_tx *tx, const tl_ctx *ctx, const tl_gateway *gw,
 			      const tl_gateway_config *cfg, const tl_gateway_params *params,
 			      tl_gateway_applied *out, tl_error *err);
+
+/* The secret gateway messages are signed with, into out (size bytes):
+ * env_secret (TALLY_GATEWAY_SECRET) when set and not empty; otherwise the
+ * one the database keeps, generated (256 random bits, as hex) and kept on
+ * its first start. Kept, not hashed: HMAC needs the secret itself. It is
+ * the same for every tallyd on the database and across restarts, so a
+ * payment started before a restart or on another node still checks. */
+int tl_gateway_secret_setup(tl_store *store, const char *env_secret, int64_t now, char *out,
+			    size_t size, tl_error *err);
 
 #endif

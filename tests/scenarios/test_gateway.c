@@ -80,6 +80,18 @@ static void redirect_of(const customer *c, const char *id, char *out, size_t siz
 	tt_response_free(&r);
 }
 
+/* Starts a gateway payment of checkout id; its gateway transaction id into
+ * txn (64 bytes). */
+static void start_txn(const customer *c, const char *id, char *txn)
+{
+	tt_response r = pay_by_gateway(c, id, NULL);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	const char *t = json_string_value(json_object_get(r.json, "gateway_txn_id"));
+	cr_assert_not_null(t, "%s", r.raw);
+	snprintf(txn, 64, "%s", t);
+	tt_response_free(&r);
+}
+
 static const char *checkout_status(const customer *c, const char *id, char *out)
 {
 	char path[128];
@@ -166,14 +178,16 @@ typedef struct notice {
 	int64_t amount;
 	const char *result;
 	int64_t ts;
+	const char *currency; /* NULL: VND */
 } notice;
 
 /* The canonical string: parameters sorted by name, values URL-encoded (these
  * need no encoding), joined by '&'. */
 static void canonical(const notice *n, char *out, size_t size)
 {
-	snprintf(out, size, "amount=%lld&checkout_id=%s&currency=VND&result=%s&ts=%lld&txn_id=%s",
-		 (long long)n->amount, n->checkout_id, n->result, (long long)n->ts, n->txn_id);
+	snprintf(out, size, "amount=%lld&checkout_id=%s&currency=%s&result=%s&ts=%lld&txn_id=%s",
+		 (long long)n->amount, n->checkout_id, n->currency ? n->currency : "VND", n->result,
+		 (long long)n->ts, n->txn_id);
 }
 
 static void sign(const char *text, const char *secret, char hex[129])
@@ -344,7 +358,7 @@ Test(gateway, a_wrong_signature_is_401_and_changes_nothing)
 	new_customer(&c, 0);
 	char id[64], body[1024];
 	new_checkout(&c, id);
-	notice n = {"gtx_forged", id, TOTAL, "paid", server_now()};
+	notice n = {"gtx_forged", id, TOTAL, "paid", server_now(), NULL};
 	form_of(&n, "not the secret", body, sizeof(body));
 	tt_response r = post_form("/v1/gateway/notify", body);
 	assert_error(&r, 401, "invalid_signature");
@@ -362,47 +376,78 @@ Test(gateway, a_wrong_signature_is_401_and_changes_nothing)
 	assert_unchanged(&c, id, 0);
 }
 
-Test(gateway, a_wrong_amount_is_422_amount_mismatch)
+/* A notification for a transaction tallyd started, whose amount, currency
+ * or checkout differ from what it started, is refused: the gateway's word
+ * is checked against tallyd's record, not against the checkout as it is. */
+Test(gateway, a_notification_unlike_the_payment_started_is_422_and_changes_nothing)
 {
 	customer c;
 	new_customer(&c, 0);
-	char id[64];
+	char id[64], other[64], txn[64];
 	new_checkout(&c, id);
-	notice n = {"gtx_short", id, TOTAL - 1, "paid", server_now()};
+	new_checkout(&c, other); /* same customer, same total */
+	start_txn(&c, id, txn);
+	int64_t now = server_now();
+	notice n = {txn, id, TOTAL - 1, "paid", now, NULL};
 	tt_response r = notify(&n);
 	assert_error(&r, 422, "amount_mismatch");
-	assert_unchanged(&c, id, 0);
-}
-
-Test(gateway, an_unknown_checkout_is_404)
-{
-	customer c;
-	new_customer(&c, 0);
-	char id[64];
-	new_checkout(&c, id);
-	notice n = {"gtx_nowhere", "chk_aaaaaaaaaaaaaaaa", TOTAL, "paid", server_now()};
-	tt_response r = notify(&n);
-	assert_error(&r, 404, "checkout_not_found");
-	assert_unchanged(&c, id, 0);
-}
-
-Test(gateway, a_stale_or_future_timestamp_is_422_and_a_fresh_one_applies)
-{
-	customer c;
-	new_customer(&c, 0);
-	char id[64];
-	new_checkout(&c, id);
-	int64_t now = server_now();
-	notice n = {"gtx_old", id, TOTAL, "paid", now - 15 * 60 - 1};
-	tt_response r = notify(&n);
-	assert_error(&r, 422, "stale_notification");
-	n.ts = now + 15 * 60 + 1;
+	n = (notice){txn, id, TOTAL, "paid", now, "USD"};
 	r = notify(&n);
-	assert_error(&r, 422, "stale_notification");
+	assert_error(&r, 422, "currency_mismatch");
+	n = (notice){txn, other, TOTAL, "paid", now, NULL};
+	r = notify(&n);
+	assert_error(&r, 422, "checkout_mismatch");
 	assert_unchanged(&c, id, 0);
-	n.ts = now - 15 * 60; /* the edge of the window is still fresh */
+	assert_unchanged(&c, other, 0);
+	/* refusals record nothing: the right notification still applies */
+	n = (notice){txn, id, TOTAL, "paid", now, NULL};
 	r = notify(&n);
 	cr_assert_eq(r.status, 200, "%s", r.raw);
+	tt_response_free(&r);
+	assert_paid_once(&c, id, 0);
+}
+
+/* A signed notification naming a transaction tallyd never started is not a
+ * payment tallyd asked for: 404 and nothing changes, even for a real open
+ * checkout of the right amount. */
+Test(gateway, a_transaction_tallyd_did_not_start_is_404)
+{
+	customer c;
+	new_customer(&c, 0);
+	char id[64], txn[64];
+	new_checkout(&c, id);
+	notice n = {"gtx_nowhere", id, TOTAL, "paid", server_now(), NULL};
+	tt_response r = notify(&n);
+	assert_error(&r, 404, "gateway_txn_not_found");
+	n.checkout_id = "chk_aaaaaaaaaaaaaaaa";
+	r = notify(&n);
+	assert_error(&r, 404, "gateway_txn_not_found");
+	/* while another transaction for the checkout is pending */
+	start_txn(&c, id, txn);
+	n = (notice){"gtx_aaaaaaaaaaaaaaaa", id, TOTAL, "paid", server_now(), NULL};
+	r = notify(&n);
+	assert_error(&r, 404, "gateway_txn_not_found");
+	assert_unchanged(&c, id, 0);
+}
+
+/* A gateway retries through an outage: a notification delayed past 15
+ * minutes is not a replay (the transaction id stops those) and pays the
+ * checkout if it is still open. */
+Test(gateway, a_delayed_notification_still_pays_an_open_checkout)
+{
+	customer c;
+	new_customer(&c, 0);
+	char id[64], txn[64];
+	new_checkout(&c, id);
+	start_txn(&c, id, txn);
+	int64_t paid_at = server_now();
+	tt_response r = tt_request(&srv, "POST", "/v1/admin/clock", srv.admin_token,
+				   "{\"advance_seconds\":1200}", NULL);
+	tt_response_free(&r);
+	notice n = {txn, id, TOTAL, "paid", paid_at, NULL};
+	r = notify(&n);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	cr_assert_str_eq(json_string_value(json_object_get(r.json, "status")), "paid", "%s", r.raw);
 	tt_response_free(&r);
 	assert_paid_once(&c, id, 0);
 }
@@ -411,9 +456,10 @@ Test(gateway, the_same_notification_twice_is_applied_once)
 {
 	customer c;
 	new_customer(&c, 0);
-	char id[64];
+	char id[64], txn[64];
 	new_checkout(&c, id);
-	notice n = {"gtx_twice", id, TOTAL, "paid", server_now()};
+	start_txn(&c, id, txn);
+	notice n = {txn, id, TOTAL, "paid", server_now(), NULL};
 	tt_response r = notify(&n);
 	cr_assert_eq(r.status, 200, "%s", r.raw);
 	cr_assert_str_eq(json_string_value(json_object_get(r.json, "status")), "paid");
@@ -430,8 +476,8 @@ Test(gateway, the_same_notification_twice_is_applied_once)
 	tt_response_free(&r);
 	assert_paid_once(&c, id, 0);
 
-	/* a gateway still retrying an hour later gets the same answer, not
-	 * stale_notification: its transaction is known */
+	/* a gateway still retrying an hour later gets the same answer: its
+	 * transaction is known */
 	r = tt_request(&srv, "POST", "/v1/admin/clock", srv.admin_token,
 		       "{\"advance_seconds\":3600}", NULL);
 	tt_response_free(&r);
@@ -447,9 +493,10 @@ Test(gateway, a_cancelled_notification_is_recorded_and_changes_nothing_else)
 {
 	customer c;
 	new_customer(&c, 0);
-	char id[64];
+	char id[64], txn[64];
 	new_checkout(&c, id);
-	notice n = {"gtx_cancel", id, TOTAL, "cancelled", server_now()};
+	start_txn(&c, id, txn);
+	notice n = {txn, id, TOTAL, "cancelled", server_now(), NULL};
 	tt_response r = notify(&n);
 	cr_assert_eq(r.status, 200, "%s", r.raw);
 	cr_assert_str_eq(json_string_value(json_object_get(r.json, "status")), "cancelled");
@@ -463,36 +510,144 @@ Test(gateway, a_cancelled_notification_is_recorded_and_changes_nothing_else)
 	assert_unchanged(&c, id, 0);
 }
 
-Test(gateway, an_expired_checkout_is_not_paid)
+/* ---- money received is never refused ---------------------------------------------- */
+
+static void advance_clock(int64_t seconds)
+{
+	char body[64];
+	snprintf(body, sizeof(body), "{\"advance_seconds\":%lld}", (long long)seconds);
+	tt_response r = tt_request(&srv, "POST", "/v1/admin/clock", srv.admin_token, body, NULL);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	tt_response_free(&r);
+}
+
+/* Delivers a paid notification for txn that the checkout can no longer
+ * take, and checks the money stayed: 200 kept_as_credit with the reason,
+ * the credit balance up by the amount (credit_before + TOTAL), one more
+ * top-up from clearing, the books balanced, the event on the customer's
+ * trail, the checkout in `status`; then a replay, which changes nothing. */
+static void assert_kept_as_credit(const customer *c, const char *id, const notice *n,
+				  int64_t credit_before, int top_ups_before, const char *reason,
+				  const char *status)
+{
+	tt_response r = notify(n);
+	cr_assert_eq(r.status, 200, "money received is never refused: %s", r.raw);
+	cr_assert_str_eq(json_string_value(json_object_get(r.json, "status")), "kept_as_credit",
+			 "%s", r.raw);
+	cr_assert_str_eq(json_string_value(json_object_get(r.json, "reason")), reason, "%s",
+			 r.raw);
+	cr_assert_null(json_object_get(r.json, "payment_id"), "%s", r.raw);
+	tt_response_free(&r);
+	int64_t sum;
+	char st[16];
+	cr_assert_eq(balance(c), credit_before + TOTAL, "the money is the customer's credit");
+	cr_assert_eq(clearing_top_ups(&sum), top_ups_before + 1);
+	cr_assert_str_eq(checkout_status(c, id, st), status);
+	cr_assert(has_event(c, "gateway.payment_kept_as_credit"));
+	assert_books_balance();
+
+	r = notify(n); /* the gateway's retry */
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	cr_assert_str_eq(json_string_value(json_object_get(r.json, "status")), "already_applied",
+			 "%s", r.raw);
+	cr_assert_str_eq(json_string_value(json_object_get(r.json, "recorded_status")),
+			 "kept_as_credit", "%s", r.raw);
+	tt_response_free(&r);
+	cr_assert_eq(balance(c), credit_before + TOTAL, "a replay changes nothing");
+	cr_assert_eq(clearing_top_ups(&sum), top_ups_before + 1);
+	assert_books_balance();
+}
+
+Test(gateway, paid_after_the_checkout_expired_is_kept_as_credit)
 {
 	customer c;
 	new_customer(&c, 0);
-	char id[64];
+	char id[64], txn[64];
 	new_checkout(&c, id);
-	tt_response r = tt_request(&srv, "POST", "/v1/admin/clock", srv.admin_token,
-				   "{\"advance_seconds\":1860}", NULL);
+	start_txn(&c, id, txn);
+	advance_clock(1860); /* the customer lingered on the gateway's page */
+	notice n = {txn, id, TOTAL, "paid", server_now(), NULL};
+	assert_kept_as_credit(&c, id, &n, 0, 0, "checkout_expired", "expired");
+}
+
+Test(gateway, paid_after_the_checkout_was_paid_by_credit_is_kept_as_credit)
+{
+	customer c;
+	new_customer(&c, TOTAL);
+	char id[64], txn[64], path[128];
+	new_checkout(&c, id);
+	start_txn(&c, id, txn);
+	snprintf(path, sizeof(path), "/v1/checkouts/%s/pay", id);
+	tt_response r = tt_request(&srv, "POST", path, c.token, "{\"method\":\"credit\"}", NULL);
 	cr_assert_eq(r.status, 200, "%s", r.raw);
 	tt_response_free(&r);
-	notice n = {"gtx_late", id, TOTAL, "paid", server_now()};
-	r = notify(&n);
-	cr_assert_eq(r.status, 409, "%s", r.raw);
-	tt_response_free(&r);
-	int64_t sum;
-	cr_assert_eq(clearing_top_ups(&sum), 0);
 	cr_assert_eq(balance(&c), 0);
-	assert_books_balance();
+	notice n = {txn, id, TOTAL, "paid", server_now(), NULL};
+	assert_kept_as_credit(&c, id, &n, 0, 0, "checkout_paid", "paid");
+}
+
+Test(gateway, paid_after_a_patch_changed_the_total_is_kept_as_credit)
+{
+	customer c;
+	new_customer(&c, 0);
+	char id[64], txn[64], path[128];
+	new_checkout(&c, id);
+	start_txn(&c, id, txn);
+	snprintf(path, sizeof(path), "/v1/checkouts/%s", id);
+	tt_response r = tt_request(&srv, "PATCH", path, c.token, "{\"cycle_months\":3}", NULL);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	cr_assert_neq(json_integer_value(json_object_get(r.json, "total")), TOTAL, "%s", r.raw);
+	tt_response_free(&r);
+	notice n = {txn, id, TOTAL, "paid", server_now(), NULL};
+	/* the checkout stays open for its new total, which the credit may pay */
+	assert_kept_as_credit(&c, id, &n, 0, 0, "checkout_changed", "open");
+}
+
+Test(gateway, a_second_paid_attempt_is_kept_as_credit)
+{
+	customer c;
+	new_customer(&c, 0);
+	char id[64], first[64], second[64];
+	new_checkout(&c, id);
+	start_txn(&c, id, first);
+	start_txn(&c, id, second); /* a second tab */
+	notice n = {first, id, TOTAL, "paid", server_now(), NULL};
+	tt_response r = notify(&n);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	cr_assert_str_eq(json_string_value(json_object_get(r.json, "status")), "paid");
+	tt_response_free(&r);
+	assert_paid_once(&c, id, 0);
+	n.txn_id = second;
+	assert_kept_as_credit(&c, id, &n, 0, 1, "checkout_paid", "paid");
+}
+
+Test(gateway, a_notification_delayed_past_the_checkout_is_kept_as_credit)
+{
+	customer c;
+	new_customer(&c, 0);
+	char id[64], txn[64];
+	new_checkout(&c, id);
+	start_txn(&c, id, txn);
+	int64_t paid_at = server_now();
+	advance_clock(2 * 3600); /* the gateway could not reach tallyd for two hours */
+	notice n = {txn, id, TOTAL, "paid", paid_at, NULL};
+	assert_kept_as_credit(&c, id, &n, 0, 0, "checkout_expired", "expired");
 }
 
 /* ---- concurrency ------------------------------------------------------------------ */
 
 enum { CLIENTS = 10 };
 static char shared_id[64];
+static char shared_txns[CLIENTS][64];
 static customer shared_customer;
 static int64_t shared_ts;
 
-/* Forks n clients; client i runs fn(i), which exits 0 (paid), 1 (the
- * expected refusal) or 2 (anything else); counts each. */
-static void run_clients(int n, int (*fn)(int), int counts[3])
+/* What a client saw: paid, the expected refusal, kept as credit, other. */
+enum { PAID, REFUSED, KEPT, OTHER, OUTCOMES };
+
+/* Forks n clients; client i runs fn(i), which exits with an outcome;
+ * counts each. */
+static void run_clients(int n, int (*fn)(int), int counts[OUTCOMES])
 {
 	pid_t pids[CLIENTS];
 	for (int i = 0; i < n; i++) {
@@ -501,12 +656,13 @@ static void run_clients(int n, int (*fn)(int), int counts[3])
 		if (pids[i] == 0)
 			_exit(fn(i));
 	}
-	counts[0] = counts[1] = counts[2] = 0;
+	for (int i = 0; i < OUTCOMES; i++)
+		counts[i] = 0;
 	for (int i = 0; i < n; i++) {
 		int status;
 		waitpid(pids[i], &status, 0);
-		int code = WIFEXITED(status) ? WEXITSTATUS(status) : 2;
-		counts[code > 2 ? 2 : code]++;
+		int code = WIFEXITED(status) ? WEXITSTATUS(status) : OTHER;
+		counts[code >= OUTCOMES ? OTHER : code]++;
 	}
 }
 
@@ -519,10 +675,10 @@ static const char *status_of(const tt_response *r)
 static int notify_same_txn(int i)
 {
 	(void)i;
-	notice n = {"gtx_concurrent", shared_id, TOTAL, "paid", shared_ts};
+	notice n = {shared_txns[0], shared_id, TOTAL, "paid", shared_ts, NULL};
 	tt_response r = notify(&n);
-	int rc = r.status != 200 ? 2 : strcmp(status_of(&r), "paid") == 0 ? 0
-	       : strcmp(status_of(&r), "already_applied") == 0 ? 1 : 2;
+	int rc = r.status != 200 ? OTHER : strcmp(status_of(&r), "paid") == 0 ? PAID
+	       : strcmp(status_of(&r), "already_applied") == 0 ? REFUSED : OTHER;
 	tt_response_free(&r);
 	return rc;
 }
@@ -531,36 +687,45 @@ Test(gateway, ten_concurrent_copies_of_one_notification_pay_once)
 {
 	new_customer(&shared_customer, 0);
 	new_checkout(&shared_customer, shared_id);
+	start_txn(&shared_customer, shared_id, shared_txns[0]);
 	shared_ts = server_now();
-	int counts[3];
+	int counts[OUTCOMES];
 	run_clients(CLIENTS, notify_same_txn, counts);
-	cr_assert_eq(counts[0], 1, "paid: %d", counts[0]);
-	cr_assert_eq(counts[1], CLIENTS - 1, "already applied: %d", counts[1]);
+	cr_assert_eq(counts[PAID], 1, "paid: %d", counts[PAID]);
+	cr_assert_eq(counts[REFUSED], CLIENTS - 1, "already applied: %d", counts[REFUSED]);
 	assert_paid_once(&shared_customer, shared_id, 0);
 }
 
 static int notify_own_txn(int i)
 {
-	char txn[32];
-	snprintf(txn, sizeof(txn), "gtx_client_%d", i);
-	notice n = {txn, shared_id, TOTAL, "paid", shared_ts};
+	notice n = {shared_txns[i], shared_id, TOTAL, "paid", shared_ts, NULL};
 	tt_response r = notify(&n);
-	int rc = r.status == 200 && strcmp(status_of(&r), "paid") == 0 ? 0
-	       : r.status == 409 && strcmp(tt_error_code(&r), "checkout_not_open") == 0 ? 1 : 2;
+	int rc = r.status != 200 ? OTHER : strcmp(status_of(&r), "paid") == 0 ? PAID
+	       : strcmp(status_of(&r), "kept_as_credit") == 0 ? KEPT : OTHER;
 	tt_response_free(&r);
 	return rc;
 }
 
-Test(gateway, ten_gateway_transactions_for_one_checkout_pay_it_once_and_keep_no_money)
+Test(gateway, ten_gateway_transactions_for_one_checkout_pay_it_once_and_keep_the_rest)
 {
 	new_customer(&shared_customer, 0);
 	new_checkout(&shared_customer, shared_id);
+	for (int i = 0; i < CLIENTS; i++)
+		start_txn(&shared_customer, shared_id, shared_txns[i]);
 	shared_ts = server_now();
-	int counts[3];
+	int counts[OUTCOMES];
 	run_clients(CLIENTS, notify_own_txn, counts);
-	cr_assert_eq(counts[0], 1, "paid: %d", counts[0]);
-	cr_assert_eq(counts[1], CLIENTS - 1, "checkout_not_open: %d", counts[1]);
-	assert_paid_once(&shared_customer, shared_id, 0);
+	cr_assert_eq(counts[PAID], 1, "paid: %d", counts[PAID]);
+	cr_assert_eq(counts[KEPT], CLIENTS - 1, "kept as credit: %d", counts[KEPT]);
+	char status[16];
+	int64_t sum;
+	cr_assert_str_eq(checkout_status(&shared_customer, shared_id, status), "paid");
+	cr_assert_eq(clearing_top_ups(&sum), CLIENTS, "every payment received arrived");
+	cr_assert_eq(sum, (int64_t)CLIENTS * TOTAL);
+	cr_assert_eq(transfers_with_code(shared_customer.wallet, "purchase", &sum), 1);
+	cr_assert_eq(balance(&shared_customer), (int64_t)(CLIENTS - 1) * TOTAL,
+		     "what did not pay the checkout is the customer's credit");
+	assert_books_balance();
 }
 
 /* A customer who presses pay in ten tabs: each starts a gateway payment and
@@ -571,15 +736,16 @@ static int pay_in_a_tab(int i)
 	char link[2048], form[2200];
 	tt_response r = pay_by_gateway(&shared_customer, shared_id, NULL);
 	const char *url = json_string_value(json_object_get(r.json, "redirect_url"));
-	int rc = url ? 0 : r.status == 409 ? 1 : 2;
+	int rc = url ? PAID : r.status == 409 ? REFUSED : OTHER;
 	if (url)
 		snprintf(link, sizeof(link), "%s", strchr(url, '?') + 1);
 	tt_response_free(&r);
-	if (rc)
+	if (rc != PAID)
 		return rc;
 	snprintf(form, sizeof(form), "%s&action=pay", link);
 	r = post_form("/sandbox-gateway/pay", form);
-	rc = r.status == 200 && strstr(r.raw, "checkout is paid") ? 0 : r.status == 409 ? 1 : 2;
+	rc = r.status != 200 ? OTHER : strstr(r.raw, "checkout is paid") ? PAID
+	   : strstr(r.raw, "kept as credit") ? KEPT : OTHER;
 	tt_response_free(&r);
 	return rc;
 }
@@ -588,13 +754,20 @@ Test(gateway, ten_concurrent_pays_of_one_checkout_charge_once)
 {
 	new_customer(&shared_customer, 0);
 	new_checkout(&shared_customer, shared_id);
-	int counts[3];
+	int counts[OUTCOMES];
 	run_clients(CLIENTS, pay_in_a_tab, counts);
-	/* a tab that starts after the payment is told the checkout is paid */
-	cr_assert_eq(counts[0], 1, "paid: %d, refused %d, other %d", counts[0], counts[1],
-		     counts[2]);
-	cr_assert_eq(counts[1], CLIENTS - 1, "refused: %d", counts[1]);
-	assert_paid_once(&shared_customer, shared_id, 0);
+	/* a tab that starts after the payment is told the checkout is paid; one
+	 * that started before pays on the page, and that money is credit */
+	cr_assert_eq(counts[PAID], 1, "paid: %d, refused %d, kept %d, other %d", counts[PAID],
+		     counts[REFUSED], counts[KEPT], counts[OTHER]);
+	cr_assert_eq(counts[REFUSED] + counts[KEPT], CLIENTS - 1);
+	char status[16];
+	int64_t sum;
+	cr_assert_str_eq(checkout_status(&shared_customer, shared_id, status), "paid");
+	cr_assert_eq(clearing_top_ups(&sum), 1 + counts[KEPT]);
+	cr_assert_eq(transfers_with_code(shared_customer.wallet, "purchase", &sum), 1);
+	cr_assert_eq(balance(&shared_customer), (int64_t)counts[KEPT] * TOTAL);
+	assert_books_balance();
 }
 
 /* ---- the pay call ---------------------------------------------------------------- */
@@ -617,6 +790,27 @@ Test(gateway, pay_by_gateway_is_idempotent_and_tenant_scoped)
 	assert_unchanged(&c, id, 0);
 }
 
+/* Every started payment is kept (the gateway may still pay it), so a caller
+ * pressing pay in a loop is stopped at 32 per checkout; those started still
+ * complete. */
+Test(gateway, a_checkout_starts_at_most_32_gateway_payments)
+{
+	customer c;
+	new_customer(&c, 0);
+	char id[64], first[64], txn[64];
+	new_checkout(&c, id);
+	start_txn(&c, id, first);
+	for (int i = 1; i < 32; i++)
+		start_txn(&c, id, txn);
+	tt_response r = pay_by_gateway(&c, id, NULL);
+	assert_error(&r, 429, "too_many_gateway_payments");
+	notice n = {first, id, TOTAL, "paid", server_now(), NULL};
+	r = notify(&n);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	tt_response_free(&r);
+	assert_paid_once(&c, id, 0);
+}
+
 Test(gateway, malformed_notifications_are_400)
 {
 	tt_response r = post_form("/v1/gateway/notify", "amount=%zz");
@@ -628,7 +822,7 @@ Test(gateway, malformed_notifications_are_400)
 	r = tt_request(&srv, "POST", "/v1/gateway/notify", NULL, "{\"amount\":", NULL);
 	assert_error(&r, 400, "invalid_json");
 	/* signed, but not a notification (no result) */
-	notice n = {"gtx_x", "chk_aaaaaaaaaaaaaaaa", TOTAL, "paid", server_now()};
+	notice n = {"gtx_x", "chk_aaaaaaaaaaaaaaaa", TOTAL, "paid", server_now(), NULL};
 	char text[512], hex[129], body[1024];
 	snprintf(text, sizeof(text), "amount=%d&checkout_id=%s&currency=VND&ts=%lld&txn_id=%s",
 		 TOTAL, n.checkout_id, (long long)n.ts, n.txn_id);
@@ -661,4 +855,53 @@ Test(gateway, without_the_sandbox_there_is_no_gateway)
 	r = tt_request(&plain, "POST", "/v1/gateway/notify", NULL, "{}", NULL);
 	assert_error(&r, 422, "gateway_not_configured");
 	tt_server_stop(&plain);
+}
+
+/* ---- the secret, kept per database ------------------------------------------------ */
+
+static const char *const sandbox_args[] = {"--sandbox-gateway", NULL};
+
+/* Without TALLY_GATEWAY_SECRET, the first start of a database generates the
+ * secret and keeps it: a restart (or a second tallyd) signs and checks with
+ * the same one, so payments started before it still complete. */
+Test(gateway_secret, a_payment_started_before_a_restart_completes_after_it, .fini = stop)
+{
+	unsetenv("TALLY_GATEWAY_SECRET");
+	tt_server_start(&srv, sandbox_args);
+	customer c;
+	new_customer(&c, 0);
+	char id[64], link[2048], form[2200];
+	new_checkout(&c, id);
+	redirect_of(&c, id, link, sizeof(link));
+	tt_server_restart(&srv, sandbox_args);
+
+	tt_response r = tt_request(&srv, "GET", link, NULL, NULL, NULL);
+	cr_assert_eq(r.status, 200, "the link signed before the restart still checks: %s", r.raw);
+	tt_response_free(&r);
+	snprintf(form, sizeof(form), "%s&action=pay", strchr(link, '?') + 1);
+	r = post_form("/sandbox-gateway/pay", form);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	cr_assert(strstr(r.raw, "checkout is paid"), "%s", r.raw);
+	tt_response_free(&r);
+	assert_paid_once(&c, id, 0);
+}
+
+/* TALLY_GATEWAY_SECRET, when set, is the secret, whatever the database
+ * keeps. */
+Test(gateway_secret, the_environment_overrides_the_kept_secret, .fini = stop)
+{
+	unsetenv("TALLY_GATEWAY_SECRET");
+	tt_server_start(&srv, sandbox_args);
+	setenv("TALLY_GATEWAY_SECRET", SECRET, 1);
+	tt_server_restart(&srv, sandbox_args);
+	customer c;
+	new_customer(&c, 0);
+	char id[64], txn[64];
+	new_checkout(&c, id);
+	start_txn(&c, id, txn);
+	notice n = {txn, id, TOTAL, "paid", server_now(), NULL};
+	tt_response r = notify(&n);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	tt_response_free(&r);
+	assert_paid_once(&c, id, 0);
 }
