@@ -196,6 +196,14 @@ static enum MHD_Result dispatch(struct MHD_Connection *conn, request_state *st,
 		tl_error_set(&err, TL_EFORBIDDEN, "forbidden", "this call needs the admin token");
 		return send_error(conn, st, &err, NULL);
 	}
+	if (req.route->auth != TL_AUTH_NONE && !req.who.is_admin &&
+	    (req.route->auth == TL_AUTH_METERING) != req.who.metering) {
+		tl_error_set(&err, TL_EFORBIDDEN, "forbidden",
+			     req.who.metering ? "a metering token only submits usage"
+					      : "usage is submitted with the admin token or a "
+						"metering token");
+		return send_error(conn, st, &err, NULL);
+	}
 	snprintf(st->actor, sizeof(st->actor), "%s", req.who.actor);
 	if (idempotency_key(&req, &err) < 0)
 		return send_error(conn, st, &err, NULL);

@@ -133,6 +133,9 @@ int tl_usage_submit(tl_tx *tx, const tl_ctx *ctx, const tl_usage_record *records
 {
 	json_decref(out->results);
 	memset(out, 0, sizeof(*out));
+	if (!ctx->who->is_admin && !ctx->who->metering) /* the provider's word only */
+		return tl_error_set(err, TL_EFORBIDDEN, "forbidden",
+				    "usage is submitted with the admin token or a metering token");
 	out->results = json_array();
 	if (out->results == NULL)
 		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");

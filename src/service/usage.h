@@ -10,6 +10,10 @@
  * "usage" documents (key "<resource_id>:<start>:<end>", ref the resource,
  * status "recorded"), all written in the caller's one transaction with one
  * "usage.recorded" audit event.
+ *
+ * Metered usage is the provider's word, not the customer's: only the admin
+ * or a metering token (tl_tokens_issue, scope "metering") submits it; an
+ * account token is TL_EFORBIDDEN.
  */
 #ifndef TL_SERVICE_USAGE_H
 #define TL_SERVICE_USAGE_H

@@ -348,7 +348,7 @@ Test(reconcile, every_metered_record_of_the_month_is_rated)
 					"\"end\":\"2027-05-%02dT%02d:59:59Z\"}",
 					h ? "," : "", metered, 1 + h / 24, h % 24, 1 + h / 24, h % 24);
 	snprintf(body + len, cap - len, "]}");
-	tt_response r = post(token, "/v1/usage", body);
+	tt_response r = post(srv.admin_token, "/v1/usage", body);
 	free(body);
 	cr_assert_eq(r.status, 200, "%s", r.raw);
 	cr_assert_eq(json_integer_value(json_object_get(r.json, "accepted")), 744, "%s", r.raw);
