@@ -1518,8 +1518,9 @@ static void write_temp(char *path, const char *suffix, const char *text)
 }
 
 /* An account with a token, a metering token (usage is the provider's word:
- * the account's own token cannot submit it), a postpaid load balancer
- * (takes usage) and a POC server (does not), for the usage import tests. */
+ * the account's own token cannot submit it), a postpaid snapshot (a metered
+ * item: takes usage; its id in `lb`) and a POC server (does not), for the
+ * usage import tests. */
 typedef struct metered {
 	char acc[64], token[80], meter[80], lb[64], server[64];
 } metered;
@@ -1542,7 +1543,7 @@ static void metered_new(const tt_server *s, metered *m)
 	cr_assert_eq(r.status, 201, "%s", r.raw);
 	tt_response_free(&r);
 	const char *bodies[2] = {
-		"{\"type\":\"load_balancer\",\"name\":\"edge\",\"poc\":false,\"spec\":{}}",
+		"{\"type\":\"snapshot\",\"name\":\"edge\",\"poc\":false,\"spec\":{\"size_gb\":1}}",
 		"{\"type\":\"server\",\"name\":\"vm\",\"poc\":true,"
 		"\"spec\":{\"flavor\":\"s.general.2c4g\"}}"};
 	char *ids[2] = {m->lb, m->server};

@@ -1,8 +1,10 @@
 /*
  * Scenario: metered usage (POST /v1/usage) and the account type (PATCH
  * /v1/accounts/{acc}) through a real tallyd. An account with a POC wallet
- * owns a postpaid load balancer, which takes usage, and a POC server, which
- * does not; another account's load balancer is invisible to it. Usage is
+ * owns a postpaid snapshot (a metered item), which takes usage, a postpaid
+ * load balancer (billed on its running time), whose usage is refused, and
+ * a POC server, which takes none; another account's resources are
+ * invisible to it. Usage is
  * the provider's word: it comes with the admin token or the account's
  * metering token (`meter`), never with the customer's own token.
  */
@@ -16,7 +18,7 @@
 #include "harness.h"
 
 static tt_server srv;
-static char acc[64], token[80], meter[80], lb[64], server[64];
+static char acc[64], token[80], meter[80], snap[64], lb[64], server[64];
 
 static const char *str(const json_t *j, const char *key)
 {
@@ -63,6 +65,8 @@ static void start(void)
 				   NULL);
 	cr_assert_eq(r.status, 201, "%s", r.raw);
 	tt_response_free(&r);
+	create_resource(token, "{\"type\":\"snapshot\",\"name\":\"backup\",\"poc\":false,"
+			       "\"spec\":{\"size_gb\":1}}", snap);
 	create_resource(token, "{\"type\":\"load_balancer\",\"name\":\"edge-lb\",\"poc\":false,"
 			       "\"spec\":{}}", lb);
 	create_resource(token, "{\"type\":\"server\",\"name\":\"poc-vm\",\"poc\":true,"
@@ -149,8 +153,8 @@ Test(usage, records_postpaid_usage_and_rejects_what_it_cannot_bill)
 	char other[64], other_token[80], foreign_lb[64], records[2048];
 	tt_create_account(&srv, "Someone else", other);
 	tt_create_token(&srv, other, other_token);
-	create_resource(other_token, "{\"type\":\"load_balancer\",\"name\":\"their-lb\","
-				     "\"poc\":false,\"spec\":{}}", foreign_lb);
+	create_resource(other_token, "{\"type\":\"snapshot\",\"name\":\"theirs\","
+				     "\"poc\":false,\"spec\":{\"size_gb\":5}}", foreign_lb);
 	snprintf(records, sizeof(records),
 		 "{\"resource_id\":\"%s\",\"start\":\"2026-11-01T00:00:00Z\",\"end\":\"2026-11-01T01:00:00Z\"},"
 		 "{\"resource_id\":\"%s\",\"start\":\"2026-11-01T01:00:00Z\",\"end\":\"2026-11-01T02:00:00Z\",\"quantity\":3},"
@@ -158,7 +162,7 @@ Test(usage, records_postpaid_usage_and_rejects_what_it_cannot_bill)
 		 "{\"resource_id\":\"%s\",\"start\":\"2026-11-01T00:00:00Z\",\"end\":\"2026-11-01T01:00:00Z\"},"
 		 "{\"resource_id\":\"%s\",\"start\":\"2026-11-01T00:00:00Z\",\"end\":\"2026-11-01T01:00:00Z\"},"
 		 "{\"resource_id\":\"res_aaaaaaaaaaaaaaaa\",\"start\":\"2026-11-01T00:00:00Z\",\"end\":\"2026-11-01T01:00:00Z\"}",
-		 lb, lb, lb, server, foreign_lb);
+		 snap, snap, snap, server, foreign_lb);
 	tt_response r = submit(meter, records);
 	assert_counts(&r, 2, 1, 3);
 	cr_expect_str_eq(result_of(&r, 0), "");
@@ -179,13 +183,13 @@ Test(usage, records_postpaid_usage_and_rejects_what_it_cannot_bill)
 		 "{\"resource_id\":\"%s\",\"start\":\"2026-11-01T07:00:00+07:00\",\"end\":\"2026-11-01T01:00:00Z\"},"
 		 "{\"resource_id\":\"%s\",\"start\":\"2026-11-01T01:00:00Z\",\"end\":\"2026-11-01T02:00:00Z\"},"
 		 "{\"resource_id\":\"%s\",\"start\":\"2026-11-01T02:00:00Z\",\"end\":\"2026-11-01T02:30:10Z\"}",
-		 lb, lb, lb);
+		 snap, snap, snap);
 	r = submit(meter, records);
 	assert_counts(&r, 1, 2, 0);
 	cr_expect_str_eq(result_of(&r, 0), "duplicate");
 	cr_expect_str_eq(result_of(&r, 1), "duplicate");
 	tt_response_free(&r);
-	cr_assert_eq(usage_docs_of(lb), 3);
+	cr_assert_eq(usage_docs_of(snap), 3);
 
 	/* one event per call that recorded something, with its counts */
 	json_t *ev = NULL;
@@ -208,7 +212,7 @@ Test(usage, the_admin_submits_for_any_account_and_quantity_defaults_to_the_resou
 	char records[512];
 	snprintf(records, sizeof(records),
 		 "{\"resource_id\":\"%s\",\"start\":\"2026-11-02T00:00:00Z\",\"end\":\"2026-11-02T00:00:30Z\"}",
-		 lb);
+		 snap);
 	tt_response r = submit(srv.admin_token, records);
 	assert_counts(&r, 1, 0, 0);
 	tt_response_free(&r);
@@ -225,20 +229,20 @@ Test(usage, the_admin_submits_for_any_account_and_quantity_defaults_to_the_resou
 		   out, sizeof(out));
 	/* the resource's quantity; a started minute counts */
 	snprintf(want, sizeof(want), "1|1|%s|%s:2026-11-02T00:00:00Z:2026-11-02T00:00:30Z|"
-		 "2026-11-02T00:00:00Z", acc, lb);
+		 "2026-11-02T00:00:00Z", acc, snap);
 	cr_expect_str_eq(out, want);
 }
 
 Test(usage, a_deleted_resource_takes_no_usage)
 {
 	char path[128], records[512];
-	snprintf(path, sizeof(path), "/v1/resources/%s", lb);
+	snprintf(path, sizeof(path), "/v1/resources/%s", snap);
 	tt_response r = tt_request(&srv, "DELETE", path, token, NULL, NULL);
 	cr_assert(r.status == 200 || r.status == 204, "%s", r.raw);
 	tt_response_free(&r);
 	snprintf(records, sizeof(records),
 		 "{\"resource_id\":\"%s\",\"start\":\"2026-11-01T00:00:00Z\",\"end\":\"2026-11-01T01:00:00Z\"}",
-		 lb);
+		 snap);
 	r = submit(meter, records);
 	assert_counts(&r, 0, 0, 1);
 	cr_expect_str_eq(result_of(&r, 0), "resource_deleted");
@@ -251,7 +255,7 @@ static void expect_bad_record(const char *record, int64_t index, const char *fie
 	char records[1024];
 	snprintf(records, sizeof(records),
 		 "{\"resource_id\":\"%s\",\"start\":\"2026-11-01T00:00:00Z\",\"end\":\"2026-11-01T01:00:00Z\"},%s",
-		 lb, record);
+		 snap, record);
 	tt_response r = submit(meter, records);
 	cr_assert_eq(r.status, 400, "%s -> %s", record, r.raw);
 	cr_expect_str_eq(tt_error_code(&r), "invalid_record", "%s", r.raw);
@@ -267,11 +271,11 @@ Test(usage, a_malformed_record_fails_the_whole_batch_naming_it)
 	char rec[512];
 	snprintf(rec, sizeof(rec),
 		 "{\"resource_id\":\"%s\",\"start\":\"2026-11-01T02:00:00Z\",\"end\":\"2026-11-01T01:00:00Z\"}",
-		 lb);
+		 snap);
 	expect_bad_record(rec, 1, "end"); /* end before start */
 	snprintf(rec, sizeof(rec),
 		 "{\"resource_id\":\"%s\",\"start\":\"2026-11-01T01:00:00Z\",\"end\":\"2026-11-01T01:00:00Z\"}",
-		 lb);
+		 snap);
 	expect_bad_record(rec, 1, "end"); /* empty period */
 	expect_bad_record("{\"resource_id\":\"res_x\",\"start\":\"yesterday\","
 			  "\"end\":\"2026-11-01T01:00:00Z\"}", 1, "start");
@@ -292,7 +296,7 @@ Test(usage, a_malformed_record_fails_the_whole_batch_naming_it)
 	cr_assert_eq(count_events("usage.recorded", NULL), 0);
 }
 
-/* {"records":[n copies of a record for lb, period i minutes from a start]} */
+/* {"records":[n copies of a record for snap, period i minutes from a start]} */
 static char *big_batch(size_t n)
 {
 	size_t cap = n * 160 + 64, len = 0;
@@ -309,7 +313,7 @@ static char *big_batch(size_t n)
 		strftime(end, sizeof(end), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&te, &tm));
 		len += (size_t)snprintf(body + len, cap - len,
 					"%s{\"resource_id\":\"%s\",\"start\":\"%s\",\"end\":\"%s\"}",
-					i ? "," : "", lb, start, end);
+					i ? "," : "", snap, start, end);
 	}
 	snprintf(body + len, cap - len, "]}");
 	return body;
@@ -358,12 +362,12 @@ Test(usage, an_account_token_cannot_submit_usage)
 	char records[512];
 	snprintf(records, sizeof(records),
 		 "{\"resource_id\":\"%s\",\"start\":\"2026-11-01T00:00:00Z\",\"end\":\"2026-11-01T00:01:00Z\"}",
-		 lb);
+		 snap);
 	tt_response r = submit(token, records);
 	cr_assert_eq(r.status, 403, "%s", r.raw);
 	cr_expect_str_eq(tt_error_code(&r), "forbidden");
 	tt_response_free(&r);
-	cr_expect_eq(usage_docs_of(lb), 0);
+	cr_expect_eq(usage_docs_of(snap), 0);
 	cr_expect_eq(count_events("usage.recorded", NULL), 0);
 
 	/* an explicit "account" scope is the same kind of token */
@@ -372,13 +376,54 @@ Test(usage, an_account_token_cannot_submit_usage)
 	r = submit(plain, records);
 	cr_assert_eq(r.status, 403, "%s", r.raw);
 	tt_response_free(&r);
-	cr_expect_eq(usage_docs_of(lb), 0);
+	cr_expect_eq(usage_docs_of(snap), 0);
 
 	/* the metering token of the same account is accepted */
 	r = submit(meter, records);
 	assert_counts(&r, 1, 0, 0);
 	tt_response_free(&r);
-	cr_expect_eq(usage_docs_of(lb), 1);
+	cr_expect_eq(usage_docs_of(snap), 1);
+}
+
+/* A load balancer is billed on its running time: a metered record would
+ * replace that bill (a one-minute record made a 726,000 VND month cost 23),
+ * so the batch is refused 422 and nothing of it is recorded. */
+Test(usage, usage_of_a_running_time_item_is_refused)
+{
+	char records[1024];
+	snprintf(records, sizeof(records),
+		 "{\"resource_id\":\"%s\",\"start\":\"2026-11-01T00:00:00Z\",\"end\":\"2026-11-01T01:00:00Z\"},"
+		 "{\"resource_id\":\"%s\",\"start\":\"2026-11-01T00:00:00Z\",\"end\":\"2026-11-01T00:01:00Z\"}",
+		 snap, lb);
+	const char *tokens[] = {meter, srv.admin_token};
+	for (size_t i = 0; i < 2; i++) {
+		tt_response r = submit(tokens[i], records);
+		cr_assert_eq(r.status, 422, "%s", r.raw);
+		cr_expect_str_eq(tt_error_code(&r), "usage_not_metered", "%s", r.raw);
+		json_t *details = json_object_get(json_object_get(r.json, "error"), "details");
+		cr_expect_eq(num(details, "index"), 1, "%s", r.raw);
+		cr_expect_str_eq(str(details, "resource_id"), lb, "%s", r.raw);
+		cr_expect_str_eq(str(details, "item_id"), "vlb.basic", "%s", r.raw);
+		tt_response_free(&r);
+	}
+	cr_expect_eq(usage_docs_of(lb), 0);
+	cr_expect_eq(usage_docs_of(snap), 0); /* not even the good record */
+	cr_expect_eq(count_events("usage.recorded", NULL), 0);
+
+	/* the catalog says how each item is billed */
+	tt_response r = tt_request(&srv, "GET", "/v1/catalog", token, NULL, NULL);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	size_t i;
+	json_t *item;
+	int seen = 0;
+	json_array_foreach(json_object_get(r.json, "items"), i, item) {
+		if (strcmp(str(item, "id"), "vlb.basic") == 0)
+			seen += strcmp(str(item, "billing"), "running_time") == 0;
+		if (strcmp(str(item, "id"), "snapshot.standard") == 0)
+			seen += strcmp(str(item, "billing"), "metered") == 0;
+	}
+	cr_expect_eq(seen, 2, "%s", r.raw);
+	tt_response_free(&r);
 }
 
 /* A metering token submits usage and does nothing else: not even read. */
@@ -423,7 +468,7 @@ Test(usage, a_metering_token_only_submits_usage)
 	create_scoped_token(other, "metering", their_meter);
 	snprintf(records, sizeof(records),
 		 "{\"resource_id\":\"%s\",\"start\":\"2026-11-01T00:00:00Z\",\"end\":\"2026-11-01T00:01:00Z\"}",
-		 lb);
+		 snap);
 	r = submit(their_meter, records);
 	assert_counts(&r, 0, 0, 1);
 	cr_expect_str_eq(result_of(&r, 0), "resource_not_found");
