@@ -379,11 +379,14 @@ static int rate(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, tl_resource
 	char currency[4];
 	int64_t price = 0;
 	tl_error why = {0};
+	int64_t from = r->accrued_until > m->start ? r->accrued_until : m->start;
+	int64_t to = strcmp(r->status, "deleted") == 0 && r->updated_at < m->end ? r->updated_at
+										 : m->end;
 	int rc = account_currency(tx, r->account_id, currency, err);
 	if (rc < 0)
 		return rc;
 	const tl_catalog_item *item = priced_item(cat, r, currency, &price, &why);
-	if (item == NULL && why.err) {
+	if (item == NULL && why.err && to > from) {
 		/* never priced in another currency: the error is recorded, and the
 		 * use stays unrated (accrued_until unmoved) for a catalog that
 		 * prices it */
@@ -394,9 +397,7 @@ static int rate(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, tl_resource
 		tl_error_clear(&why);
 		return rc;
 	}
-	int64_t from = r->accrued_until > m->start ? r->accrued_until : m->start;
-	int64_t to = strcmp(r->status, "deleted") == 0 && r->updated_at < m->end ? r->updated_at
-										 : m->end;
+	tl_error_clear(&why);
 	int64_t cost = 0;
 	bool metered = item && item->billing == TL_BILLING_METERED;
 	rc = item && to > from ? use_cost(tx, r, metered, price, from, to, &cost, err) : 0;
