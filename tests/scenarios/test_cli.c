@@ -270,6 +270,21 @@ Test(cli, a_token_from_the_cli_shows_its_own_account)
 		  "stderr: %s", wrong.err);
 	cr_expect_str_eq(wrong.out, "");
 	cli_free(&wrong);
+
+	/* A metering token: it submits usage only, so it cannot show the account. */
+	cli_run meter = CLI(s.url, s.admin_token, "--json", "tokens", "create", id, "--scope",
+			    "metering");
+	expect_status(&meter, 0);
+	cr_expect_str_eq(json_str(meter.json, "scope"), "metering");
+	snprintf(token, sizeof(token), "%s", json_str(meter.json, "token"));
+	cli_free(&meter);
+	cli_run refused = CLI(s.url, token, "accounts", "show", id);
+	expect_status(&refused, 1);
+	cli_free(&refused);
+	cli_run bad = CLI(s.url, s.admin_token, "tokens", "create", id, "--scope", "root");
+	expect_status(&bad, 1);
+	cr_expect_not_null(strstr(bad.err, "invalid_scope"), "stderr: %s", bad.err);
+	cli_free(&bad);
 	tt_server_stop(&s);
 }
 
