@@ -634,14 +634,6 @@ int tl_catalog_price(const tl_catalog *c, const tl_catalog_item *item, const cha
 	return TL_ERULE;
 }
 
-int tl_catalog_check_offered(const tl_catalog *c, const char *item_id, const char *currency,
-			     tl_error *err)
-{
-	const tl_catalog_item *item = tl_catalog_item_find(c, item_id);
-	int64_t price;
-	return item ? tl_catalog_price(c, item, currency, &price, err) : 0;
-}
-
 bool tl_catalog_has_currency(const tl_catalog *c, const char *currency)
 {
 	return currency_index(c, currency) >= 0;

@@ -118,12 +118,6 @@ const tl_catalog_cycle *tl_catalog_cycle_find(const tl_catalog *c, int months);
 int tl_catalog_price(const tl_catalog *c, const tl_catalog_item *item, const char *currency,
 		     int64_t *out, tl_error *err);
 
-/* The same check for the item spec.<field> would name, for a caller that
- * has only an item id: 0 when id names no item (another check reports
- * that). */
-int tl_catalog_check_offered(const tl_catalog *c, const char *item_id, const char *currency,
-			     tl_error *err);
-
 /* True when the catalog prices anything in currency. */
 bool tl_catalog_has_currency(const tl_catalog *c, const char *currency);
 
