@@ -306,3 +306,39 @@ Test(currency, a_postpaid_load_balancer_is_never_charged_in_vnd)
 	cr_expect(json_is_true(json_object_get(r.json, "ok")), "%s", r.raw);
 	tt_response_free(&r);
 }
+
+/* The default catalog prices in VND only: a USD account can create and buy
+ * nothing from it (before, a USD account's postpaid load balancer was
+ * invoiced at 400,000 VND a month and paid cent for dong from its USD
+ * wallet). */
+static void start_default(void)
+{
+	tt_server_start(&srv, NULL);
+	tt_response r = post(srv.admin_token, "/v1/accounts",
+			     "{\"name\":\"Dollar Co\",\"currency\":\"USD\"}");
+	cr_assert_eq(r.status, 201, "%s", r.raw);
+	snprintf(acc, sizeof(acc), "%s", json_string_value(json_object_get(r.json, "id")));
+	tt_response_free(&r);
+	tt_create_token(&srv, acc, token);
+}
+static void stop_default(void) { tt_server_stop(&srv); }
+
+Test(currency_default, a_usd_account_gets_nothing_from_a_vnd_only_catalog,
+     .init = start_default, .fini = stop_default)
+{
+	expect_not_offered(post(token, "/v1/resources",
+				"{\"type\":\"load_balancer\",\"name\":\"lb\",\"poc\":false,"
+				"\"spec\":{\"item\":\"vlb.basic\"}}"),
+			   "vlb.basic");
+	expect_not_offered(post(token, "/v1/checkouts",
+				"{\"kind\":\"purchase\",\"cycle_months\":1,\"auto_renew\":false,"
+				"\"items\":[{\"type\":\"server\",\"name\":\"vm\",\"spec\":"
+				"{\"flavor\":\"s.general.1c2g\"}}]}"),
+			   "s.general.1c2g");
+	cr_expect_eq(count_of("/v1/resources"), 0);
+	tt_response r = tt_request(&srv, "GET", "/v1/catalog", token, NULL, NULL);
+	cr_expect_str_eq(json_string_value(json_object_get(r.json, "currency")), "USD");
+	cr_expect(json_is_null(json_object_get(item_of(r.json, "vlb.basic"), "monthly_price")),
+		  "%s", r.raw);
+	tt_response_free(&r);
+}
