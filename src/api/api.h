@@ -47,7 +47,10 @@ typedef struct tl_app {
 #define TL_ROUTE_PARAMS_MAX 4
 #define TL_ROUTE_PARAM_MAX 64
 
-typedef enum { TL_AUTH_NONE, TL_AUTH_ADMIN, TL_AUTH_ANY } tl_auth;
+/* TL_AUTH_ANY: the admin or an account token; TL_AUTH_METERING: the admin
+ * or a metering token (usage intake). A metering token may call nothing
+ * else. */
+typedef enum { TL_AUTH_NONE, TL_AUTH_ADMIN, TL_AUTH_ANY, TL_AUTH_METERING } tl_auth;
 
 typedef struct tl_request tl_request;
 typedef struct tl_response tl_response;

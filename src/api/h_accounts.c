@@ -131,6 +131,7 @@ int tl_h_accounts_change(tl_request *req, tl_response *res, tl_error *err)
 typedef struct create_token {
 	tl_request *req;
 	tl_response *res;
+	const char *scope; /* NULL: "account" */
 } create_token;
 
 static int create_token_tx(tl_tx *tx, void *arg, tl_error *err)
@@ -138,14 +139,16 @@ static int create_token_tx(tl_tx *tx, void *arg, tl_error *err)
 	create_token *c = arg;
 	char text[TL_TOKEN_STR_MAX];
 	tl_token token;
-	int rc = tl_tokens_issue(tx, &c->req->ctx, c->req->params[0], text, &token, err);
+	int rc = tl_tokens_issue(tx, &c->req->ctx, c->req->params[0], c->scope, text, &token,
+				 err);
 	if (rc < 0)
 		return rc;
 	char created[TL_TIME_STR_MAX];
 	tl_time_format(token.created_at, created);
 	tl_respond_json(c->res, 201,
-			json_pack("{s:s, s:s, s:s, s:s}", "id", token.id, "token", text,
-				  "account_id", token.account_id, "created_at", created));
+			json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", token.id, "token", text,
+				  "account_id", token.account_id, "scope", token.scope, "created_at",
+				  created));
 	/* The secret exists only in this answer: a retry learns which token
 	 * its first call made, never the secret (it is not stored anywhere). */
 	c->res->retry_status = 409;
@@ -158,11 +161,18 @@ static int create_token_tx(tl_tx *tx, void *arg, tl_error *err)
 
 int tl_h_tokens_create(tl_request *req, tl_response *res, tl_error *err)
 {
+	static const tl_field fields[] = {
+		{"scope", TL_JSON_STRING, false},
+	};
 	json_t *in = NULL;
-	int rc = tl_json_input(req, NULL, 0, &in, err); /* no fields yet */
+	int rc = tl_json_input(req, fields, 1, &in, err);
 	if (rc < 0)
 		return rc;
+	create_token c = {req, res, tl_json_str(in, "scope")};
+	/* a bad scope is the body's fault: answered before any transaction */
+	rc = c.scope ? tl_token_scope_check(c.scope, err) : 0;
+	if (rc == 0)
+		rc = tl_api_write(req, res, create_token_tx, &c, err);
 	json_decref(in);
-	create_token c = {req, res};
-	return tl_api_write(req, res, create_token_tx, &c, err);
+	return rc;
 }

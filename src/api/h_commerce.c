@@ -1,5 +1,6 @@
 /* h_commerce.c: HTTP handlers for the catalog, coupons and checkouts. */
 #include "api/api.h"
+#include "service/accounts.h"
 #include "service/checkout.h"
 #include "service/coupons.h"
 
@@ -9,10 +10,33 @@
 
 /* ---- GET /v1/catalog --------------------------------------------------------- */
 
+typedef struct catalog_call {
+	tl_request *req;
+	char currency[4];
+} catalog_call;
+
+static int account_currency_tx(tl_tx *tx, void *arg, tl_error *err)
+{
+	catalog_call *c = arg;
+	tl_account account;
+	int rc = tl_accounts_get(tx, &c->req->ctx, c->req->who.account_id, &account, err);
+	if (rc == 0)
+		snprintf(c->currency, sizeof(c->currency), "%s", account.currency);
+	return rc;
+}
+
+/* An account sees the prices in its own currency (the only one it is ever
+ * charged in); the admin sees the default currency and every price. */
 int tl_h_catalog_get(tl_request *req, tl_response *res, tl_error *err)
 {
-	(void)err;
-	tl_respond_json(res, 200, tl_catalog_to_json(req->app->catalog));
+	catalog_call c = {.req = req};
+	if (!req->who.is_admin) {
+		int rc = tl_store_read(req->app->store, account_currency_tx, &c, err);
+		if (rc < 0)
+			return rc;
+	}
+	tl_respond_json(res, 200,
+			tl_catalog_to_json(req->app->catalog, req->who.is_admin ? NULL : c.currency));
 	return 0;
 }
 

@@ -1,7 +1,8 @@
 /* h_usage.c: HTTP handler for POST /v1/usage, metered usage of postpaid
  * resources. The batch's shape is checked before any transaction (a
  * malformed batch is 400 and records nothing); each record's resource is
- * judged inside it, record by record. */
+ * judged inside it, record by record. The route takes the admin token or a
+ * metering token only (routes.c: TL_AUTH_METERING). */
 #include "api/api.h"
 #include "domain/usage.h"
 #include "service/usage.h"
@@ -19,7 +20,8 @@ typedef struct usage_call {
 static int submit_tx(tl_tx *tx, void *arg, tl_error *err)
 {
 	usage_call *c = arg;
-	int rc = tl_usage_submit(tx, &c->req->ctx, c->records, c->count, &c->outcome, err);
+	int rc = tl_usage_submit(tx, &c->req->ctx, c->req->app->catalog, c->records, c->count,
+				 &c->outcome, err);
 	if (rc < 0)
 		return rc;
 	tl_respond_json(c->res, 200,

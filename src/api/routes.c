@@ -49,7 +49,7 @@ const tl_route tl_routes[] = {
 	{"POST", "/v1/resources/{id}/stop-poc/preview", TL_AUTH_ANY, false, tl_h_stop_poc_preview},
 	{"POST", "/v1/resources/{id}/stop-poc", TL_AUTH_ANY, false, tl_h_stop_poc_confirm},
 	{"POST", "/v1/resources/{id}/renew", TL_AUTH_ANY, false, tl_h_resources_renew},
-	{"POST", "/v1/usage", TL_AUTH_ANY, false, tl_h_usage_submit},
+	{"POST", "/v1/usage", TL_AUTH_METERING, false, tl_h_usage_submit},
 
 	/* billing history */
 	{"GET", "/v1/invoices", TL_AUTH_ANY, false, tl_h_invoices_list},

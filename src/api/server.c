@@ -475,6 +475,15 @@ static bool route_and_authenticate(struct MHD_Connection *conn, request_state *s
 		*answer = send_error(conn, st, &err, NULL);
 		return true;
 	}
+	if (req->route->auth != TL_AUTH_NONE && !req->who.is_admin &&
+	    (req->route->auth == TL_AUTH_METERING) != req->who.metering) {
+		tl_error_set(&err, TL_EFORBIDDEN, "forbidden",
+			     req->who.metering ? "a metering token only submits usage"
+					       : "usage is submitted with the admin token or a "
+						 "metering token");
+		*answer = send_error(conn, st, &err, NULL);
+		return true;
+	}
 	snprintf(st->actor, sizeof(st->actor), "%s", req->who.actor);
 	st->body_cap = req->route->auth == TL_AUTH_NONE ? TL_MAX_UNAUTH_BODY_BYTES
 							: TL_MAX_BODY_BYTES;

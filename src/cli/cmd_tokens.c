@@ -1,13 +1,15 @@
 /*
- * cmd_tokens.c: `tally tokens create ACCOUNT_ID`, the admin issuing an API
- * token for an account. The server keeps only a hash, so the token printed
- * here is the only copy there will ever be.
+ * cmd_tokens.c: `tally tokens create ACCOUNT_ID [--scope account|metering]`,
+ * the admin issuing an API token for an account (a metering token only
+ * submits the account's usage). The server keeps only a hash, so the token
+ * printed here is the only copy there will ever be.
  */
 #include "cli/cli.h"
 
 static const tl_cli_column token_columns[] = {
 	{"ID", "id", false},
 	{"ACCOUNT", "account_id", false},
+	{"SCOPE", "scope", false},
 	{"TOKEN", "token", false},
 	{"CREATED", "created_at", false},
 };
@@ -21,12 +23,13 @@ static int show_token(json_t *body, const void *ctx)
 
 int tl_cli_tokens_create(const tl_cli_opts *o, int argc, char **argv)
 {
-	const char *account_id;
-	const tl_cli_arg args[] = {{"ACCOUNT_ID", &account_id, false}};
+	const char *account_id, *scope = NULL;
+	const tl_cli_arg args[] = {{"ACCOUNT_ID", &account_id, false}, {"--scope", &scope, false}};
 	int rc = tl_cli_args_parse(argc, argv, args, sizeof(args) / sizeof(args[0]));
 	if (rc != 0)
 		return rc;
-	json_t *body = json_object();
+	/* "s*": the key is left out when scope is NULL (the server's default) */
+	json_t *body = json_pack("{s:s*}", "scope", scope);
 	if (body == NULL) {
 		fputs("error: out of memory\n", stderr);
 		return TL_CLI_EXIT_SERVER;

@@ -54,6 +54,16 @@ int tl_account_type_check(const char *type, tl_error *err)
 	return TL_EINVALID;
 }
 
+int tl_token_scope_check(const char *scope, tl_error *err)
+{
+	if (strcmp(scope, "account") == 0 || strcmp(scope, "metering") == 0)
+		return 0;
+	tl_error_set(err, TL_EINVALID, "invalid_scope",
+		     "scope must be \"account\" or \"metering\", not \"%.32s\"", scope);
+	tl_error_details(err, json_pack("{s:s}", "field", "scope"));
+	return TL_EINVALID;
+}
+
 json_t *tl_account_to_json(const tl_account *a)
 {
 	char created[TL_TIME_STR_MAX];

@@ -19,11 +19,17 @@ typedef struct tl_account {
 } tl_account;
 
 /* An API token as stored: its id and the hash of its secret, never the
- * secret itself. */
+ * secret itself. Its scope says what it may do: "account" (the default)
+ * acts for the account in every call but usage intake; "metering" is the
+ * provider's metering of that account and only submits usage
+ * (POST /v1/usage), since metered usage is the provider's word, not the
+ * customer's (DESIGN.md, hardening round). */
 #define TL_TOKEN_HASH_BYTES 32u
+#define TL_TOKEN_SCOPE_MAX 16u
 typedef struct tl_token {
 	char id[TL_ID_MAX];
 	char account_id[TL_ID_MAX];
+	char scope[TL_TOKEN_SCOPE_MAX]; /* "account" or "metering" */
 	unsigned char secret_hash[TL_TOKEN_HASH_BYTES];
 	int64_t created_at;
 } tl_token;
@@ -40,6 +46,10 @@ int tl_account_prepare(tl_account *out, const char *name, const char *currency,
 /* An account type the admin may set: "prepaid" or "postpaid". TL_EINVALID
  * "invalid_type_value" otherwise. */
 int tl_account_type_check(const char *type, tl_error *err);
+
+/* A token scope: "account" or "metering". TL_EINVALID "invalid_scope"
+ * otherwise. */
+int tl_token_scope_check(const char *scope, tl_error *err);
 
 /* The API's and the audit trail's form of an account. */
 json_t *tl_account_to_json(const tl_account *a);

@@ -10,13 +10,20 @@
  * the empty path "".
  *
  * Rules beyond types, each checked here once:
- *   1. version is 1; currency is one tally supports.
+ *   1. version is 1; currency is one tally supports; currencies (default
+ *      [currency]) are supported ones, each once, currency among them.
  *   2. cycles: 1..8 terms, months in {1, 3, 6, 12, 24, 36}, each once.
  *   3. services: known ids, each once; vcontainer settles by hold, vserver
  *      and vks are prepaid (vlb and snapshot may be either).
  *   4. items: unique ids of [a-z0-9._-]; type and service fit (type_rules);
  *      load balancers and snapshots are never POC; volumes and snapshots are
  *      priced per GB-month, everything else per month.
+ *   5. prices: an item is priced by monthly_price (in currency) or by
+ *      prices (per currency of currencies), not both; a cluster item by
+ *      neither (no flow charges a cluster: it costs what its members
+ *      cost), every other item by one of them.
+ *   6. billing: running_time (default) or metered; metered only for types
+ *      never POC-billed (their use is rated on nothing else).
  */
 #include "domain/catalog.h"
 #include "domain/currency.h"
@@ -43,6 +50,7 @@ static const int cycle_months_allowed[] = {1, 3, 6, 12, 24, 36};
 
 static const char *const settlement_names[] = {"prepaid", "hold"};
 static const char *const unit_names[] = {"month", "gb_month"};
+static const char *const billing_names[] = {"running_time", "metered"};
 
 /* The services, and the settlement each must use (rule 3). */
 static const char *const service_ids[] = {"vserver", "vks", "vcontainer", "vlb", "snapshot"};
@@ -59,21 +67,22 @@ static const struct {
 	const char *services[2];
 	tl_price_unit unit;
 	bool poc_allowed;
+	bool charged; /* false: no flow charges it, so it has no price (rule 5) */
 } type_rules[] = {
-	{{"vserver", NULL}, TL_UNIT_MONTH, true},
-	{{"vserver", NULL}, TL_UNIT_GB_MONTH, true},
-	{{"vks", "vcontainer"}, TL_UNIT_MONTH, true},
-	{{"vlb", NULL}, TL_UNIT_MONTH, false},
-	{{"snapshot", NULL}, TL_UNIT_GB_MONTH, false},
+	{{"vserver", NULL}, TL_UNIT_MONTH, true, true},
+	{{"vserver", NULL}, TL_UNIT_GB_MONTH, true, true},
+	{{"vks", "vcontainer"}, TL_UNIT_MONTH, true, false},
+	{{"vlb", NULL}, TL_UNIT_MONTH, false, true},
+	{{"snapshot", NULL}, TL_UNIT_GB_MONTH, false, true},
 };
 _Static_assert(COUNT(item_types) == COUNT(type_rules), "one rule per item type");
 
-static const char *const top_keys[] = {"version", "currency", "tax_rate_bp", "hold_days",
-				       "cycles", "services", "items"};
+static const char *const top_keys[] = {"version", "currency", "currencies", "tax_rate_bp",
+				       "hold_days", "cycles", "services", "items"};
 static const char *const cycle_keys[] = {"months", "discount_bp"};
 static const char *const service_keys[] = {"id", "settlement"};
-static const char *const item_keys[] = {"id", "type", "service", "name",
-					"poc_eligible", "monthly_price", "unit"};
+static const char *const item_keys[] = {"id", "type", "service", "name", "poc_eligible",
+					"monthly_price", "prices", "unit", "billing"};
 
 /* Every failure goes through here: one code, the path in the message and in
  * details, so tallyd's start-up error and a test can both name the field. */
@@ -228,6 +237,52 @@ static int get_array(const json_t *root, const char *key, size_t min, size_t max
 	return 0;
 }
 
+static int currency_index(const tl_catalog *c, const char *code)
+{
+	for (size_t i = 0; code != NULL && i < c->currency_count; i++)
+		if (strcmp(c->currencies[i], code) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Rule 1: the currencies priced, the default first. */
+static int parse_currencies(const json_t *root, tl_catalog *c, tl_error *err)
+{
+	memcpy(c->currencies[0], c->currency, sizeof(c->currency));
+	c->currency_count = 1;
+	const json_t *list = json_object_get(root, "currencies");
+	if (list == NULL)
+		return 0;
+	char reason[96];
+	snprintf(reason, sizeof(reason), "must be an array of 1 to %d currency codes",
+		 TL_CATALOG_CURRENCIES_MAX);
+	if (!json_is_array(list) || json_array_size(list) < 1 ||
+	    json_array_size(list) > TL_CATALOG_CURRENCIES_MAX)
+		return fail(err, "currencies", reason);
+	bool has_default = false;
+	for (size_t i = 0; i < json_array_size(list); i++) {
+		const json_t *v = json_array_get(list, i);
+		const char *code = json_string_value(v);
+		char path[PATH_MAX_LEN];
+		snprintf(path, sizeof(path), "currencies[%zu]", i);
+		if (code == NULL || strlen(code) != json_string_length(v) ||
+		    strlen(code) >= sizeof(c->currency) || tl_currency_find(code) == NULL)
+			return fail(err, path, "unsupported currency");
+		if (strcmp(code, c->currency) == 0) {
+			if (has_default)
+				return fail(err, path, "duplicate currency");
+			has_default = true;
+			continue;
+		}
+		if (currency_index(c, code) >= 0)
+			return fail(err, path, "duplicate currency");
+		snprintf(c->currencies[c->currency_count++], sizeof(c->currencies[0]), "%s", code);
+	}
+	if (!has_default)
+		return fail(err, "currencies", "must include the catalog's currency");
+	return 0;
+}
+
 static int parse_header(const json_t *root, tl_catalog *c, tl_error *err)
 {
 	int64_t version = 0, hold_days = 0;
@@ -251,7 +306,7 @@ static int parse_header(const json_t *root, tl_catalog *c, tl_error *err)
 	c->version = (int)version;
 	memcpy(c->currency, currency, strlen(currency) + 1); /* fits: checked above */
 	c->hold_days = (int)hold_days;
-	return 0;
+	return parse_currencies(root, c, err);
 }
 
 static bool cycle_months_ok(int64_t months)
@@ -369,9 +424,72 @@ static int check_item_rules(const tl_catalog *c, const tl_catalog_item *it, int 
 	return 0;
 }
 
+/* Rule 5: monthly_price (in the default currency) or prices (per
+ * currency), or for a type no flow charges, neither. */
+static int parse_prices(const json_t *obj, const char *base, const tl_catalog *c, int type,
+			tl_catalog_item *it, tl_error *err)
+{
+	char path[PATH_MAX_LEN];
+	const json_t *single = json_object_get(obj, "monthly_price");
+	const json_t *many = json_object_get(obj, "prices");
+	if (!type_rules[type].charged && (single || many)) {
+		path_key(path, base, single ? "monthly_price" : "prices");
+		return fail(err, path, "no flow charges a cluster (it costs what its servers and "
+				       "volumes cost): a cluster item has no price");
+	}
+	if (!type_rules[type].charged)
+		return 0;
+	if (single && many) {
+		path_key(path, base, "prices");
+		return fail(err, path, "give monthly_price or prices, not both");
+	}
+	if (many == NULL) {
+		it->offered[0] = true;
+		return get_int(obj, base, "monthly_price", true, 0, 0, INT64_MAX, &it->prices[0],
+			       err);
+	}
+	path_key(path, base, "prices");
+	if (!json_is_object(many) || json_object_size(many) == 0)
+		return fail(err, path, "must be an object of one or more currency: monthly price");
+	const char *code;
+	json_t *value;
+	json_object_foreach((json_t *)(uintptr_t)many, code, value) {
+		char key_path[PATH_MAX_LEN];
+		snprintf(key_path, sizeof(key_path), "%.80s.%.16s", path, code);
+		int i = currency_index(c, code);
+		if (i < 0)
+			return fail(err, key_path, "is not one of the catalog's currencies");
+		if (!json_is_integer(value) || json_integer_value(value) < 0)
+			return fail(err, key_path, "must be a non-negative integer");
+		it->prices[i] = (int64_t)json_integer_value(value);
+		it->offered[i] = true;
+	}
+	return 0;
+}
+
+/* Rule 6: the billing kind, metered only where nothing else rates use. */
+static int parse_billing(const json_t *obj, const char *base, int type, tl_catalog_item *it,
+			 tl_error *err)
+{
+	int billing = TL_BILLING_RUNNING_TIME;
+	if (json_object_get(obj, "billing") != NULL &&
+	    get_enum(obj, base, "billing", billing_names, COUNT(billing_names), &billing, err) < 0)
+		return TL_EINVALID;
+	it->billing = (tl_billing_kind)billing;
+	if (it->billing == TL_BILLING_METERED && type_rules[type].poc_allowed) {
+		char path[PATH_MAX_LEN];
+		path_key(path, base, "billing");
+		return fail(err, path, "must be running_time: a POC-billed or term-bought item is "
+				       "rated on its running time (only load balancers and "
+				       "snapshots may be metered)");
+	}
+	return 0;
+}
+
 static int parse_item(const json_t *obj, const char *base, tl_catalog *c, tl_error *err)
 {
 	tl_catalog_item *it = &c->items[c->item_count];
+	memset(it, 0, sizeof(*it));
 	int type = 0, unit = 0;
 	int rc = check_keys(obj, item_keys, COUNT(item_keys), base, err);
 	if (rc == 0)
@@ -389,10 +507,11 @@ static int parse_item(const json_t *obj, const char *base, tl_catalog *c, tl_err
 	if (rc == 0)
 		rc = get_bool(obj, base, "poc_eligible", &it->poc_eligible, err);
 	if (rc == 0)
-		rc = get_int(obj, base, "monthly_price", true, 0, 0, INT64_MAX,
-			     &it->monthly_price, err);
+		rc = parse_prices(obj, base, c, type, it, err);
 	if (rc == 0)
 		rc = get_enum(obj, base, "unit", unit_names, COUNT(unit_names), &unit, err);
+	if (rc == 0)
+		rc = parse_billing(obj, base, type, it, err);
 	if (rc < 0)
 		return rc;
 	snprintf(it->type, sizeof(it->type), "%s", item_types[type]);
@@ -498,11 +617,32 @@ const tl_catalog_cycle *tl_catalog_cycle_find(const tl_catalog *c, int months)
 	return NULL;
 }
 
-int64_t tl_catalog_hourly_price(const tl_catalog_item *item)
+int tl_catalog_price(const tl_catalog *c, const tl_catalog_item *item, const char *currency,
+		     int64_t *out, tl_error *err)
+{
+	int i = currency_index(c, currency);
+	if (i >= 0 && item->offered[i]) {
+		*out = item->prices[i];
+		return 0;
+	}
+	*out = 0;
+	tl_error_set(err, TL_ERULE, "currency_not_offered",
+		     "%.48s is not offered in %.8s: an account is priced only in its own currency",
+		     item->id, currency ? currency : "");
+	tl_error_details(err, json_pack("{s:s, s:s}", "item_id", item->id, "currency",
+					currency ? currency : ""));
+	return TL_ERULE;
+}
+
+bool tl_catalog_has_currency(const tl_catalog *c, const char *currency)
+{
+	return currency_index(c, currency) >= 0;
+}
+
+int64_t tl_catalog_hourly_price(int64_t monthly_price)
 {
 	int64_t hourly = 0;
-	int rc = tl_money_mul_div(item->monthly_price, MINUTES_PER_HOUR, MINUTES_PER_MONTH,
-				  &hourly);
+	int rc = tl_money_mul_div(monthly_price, MINUTES_PER_HOUR, MINUTES_PER_MONTH, &hourly);
 	assert(rc == 0); /* smaller than the monthly price, so it always fits */
 	(void)rc;
 	return hourly;
@@ -528,24 +668,50 @@ static json_t *services_to_json(const tl_catalog *c)
 	return arr;
 }
 
-static json_t *item_to_json(const tl_catalog_item *it)
+/* An item with its prices in `currency` (null where it has none); with
+ * all_prices, also its `prices` in every currency. */
+static json_t *item_to_json(const tl_catalog *c, const tl_catalog_item *it,
+			    const char *currency, bool all_prices)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:I, s:I, s:s}", "id", it->id, "type",
-			 it->type, "service", it->service, "name", it->name, "poc_eligible",
-			 it->poc_eligible, "monthly_price", (json_int_t)it->monthly_price,
-			 "hourly_price", (json_int_t)tl_catalog_hourly_price(it), "unit",
-			 tl_price_unit_name(it->unit));
+	int i = currency_index(c, currency);
+	bool offered = i >= 0 && it->offered[i];
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:s}", "id", it->id, "type",
+			      it->type, "service", it->service, "name", it->name, "poc_eligible",
+			      it->poc_eligible, "unit", tl_price_unit_name(it->unit), "billing",
+			      tl_billing_kind_name(it->billing));
+	json_object_set_new(j, "monthly_price",
+			    offered ? json_integer(it->prices[i]) : json_null());
+	json_object_set_new(j, "hourly_price",
+			    offered ? json_integer(tl_catalog_hourly_price(it->prices[i]))
+				    : json_null());
+	bool priced = false;
+	for (size_t k = 0; k < c->currency_count; k++)
+		priced = priced || it->offered[k];
+	if (all_prices && priced) {
+		json_t *prices = json_object();
+		for (size_t k = 0; k < c->currency_count; k++)
+			if (it->offered[k])
+				json_object_set_new(prices, c->currencies[k],
+						    json_integer(it->prices[k]));
+		json_object_set_new(j, "prices", prices);
+	}
+	return j;
 }
 
-json_t *tl_catalog_to_json(const tl_catalog *c)
+json_t *tl_catalog_to_json(const tl_catalog *c, const char *currency)
 {
+	bool all = currency == NULL;
+	currency = all ? c->currency : currency;
 	json_t *items = json_array();
 	for (size_t i = 0; i < c->item_count; i++)
-		json_array_append_new(items, item_to_json(&c->items[i]));
-	return json_pack("{s:i, s:s, s:I, s:i, s:o, s:o, s:o}", "version", c->version,
-			 "currency", c->currency, "tax_rate_bp", (json_int_t)c->tax_rate_bp,
-			 "hold_days", c->hold_days, "cycles", cycles_to_json(c), "services",
-			 services_to_json(c), "items", items);
+		json_array_append_new(items, item_to_json(c, &c->items[i], currency, all));
+	json_t *currencies = json_array();
+	for (size_t i = 0; i < c->currency_count; i++)
+		json_array_append_new(currencies, json_string(c->currencies[i]));
+	return json_pack("{s:i, s:s, s:o, s:I, s:i, s:o, s:o, s:o}", "version", c->version,
+			 "currency", currency, "currencies", currencies, "tax_rate_bp",
+			 (json_int_t)c->tax_rate_bp, "hold_days", c->hold_days, "cycles",
+			 cycles_to_json(c), "services", services_to_json(c), "items", items);
 }
 
 const char *tl_settlement_name(tl_settlement s)
@@ -556,4 +722,9 @@ const char *tl_settlement_name(tl_settlement s)
 const char *tl_price_unit_name(tl_price_unit u)
 {
 	return (size_t)u < COUNT(unit_names) ? unit_names[u] : "unknown";
+}
+
+const char *tl_billing_kind_name(tl_billing_kind b)
+{
+	return (size_t)b < COUNT(billing_names) ? billing_names[b] : "unknown";
 }

@@ -70,13 +70,15 @@ void tl_token_hash(const char *secret, unsigned char out[TL_TOKEN_HASH_BYTES])
 			   strlen(secret), NULL, 0);
 }
 
-int tl_tokens_issue(tl_tx *tx, const tl_ctx *ctx, const char *account_id, char *token_text,
-		    tl_token *out, tl_error *err)
+int tl_tokens_issue(tl_tx *tx, const tl_ctx *ctx, const char *account_id, const char *scope,
+		    char *token_text, tl_token *out, tl_error *err)
 {
 	if (!ctx->who->is_admin)
 		return tl_error_set(err, TL_EFORBIDDEN, NULL, "only the admin issues tokens");
+	scope = scope ? scope : "account";
 	tl_account account;
-	int rc = tl_store_account_get(tx, account_id, &account, err);
+	int rc = tl_token_scope_check(scope, err);
+	rc = rc ? rc : tl_store_account_get(tx, account_id, &account, err);
 	if (rc < 0)
 		return rc;
 	char secret[TL_TOKEN_SECRET_CHARS + 1];
@@ -84,6 +86,7 @@ int tl_tokens_issue(tl_tx *tx, const tl_ctx *ctx, const char *account_id, char *
 	memset(out, 0, sizeof(*out));
 	tl_id_new(out->id, sizeof(out->id), "tok");
 	snprintf(out->account_id, sizeof(out->account_id), "%s", account_id);
+	snprintf(out->scope, sizeof(out->scope), "%s", scope);
 	tl_token_hash(secret, out->secret_hash);
 	out->created_at = ctx->now;
 	/* "tok_abc..." becomes "tly_abc..._<secret>" */
@@ -93,7 +96,8 @@ int tl_tokens_issue(tl_tx *tx, const tl_ctx *ctx, const char *account_id, char *
 	if (rc < 0)
 		return rc;
 	return tl_audit_record(tx, ctx, "token.created", account_id, out->id, NULL,
-			       json_pack("{s:s, s:s}", "id", out->id, "account_id", account_id),
+			       json_pack("{s:s, s:s, s:s}", "id", out->id, "account_id", account_id,
+					 "scope", out->scope),
 			       err);
 }
 
@@ -125,6 +129,7 @@ int tl_tokens_authenticate(tl_tx *tx, const char *text, tl_principal *out, tl_er
 	if (sodium_memcmp(hash, token.secret_hash, TL_TOKEN_HASH_BYTES) != 0)
 		return tl_error_set(err, TL_EAUTH, "invalid_token", "the bearer token is not valid");
 	out->is_admin = false;
+	out->metering = strcmp(token.scope, "metering") == 0;
 	snprintf(out->account_id, sizeof(out->account_id), "%s", token.account_id);
 	snprintf(out->actor, sizeof(out->actor), "%s", token.id);
 	return 0;

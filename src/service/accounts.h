@@ -32,12 +32,14 @@ int tl_accounts_set_type(tl_tx *tx, const tl_ctx *ctx, const char *id, const cha
 int tl_accounts_list(tl_tx *tx, const tl_ctx *ctx, const tl_page *page, tl_account *out,
 		     size_t *count, tl_error *err);
 
-/* Issues a token for account_id; the only time its text exists is in
- * token_text (TL_TOKEN_STR_MAX bytes). */
-int tl_tokens_issue(tl_tx *tx, const tl_ctx *ctx, const char *account_id, char *token_text,
-		    tl_token *out, tl_error *err);
+/* Issues a token of `scope` ("account" or "metering"; NULL: "account")
+ * for account_id; the only time its text exists is in token_text
+ * (TL_TOKEN_STR_MAX bytes). */
+int tl_tokens_issue(tl_tx *tx, const tl_ctx *ctx, const char *account_id, const char *scope,
+		    char *token_text, tl_token *out, tl_error *err);
 
-/* Finds the account token `text` belongs to. TL_EAUTH when it is unknown,
+/* Finds the account token `text` belongs to (a metering token sets
+ * out->metering). TL_EAUTH when it is unknown,
  * malformed or its secret does not match. */
 int tl_tokens_authenticate(tl_tx *tx, const char *text, tl_principal *out, tl_error *err);
 

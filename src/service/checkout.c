@@ -83,8 +83,8 @@ static const tl_catalog_item *spec_item(const tl_catalog *cat, const json_t *spe
 	return item;
 }
 
-static int purchase_line(const tl_catalog *cat, const json_t *in, size_t index,
-			 tl_checkout_line *l, tl_error *err)
+static int purchase_line(const tl_catalog *cat, const char *currency, const json_t *in,
+			 size_t index, tl_checkout_line *l, tl_error *err)
 {
 	const char *type = json_string_value(json_object_get(in, "type"));
 	const char *name = json_string_value(json_object_get(in, "name"));
@@ -108,13 +108,17 @@ static int purchase_line(const tl_catalog *cat, const json_t *in, size_t index,
 	}
 	if (item == NULL)
 		return TL_EINVALID;
+	int64_t unit_price = 0;
+	int rc = tl_catalog_price(cat, item, currency, &unit_price, err);
+	if (rc < 0)
+		return rc;
 	tl_error name_err = {0};
 	if (tl_name_check(name, &name_err) < 0) {
 		tl_error_clear(&name_err);
 		return item_error(err, index, "name", "must be 1 to 200 bytes, no control characters");
 	}
 	*l = (tl_checkout_line){.unit = item->unit, .spec = json_deep_copy(spec),
-				.price = {.unit_price = item->monthly_price, .quantity = quantity}};
+				.price = {.unit_price = unit_price, .quantity = quantity}};
 	tl_id_new(l->resource_id, sizeof(l->resource_id), "res");
 	snprintf(l->resource_type, sizeof(l->resource_type), "%s", type);
 	snprintf(l->resource_name, sizeof(l->resource_name), "%s", name);
@@ -132,7 +136,8 @@ static int purchase_lines(const tl_catalog *cat, const json_t *items, tl_checkou
 		return tl_error_set(err, TL_EINVALID, "invalid_items",
 				    "items must hold 1 to %d resources", TL_PRICING_LINES_MAX);
 	for (size_t i = 0; i < n; i++) {
-		int rc = purchase_line(cat, json_array_get(items, i), i, &c->lines[i], err);
+		int rc = purchase_line(cat, c->currency, json_array_get(items, i), i, &c->lines[i],
+				       err);
 		if (rc < 0)
 			return rc;
 		c->line_count = i + 1;
@@ -198,15 +203,14 @@ int tl_checkouts_create_purchase(tl_tx *tx, const tl_ctx *ctx, const tl_catalog 
 	rc = tl_reconcile_check_no_debt(tx, account.id, err);
 	if (rc < 0)
 		return rc;
-	if (strcmp(account.currency, catalog->currency) != 0)
-		return tl_error_set(err, TL_ERULE, "currency_mismatch",
-				    "the account pays in %s but the catalog prices in %s",
-				    account.currency, catalog->currency);
 	tl_id_new(out->id, sizeof(out->id), "chk");
 	snprintf(out->account_id, sizeof(out->account_id), "%s", account.id);
 	snprintf(out->kind, sizeof(out->kind), "purchase");
 	snprintf(out->status, sizeof(out->status), "open");
 	tl_checkout_take_terms(out, catalog);
+	/* priced in the account's currency only: an item the catalog does not
+	 * price in it is currency_not_offered, never another currency's price */
+	snprintf(out->currency, sizeof(out->currency), "%s", account.currency);
 	out->cycle_months = req->cycle_months;
 	out->auto_renew = req->auto_renew;
 	out->created_at = ctx->now;
@@ -222,17 +226,32 @@ int tl_checkouts_create_purchase(tl_tx *tx, const tl_ctx *ctx, const tl_catalog 
 	return rc;
 }
 
-/* A line for a resource Stop POC converts, at the catalog's price now. */
-static int conversion_line(const tl_catalog *cat, const tl_resource *r, tl_checkout_line *l,
-			   tl_error *err)
+/* The checkout's currency: its account's, the only one it is priced in. */
+static int take_account_currency(tl_tx *tx, tl_checkout *c, tl_error *err)
+{
+	tl_account account;
+	int rc = tl_store_account_get(tx, c->account_id, &account, err);
+	if (rc == 0)
+		snprintf(c->currency, sizeof(c->currency), "%s", account.currency);
+	return rc;
+}
+
+/* A line for a resource Stop POC converts (or a renewal renews), at the
+ * catalog's price now in the checkout's currency. */
+static int conversion_line(const tl_catalog *cat, const char *currency, const tl_resource *r,
+			   tl_checkout_line *l, tl_error *err)
 {
 	const tl_catalog_item *item = tl_catalog_item_find(cat, r->item_id);
 	if (item == NULL)
 		return tl_error_set(err, TL_ERULE, "item_not_in_catalog",
 				    "%.40s uses %.40s, which the catalog no longer sells", r->id,
 				    r->item_id);
+	int64_t unit_price = 0;
+	int rc = tl_catalog_price(cat, item, currency, &unit_price, err);
+	if (rc < 0)
+		return rc;
 	*l = (tl_checkout_line){.unit = item->unit, .spec = json_incref(r->spec),
-				.price = {.unit_price = item->monthly_price, .quantity = r->quantity}};
+				.price = {.unit_price = unit_price, .quantity = r->quantity}};
 	snprintf(l->resource_id, sizeof(l->resource_id), "%s", r->id);
 	snprintf(l->resource_type, sizeof(l->resource_type), "%s", r->type);
 	snprintf(l->resource_name, sizeof(l->resource_name), "%s", r->name);
@@ -266,11 +285,12 @@ int tl_checkouts_create_conversion(tl_tx *tx, const tl_ctx *ctx, const tl_catalo
 	snprintf(out->status, sizeof(out->status), "open");
 	snprintf(out->origin_id, sizeof(out->origin_id), "%s", origin_id);
 	tl_checkout_take_terms(out, catalog);
+	rc = take_account_currency(tx, out, err);
 	out->auto_renew = req->auto_renew;
 	out->created_at = ctx->now;
 	out->expires_at = ctx->now + (req->ttl_s > 0 ? req->ttl_s : TL_CHECKOUT_TTL_S);
 	for (size_t i = 0; rc == 0 && i < plan->count; i++) {
-		rc = conversion_line(catalog, plan->convert[i], &out->lines[i], err);
+		rc = conversion_line(catalog, out->currency, plan->convert[i], &out->lines[i], err);
 		out->line_count = rc == 0 ? i + 1 : i;
 	}
 	if (rc < 0)
@@ -330,12 +350,13 @@ int tl_checkouts_create_renewal(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *
 	snprintf(out->status, sizeof(out->status), "open");
 	snprintf(out->origin_id, sizeof(out->origin_id), "%s", r.id);
 	tl_checkout_take_terms(out, catalog);
+	rc = rc ? rc : take_account_currency(tx, out, err);
 	out->cycle_months = cycle_months;
 	out->auto_renew = r.auto_renew;
 	out->settlement = TL_SETTLE_PREPAID;
 	out->created_at = ctx->now;
 	out->expires_at = ctx->now + (ttl_s > 0 ? ttl_s : TL_CHECKOUT_TTL_S);
-	rc = rc ? rc : conversion_line(catalog, &r, &out->lines[0], err);
+	rc = rc ? rc : conversion_line(catalog, out->currency, &r, &out->lines[0], err);
 	out->line_count = rc == 0 ? 1 : 0;
 	tl_resource_release(&r);
 	rc = rc ? rc : tl_checkout_price(out, err);

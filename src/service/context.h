@@ -13,6 +13,7 @@ typedef struct tl_principal {
 	bool is_admin;
 	char account_id[TL_ID_MAX]; /* the token's account; empty for the admin */
 	char actor[TL_ID_MAX];      /* "admin", a token id, or a job name */
+	bool metering;              /* a metering token: submits usage, nothing else */
 } tl_principal;
 
 typedef struct tl_ctx {

@@ -53,9 +53,21 @@ static int accrue_one(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, tl_re
 	int64_t hours = (ctx->now - r->accrued_until) / 3600;
 	if (item == NULL || hours <= 0 || r->poc_wallet_id[0] == '\0')
 		return 0;
+	/* priced in the POC wallet's (the account's) currency, never another */
+	tl_ledger_account wallet;
+	int64_t price = 0;
+	tl_error why = {0};
+	int rc = tl_store_ledger_account_get(tx, r->poc_wallet_id, &wallet, err);
+	if (rc == 0 && tl_catalog_price(cat, item, wallet.currency, &price, &why) < 0) {
+		/* creation checked it, so the catalog changed since: like an item
+		 * it no longer has, not charged rather than charged at another
+		 * currency's price (the hours stay unaccrued for a later catalog) */
+		tl_error_clear(&why);
+		return 0;
+	}
 	int64_t until = r->accrued_until + hours * 3600, before, after;
-	int rc = cost_until(r, item->monthly_price, r->accrued_until, &before);
-	rc = rc ? rc : cost_until(r, item->monthly_price, until, &after);
+	rc = rc ? rc : cost_until(r, price, r->accrued_until, &before);
+	rc = rc ? rc : cost_until(r, price, until, &after);
 	if (rc < 0)
 		return tl_error_set(err, TL_EINTERNAL, "price_overflow", "POC usage of %.40s overflows",
 				    r->id);

@@ -54,15 +54,26 @@ static int add_metered(tl_doc *docs, size_t n, int64_t from, int64_t to,
 	return rc;
 }
 
-/* The cost of r's use in [from, to): its metered records there (every
- * page of them: hourly metering is 744 records a month), if any, else its
- * running time. */
-static int use_cost(tl_tx *tx, const tl_resource *r, int64_t unit_price, int64_t from,
-		    int64_t to, int64_t *out, tl_error *err)
+/* The cost of r's use in [from, to): for an item billed on metered
+ * records, those records there (every page of them: hourly metering is 744
+ * records a month); for one billed on running time, its running time.
+ * Never a mix: the catalog says which source an item's use comes from. */
+static int use_cost(tl_tx *tx, const tl_resource *r, bool metered_item, int64_t unit_price,
+		    int64_t from, int64_t to, int64_t *out, tl_error *err)
 {
 	*out = 0;
 	if (to <= from) /* no record can count: the daily hold on the 1st, say */
 		return 0;
+	if (!metered_item) {
+		int64_t suspended = 0; /* running time: not while suspended */
+		int rc = tl_suspended_seconds(tx, r->id, from, to, &suspended, err);
+		if (rc == 0 && to - from > suspended &&
+		    tl_pricing_usage_cost((to - from - suspended) / 60, unit_price, r->quantity, 0,
+					  out) < 0)
+			rc = tl_error_set(err, TL_EINVALID, "price_overflow",
+					  "usage of %.40s overflows", r->id);
+		return rc;
+	}
 	tl_doc *docs = calloc(TL_PAGE_MAX, sizeof(*docs));
 	if (docs == NULL)
 		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
@@ -82,30 +93,44 @@ static int use_cost(tl_tx *tx, const tl_resource *r, int64_t unit_price, int64_t
 	free(docs);
 	if (rc < 0)
 		return rc;
-	int64_t suspended = 0; /* a resource billed on its running time: not while suspended */
-	if (metered == 0 && to > from)
-		rc = tl_suspended_seconds(tx, r->id, from, to, &suspended, err);
-	if (rc < 0)
-		return rc;
 	if (metered > 0)
 		rc = tl_pricing_usage_cost(unit_minutes, unit_price, 1, 0, out);
-	else if (to - from > suspended)
-		rc = tl_pricing_usage_cost((to - from - suspended) / 60, unit_price, r->quantity, 0,
-					   out);
 	return rc < 0 ? tl_error_set(err, TL_EINVALID, "price_overflow", "usage of %.40s overflows",
 				     r->id) : 0;
 }
 
+/* The account's currency: the only one its use is priced in. */
+static int account_currency(tl_tx *tx, const char *account_id, char out[4], tl_error *err)
+{
+	tl_account a;
+	int rc = tl_store_account_get(tx, account_id, &a, err);
+	snprintf(out, 4, "%s", rc == 0 ? a.currency : "");
+	return rc;
+}
+
+/* The item of r and its monthly unit price in currency: NULL when the
+ * catalog has no such item or no price for it in that currency (then
+ * *why, when given, says so). */
+static const tl_catalog_item *priced_item(const tl_catalog *cat, const tl_resource *r,
+					  const char *currency, int64_t *price, tl_error *why)
+{
+	const tl_catalog_item *item = tl_catalog_item_find(cat, r->item_id);
+	tl_error ignored = {0};
+	int rc = item ? tl_catalog_price(cat, item, currency, price, why ? why : &ignored) : 0;
+	tl_error_clear(&ignored);
+	return rc == 0 ? item : NULL;
+}
+
 /* A usage invoice for one resource, unpaid until paid below. */
 static int issue(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, const tl_resource *r,
-		 const tl_catalog_item *item, int64_t cost, int64_t from, int64_t to,
-		 json_t **out, tl_error *err)
+		 const tl_catalog_item *item, const char *currency, int64_t unit_price,
+		 int64_t cost, int64_t from, int64_t to, json_t **out, tl_error *err)
 {
 	tl_checkout *c = calloc(1, sizeof(*c)); /* the invoice's source: one line */
 	if (c == NULL)
 		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
 	snprintf(c->account_id, sizeof(c->account_id), "%s", r->account_id);
-	snprintf(c->currency, sizeof(c->currency), "%s", cat->currency);
+	snprintf(c->currency, sizeof(c->currency), "%s", currency);
 	c->tax_rate_bp = cat->tax_rate_bp;
 	tl_checkout_line *l = &c->lines[0];
 	snprintf(l->resource_id, sizeof(l->resource_id), "%s", r->id);
@@ -114,7 +139,7 @@ static int issue(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, const tl_r
 	snprintf(l->item_id, sizeof(l->item_id), "%s", item->id);
 	snprintf(l->item_name, sizeof(l->item_name), "%s", item->name);
 	l->unit = item->unit;
-	l->price = (tl_price_line){.unit_price = item->monthly_price, .quantity = r->quantity,
+	l->price = (tl_price_line){.unit_price = unit_price, .quantity = r->quantity,
 				   .gross = cost, .amount = cost, .taxable = cost};
 	int rc = tl_money_percent_bp(cost, cat->tax_rate_bp, &l->price.tax);
 	rc = rc ? rc : tl_money_add(cost, l->price.tax, &l->price.total);
@@ -273,7 +298,8 @@ static bool hold_settled(const tl_catalog *cat, const tl_resource *r)
 	return s && s->settlement == TL_SETTLE_HOLD;
 }
 
-static int hold_estimate(const tl_catalog *cat, const tl_resource *rs, size_t n, int64_t *out);
+static int hold_estimate(const tl_catalog *cat, const char *currency, const tl_resource *rs,
+			 size_t n, int64_t *out);
 
 /* A new hold: `already` (this month's use so far, with tax) plus 3 days of
  * use of the account's live hold-settled resources. *short_of is set when
@@ -284,7 +310,11 @@ static int place_hold_of(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat,
 {
 	int64_t amount = 0;
 	*short_of = false;
-	int rc = hold_estimate(cat, rs, n, &amount);
+	char currency[4];
+	int rc = account_currency(tx, account, currency, err);
+	if (rc < 0)
+		return rc;
+	rc = hold_estimate(cat, currency, rs, n, &amount);
 	if (rc == 0 && tl_money_add(amount, already, &amount) < 0)
 		rc = TL_EINVALID;
 	if (rc < 0 || amount <= 0)
@@ -293,7 +323,7 @@ static int place_hold_of(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat,
 			 .expires_at = ctx->now + TL_HOLD_LIFETIME_S};
 	tl_id_new(t.id, sizeof(t.id), "hold");
 	tl_ledger_credit_wallet_id(t.debit_account, account);
-	tl_ledger_system_account_id(t.credit_account, "revenue", cat->currency);
+	tl_ledger_system_account_id(t.credit_account, "revenue", currency);
 	snprintf(t.code, sizeof(t.code), "hold");
 	snprintf(t.reference, sizeof(t.reference), "use and 3 days");
 	tl_error why = {0};
@@ -319,14 +349,16 @@ static int place_hold_of(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat,
 	return rc;
 }
 
-static int hold_estimate(const tl_catalog *cat, const tl_resource *rs, size_t n, int64_t *out)
+static int hold_estimate(const tl_catalog *cat, const char *currency, const tl_resource *rs,
+			 size_t n, int64_t *out)
 {
 	tl_price_line lines[RECONCILE_RESOURCES_MAX];
 	size_t count = 0;
 	for (size_t i = 0; i < n; i++) {
-		const tl_catalog_item *item = tl_catalog_item_find(cat, rs[i].item_id);
+		int64_t price = 0;
+		const tl_catalog_item *item = priced_item(cat, &rs[i], currency, &price, NULL);
 		if (item && hold_settled(cat, &rs[i]) && strcmp(rs[i].status, "active") == 0)
-			lines[count++] = (tl_price_line){.unit_price = item->monthly_price,
+			lines[count++] = (tl_price_line){.unit_price = price,
 							  .quantity = rs[i].quantity};
 	}
 	*out = 0;
@@ -344,14 +376,33 @@ static int rate(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, tl_resource
 		const month *m, json_t **inv, tl_error *err)
 {
 	*inv = NULL;
-	const tl_catalog_item *item = tl_catalog_item_find(cat, r->item_id);
+	char currency[4];
+	int64_t price = 0;
+	tl_error why = {0};
 	int64_t from = r->accrued_until > m->start ? r->accrued_until : m->start;
 	int64_t to = strcmp(r->status, "deleted") == 0 && r->updated_at < m->end ? r->updated_at
 										 : m->end;
+	int rc = account_currency(tx, r->account_id, currency, err);
+	if (rc < 0)
+		return rc;
+	const tl_catalog_item *item = priced_item(cat, r, currency, &price, &why);
+	if (item == NULL && why.err && to > from) {
+		/* never priced in another currency: the error is recorded, and the
+		 * use stays unrated (accrued_until unmoved) for a catalog that
+		 * prices it */
+		rc = tl_audit_record(tx, ctx, "usage.not_priced", r->account_id, r->id, NULL,
+				     json_pack("{s:s, s:s, s:s, s:O?}", "month", m->name, "code",
+					       why.code, "message", why.message, "details",
+					       why.details), err);
+		tl_error_clear(&why);
+		return rc;
+	}
+	tl_error_clear(&why);
 	int64_t cost = 0;
-	int rc = item && to > from ? use_cost(tx, r, item->monthly_price, from, to, &cost, err) : 0;
+	bool metered = item && item->billing == TL_BILLING_METERED;
+	rc = item && to > from ? use_cost(tx, r, metered, price, from, to, &cost, err) : 0;
 	if (rc == 0 && cost > 0)
-		rc = issue(tx, ctx, cat, r, item, cost, from, to, inv, err);
+		rc = issue(tx, ctx, cat, r, item, currency, price, cost, from, to, inv, err);
 	/* only forward: a resource that began after the month (reconciled
 	 * late) keeps its real start for the next month */
 	if (r->accrued_until < m->end)
@@ -495,8 +546,13 @@ static int month_so_far(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat,
 {
 	int64_t start = month_start(ctx->now, 0);
 	*out = 0;
+	char currency[4] = "";
+	int crc = n > 0 ? account_currency(tx, rs[0].account_id, currency, err) : 0;
+	if (crc < 0)
+		return crc;
 	for (size_t i = 0; i < n; i++) {
-		const tl_catalog_item *item = tl_catalog_item_find(cat, rs[i].item_id);
+		int64_t price = 0;
+		const tl_catalog_item *item = priced_item(cat, &rs[i], currency, &price, NULL);
 		if (item == NULL || !hold_settled(cat, &rs[i]))
 			continue;
 		/* one deleted this month still owes its days until its deletion
@@ -507,7 +563,8 @@ static int month_so_far(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat,
 		int64_t to = deleted && rs[i].updated_at < ctx->now ? rs[i].updated_at : ctx->now;
 		if (to <= from)
 			continue;
-		int rc = use_cost(tx, &rs[i], item->monthly_price, from, to, &cost, err);
+		int rc = use_cost(tx, &rs[i], item->billing == TL_BILLING_METERED, price, from, to,
+				  &cost, err);
 		if (rc == 0 && (tl_money_percent_bp(cost, cat->tax_rate_bp, &tax) < 0 ||
 				tl_money_add(*out, cost, out) < 0 || tl_money_add(*out, tax, out) < 0))
 			rc = tl_error_set(err, TL_EINVALID, "price_overflow", "the hold overflows");

@@ -180,12 +180,15 @@ static int check_member(tl_tx *tx, const tl_ctx *ctx, const tl_resource_request 
 }
 
 static int create_single(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat,
-			 const tl_resource_request *req, tl_resource *r, tl_error *err)
+			 const char *currency, const tl_resource_request *req, tl_resource *r,
+			 tl_error *err)
 {
 	const tl_catalog_item *item = NULL;
-	int64_t quantity = 1;
+	int64_t quantity = 1, price = 0;
 	tl_resource cluster = {0};
 	int rc = single_item(cat, req, &item, &quantity, err);
+	/* POC accrual and postpaid use are priced in the account's currency */
+	rc = rc ? rc : tl_catalog_price(cat, item, currency, &price, err);
 	if (rc == 0 && req->cluster_id)
 		rc = check_member(tx, ctx, req, &cluster, err);
 	else if (rc == 0 && req->role)
@@ -229,7 +232,8 @@ static int add_member(tl_tx *tx, const tl_ctx *ctx, const tl_resource *cluster,
 }
 
 static int create_cluster(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat,
-			  const tl_resource_request *req, tl_resource *r, tl_error *err)
+			  const char *currency, const tl_resource_request *req, tl_resource *r,
+			  tl_error *err)
 {
 	const json_t *spec = req->spec;
 	const char *service = json_string_value(json_object_get(spec, "service"));
@@ -250,6 +254,11 @@ static int create_cluster(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat,
 		return TL_EINVALID;
 	if (req->cluster_id || req->role)
 		return tl_error_set(err, TL_EINVALID, "invalid_role", "a cluster is not a member");
+	/* the cluster itself has no fee: its nodes and boot volumes are what is paid */
+	int64_t price = 0;
+	if (tl_catalog_price(cat, node, currency, &price, err) < 0 ||
+	    tl_catalog_price(cat, boot, currency, &price, err) < 0)
+		return TL_ERULE;
 	init_resource(r, ctx, req->account_id, "cluster", req->name, item, 1);
 	snprintf(r->billing_mode, sizeof(r->billing_mode), "poc");
 	r->cluster_poc = true;
@@ -273,8 +282,9 @@ int tl_resources_create(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog,
 	if (rc < 0)
 		return rc;
 	tl_resource r = {0};
-	rc = strcmp(req->type, "cluster") == 0 ? create_cluster(tx, ctx, catalog, req, &r, err)
-					       : create_single(tx, ctx, catalog, req, &r, err);
+	rc = strcmp(req->type, "cluster") == 0
+		     ? create_cluster(tx, ctx, catalog, account.currency, req, &r, err)
+		     : create_single(tx, ctx, catalog, account.currency, req, &r, err);
 	tl_resource_release(&r);
 	return rc ? rc : tl_resources_get(tx, ctx, r.id, out, err);
 }

@@ -54,29 +54,59 @@ static int load_input(tl_tx *tx, const tl_ctx *ctx, const char *id, stop_poc_inp
 	return rc;
 }
 
-static int64_t monthly_price(const tl_catalog *cat, const tl_resource *r)
+/* r's monthly price in the account's currency; currency_not_offered when
+ * the catalog has none in it (an account is never priced in another). */
+static int monthly_price(const tl_catalog *cat, const char *currency, const tl_resource *r,
+			 int64_t *out, tl_error *err)
 {
 	const tl_catalog_item *item = tl_catalog_item_find(cat, r->item_id);
-	int64_t price = 0;
-	if (item && __builtin_mul_overflow(item->monthly_price, r->quantity, &price))
-		price = INT64_MAX;
-	return price;
+	int64_t unit = 0;
+	*out = 0;
+	int rc = item ? tl_catalog_price(cat, item, currency, &unit, err) : 0;
+	if (rc == 0 && __builtin_mul_overflow(unit, r->quantity, out))
+		*out = INT64_MAX;
+	return rc;
+}
+
+static int account_currency(tl_tx *tx, const char *account_id, char out[4], tl_error *err)
+{
+	tl_account a;
+	int rc = tl_store_account_get(tx, account_id, &a, err);
+	snprintf(out, 4, "%s", rc == 0 ? a.currency : "");
+	return rc;
+}
+
+/* Every resource the plan converts is priced in the account's currency. */
+static int check_offered(tl_tx *tx, const tl_catalog *cat, const stop_poc_input *in,
+			 tl_error *err)
+{
+	char currency[4];
+	int64_t price;
+	int rc = account_currency(tx, in->target.account_id, currency, err);
+	for (size_t i = 0; rc == 0 && i < in->plan.count; i++)
+		rc = monthly_price(cat, currency, in->plan.convert[i], &price, err);
+	return rc;
 }
 
 int tl_stop_poc_preview(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog,
 			const char *resource_id, json_t **out, tl_error *err)
 {
 	stop_poc_input *in = NULL;
+	char currency[4] = "";
 	int rc = load_input(tx, ctx, resource_id, &in, err);
+	rc = rc ? rc : account_currency(tx, in->target.account_id, currency, err);
+	rc = rc ? rc : check_offered(tx, catalog, in, err);
 	if (rc == 0) {
 		json_t *list = json_array(), *warnings = json_array();
 		for (size_t i = 0; i < in->plan.count; i++) {
 			const tl_resource *r = in->plan.convert[i];
+			int64_t price = 0;
+			monthly_price(catalog, currency, r, &price, err); /* offered: checked */
 			json_array_append_new(list, json_pack("{s:s, s:s, s:s?, s:s, s:I}", "id", r->id,
 							      "type", r->type, "role",
 							      r->role[0] ? r->role : NULL, "name",
 							      r->name, "monthly_price",
-							      (json_int_t)monthly_price(catalog, r)));
+							      (json_int_t)price));
 		}
 		if (in->plan.warning[0])
 			json_array_append_new(warnings, json_string(in->plan.warning));
@@ -160,6 +190,7 @@ int tl_stop_poc_confirm(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog,
 	bool postpaid = false;
 	int rc = load_input(tx, ctx, resource_id, &in, err);
 	rc = rc ? rc : check_not_in_checkout(in, err);
+	rc = rc ? rc : check_offered(tx, catalog, in, err);
 	rc = rc ? rc : account_is_postpaid(tx, in->target.account_id, &postpaid, err);
 	if (rc == 0 && postpaid && !in->plan.stop_only) {
 		*stopped = true;

@@ -128,11 +128,31 @@ static int audit(tl_tx *tx, const tl_ctx *ctx, const tl_usage_outcome *out,
 			       first_id, NULL, after, err);
 }
 
-int tl_usage_submit(tl_tx *tx, const tl_ctx *ctx, const tl_usage_record *records,
-		    size_t count, tl_usage_outcome *out, tl_error *err)
+/* 422 usage_not_metered when r's item is billed on its running time: a
+ * record would be a second source for the same use (never a mix). */
+static int check_metered(const tl_catalog *cat, const tl_resource *r, size_t index,
+			 tl_error *err)
+{
+	const tl_catalog_item *item = tl_catalog_item_find(cat, r->item_id);
+	if (item != NULL && item->billing == TL_BILLING_METERED)
+		return 0;
+	tl_error_set(err, TL_ERULE, "usage_not_metered",
+		     "records[%zu]: %.40s is a %.40s, billed on its running time, not on metered "
+		     "records", index, r->id, r->item_id);
+	tl_error_details(err, json_pack("{s:I, s:s, s:s}", "index", (json_int_t)index,
+					"resource_id", r->id, "item_id", r->item_id));
+	return TL_ERULE;
+}
+
+int tl_usage_submit(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog,
+		    const tl_usage_record *records, size_t count, tl_usage_outcome *out,
+		    tl_error *err)
 {
 	json_decref(out->results);
 	memset(out, 0, sizeof(*out));
+	if (!ctx->who->is_admin && !ctx->who->metering) /* the provider's word only */
+		return tl_error_set(err, TL_EFORBIDDEN, "forbidden",
+				    "usage is submitted with the admin token or a metering token");
 	out->results = json_array();
 	if (out->results == NULL)
 		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
@@ -151,6 +171,9 @@ int tl_usage_submit(tl_tx *tx, const tl_ctx *ctx, const tl_usage_record *records
 			rc = add_result(out, i, rec->resource_id, why, err);
 			continue;
 		}
+		rc = check_metered(catalog, &slot.r, i, err);
+		if (rc < 0)
+			break;
 		usage_insert u = {.rec = rec, .resource = &slot.r, .now = ctx->now};
 		rc = insert_record(tx, &u, err);
 		if (rc == 1) {

@@ -10,12 +10,21 @@
  * "usage" documents (key "<resource_id>:<start>:<end>", ref the resource,
  * status "recorded"), all written in the caller's one transaction with one
  * "usage.recorded" audit event.
+ *
+ * Metered usage is the provider's word, not the customer's: only the admin
+ * or a metering token (tl_tokens_issue, scope "metering") submits it; an
+ * account token is TL_EFORBIDDEN. Only resources of items the catalog
+ * bills on metered records take usage: a record for one billed on its
+ * running time fails the whole batch (TL_ERULE "usage_not_metered", details
+ * {index, resource_id, item_id}) and nothing is recorded, since a record
+ * beside the running time would be a second source for the same use.
  */
 #ifndef TL_SERVICE_USAGE_H
 #define TL_SERVICE_USAGE_H
 
 #include <jansson.h>
 #include <stddef.h>
+#include "domain/catalog.h"
 #include "domain/usage.h"
 #include "service/context.h"
 #include "store/store.h"
@@ -30,7 +39,8 @@ typedef struct tl_usage_outcome {
 
 /* Records records[0..count) (checked by tl_usage_batch_parse). *out is
  * overwritten, so a retried transaction starts afresh. */
-int tl_usage_submit(tl_tx *tx, const tl_ctx *ctx, const tl_usage_record *records,
-		    size_t count, tl_usage_outcome *out, tl_error *err);
+int tl_usage_submit(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog,
+		    const tl_usage_record *records, size_t count, tl_usage_outcome *out,
+		    tl_error *err);
 
 #endif

@@ -145,6 +145,11 @@ static const char *const migrations[] = {
 	"ALTER TABLE resources ADD COLUMN next_step_at INTEGER DEFAULT 0;"
 	"CREATE INDEX resources_next_step ON resources(next_step_at)"
 	"  WHERE billing_mode = 'prepaid' AND type != 'cluster' AND next_step_at IS NOT NULL;",
+
+	/* 10: a token's scope: every token so far acts for its account; a
+	 * "metering" token only submits usage (metered usage is the
+	 * provider's word, not the customer's) */
+	"ALTER TABLE tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'account';",
 };
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -474,22 +479,23 @@ static int sqlite_account_list(void *conn, const tl_page *page, tl_account *out,
 static int sqlite_token_insert(void *conn, const tl_token *t, tl_error *err)
 {
 	sqlite_conn *c = conn;
-	sqlite3_stmt *st = tl_sqlite_stmt(c, "INSERT INTO tokens (id, account_id, secret_hash, created_at)"
-				   " VALUES (?1, ?2, ?3, ?4)");
+	sqlite3_stmt *st = tl_sqlite_stmt(c, "INSERT INTO tokens (id, account_id, secret_hash, created_at,"
+				   " scope) VALUES (?1, ?2, ?3, ?4, ?5)");
 	if (st == NULL)
 		return tl_sqlite_error(c, err, "token");
 	sqlite3_bind_text(st, 1, t->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, t->account_id, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 3, t->secret_hash, TL_TOKEN_HASH_BYTES, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, t->created_at);
+	sqlite3_bind_text(st, 5, t->scope[0] ? t->scope : "account", -1, SQLITE_STATIC);
 	return tl_sqlite_step_done(c, st, err, "token");
 }
 
 static int sqlite_token_get(void *conn, const char *id, tl_token *out, tl_error *err)
 {
 	sqlite_conn *c = conn;
-	sqlite3_stmt *st = tl_sqlite_stmt(c, "SELECT id, account_id, secret_hash, created_at"
-				   " FROM tokens WHERE id = ?1");
+	sqlite3_stmt *st = tl_sqlite_stmt(c, "SELECT id, account_id, secret_hash, created_at,"
+				   " scope FROM tokens WHERE id = ?1");
 	if (st == NULL)
 		return tl_sqlite_error(c, err, "token");
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -503,6 +509,7 @@ static int sqlite_token_get(void *conn, const char *id, tl_token *out, tl_error 
 		if (hash && len == (int)TL_TOKEN_HASH_BYTES)
 			memcpy(out->secret_hash, hash, TL_TOKEN_HASH_BYTES);
 		out->created_at = sqlite3_column_int64(st, 3);
+		tl_sqlite_copy_text(out->scope, sizeof(out->scope), st, 4);
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
@@ -592,6 +599,7 @@ static int sqlite_idem_get(void *conn, const char *scope, const char *key,
 		out->status = (unsigned)sqlite3_column_int(st, 1);
 		out->body = dup_text_or_null(st, 2);
 		out->created_at = sqlite3_column_int64(st, 3);
+		tl_sqlite_copy_text(out->scope, sizeof(out->scope), st, 4);
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)

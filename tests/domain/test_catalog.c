@@ -90,7 +90,10 @@ Test(catalog, default_catalog_loads)
 	cr_expect_null(tl_catalog_service_find(c, "nope"));
 	const tl_catalog_item *s = tl_catalog_item_find(c, "s.general.1c2g");
 	cr_assert_not_null(s);
-	cr_expect_eq(s->monthly_price, 250000);
+	int64_t price = 0;
+	cr_expect_eq(tl_catalog_price(c, s, "VND", &price, &e), 0);
+	cr_expect_eq(price, 250000);
+	cr_expect_eq(c->currency_count, 1);
 	cr_expect_null(tl_catalog_item_find(c, "nope"));
 	cr_expect_null(tl_catalog_item_find(c, NULL));
 	for (size_t i = 0; i < c->item_count; i++) {
@@ -165,6 +168,17 @@ static const bad_case bad_cases[] = {
 	{"items", 0, "unit", "\"gb_month\"", "items[0].unit"},
 	{"items", 0, "unit", "\"hour\"", "items[0].unit"},
 	{"items", 0, "name", NULL, "items[0].name"},
+	{NULL, 0, "currencies", "[\"USD\"]", "currencies"},
+	{NULL, 0, "currencies", "[]", "currencies"},
+	{NULL, 0, "currencies", "\"VND\"", "currencies"},
+	{NULL, 0, "currencies", "[\"VND\", \"XXX\"]", "currencies[1]"},
+	{NULL, 0, "currencies", "[\"VND\", \"USD\", \"USD\"]", "currencies[2]"},
+	{NULL, 0, "currencies", "[\"VND\", 1]", "currencies[1]"},
+	{"items", 0, "prices", "{\"VND\": 1}", "items[0].prices"}, /* and monthly_price */
+	{"items", 1, "billing", "\"hourly\"", "items[1].billing"},
+	{"items", 2, "billing", "7", "items[2].billing"},
+	{"items", 0, "billing", "\"metered\"", "items[0].billing"}, /* a POC-able server */
+	{"items", 1, "billing", "\"metered\"", "items[1].billing"},
 	{"items", 0, "name", "\"\"", "items[0].name"},
 	{"items", 0, "name", "\"a\\u0000b\"", "items[0].name"},
 	{"items", 0, "name", "\"tab\\there\"", "items[0].name"},
@@ -314,9 +328,9 @@ Test(catalog, hourly_price_rounds_half_up)
 		{INT64_MAX, 12810238940076078}, /* 12810238940076077.51 */
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		tl_catalog_item it = {.monthly_price = cases[i].monthly};
-		cr_expect_eq(tl_catalog_hourly_price(&it), cases[i].hourly, "case %zu: %lld", i,
-			     (long long)tl_catalog_hourly_price(&it));
+		cr_expect_eq(tl_catalog_hourly_price(cases[i].monthly), cases[i].hourly,
+			     "case %zu: %lld", i,
+			     (long long)tl_catalog_hourly_price(cases[i].monthly));
 	}
 }
 
@@ -325,7 +339,7 @@ Test(catalog, to_json_has_the_api_shape)
 	tl_catalog *c = new_catalog();
 	tl_error e = {0};
 	cr_assert_eq(tl_catalog_load(DEFAULT_CATALOG, c, &e), 0, "%s", e.message);
-	json_t *j = tl_catalog_to_json(c);
+	json_t *j = tl_catalog_to_json(c, "VND");
 	cr_assert_not_null(j);
 	cr_expect_eq(json_integer_value(json_object_get(j, "version")), 1);
 	cr_expect_str_eq(json_string_value(json_object_get(j, "currency")), "VND");
@@ -341,9 +355,18 @@ Test(catalog, to_json_has_the_api_shape)
 		const char *id = json_string_value(json_object_get(item, "id"));
 		const tl_catalog_item *it = tl_catalog_item_find(c, id);
 		cr_assert_not_null(it, "item %zu", i);
-		cr_expect_eq(json_object_size(item), 8, "%s", id);
-		cr_expect_eq(json_integer_value(json_object_get(item, "hourly_price")),
-			     tl_catalog_hourly_price(it), "%s", id);
+		cr_expect_eq(json_object_size(item), 9, "%s", id);
+		int64_t price = 0;
+		if (strcmp(it->type, "cluster") == 0) { /* no fee of its own */
+			cr_expect(json_is_null(json_object_get(item, "monthly_price")), "%s", id);
+			cr_expect(json_is_null(json_object_get(item, "hourly_price")), "%s", id);
+		} else {
+			cr_assert_eq(tl_catalog_price(c, it, "VND", &price, &e), 0, "%s", id);
+			cr_expect_eq(json_integer_value(json_object_get(item, "hourly_price")),
+				     tl_catalog_hourly_price(price), "%s", id);
+		}
+		cr_expect_str_eq(json_string_value(json_object_get(item, "billing")),
+				 tl_billing_kind_name(it->billing));
 		cr_expect(json_is_boolean(json_object_get(item, "poc_eligible")), "%s", id);
 		cr_expect_str_eq(json_string_value(json_object_get(item, "unit")),
 				 tl_price_unit_name(it->unit));
@@ -372,14 +395,16 @@ Test(catalog, to_json_round_trips)
 	tl_catalog *again = new_catalog();
 	tl_error e = {0};
 	cr_assert_eq(tl_catalog_load(DEFAULT_CATALOG, c, &e), 0, "%s", e.message);
-	json_t *j = tl_catalog_to_json(c);
+	json_t *j = tl_catalog_to_json(c, NULL); /* the admin's: every price */
 	size_t i;
 	json_t *item;
-	json_array_foreach(json_object_get(j, "items"), i, item)
+	json_array_foreach(json_object_get(j, "items"), i, item) {
 		json_object_del(item, "hourly_price");
+		json_object_del(item, "monthly_price"); /* the file form is `prices` */
+	}
 	cr_assert_eq(tl_catalog_parse(j, again, &e), 0, "%s", e.message);
-	json_t *j2 = tl_catalog_to_json(again);
-	json_t *j1 = tl_catalog_to_json(c);
+	json_t *j2 = tl_catalog_to_json(again, NULL);
+	json_t *j1 = tl_catalog_to_json(c, NULL);
 	cr_expect(json_equal(j1, j2));
 	json_decref(j);
 	json_decref(j1);
@@ -388,10 +413,161 @@ Test(catalog, to_json_round_trips)
 	free(again);
 }
 
+/* No flow charges a cluster (the VKS page lists servers and volumes as
+ * what is paid): a price on a cluster item is refused, in either form,
+ * naming the file's field. */
+Test(catalog, refuses_a_price_on_a_cluster_item)
+{
+	static const char *const forms[][2] = {
+		{"monthly_price", "1500000"},
+		{"prices", "{\"VND\": 1500000}"},
+		{"monthly_price", "0"},
+	};
+	tl_catalog *c = new_catalog();
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		json_t *root = load_base();
+		json_t *cluster = json_pack("{s:s, s:s, s:s, s:s, s:b, s:s}", "id", "k.c", "type",
+					    "cluster", "service", "vcontainer", "name", "K",
+					    "poc_eligible", 1, "unit", "month");
+		json_object_set_new(cluster, forms[i][0], json_loads(forms[i][1], JSON_DECODE_ANY, NULL));
+		json_array_append_new(json_object_get(root, "items"), cluster);
+		tl_error e = {0};
+		cr_expect_eq(tl_catalog_parse(root, c, &e), TL_EINVALID, "%s", forms[i][0]);
+		char want[64];
+		snprintf(want, sizeof(want), "items[3].%s", forms[i][0]);
+		cr_expect_str_eq(error_field(&e), want);
+		cr_expect(strstr(e.message, "cluster") != NULL, "%s", e.message);
+		tl_error_clear(&e);
+		json_decref(root);
+	}
+	/* without a price it loads, priced in no currency */
+	json_t *root = load_base();
+	json_array_append_new(json_object_get(root, "items"),
+			      json_pack("{s:s, s:s, s:s, s:s, s:b, s:s}", "id", "k.c", "type",
+					"cluster", "service", "vcontainer", "name", "K",
+					"poc_eligible", 1, "unit", "month"));
+	tl_error e = {0};
+	cr_assert_eq(tl_catalog_parse(root, c, &e), 0, "%s", e.message);
+	int64_t price = -1;
+	cr_expect_eq(tl_catalog_price(c, tl_catalog_item_find(c, "k.c"), "VND", &price, &e),
+		     TL_ERULE);
+	cr_expect_str_eq(e.code, "currency_not_offered");
+	tl_error_clear(&e);
+	json_decref(root);
+	/* and the default catalog has no cluster price left */
+	cr_assert_eq(tl_catalog_load(DEFAULT_CATALOG, c, &e), 0, "%s", e.message);
+	for (size_t i = 0; i < c->item_count; i++)
+		for (size_t k = 0; strcmp(c->items[i].type, "cluster") == 0 && k < c->currency_count;
+		     k++)
+			cr_expect(!c->items[i].offered[k], "%s is priced", c->items[i].id);
+	free(c);
+}
+
+Test(catalog, billing_kind_defaults_to_running_time_and_is_read)
+{
+	tl_catalog *c = new_catalog();
+	json_t *root = load_base();
+	json_object_set_new(json_array_get(json_object_get(root, "items"), 2), "billing",
+			    json_string("metered"));
+	tl_error e = {0};
+	cr_assert_eq(tl_catalog_parse(root, c, &e), 0, "%s", e.message);
+	cr_expect_eq(tl_catalog_item_find(c, "s.a")->billing, TL_BILLING_RUNNING_TIME);
+	cr_expect_eq(tl_catalog_item_find(c, "lb.a")->billing, TL_BILLING_METERED);
+	json_decref(root);
+	cr_assert_eq(tl_catalog_load(DEFAULT_CATALOG, c, &e), 0, "%s", e.message);
+	cr_expect_eq(tl_catalog_item_find(c, "vlb.basic")->billing, TL_BILLING_RUNNING_TIME);
+	cr_expect_eq(tl_catalog_item_find(c, "snapshot.standard")->billing, TL_BILLING_METERED);
+	free(c);
+}
+
+/* Several currencies: each item priced in some of them; an account's
+ * currency without a price is currency_not_offered, never another price. */
+Test(catalog, parses_prices_in_several_currencies)
+{
+	tl_catalog *c = new_catalog();
+	json_t *root = load_base();
+	json_object_set_new(root, "currencies", json_pack("[s, s]", "USD", "VND"));
+	json_t *items = json_object_get(root, "items");
+	json_t *server = json_array_get(items, 0);
+	json_object_del(server, "monthly_price");
+	json_object_set_new(server, "prices", json_pack("{s:i, s:i}", "VND", 900000, "USD", 3600));
+	json_t *lb = json_array_get(items, 2);
+	json_object_del(lb, "monthly_price");
+	json_object_set_new(lb, "prices", json_pack("{s:i}", "USD", 1600));
+	tl_error e = {0};
+	cr_assert_eq(tl_catalog_parse(root, c, &e), 0, "%s", e.message);
+	cr_expect_str_eq(c->currency, "VND");
+	cr_expect_eq(c->currency_count, 2);
+	cr_expect(tl_catalog_has_currency(c, "USD"));
+	cr_expect(!tl_catalog_has_currency(c, "EUR"));
+	int64_t p = 0;
+	const tl_catalog_item *s = tl_catalog_item_find(c, "s.a"), *v = tl_catalog_item_find(c, "v.ssd"),
+			      *l = tl_catalog_item_find(c, "lb.a");
+	cr_expect_eq(tl_catalog_price(c, s, "VND", &p, &e), 0);
+	cr_expect_eq(p, 900000);
+	cr_expect_eq(tl_catalog_price(c, s, "USD", &p, &e), 0);
+	cr_expect_eq(p, 3600);
+	cr_expect_eq(tl_catalog_price(c, l, "USD", &p, &e), 0);
+	cr_expect_eq(p, 1600);
+	cr_expect_eq(tl_catalog_price(c, v, "VND", &p, &e), 0); /* monthly_price: the default */
+	cr_expect_eq(p, 3000);
+	cr_expect_eq(tl_catalog_price(c, v, "USD", &p, &e), TL_ERULE);
+	cr_expect_eq(p, 0);
+	cr_expect_str_eq(e.code, "currency_not_offered");
+	cr_expect_str_eq(json_string_value(json_object_get(e.details, "item_id")), "v.ssd");
+	cr_expect_str_eq(json_string_value(json_object_get(e.details, "currency")), "USD");
+	tl_error_clear(&e);
+	cr_expect_eq(tl_catalog_price(c, l, "VND", &p, &e), TL_ERULE);
+	tl_error_clear(&e);
+	cr_expect_eq(tl_catalog_price(c, s, "EUR", &p, &e), TL_ERULE);
+	tl_error_clear(&e);
+
+	/* the API shows one currency's prices: USD for a USD account */
+	json_t *j = tl_catalog_to_json(c, "USD");
+	cr_expect_str_eq(json_string_value(json_object_get(j, "currency")), "USD");
+	json_t *ji = json_object_get(j, "items");
+	cr_expect_eq(json_integer_value(json_object_get(json_array_get(ji, 0), "monthly_price")),
+		     3600);
+	cr_expect_eq(json_integer_value(json_object_get(json_array_get(ji, 0), "hourly_price")), 5);
+	cr_expect(json_is_null(json_object_get(json_array_get(ji, 1), "monthly_price")));
+	cr_expect_null(json_object_get(json_array_get(ji, 0), "prices"));
+	json_decref(j);
+	/* the admin's: the default currency, and every price */
+	j = tl_catalog_to_json(c, NULL);
+	cr_expect_str_eq(json_string_value(json_object_get(j, "currency")), "VND");
+	ji = json_object_get(j, "items");
+	cr_expect(json_is_null(json_object_get(json_array_get(ji, 2), "monthly_price")));
+	cr_expect_eq(json_integer_value(json_object_get(
+			     json_object_get(json_array_get(ji, 2), "prices"), "USD")), 1600);
+	json_decref(j);
+	json_decref(root);
+
+	/* a price in a currency the catalog does not name, a negative one */
+	root = load_base();
+	json_t *first = json_array_get(json_object_get(root, "items"), 0);
+	json_object_del(first, "monthly_price");
+	json_object_set_new(first, "prices", json_pack("{s:i}", "USD", 1));
+	cr_expect_eq(tl_catalog_parse(root, c, &e), TL_EINVALID);
+	cr_expect_str_eq(error_field(&e), "items[0].prices.USD");
+	tl_error_clear(&e);
+	json_object_set_new(first, "prices", json_pack("{s:i}", "VND", -1));
+	cr_expect_eq(tl_catalog_parse(root, c, &e), TL_EINVALID);
+	cr_expect_str_eq(error_field(&e), "items[0].prices.VND");
+	tl_error_clear(&e);
+	json_object_set_new(first, "prices", json_object());
+	cr_expect_eq(tl_catalog_parse(root, c, &e), TL_EINVALID);
+	cr_expect_str_eq(error_field(&e), "items[0].prices");
+	tl_error_clear(&e);
+	json_decref(root);
+	free(c);
+}
+
 Test(catalog, names)
 {
 	cr_expect_str_eq(tl_settlement_name(TL_SETTLE_PREPAID), "prepaid");
 	cr_expect_str_eq(tl_settlement_name(TL_SETTLE_HOLD), "hold");
 	cr_expect_str_eq(tl_price_unit_name(TL_UNIT_MONTH), "month");
 	cr_expect_str_eq(tl_price_unit_name(TL_UNIT_GB_MONTH), "gb_month");
+	cr_expect_str_eq(tl_billing_kind_name(TL_BILLING_RUNNING_TIME), "running_time");
+	cr_expect_str_eq(tl_billing_kind_name(TL_BILLING_METERED), "metered");
 }

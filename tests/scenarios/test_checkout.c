@@ -103,7 +103,13 @@ Test(checkout, the_catalog_is_served_in_the_api_shape)
 		const char *service = json_string_value(json_object_get(item, "service"));
 		if (strcmp(service, "vlb") == 0 || strcmp(service, "snapshot") == 0)
 			cr_expect(json_is_false(json_object_get(item, "poc_eligible")));
-		cr_expect(json_is_integer(json_object_get(item, "hourly_price")));
+		/* a cluster has no fee of its own: its servers and volumes are paid */
+		bool cluster = strcmp(json_string_value(json_object_get(item, "type")), "cluster") == 0;
+		cr_expect(cluster ? json_is_null(json_object_get(item, "hourly_price"))
+				  : json_is_integer(json_object_get(item, "hourly_price")));
+		cr_expect(cluster ? json_is_null(json_object_get(item, "monthly_price"))
+				  : json_is_integer(json_object_get(item, "monthly_price")));
+		cr_expect(json_is_string(json_object_get(item, "billing")));
 	}
 	tt_response_free(&r);
 }

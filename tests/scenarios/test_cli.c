@@ -270,6 +270,21 @@ Test(cli, a_token_from_the_cli_shows_its_own_account)
 		  "stderr: %s", wrong.err);
 	cr_expect_str_eq(wrong.out, "");
 	cli_free(&wrong);
+
+	/* A metering token: it submits usage only, so it cannot show the account. */
+	cli_run meter = CLI(s.url, s.admin_token, "--json", "tokens", "create", id, "--scope",
+			    "metering");
+	expect_status(&meter, 0);
+	cr_expect_str_eq(json_str(meter.json, "scope"), "metering");
+	snprintf(token, sizeof(token), "%s", json_str(meter.json, "token"));
+	cli_free(&meter);
+	cli_run refused = CLI(s.url, token, "accounts", "show", id);
+	expect_status(&refused, 1);
+	cli_free(&refused);
+	cli_run bad = CLI(s.url, s.admin_token, "tokens", "create", id, "--scope", "root");
+	expect_status(&bad, 1);
+	cr_expect_not_null(strstr(bad.err, "invalid_scope"), "stderr: %s", bad.err);
+	cli_free(&bad);
 	tt_server_stop(&s);
 }
 
@@ -1517,10 +1532,12 @@ static void write_temp(char *path, const char *suffix, const char *text)
 	fclose(f);
 }
 
-/* An account with a token, a postpaid load balancer (takes usage) and a
- * POC server (does not), for the usage import tests. */
+/* An account with a token, a metering token (usage is the provider's word:
+ * the account's own token cannot submit it), a postpaid snapshot (a metered
+ * item: takes usage; its id in `lb`) and a POC server (does not), for the
+ * usage import tests. */
 typedef struct metered {
-	char acc[64], token[80], lb[64], server[64];
+	char acc[64], token[80], meter[80], lb[64], server[64];
 } metered;
 
 static void metered_new(const tt_server *s, metered *m)
@@ -1528,6 +1545,12 @@ static void metered_new(const tt_server *s, metered *m)
 	tt_create_account(s, "Metered", m->acc);
 	tt_create_token(s, m->acc, m->token);
 	char path[128];
+	snprintf(path, sizeof(path), "/v1/accounts/%s/tokens", m->acc);
+	tt_response t = tt_request(s, "POST", path, s->admin_token, "{\"scope\":\"metering\"}",
+				   NULL);
+	cr_assert_eq(t.status, 201, "%s", t.raw);
+	snprintf(m->meter, sizeof(m->meter), "%s", json_str(t.json, "token"));
+	tt_response_free(&t);
 	snprintf(path, sizeof(path), "/v1/accounts/%s/poc-wallets", m->acc);
 	tt_response r = tt_request(s, "POST", path, s->admin_token,
 				   "{\"amount\":100000000,\"expires_at\":\"2099-01-01T00:00:00Z\"}",
@@ -1535,7 +1558,7 @@ static void metered_new(const tt_server *s, metered *m)
 	cr_assert_eq(r.status, 201, "%s", r.raw);
 	tt_response_free(&r);
 	const char *bodies[2] = {
-		"{\"type\":\"load_balancer\",\"name\":\"edge\",\"poc\":false,\"spec\":{}}",
+		"{\"type\":\"snapshot\",\"name\":\"edge\",\"poc\":false,\"spec\":{\"size_gb\":1}}",
 		"{\"type\":\"server\",\"name\":\"vm\",\"poc\":true,"
 		"\"spec\":{\"flavor\":\"s.general.2c4g\"}}"};
 	char *ids[2] = {m->lb, m->server};
@@ -1562,7 +1585,7 @@ Test(cli, usage_import_streams_ndjson_in_batches_and_names_refused_lines)
 		 m.lb, m.lb, m.server);
 	write_temp(file, ".ndjson", text);
 
-	cli_run first = CLI(s.url, m.token, "usage", "import", file, "--batch", "2");
+	cli_run first = CLI(s.url, m.meter, "usage", "import", file, "--batch", "2");
 	expect_status(&first, 1);
 	expect_line_has(first.out, "accepted:", "2");
 	expect_line_has(first.out, "rejected:", "1");
@@ -1572,7 +1595,7 @@ Test(cli, usage_import_streams_ndjson_in_batches_and_names_refused_lines)
 		  first.err);
 	cli_free(&first);
 
-	cli_run again = CLI(s.url, m.token, "--output", "json", "usage", "import", file);
+	cli_run again = CLI(s.url, m.meter, "--output", "json", "usage", "import", file);
 	unlink(file);
 	expect_status(&again, 1);
 	cr_expect_eq(json_integer_value(json_object_get(again.json, "accepted")), 0, "%s",
@@ -1604,7 +1627,7 @@ Test(cli, usage_import_reads_csv_and_reports_bad_lines_by_number)
 		 "2026-11-02T01:00:00Z,2026-11-02T02:00:00Z,%s,\n",
 		 m.lb, m.lb);
 	write_temp(file, ".csv", text);
-	cli_run ok = CLI(s.url, m.token, "--json", "usage", "import", file);
+	cli_run ok = CLI(s.url, m.meter, "--json", "usage", "import", file);
 	unlink(file);
 	expect_status(&ok, 0);
 	cr_expect_eq(json_integer_value(json_object_get(ok.json, "accepted")), 2, "%s", ok.out);
@@ -1618,7 +1641,7 @@ Test(cli, usage_import_reads_csv_and_reports_bad_lines_by_number)
 		 "{\"resource_id\": \n",
 		 m.lb, m.lb);
 	write_temp(file, ".ndjson", text);
-	cli_run bad = CLI(s.url, m.token, "usage", "import", file, "--batch", "2");
+	cli_run bad = CLI(s.url, m.meter, "usage", "import", file, "--batch", "2");
 	unlink(file);
 	expect_status(&bad, 2);
 	cr_expect(strstr(bad.err, "error: line 4: not JSON") != NULL, "%s", bad.err);
@@ -1632,28 +1655,28 @@ Test(cli, usage_import_reads_csv_and_reports_bad_lines_by_number)
 		 "%s,2026-11-04T02:00:00Z,2026-11-04T01:00:00Z\n",
 		 m.lb, m.lb);
 	write_temp(file, ".csv", text);
-	cli_run refused = CLI(s.url, m.token, "usage", "import", file);
+	cli_run refused = CLI(s.url, m.meter, "usage", "import", file);
 	unlink(file);
 	expect_status(&refused, 1);
 	cr_expect(strstr(refused.err, "error: line 3:") != NULL, "%s", refused.err);
 	cli_free(&refused);
 
 	write_temp(file, ".csv", "\xEF\xBB\xBFresource_id,start\nx,y\n");
-	cli_run no_end = CLI(s.url, m.token, "usage", "import", file);
+	cli_run no_end = CLI(s.url, m.meter, "usage", "import", file);
 	unlink(file);
 	expect_status(&no_end, 2);
 	cr_expect(strstr(no_end.err, "line 1: the header has no 'end' column"), "%s", no_end.err);
 	cli_free(&no_end);
 
 	write_temp(file, ".csv", "resource_id,start,finish\nx,y,z\n");
-	cli_run header = CLI(s.url, m.token, "usage", "import", file);
+	cli_run header = CLI(s.url, m.meter, "usage", "import", file);
 	unlink(file);
 	expect_status(&header, 2);
 	cr_expect(strstr(header.err, "line 1: the header names an unknown column 'finish'"),
 		  "%s", header.err);
 	cli_free(&header);
 
-	cli_run missing = CLI(s.url, m.token, "usage", "import", "/nonexistent/usage.csv");
+	cli_run missing = CLI(s.url, m.meter, "usage", "import", "/nonexistent/usage.csv");
 	expect_status(&missing, 2);
 	cli_free(&missing);
 	tt_server_stop(&s);

@@ -306,17 +306,6 @@ Test(reconcile, credit_short_of_an_invoice_pays_part_and_the_rest_later)
 	tt_response_free(&r);
 }
 
-static void create_lb(const char *token, const char *name, char *out)
-{
-	char body[128];
-	snprintf(body, sizeof(body),
-		 "{\"type\":\"load_balancer\",\"name\":\"%s\",\"poc\":false,\"spec\":{}}", name);
-	tt_response r = post(token, "/v1/resources", body);
-	cr_assert_eq(r.status, 201, "%s", r.raw);
-	snprintf(out, 64, "%s", json_string_value(json_object_get(r.json, "id")));
-	tt_response_free(&r);
-}
-
 static int64_t invoice_total(const char *token, const char *resource_id)
 {
 	char path[160];
@@ -331,14 +320,23 @@ static int64_t invoice_total(const char *token, const char *resource_id)
 
 /* Hourly metering is 744 records in a 31-day month, more than one page of
  * the store: all of them are rated, so a month metered hour by hour costs
- * what the same month of running time does. */
+ * the whole month's use: 44,640 minutes of 10 GB at 1,000 a GB-month is
+ * 10,333, plus 10% tax. A snapshot is a metered item: its running time
+ * is not billed beside its records. */
 Test(reconcile, every_metered_record_of_the_month_is_rated)
 {
-	char acc[64], token[80], metered[64], running[64];
+	char acc[64], token[80], metered[64], idle[64];
 	customer("Hourly", 50000000, acc, token);
 	json_decref(move_clock("2027-05-01T00:00:00Z"));
-	create_lb(token, "metered", metered);
-	create_lb(token, "running", running);
+	const char *snapshot = "{\"type\":\"snapshot\",\"name\":\"s\",\"poc\":false,"
+			       "\"spec\":{\"size_gb\":10}}";
+	char *ids[2] = {metered, idle};
+	for (int i = 0; i < 2; i++) {
+		tt_response r = post(token, "/v1/resources", snapshot);
+		cr_assert_eq(r.status, 201, "%s", r.raw);
+		snprintf(ids[i], 64, "%s", json_string_value(json_object_get(r.json, "id")));
+		tt_response_free(&r);
+	}
 	size_t cap = 744 * 160 + 64, len = 0;
 	char *body = malloc(cap);
 	len += (size_t)snprintf(body + len, cap - len, "{\"records\":[");
@@ -348,13 +346,19 @@ Test(reconcile, every_metered_record_of_the_month_is_rated)
 					"\"end\":\"2027-05-%02dT%02d:59:59Z\"}",
 					h ? "," : "", metered, 1 + h / 24, h % 24, 1 + h / 24, h % 24);
 	snprintf(body + len, cap - len, "]}");
-	tt_response r = post(token, "/v1/usage", body);
+	tt_response r = post(srv.admin_token, "/v1/usage", body);
 	free(body);
 	cr_assert_eq(r.status, 200, "%s", r.raw);
 	cr_assert_eq(json_integer_value(json_object_get(r.json, "accepted")), 744, "%s", r.raw);
 	tt_response_free(&r);
 	json_decref(move_clock("2027-06-01T00:00:00Z"));
-	cr_assert_eq(invoice_total(token, metered), invoice_total(token, running));
+	cr_assert_eq(invoice_total(token, metered), 10333 + 1033);
+	/* no records: no use, whatever its running time */
+	char path[160];
+	snprintf(path, sizeof(path), "/v1/invoices?resource_id=%s", idle);
+	r = tt_request(&srv, "GET", path, token, NULL, NULL);
+	cr_expect_eq(json_array_size(json_object_get(r.json, "data")), 0, "%s", r.raw);
+	tt_response_free(&r);
 }
 
 /* More unpaid invoices than one collection batch (500), all of an account

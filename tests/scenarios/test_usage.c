@@ -1,8 +1,12 @@
 /*
  * Scenario: metered usage (POST /v1/usage) and the account type (PATCH
  * /v1/accounts/{acc}) through a real tallyd. An account with a POC wallet
- * owns a postpaid load balancer, which takes usage, and a POC server, which
- * does not; another account's load balancer is invisible to it.
+ * owns a postpaid snapshot (a metered item), which takes usage, a postpaid
+ * load balancer (billed on its running time), whose usage is refused, and
+ * a POC server, which takes none; another account's resources are
+ * invisible to it. Usage is
+ * the provider's word: it comes with the admin token or the account's
+ * metering token (`meter`), never with the customer's own token.
  */
 #include <criterion/criterion.h>
 #include <stdarg.h>
@@ -14,7 +18,7 @@
 #include "harness.h"
 
 static tt_server srv;
-static char acc[64], token[80], lb[64], server[64];
+static char acc[64], token[80], meter[80], snap[64], lb[64], server[64];
 
 static const char *str(const json_t *j, const char *key)
 {
@@ -35,11 +39,25 @@ static void create_resource(const char *tok, const char *body, char *out)
 	tt_response_free(&r);
 }
 
+/* A token of the given scope for account id: 201 with the scope shown. */
+static void create_scoped_token(const char *id, const char *scope, char *out)
+{
+	char path[128], body[64];
+	snprintf(path, sizeof(path), "/v1/accounts/%s/tokens", id);
+	snprintf(body, sizeof(body), "{\"scope\":\"%s\"}", scope);
+	tt_response r = tt_request(&srv, "POST", path, srv.admin_token, body, NULL);
+	cr_assert_eq(r.status, 201, "%s", r.raw);
+	cr_assert_str_eq(json_string_value(json_object_get(r.json, "scope")), scope, "%s", r.raw);
+	snprintf(out, 80, "%s", json_string_value(json_object_get(r.json, "token")));
+	tt_response_free(&r);
+}
+
 static void start(void)
 {
 	tt_server_start(&srv, NULL);
 	tt_create_account(&srv, "Metered customer", acc);
 	tt_create_token(&srv, acc, token);
+	create_scoped_token(acc, "metering", meter);
 	char path[128];
 	snprintf(path, sizeof(path), "/v1/accounts/%s/poc-wallets", acc);
 	tt_response r = tt_request(&srv, "POST", path, srv.admin_token,
@@ -47,6 +65,8 @@ static void start(void)
 				   NULL);
 	cr_assert_eq(r.status, 201, "%s", r.raw);
 	tt_response_free(&r);
+	create_resource(token, "{\"type\":\"snapshot\",\"name\":\"backup\",\"poc\":false,"
+			       "\"spec\":{\"size_gb\":1}}", snap);
 	create_resource(token, "{\"type\":\"load_balancer\",\"name\":\"edge-lb\",\"poc\":false,"
 			       "\"spec\":{}}", lb);
 	create_resource(token, "{\"type\":\"server\",\"name\":\"poc-vm\",\"poc\":true,"
@@ -133,8 +153,8 @@ Test(usage, records_postpaid_usage_and_rejects_what_it_cannot_bill)
 	char other[64], other_token[80], foreign_lb[64], records[2048];
 	tt_create_account(&srv, "Someone else", other);
 	tt_create_token(&srv, other, other_token);
-	create_resource(other_token, "{\"type\":\"load_balancer\",\"name\":\"their-lb\","
-				     "\"poc\":false,\"spec\":{}}", foreign_lb);
+	create_resource(other_token, "{\"type\":\"snapshot\",\"name\":\"theirs\","
+				     "\"poc\":false,\"spec\":{\"size_gb\":5}}", foreign_lb);
 	snprintf(records, sizeof(records),
 		 "{\"resource_id\":\"%s\",\"start\":\"2026-11-01T00:00:00Z\",\"end\":\"2026-11-01T01:00:00Z\"},"
 		 "{\"resource_id\":\"%s\",\"start\":\"2026-11-01T01:00:00Z\",\"end\":\"2026-11-01T02:00:00Z\",\"quantity\":3},"
@@ -142,8 +162,8 @@ Test(usage, records_postpaid_usage_and_rejects_what_it_cannot_bill)
 		 "{\"resource_id\":\"%s\",\"start\":\"2026-11-01T00:00:00Z\",\"end\":\"2026-11-01T01:00:00Z\"},"
 		 "{\"resource_id\":\"%s\",\"start\":\"2026-11-01T00:00:00Z\",\"end\":\"2026-11-01T01:00:00Z\"},"
 		 "{\"resource_id\":\"res_aaaaaaaaaaaaaaaa\",\"start\":\"2026-11-01T00:00:00Z\",\"end\":\"2026-11-01T01:00:00Z\"}",
-		 lb, lb, lb, server, foreign_lb);
-	tt_response r = submit(token, records);
+		 snap, snap, snap, server, foreign_lb);
+	tt_response r = submit(meter, records);
 	assert_counts(&r, 2, 1, 3);
 	cr_expect_str_eq(result_of(&r, 0), "");
 	cr_expect_str_eq(result_of(&r, 1), "");
@@ -163,13 +183,13 @@ Test(usage, records_postpaid_usage_and_rejects_what_it_cannot_bill)
 		 "{\"resource_id\":\"%s\",\"start\":\"2026-11-01T07:00:00+07:00\",\"end\":\"2026-11-01T01:00:00Z\"},"
 		 "{\"resource_id\":\"%s\",\"start\":\"2026-11-01T01:00:00Z\",\"end\":\"2026-11-01T02:00:00Z\"},"
 		 "{\"resource_id\":\"%s\",\"start\":\"2026-11-01T02:00:00Z\",\"end\":\"2026-11-01T02:30:10Z\"}",
-		 lb, lb, lb);
-	r = submit(token, records);
+		 snap, snap, snap);
+	r = submit(meter, records);
 	assert_counts(&r, 1, 2, 0);
 	cr_expect_str_eq(result_of(&r, 0), "duplicate");
 	cr_expect_str_eq(result_of(&r, 1), "duplicate");
 	tt_response_free(&r);
-	cr_assert_eq(usage_docs_of(lb), 3);
+	cr_assert_eq(usage_docs_of(snap), 3);
 
 	/* one event per call that recorded something, with its counts */
 	json_t *ev = NULL;
@@ -181,7 +201,7 @@ Test(usage, records_postpaid_usage_and_rejects_what_it_cannot_bill)
 	json_decref(ev);
 
 	/* nothing new: no event */
-	r = submit(token, records);
+	r = submit(meter, records);
 	assert_counts(&r, 0, 3, 0);
 	tt_response_free(&r);
 	cr_assert_eq(count_events("usage.recorded", NULL), 2);
@@ -192,7 +212,7 @@ Test(usage, the_admin_submits_for_any_account_and_quantity_defaults_to_the_resou
 	char records[512];
 	snprintf(records, sizeof(records),
 		 "{\"resource_id\":\"%s\",\"start\":\"2026-11-02T00:00:00Z\",\"end\":\"2026-11-02T00:00:30Z\"}",
-		 lb);
+		 snap);
 	tt_response r = submit(srv.admin_token, records);
 	assert_counts(&r, 1, 0, 0);
 	tt_response_free(&r);
@@ -209,21 +229,21 @@ Test(usage, the_admin_submits_for_any_account_and_quantity_defaults_to_the_resou
 		   out, sizeof(out));
 	/* the resource's quantity; a started minute counts */
 	snprintf(want, sizeof(want), "1|1|%s|%s:2026-11-02T00:00:00Z:2026-11-02T00:00:30Z|"
-		 "2026-11-02T00:00:00Z", acc, lb);
+		 "2026-11-02T00:00:00Z", acc, snap);
 	cr_expect_str_eq(out, want);
 }
 
 Test(usage, a_deleted_resource_takes_no_usage)
 {
 	char path[128], records[512];
-	snprintf(path, sizeof(path), "/v1/resources/%s", lb);
+	snprintf(path, sizeof(path), "/v1/resources/%s", snap);
 	tt_response r = tt_request(&srv, "DELETE", path, token, NULL, NULL);
 	cr_assert(r.status == 200 || r.status == 204, "%s", r.raw);
 	tt_response_free(&r);
 	snprintf(records, sizeof(records),
 		 "{\"resource_id\":\"%s\",\"start\":\"2026-11-01T00:00:00Z\",\"end\":\"2026-11-01T01:00:00Z\"}",
-		 lb);
-	r = submit(token, records);
+		 snap);
+	r = submit(meter, records);
 	assert_counts(&r, 0, 0, 1);
 	cr_expect_str_eq(result_of(&r, 0), "resource_deleted");
 	tt_response_free(&r);
@@ -235,8 +255,8 @@ static void expect_bad_record(const char *record, int64_t index, const char *fie
 	char records[1024];
 	snprintf(records, sizeof(records),
 		 "{\"resource_id\":\"%s\",\"start\":\"2026-11-01T00:00:00Z\",\"end\":\"2026-11-01T01:00:00Z\"},%s",
-		 lb, record);
-	tt_response r = submit(token, records);
+		 snap, record);
+	tt_response r = submit(meter, records);
 	cr_assert_eq(r.status, 400, "%s -> %s", record, r.raw);
 	cr_expect_str_eq(tt_error_code(&r), "invalid_record", "%s", r.raw);
 	json_t *details = json_object_get(json_object_get(r.json, "error"), "details");
@@ -251,11 +271,11 @@ Test(usage, a_malformed_record_fails_the_whole_batch_naming_it)
 	char rec[512];
 	snprintf(rec, sizeof(rec),
 		 "{\"resource_id\":\"%s\",\"start\":\"2026-11-01T02:00:00Z\",\"end\":\"2026-11-01T01:00:00Z\"}",
-		 lb);
+		 snap);
 	expect_bad_record(rec, 1, "end"); /* end before start */
 	snprintf(rec, sizeof(rec),
 		 "{\"resource_id\":\"%s\",\"start\":\"2026-11-01T01:00:00Z\",\"end\":\"2026-11-01T01:00:00Z\"}",
-		 lb);
+		 snap);
 	expect_bad_record(rec, 1, "end"); /* empty period */
 	expect_bad_record("{\"resource_id\":\"res_x\",\"start\":\"yesterday\","
 			  "\"end\":\"2026-11-01T01:00:00Z\"}", 1, "start");
@@ -282,7 +302,7 @@ Test(usage, a_malformed_record_fails_the_whole_batch_naming_it)
 	cr_assert_eq(count_events("usage.recorded", NULL), 0);
 }
 
-/* {"records":[n copies of a record for lb, period i minutes from a start]} */
+/* {"records":[n copies of a record for snap, period i minutes from a start]} */
 static char *big_batch(size_t n)
 {
 	size_t cap = n * 160 + 64, len = 0;
@@ -299,7 +319,7 @@ static char *big_batch(size_t n)
 		strftime(end, sizeof(end), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&te, &tm));
 		len += (size_t)snprintf(body + len, cap - len,
 					"%s{\"resource_id\":\"%s\",\"start\":\"%s\",\"end\":\"%s\"}",
-					i ? "," : "", lb, start, end);
+					i ? "," : "", snap, start, end);
 	}
 	snprintf(body + len, cap - len, "]}");
 	return body;
@@ -307,13 +327,13 @@ static char *big_batch(size_t n)
 
 Test(usage, a_batch_has_one_to_ten_thousand_records)
 {
-	tt_response r = tt_request(&srv, "POST", "/v1/usage", token, "{\"records\":[]}", NULL);
+	tt_response r = tt_request(&srv, "POST", "/v1/usage", meter, "{\"records\":[]}", NULL);
 	cr_assert_eq(r.status, 400, "%s", r.raw);
 	cr_expect_str_eq(tt_error_code(&r), "invalid_batch");
 	tt_response_free(&r);
 
 	char *body = big_batch(10001);
-	r = tt_request(&srv, "POST", "/v1/usage", token, body, NULL);
+	r = tt_request(&srv, "POST", "/v1/usage", meter, body, NULL);
 	free(body);
 	cr_assert_eq(r.status, 400, "%s", r.raw);
 	cr_expect_str_eq(tt_error_code(&r), "invalid_batch");
@@ -323,21 +343,141 @@ Test(usage, a_batch_has_one_to_ten_thousand_records)
 	tt_response_free(&r);
 
 	body = big_batch(10000);
-	r = tt_request(&srv, "POST", "/v1/usage", token, body, NULL);
+	r = tt_request(&srv, "POST", "/v1/usage", meter, body, NULL);
 	assert_counts(&r, 10000, 0, 0);
 	tt_response_free(&r);
-	r = tt_request(&srv, "POST", "/v1/usage", token, body, NULL); /* all again */
+	r = tt_request(&srv, "POST", "/v1/usage", meter, body, NULL); /* all again */
 	free(body);
 	assert_counts(&r, 0, 10000, 0);
 	tt_response_free(&r);
 
-	r = tt_request(&srv, "POST", "/v1/usage", token, "{}", NULL);
+	r = tt_request(&srv, "POST", "/v1/usage", meter, "{}", NULL);
 	cr_assert_eq(r.status, 400, "%s", r.raw);
 	cr_expect_str_eq(tt_error_code(&r), "missing_field");
 	tt_response_free(&r);
-	r = tt_request(&srv, "POST", "/v1/usage", token, "{\"records\":{}}", NULL);
+	r = tt_request(&srv, "POST", "/v1/usage", meter, "{\"records\":{}}", NULL);
 	cr_assert_eq(r.status, 400, "%s", r.raw);
 	cr_expect_str_eq(tt_error_code(&r), "invalid_type");
+	tt_response_free(&r);
+}
+
+/* The customer's own token cannot bill itself: a one-minute record would
+ * replace its resource's bill. 403, and nothing is recorded. */
+Test(usage, an_account_token_cannot_submit_usage)
+{
+	char records[512];
+	snprintf(records, sizeof(records),
+		 "{\"resource_id\":\"%s\",\"start\":\"2026-11-01T00:00:00Z\",\"end\":\"2026-11-01T00:01:00Z\"}",
+		 snap);
+	tt_response r = submit(token, records);
+	cr_assert_eq(r.status, 403, "%s", r.raw);
+	cr_expect_str_eq(tt_error_code(&r), "forbidden");
+	tt_response_free(&r);
+	cr_expect_eq(usage_docs_of(snap), 0);
+	cr_expect_eq(count_events("usage.recorded", NULL), 0);
+
+	/* an explicit "account" scope is the same kind of token */
+	char plain[80];
+	create_scoped_token(acc, "account", plain);
+	r = submit(plain, records);
+	cr_assert_eq(r.status, 403, "%s", r.raw);
+	tt_response_free(&r);
+	cr_expect_eq(usage_docs_of(snap), 0);
+
+	/* the metering token of the same account is accepted */
+	r = submit(meter, records);
+	assert_counts(&r, 1, 0, 0);
+	tt_response_free(&r);
+	cr_expect_eq(usage_docs_of(snap), 1);
+}
+
+/* A load balancer is billed on its running time: a metered record would
+ * replace that bill (a one-minute record made a 726,000 VND month cost 23),
+ * so the batch is refused 422 and nothing of it is recorded. */
+Test(usage, usage_of_a_running_time_item_is_refused)
+{
+	char records[1024];
+	snprintf(records, sizeof(records),
+		 "{\"resource_id\":\"%s\",\"start\":\"2026-11-01T00:00:00Z\",\"end\":\"2026-11-01T01:00:00Z\"},"
+		 "{\"resource_id\":\"%s\",\"start\":\"2026-11-01T00:00:00Z\",\"end\":\"2026-11-01T00:01:00Z\"}",
+		 snap, lb);
+	const char *tokens[] = {meter, srv.admin_token};
+	for (size_t i = 0; i < 2; i++) {
+		tt_response r = submit(tokens[i], records);
+		cr_assert_eq(r.status, 422, "%s", r.raw);
+		cr_expect_str_eq(tt_error_code(&r), "usage_not_metered", "%s", r.raw);
+		json_t *details = json_object_get(json_object_get(r.json, "error"), "details");
+		cr_expect_eq(num(details, "index"), 1, "%s", r.raw);
+		cr_expect_str_eq(str(details, "resource_id"), lb, "%s", r.raw);
+		cr_expect_str_eq(str(details, "item_id"), "vlb.basic", "%s", r.raw);
+		tt_response_free(&r);
+	}
+	cr_expect_eq(usage_docs_of(lb), 0);
+	cr_expect_eq(usage_docs_of(snap), 0); /* not even the good record */
+	cr_expect_eq(count_events("usage.recorded", NULL), 0);
+
+	/* the catalog says how each item is billed */
+	tt_response r = tt_request(&srv, "GET", "/v1/catalog", token, NULL, NULL);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	size_t i;
+	json_t *item;
+	int seen = 0;
+	json_array_foreach(json_object_get(r.json, "items"), i, item) {
+		if (strcmp(str(item, "id"), "vlb.basic") == 0)
+			seen += strcmp(str(item, "billing"), "running_time") == 0;
+		if (strcmp(str(item, "id"), "snapshot.standard") == 0)
+			seen += strcmp(str(item, "billing"), "metered") == 0;
+	}
+	cr_expect_eq(seen, 2, "%s", r.raw);
+	tt_response_free(&r);
+}
+
+/* A metering token submits usage and does nothing else: not even read. */
+Test(usage, a_metering_token_only_submits_usage)
+{
+	static const char *const calls[][2] = {
+		{"GET", "/v1/resources"},
+		{"GET", "/v1/catalog"},
+		{"GET", "/v1/wallets"},
+		{"POST", "/v1/resources"},
+		{"POST", "/v1/checkouts"},
+	};
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		bool post = calls[i][0][0] == 'P';
+		tt_response r = tt_request(&srv, calls[i][0], calls[i][1], meter,
+					   post ? "{}" : NULL, NULL);
+		cr_expect_eq(r.status, 403, "%s %s -> %s", calls[i][0], calls[i][1], r.raw);
+		tt_response_free(&r);
+	}
+	char path[128], other[64];
+	snprintf(path, sizeof(path), "/v1/accounts/%s", acc);
+	tt_response r = tt_request(&srv, "GET", path, meter, NULL, NULL);
+	cr_expect_eq(r.status, 403, "%s", r.raw);
+	tt_response_free(&r);
+	/* and it cannot issue tokens (admin only) */
+	snprintf(path, sizeof(path), "/v1/accounts/%s/tokens", acc);
+	r = tt_request(&srv, "POST", path, meter, "{}", NULL);
+	cr_expect_eq(r.status, 403, "%s", r.raw);
+	tt_response_free(&r);
+
+	/* an unknown scope is the body's fault */
+	r = tt_request(&srv, "POST", path, srv.admin_token, "{\"scope\":\"billing\"}", NULL);
+	cr_expect_eq(r.status, 400, "%s", r.raw);
+	cr_expect_str_eq(tt_error_code(&r), "invalid_scope", "%s", r.raw);
+	tt_response_free(&r);
+	r = tt_request(&srv, "POST", path, srv.admin_token, "{\"scope\":1}", NULL);
+	cr_expect_eq(r.status, 400, "%s", r.raw);
+	tt_response_free(&r);
+	/* a metering token of another account does not see this one's resources */
+	tt_create_account(&srv, "Other", other);
+	char their_meter[80], records[512];
+	create_scoped_token(other, "metering", their_meter);
+	snprintf(records, sizeof(records),
+		 "{\"resource_id\":\"%s\",\"start\":\"2026-11-01T00:00:00Z\",\"end\":\"2026-11-01T00:01:00Z\"}",
+		 snap);
+	r = submit(their_meter, records);
+	assert_counts(&r, 0, 0, 1);
+	cr_expect_str_eq(result_of(&r, 0), "resource_not_found");
 	tt_response_free(&r);
 }
 
