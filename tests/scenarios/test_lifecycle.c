@@ -269,3 +269,164 @@ Test(lifecycle, debt_blocks_new_postpaid_load_balancers_and_snapshots)
 	cr_assert_eq(r.status, 201, "%s", r.raw);
 	tt_response_free(&r);
 }
+
+/* ---- hold settlement -------------------------------------------------------------- */
+
+/* DESIGN.md's usage cost: minutes x monthly price x quantity / 43,200,
+ * rounded half up; tax 10% half up per invoice. */
+static int64_t use_cost(int64_t minutes, int64_t monthly_price, int64_t quantity)
+{
+	return (2 * minutes * monthly_price * quantity + 43200) / (2 * 43200);
+}
+static int64_t with_tax(int64_t cost) { return cost + (2 * cost * 1000 + 10000) / 20000; }
+
+/* The default catalog's s.general.1c2g node and its 20 GB v.ssd boot volume. */
+#define NODE_PRICE 250000
+#define SSD_PRICE 3000
+#define BOOT_GB 20
+
+static int64_t three_days_held(void)
+{
+	return with_tax(use_cost(3 * 1440, NODE_PRICE, 1)) +
+	       with_tax(use_cost(3 * 1440, SSD_PRICE, BOOT_GB));
+}
+
+/* A vContainer cluster of one node, converted by a hold at `now`. */
+static void convert_by_hold(const char *now, int64_t top, char *cluster, char *node)
+{
+	set_clock(now);
+	top_up(top);
+	grant_poc("2099-01-01T00:00:00Z");
+	make_cluster("vcontainer", "s.general.1c2g", BOOT_GB, cluster, node);
+	char chk[64];
+	confirm(cluster, "{}", chk);
+	tt_response r = call("POST", "{\"method\":\"hold\"}", "/v1/checkouts/%s/pay", chk);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	tt_response_free(&r);
+	cr_assert_eq(credit("held"), three_days_held(), "the hold paid at conversion");
+}
+
+/* Every usage invoice is paid, each by one payment of method hold naming a
+ * hold; their totals' sum. */
+static int64_t usage_paid_from_hold(size_t expect_invoices)
+{
+	tt_response r = call("GET", NULL, "/v1/invoices?limit=100");
+	json_t *inv;
+	size_t i, usage = 0;
+	int64_t sum = 0;
+	json_array_foreach(json_object_get(r.json, "data"), i, inv) {
+		if (strcmp(str(inv, "kind"), "usage") != 0)
+			continue;
+		usage++;
+		sum += num(inv, "total");
+		cr_assert_str_eq(str(inv, "status"), "paid", "%s", r.raw);
+		tt_response p = call("GET", NULL, "/v1/payments/%s", str(inv, "payment_id"));
+		cr_assert_eq(p.status, 200, "%s", p.raw);
+		cr_assert_str_eq(str(p.json, "method"), "hold", "%s", p.raw);
+		cr_assert_str_neq(str(p.json, "hold_id"), "", "%s", p.raw);
+		cr_assert_eq(num(p.json, "amount"), num(inv, "total"), "%s", p.raw);
+		tt_response_free(&p);
+	}
+	cr_assert_eq(usage, expect_invoices, "%s", r.raw);
+	tt_response_free(&r);
+	return sum;
+}
+
+static size_t holds_in(const char *status)
+{
+	tt_response r = call("GET", NULL, "/v1/holds?limit=100");
+	json_t *h;
+	size_t i, n = 0;
+	json_array_foreach(json_object_get(r.json, "data"), i, h)
+		n += strcmp(str(h, "status"), status) == 0;
+	tt_response_free(&r);
+	return n;
+}
+
+/* Deleted after 3 days 6 hours: its use is invoiced at once, paid from the
+ * hold, the rest of the hold released; the wallet lost exactly the use. */
+Test(lifecycle, deleting_a_hold_settled_cluster_pays_its_use_from_the_hold)
+{
+	char cluster[64], node[64];
+	const int64_t top = 10000000;
+	convert_by_hold("2027-03-10T00:00:00Z", top, cluster, node);
+	set_clock("2027-03-11T00:00:00Z");
+	set_clock("2027-03-12T00:00:00Z");
+	set_clock("2027-03-13T06:00:00Z");
+	tt_response r = call("DELETE", NULL, "/v1/resources/%s", cluster);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	tt_response_free(&r);
+
+	const int64_t minutes = 3 * 1440 + 6 * 60;
+	const int64_t node_total = with_tax(use_cost(minutes, NODE_PRICE, 1));
+	const int64_t boot_total = with_tax(use_cost(minutes, SSD_PRICE, BOOT_GB));
+	cr_assert_eq(usage_paid_from_hold(2), node_total + boot_total);
+	cr_assert_eq(credit("held"), 0, "nothing hold-settled is left: the rest is released");
+	cr_assert_eq(holds_in("pending"), 0);
+	cr_assert_eq(holds_in("posted"), 1, "the live hold paid the use");
+	cr_assert_eq(credit("balance"), top - node_total - boot_total);
+	cr_assert_eq(credit("available"), top - node_total - boot_total);
+
+	/* nothing is charged again at the month's end */
+	set_clock("2027-04-01T00:00:00Z");
+	cr_assert_eq(usage_paid_from_hold(2), node_total + boot_total);
+	cr_assert_eq(credit("balance"), top - node_total - boot_total);
+	cr_assert_eq(credit("held"), 0);
+	assert_books_balance();
+}
+
+/* Deleting one node of two: its use is paid from the hold, and the hold is
+ * placed again for the node still running (its month so far + 3 days). */
+Test(lifecycle, deleting_one_of_two_hold_settled_resources_recomputes_the_hold)
+{
+	char cluster[64], node[64];
+	const int64_t top = 10000000;
+	convert_by_hold("2027-03-10T00:00:00Z", top, cluster, node);
+	tt_response r = call("GET", NULL, "/v1/resources/%s", cluster);
+	char boot[64] = "";
+	json_t *m;
+	size_t i;
+	json_array_foreach(json_object_get(r.json, "members"), i, m)
+		if (strcmp(str(m, "role"), "boot_volume") == 0)
+			snprintf(boot, sizeof(boot), "%s", str(m, "id"));
+	tt_response_free(&r);
+	set_clock("2027-03-11T12:00:00Z");
+	r = call("DELETE", NULL, "/v1/resources/%s", node);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	tt_response_free(&r);
+	const int64_t minutes = 36 * 60;
+	const int64_t node_total = with_tax(use_cost(minutes, NODE_PRICE, 1));
+	cr_assert_eq(usage_paid_from_hold(1), node_total);
+	/* the boot volume: 36 hours so far this month + 3 days, with tax */
+	const int64_t boot_held = with_tax(use_cost(minutes, SSD_PRICE, BOOT_GB)) +
+				  with_tax(use_cost(3 * 1440, SSD_PRICE, BOOT_GB));
+	cr_assert_eq(credit("held"), boot_held);
+	cr_assert_eq(holds_in("pending"), 1);
+	cr_assert_eq(credit("balance"), top - node_total);
+	cr_assert_str_neq(boot, "");
+	assert_books_balance();
+}
+
+/* At the month's end the month's use is paid from the hold (posted, not
+ * voided and charged again), and a new hold of 3 days is placed. */
+Test(lifecycle, the_month_end_pays_usage_from_the_hold)
+{
+	char cluster[64], node[64];
+	const int64_t top = 10000000;
+	convert_by_hold("2027-03-10T00:00:00Z", top, cluster, node);
+	for (int day = 11; day <= 31; day++) {
+		char now[32];
+		snprintf(now, sizeof(now), "2027-03-%02dT00:00:00Z", day);
+		set_clock(now);
+	}
+	set_clock("2027-04-01T00:00:00Z");
+	const int64_t minutes = 22 * 1440;
+	const int64_t node_total = with_tax(use_cost(minutes, NODE_PRICE, 1));
+	const int64_t boot_total = with_tax(use_cost(minutes, SSD_PRICE, BOOT_GB));
+	cr_assert_eq(usage_paid_from_hold(2), node_total + boot_total);
+	cr_assert_eq(credit("held"), three_days_held(), "a new hold of 3 days");
+	cr_assert_eq(holds_in("pending"), 1);
+	cr_assert_geq(holds_in("posted"), 1, "the March hold paid March");
+	cr_assert_eq(credit("balance"), top - node_total - boot_total);
+	assert_books_balance();
+}
