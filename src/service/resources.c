@@ -469,6 +469,13 @@ int tl_resources_convert(tl_tx *tx, const tl_ctx *ctx, const tl_checkout *c,
 	int rc = tl_resources_load(tx, ctx, resource_id, &r, err);
 	if (rc < 0)
 		return rc;
+	if (strcmp(r.status, "deleted") == 0) { /* asserted: payers check it first */
+		tl_resource_release(&r);
+		tl_error_set(err, TL_ECONFLICT, "resource_deleted", "%.40s is deleted", resource_id);
+		tl_error_details(err, json_pack("{s:s, s:s}", "resource_id", resource_id, "status",
+						"deleted"));
+		return TL_ECONFLICT;
+	}
 	json_t *before = tl_resource_to_json(&r);
 	bool prepaid = strcmp(mode, "prepaid") == 0;
 	snprintf(r.billing_mode, sizeof(r.billing_mode), "%s", mode);
