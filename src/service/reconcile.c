@@ -319,9 +319,8 @@ static int pay_invoice_from_hold(tl_tx *tx, const tl_ctx *ctx, json_t *inv, cons
 				    (json_int_t)pay, "currency", currency, "invoice_ids", id,
 				    "checkout_id", "status", "succeeded", "created_at", at, "hold_id",
 				    hold_id);
-	rc = rc ? (json_decref(payment), rc)
-		: tl_billing_insert(tx, "payment", payment_id, account, NULL, NULL, payment,
-				    ctx->now, err);
+	rc = rc ? rc : tl_billing_insert(tx, "payment", payment_id, account, NULL, NULL, payment,
+					 ctx->now, err);
 	rc = rc ? rc : tl_audit_record(tx, ctx, "payment.succeeded", account, payment_id, NULL,
 				       json_incref(payment), err);
 	json_decref(payment);
@@ -747,10 +746,11 @@ static int adjust_hold(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, cons
  * accrued_until moves to their deletion, so the month's reconciliation
  * does not charge it again). *live: some hold-settled resource still runs. */
 static int rate_deleted(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, tl_resource *rs,
-			size_t n, json_t *invoices, bool *live, tl_error *err)
+			size_t n, json_t *invoices, bool *live, size_t *rated, tl_error *err)
 {
 	int rc = 0;
 	*live = false;
+	*rated = 0;
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		tl_resource *r = &rs[i];
 		bool deleted = strcmp(r->status, "deleted") == 0;
@@ -773,6 +773,7 @@ static int rate_deleted(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, tl_
 			json_array_append_new(invoices, inv);
 		r->accrued_until = r->updated_at;
 		rc = rc ? rc : tl_store_resource_update(tx, r, err);
+		(*rated)++;
 	}
 	return rc;
 }
@@ -786,19 +787,20 @@ int tl_holds_settle_deletion(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat
 		return rc;
 	char account[TL_ID_MAX], wallet[TL_ID_MAX];
 	snprintf(account, sizeof(account), "%s", gone.account_id);
-	bool settles = hold_settled(catalog, &gone) && strcmp(gone.billing_mode, "postpaid") == 0;
 	tl_resource_release(&gone);
-	if (!settles)
-		return 0;
 	tl_ledger_credit_wallet_id(wallet, account);
 	tl_resource *rs = calloc(RECONCILE_RESOURCES_MAX, sizeof(*rs));
 	json_t *invoices = json_array();
-	size_t n = 0;
+	size_t n = 0, rated = 0;
 	bool live = false, short_of = false;
 	int64_t used = 0;
+	/* every hold-settled resource the deletion took (a cluster's members
+	 * too) is settled, whatever resource_id itself is */
 	rc = rs ? tl_store_postpaid_resources(tx, account, rs, RECONCILE_RESOURCES_MAX, &n, err)
 		: tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
-	rc = rc ? rc : rate_deleted(tx, ctx, catalog, rs, n, invoices, &live, err);
+	rc = rc ? rc : rate_deleted(tx, ctx, catalog, rs, n, invoices, &live, &rated, err);
+	if (rc == 0 && rated == 0)
+		goto done; /* nothing hold-settled was deleted: the hold stands */
 	/* the final use is paid from the hold at once; the rest of it released */
 	rc = rc ? rc : pay_from_holds(tx, ctx, catalog, account, invoices, err);
 	rc = rc ? rc : release_holds(tx, ctx, wallet, err);
@@ -818,6 +820,7 @@ int tl_holds_settle_deletion(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat
 		rc = month_so_far(tx, ctx, catalog, rs, n, &used, err);
 	if (rc == 0 && live)
 		rc = place_hold_of(tx, ctx, catalog, account, rs, n, used, &short_of, err);
+done:
 	for (size_t k = 0; k < n; k++)
 		tl_resource_release(&rs[k]);
 	free(rs);

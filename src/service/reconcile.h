@@ -54,8 +54,8 @@ int tl_holds_daily_run(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog, 
 int tl_holds_daily_placed(tl_tx *tx, const tl_ctx *ctx, const char *account, tl_error *err);
 
 /* Called in the transaction that deleted resource_id (and, for a cluster,
- * its members). When it is a hold-settled postpaid resource, the use of
- * the account's deleted hold-settled resources not yet rated is invoiced
+ * its members). When hold-settled postpaid resources of its account were
+ * deleted with their use not yet rated, that use is invoiced
  * now (one usage invoice each, up to the deletion) and paid from the
  * account's hold (payment method "hold"; the hold posted for it, the rest
  * released), what the hold lacks from credit, else debt; while other

@@ -430,3 +430,31 @@ Test(lifecycle, the_month_end_pays_usage_from_the_hold)
 	cr_assert_eq(credit("balance"), top - node_total - boot_total);
 	assert_books_balance();
 }
+
+/* A load balancer (vlb: settled by hold) deleted: its use is paid from the
+ * hold at once too, the rest of the hold released. */
+Test(lifecycle, a_deleted_load_balancer_is_settled_from_the_hold)
+{
+	const int64_t top = 10000000, lb_price = 400000; /* vlb.basic */
+	set_clock("2027-05-10T00:00:00Z");
+	top_up(top);
+	tt_response r = call("POST", "{\"type\":\"load_balancer\",\"name\":\"lb\","
+			     "\"poc\":false,\"spec\":{}}", "/v1/resources");
+	cr_assert_eq(r.status, 201, "%s", r.raw);
+	char lb[64];
+	snprintf(lb, sizeof(lb), "%s", str(r.json, "id"));
+	tt_response_free(&r);
+	set_clock("2027-05-11T00:00:00Z");
+	set_clock("2027-05-11T12:00:00Z");
+	cr_assert_eq(credit("held"), with_tax(use_cost(1440, lb_price, 1)) +
+					     with_tax(use_cost(3 * 1440, lb_price, 1)),
+		     "the day's hold: a day used and 3 ahead: %lld", (long long)credit("held"));
+	r = call("DELETE", NULL, "/v1/resources/%s", lb);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	tt_response_free(&r);
+	const int64_t lb_total = with_tax(use_cost(36 * 60, lb_price, 1));
+	cr_assert_eq(usage_paid_from_hold(1), lb_total);
+	cr_assert_eq(credit("held"), 0);
+	cr_assert_eq(credit("balance"), top - lb_total);
+	assert_books_balance();
+}
