@@ -1,5 +1,6 @@
 /* h_resources.c: HTTP handlers for resources and Stop POC. */
 #include "api/api.h"
+#include "service/reconcile.h"
 #include "service/resources.h"
 #include "service/stop_poc.h"
 
@@ -151,6 +152,8 @@ static int delete_tx(tl_tx *tx, void *arg, tl_error *err)
 {
 	resource_call *c = arg;
 	int rc = tl_resources_delete(tx, &c->req->ctx, c->req->params[0], err);
+	rc = rc ? rc : tl_holds_settle_deletion(tx, &c->req->ctx, c->req->app->catalog,
+						c->req->params[0], err);
 	json_t *out = NULL;
 	if (rc == 0)
 		rc = tl_resources_get(tx, &c->req->ctx, c->req->params[0], &out, err);

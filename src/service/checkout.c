@@ -436,6 +436,96 @@ int tl_checkouts_cancel(tl_tx *tx, const tl_ctx *ctx, const char *id, tl_checkou
 	return rc;
 }
 
+int tl_checkouts_cancel_for_deletion(tl_tx *tx, const tl_ctx *ctx, const char *checkout_id,
+				     const char *resource_id, tl_error *err)
+{
+	tl_checkout *c = calloc(1, sizeof(*c)); /* large: lines */
+	if (c == NULL)
+		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	int rc = load(tx, ctx, checkout_id, c, err);
+	if (rc < 0) {
+		free(c);
+		return rc;
+	}
+	if (strcmp(c->status, "open") == 0) {
+		/* past its time it expires as the sweep would have; else cancelled */
+		const char *to = ctx->now >= c->expires_at ? "expired" : "cancelled";
+		rc = tl_checkout_transition(c, to, ctx->now, err);
+		rc = rc ? rc : tl_checkouts_save(tx, c, false, ctx->now, err);
+		rc = rc ? rc : tl_resources_mark_checkout(tx, ctx, c, NULL, err);
+		if (rc == 0)
+			rc = tl_audit_record(tx, ctx, strcmp(to, "expired") == 0 ? "checkout.expired"
+										: "checkout.cancelled",
+					     c->account_id, c->id, json_pack("{s:s}", "status", "open"),
+					     json_pack("{s:s, s:s, s:s}", "status", to, "reason",
+						       "resource_deleted", "resource_id", resource_id),
+					     err);
+	}
+	tl_checkout_release(c);
+	free(c);
+	return rc;
+}
+
+static int not_payable(tl_error *err, const tl_checkout *c, const tl_resource *r,
+		       const char *why)
+{
+	tl_error_set(err, TL_ECONFLICT, "checkout_not_payable",
+		     "checkout %s cannot be paid: %.40s %s", c->id, r->id, why);
+	tl_error_details(err, json_pack("{s:s, s:s, s:s, s:s}", "checkout_id", c->id,
+					"resource_id", r->id, "status", r->status, "billing",
+					r->billing_mode));
+	return TL_ECONFLICT;
+}
+
+/* Is r still what checkout c assumed it to be? as_line: r is one of its
+ * lines (not only the resource Stop POC was asked on). */
+static int check_resource_payable(const tl_checkout *c, const tl_resource *r, bool as_line,
+				  tl_error *err)
+{
+	if (strcmp(r->status, "deleted") == 0) {
+		tl_error_set(err, TL_ECONFLICT, "resource_deleted",
+			     "checkout %s cannot be paid: %.40s was deleted", c->id, r->id);
+		tl_error_details(err, json_pack("{s:s, s:s}", "checkout_id", c->id, "resource_id",
+						r->id));
+		return TL_ECONFLICT;
+	}
+	if (strcmp(c->status, "open") != 0)
+		return 0; /* the checkout's own state answers */
+	if (strcmp(r->open_checkout_id, c->id) != 0)
+		return not_payable(err, c, r, "is no longer in this checkout");
+	bool prepaid = strcmp(r->billing_mode, "prepaid") == 0;
+	if (strcmp(c->kind, "conversion") == 0 && as_line && strcmp(r->billing_mode, "poc") != 0)
+		return not_payable(err, c, r, "is no longer a POC resource");
+	if (strcmp(c->kind, "renewal") == 0 && (!prepaid || strcmp(r->status, "active") != 0))
+		return not_payable(err, c, r, "is no longer an active prepaid resource");
+	if (strcmp(c->kind, "recovery") == 0 && (!prepaid || strcmp(r->status, "suspended") != 0))
+		return not_payable(err, c, r, "is no longer a suspended prepaid resource");
+	return 0;
+}
+
+int tl_checkouts_check_payable(tl_tx *tx, const tl_ctx *ctx, const tl_checkout *c,
+			       tl_error *err)
+{
+	if (strcmp(c->kind, "purchase") == 0 || strcmp(c->status, "paid") == 0)
+		return 0; /* a purchase's resources do not exist until it is paid */
+	int rc = 0;
+	bool origin_is_line = false;
+	for (size_t i = 0; rc == 0 && i <= c->line_count; i++) {
+		const char *id = i < c->line_count ? c->lines[i].resource_id : c->origin_id;
+		if (i < c->line_count && strcmp(id, c->origin_id) == 0)
+			origin_is_line = true;
+		if (id[0] == '\0' || (i == c->line_count && origin_is_line))
+			continue;
+		tl_resource r;
+		rc = tl_resources_load(tx, ctx, id, &r, err);
+		if (rc < 0)
+			return rc;
+		rc = check_resource_payable(c, &r, i < c->line_count, err);
+		tl_resource_release(&r);
+	}
+	return rc;
+}
+
 static int expire_one(tl_tx *tx, const tl_ctx *ctx, tl_doc *d, tl_error *err)
 {
 	tl_checkout *c = calloc(1, sizeof(*c));

@@ -61,6 +61,20 @@ int tl_checkouts_change(tl_tx *tx, const tl_ctx *ctx, const char *id,
 int tl_checkouts_cancel(tl_tx *tx, const tl_ctx *ctx, const char *id, tl_checkout *out,
 			tl_error *err);
 
+/* A resource of open checkout checkout_id is being deleted: the checkout is
+ * cancelled (expired, when its time has come) and every resource it marked
+ * is freed, with a checkout.cancelled event naming the resource. A checkout
+ * no longer open is left alone. */
+int tl_checkouts_cancel_for_deletion(tl_tx *tx, const tl_ctx *ctx, const char *checkout_id,
+				     const char *resource_id, tl_error *err);
+
+/* 409 resource_deleted when a resource the checkout converts, renews or
+ * recovers is deleted, 409 checkout_not_payable when one is no longer in
+ * the state the checkout assumed (not marked with it, no longer POC for a
+ * conversion, ...). A purchase, or a checkout already paid, passes. */
+int tl_checkouts_check_payable(tl_tx *tx, const tl_ctx *ctx, const tl_checkout *c,
+			       tl_error *err);
+
 typedef struct tl_payment_result {
 	char payment_id[TL_ID_MAX];
 	json_t *invoice_ids; /* owned by the caller after the call */

@@ -204,7 +204,10 @@ static int pay(tl_tx *tx, const tl_ctx *ctx, tl_checkout *c, const char *method,
 	if (c->settlement != TL_SETTLE_PREPAID)
 		return tl_error_set(err, TL_ERULE, "method_not_allowed",
 				    "this checkout settles by hold: pay it with method hold");
-	int rc = tl_checkout_transition(c, "paid", ctx->now, err);
+	/* before anything moves: a resource deleted or changed since the
+	 * checkout was made must not come back to life by being paid for */
+	int rc = tl_checkouts_check_payable(tx, ctx, c, err);
+	rc = rc ? rc : tl_checkout_transition(c, "paid", ctx->now, err);
 	rc = rc ? rc : redeem_coupon(tx, ctx, c, err);
 	rc = rc ? rc : check_funds(tx, c, c->totals.total, err);
 	if (rc < 0)
@@ -264,7 +267,8 @@ static int pay_by_hold(tl_tx *tx, const tl_ctx *ctx, tl_checkout *c, tl_payment_
 	if (c->settlement != TL_SETTLE_HOLD)
 		return tl_error_set(err, TL_ERULE, "method_not_allowed",
 				    "only services billed on use are paid by hold; pay by credit");
-	int rc = tl_checkout_transition(c, "paid", ctx->now, err);
+	int rc = tl_checkouts_check_payable(tx, ctx, c, err);
+	rc = rc ? rc : tl_checkout_transition(c, "paid", ctx->now, err);
 	rc = rc ? rc : place_hold(tx, ctx, c, hold_id, err);
 	rc = rc ? rc : tl_holds_daily_placed(tx, ctx, c->account_id, err);
 	if (rc < 0)

@@ -199,7 +199,8 @@ int tl_gateway_payments_start(tl_tx *tx, const tl_ctx *ctx, const tl_gateway *gw
 		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
 	int rc = tl_checkouts_get(tx, ctx, checkout_id, c, err);
 	if (rc == 0) {
-		rc = check_payable(c, ctx->now, err);
+		rc = tl_checkouts_check_payable(tx, ctx, c, err);
+		rc = rc ? rc : check_payable(c, ctx->now, err);
 		rc = rc ? rc : check_start_limit(tx, c, err);
 		rc = rc ? rc : start_on_gateway(tx, ctx, gw, cfg, c, out, err);
 		tl_checkout_release(c);

@@ -68,6 +68,12 @@ static int set_status_from(tl_tx *tx, const tl_ctx *ctx, const tl_ledger_account
 		tl_resource *r = &rs[i];
 		bool poc = strcmp(r->billing_mode, "poc") == 0;
 		if (rc == 0 && poc && strcmp(r->status, status) != 0) {
+			if (strcmp(status, "deleted") == 0) /* never paid back to life */
+				rc = tl_resources_cancel_open_checkout(tx, ctx, r, err);
+			if (rc < 0) {
+				tl_resource_release(r);
+				continue;
+			}
 			json_t *before = tl_resource_to_json(r);
 			snprintf(r->status, sizeof(r->status), "%s", status);
 			r->updated_at = ctx->now;

@@ -298,6 +298,114 @@ static bool hold_settled(const tl_catalog *cat, const tl_resource *r)
 	return s && s->settlement == TL_SETTLE_HOLD;
 }
 
+/* ---- paying from the hold ------------------------------------------------------ */
+
+static bool invoice_hold_settled(const tl_catalog *cat, const json_t *inv)
+{
+	const char *service = json_string_value(json_object_get(inv, "service"));
+	const tl_catalog_service *s = service ? tl_catalog_service_find(cat, service) : NULL;
+	return s && s->settlement == TL_SETTLE_HOLD;
+}
+
+/* `pay` of an invoice came from hold hold_id, posted (whole, to revenue) by
+ * transfer post_id: the invoice's tax share of it moves on to tax payable,
+ * and a payment of method "hold" records it. */
+static int pay_invoice_from_hold(tl_tx *tx, const tl_ctx *ctx, json_t *inv, const char *currency,
+				 const char *hold_id, const char *post_id, int64_t pay,
+				 tl_error *err)
+{
+	const char *account = json_string_value(json_object_get(inv, "account_id"));
+	const char *id = json_string_value(json_object_get(inv, "id"));
+	int64_t total = json_integer_value(json_object_get(inv, "total"));
+	int64_t already = json_integer_value(json_object_get(inv, "amount_paid"));
+	int64_t tax = json_integer_value(json_object_get(inv, "tax"));
+	int64_t tax_before = 0, tax_after = 0;
+	if (tax_share(tax, already, total, &tax_before) < 0 ||
+	    tax_share(tax, already + pay, total, &tax_after) < 0)
+		return tl_error_set(err, TL_EINVALID, "price_overflow", "the invoice overflows");
+	json_t *ids = json_object_get(inv, "transfer_ids");
+	json_array_append_new(ids, json_string(post_id));
+	int rc = 0;
+	if (tax_after > tax_before) {
+		tl_transfer t = {.kind = TL_TRANSFER_SINGLE, .amount = tax_after - tax_before};
+		tl_ledger_system_account_id(t.debit_account, "revenue", currency);
+		tl_ledger_system_account_id(t.credit_account, "tax_payable", currency);
+		snprintf(t.code, sizeof(t.code), "usage_tax");
+		snprintf(t.reference, sizeof(t.reference), "%s", id);
+		rc = tl_ledger_move(tx, ctx, &t, 1, err);
+		if (rc == 0)
+			json_array_append_new(ids, json_string(t.id));
+	}
+	char payment_id[TL_ID_MAX], at[TL_TIME_STR_MAX];
+	tl_id_new(payment_id, sizeof(payment_id), "pay");
+	tl_time_format(ctx->now, at);
+	json_t *payment = json_pack("{s:s, s:s, s:s, s:I, s:s, s:[s], s:n, s:s, s:s, s:s}", "id",
+				    payment_id, "account_id", account, "method", "hold", "amount",
+				    (json_int_t)pay, "currency", currency, "invoice_ids", id,
+				    "checkout_id", "status", "succeeded", "created_at", at, "hold_id",
+				    hold_id);
+	rc = rc ? rc : tl_billing_insert(tx, "payment", payment_id, account, NULL, NULL, payment,
+					 ctx->now, err);
+	rc = rc ? rc : tl_audit_record(tx, ctx, "payment.succeeded", account, payment_id, NULL,
+				       json_incref(payment), err);
+	json_decref(payment);
+	if (rc < 0)
+		return rc;
+	json_object_set_new(inv, "amount_paid", json_integer(already + pay));
+	json_object_set_new(inv, "status", json_string(already + pay == total ? "paid"
+									     : "partial_paid"));
+	json_object_set_new(inv, "payment_id", json_string(payment_id));
+	return 0;
+}
+
+/* Pays the hold-settled invoices among `invoices` from the account's live
+ * holds (DESIGN.md: the month's use "paid from the held credit"): each hold
+ * is posted for what it pays, which releases the rest of it, and one that
+ * pays nothing is released. What the holds cannot pay stays open, for
+ * credit. A hold whose time has come is left to the expiry sweep. */
+static int pay_from_holds(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat,
+			  const char *account, json_t *invoices, tl_error *err)
+{
+	size_t count = json_array_size(invoices), n = 0;
+	char wallet_id[TL_ID_MAX];
+	tl_ledger_credit_wallet_id(wallet_id, account);
+	tl_ledger_account wallet;
+	tl_transfer *holds = calloc(TL_PAGE_MAX, sizeof(*holds));
+	int64_t *take = calloc(count ? count : 1, sizeof(*take));
+	int rc = holds && take ? tl_store_ledger_account_get(tx, wallet_id, &wallet, err)
+			       : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	tl_page page = {.limit = TL_PAGE_MAX};
+	rc = rc ? rc : tl_store_transfer_list(tx, wallet_id, true, &page, holds, &n, err);
+	for (size_t h = 0; rc == 0 && h < n; h++) {
+		const tl_transfer *p = &holds[h];
+		if (strcmp(p->state, "pending") != 0 || strcmp(p->code, "hold") != 0 ||
+		    (p->expires_at > 0 && p->expires_at <= ctx->now))
+			continue;
+		int64_t left = p->amount, used = 0;
+		for (size_t i = 0; i < count; i++) {
+			json_t *inv = json_array_get(invoices, i);
+			int64_t open = json_integer_value(json_object_get(inv, "total")) -
+				       json_integer_value(json_object_get(inv, "amount_paid"));
+			take[i] = invoice_hold_settled(cat, inv) && open > 0 ? (open < left ? open : left)
+									     : 0;
+			left -= take[i];
+			used += take[i];
+		}
+		tl_transfer t = {.kind = used > 0 ? TL_TRANSFER_POST : TL_TRANSFER_VOID,
+				 .amount = used};
+		snprintf(t.pending_id, sizeof(t.pending_id), "%s", p->id);
+		snprintf(t.code, sizeof(t.code), used > 0 ? "hold_post" : "hold_release");
+		rc = tl_ledger_move(tx, ctx, &t, 1, err);
+		for (size_t i = 0; rc == 0 && i < count; i++)
+			if (take[i] > 0)
+				rc = pay_invoice_from_hold(tx, ctx, json_array_get(invoices, i),
+							   wallet.currency, p->id, t.id, take[i], err);
+	}
+	free(take);
+	free(holds);
+	return rc;
+}
+
 static int hold_estimate(const tl_catalog *cat, const char *currency, const tl_resource *rs,
 			 size_t n, int64_t *out);
 
@@ -432,6 +540,7 @@ static int reconcile_account(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat
 	}
 	char wallet[TL_ID_MAX];
 	tl_ledger_credit_wallet_id(wallet, account);
+	rc = rc ? rc : pay_from_holds(tx, ctx, cat, account, invoices, err);
 	rc = rc ? rc : release_holds(tx, ctx, wallet, err);
 	size_t i;
 	json_t *inv;
@@ -687,6 +796,99 @@ static int adjust_hold(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, cons
 		tl_resource_release(&rs[i]);
 	free(rs);
 	return rc < 0 ? rc : 0;
+}
+
+/* The use of the account's hold-settled resources deleted and not yet
+ * rated, up to their deletion: invoiced into invoices, and rated (their
+ * accrued_until moves to their deletion, so the month's reconciliation
+ * does not charge it again). *live: some hold-settled resource still runs. */
+static int rate_deleted(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, tl_resource *rs,
+			size_t n, json_t *invoices, bool *live, size_t *rated, tl_error *err)
+{
+	int rc = 0;
+	*live = false;
+	*rated = 0;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		tl_resource *r = &rs[i];
+		bool deleted = strcmp(r->status, "deleted") == 0;
+		if (!hold_settled(cat, r) || !deleted) {
+			*live = *live || (hold_settled(cat, r) && !deleted);
+			continue;
+		}
+		if (r->accrued_until >= r->updated_at)
+			continue;
+		char currency[4];
+		int64_t price = 0, cost = 0;
+		json_t *inv = NULL;
+		tl_error why = {0};
+		rc = account_currency(tx, r->account_id, currency, err);
+		const tl_catalog_item *item = rc == 0 ? priced_item(cat, r, currency, &price, &why)
+						      : NULL;
+		tl_error_clear(&why); /* not priced in its currency: nothing to charge */
+		bool metered = item && item->billing == TL_BILLING_METERED;
+		rc = rc == 0 && item ? use_cost(tx, r, metered, price, r->accrued_until,
+						r->updated_at, &cost, err)
+				     : rc;
+		if (rc == 0 && cost > 0)
+			rc = issue(tx, ctx, cat, r, item, currency, price, cost, r->accrued_until,
+				   r->updated_at, &inv, err);
+		if (inv)
+			json_array_append_new(invoices, inv);
+		r->accrued_until = r->updated_at;
+		rc = rc ? rc : tl_store_resource_update(tx, r, err);
+		(*rated)++;
+	}
+	return rc;
+}
+
+int tl_holds_settle_deletion(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog,
+			     const char *resource_id, tl_error *err)
+{
+	tl_resource gone;
+	int rc = tl_store_resource_get(tx, resource_id, &gone, err);
+	if (rc < 0)
+		return rc;
+	char account[TL_ID_MAX], wallet[TL_ID_MAX];
+	snprintf(account, sizeof(account), "%s", gone.account_id);
+	tl_resource_release(&gone);
+	tl_ledger_credit_wallet_id(wallet, account);
+	tl_resource *rs = calloc(RECONCILE_RESOURCES_MAX, sizeof(*rs));
+	json_t *invoices = json_array();
+	size_t n = 0, rated = 0;
+	bool live = false, short_of = false;
+	int64_t used = 0;
+	/* every hold-settled resource the deletion took (a cluster's members
+	 * too) is settled, whatever resource_id itself is */
+	rc = rs ? tl_store_postpaid_resources(tx, account, rs, RECONCILE_RESOURCES_MAX, &n, err)
+		: tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	rc = rc ? rc : rate_deleted(tx, ctx, catalog, rs, n, invoices, &live, &rated, err);
+	if (rc == 0 && rated == 0)
+		goto done; /* nothing hold-settled was deleted: the hold stands */
+	/* the final use is paid from the hold at once; the rest of it released */
+	rc = rc ? rc : pay_from_holds(tx, ctx, catalog, account, invoices, err);
+	rc = rc ? rc : release_holds(tx, ctx, wallet, err);
+	size_t i;
+	json_t *inv;
+	json_array_foreach(invoices, i, inv) {
+		int64_t paid_now = 0;
+		rc = rc ? rc : pay_invoice(tx, ctx, inv, &paid_now, err); /* what the hold lacked */
+		rc = rc ? rc : save_invoice(tx, ctx, inv, true, err);
+		rc = rc ? rc : tl_audit_record(tx, ctx, "invoice.issued", account,
+					       json_string_value(json_object_get(inv, "id")), NULL,
+					       json_incref(inv), err);
+	}
+	/* the others still running are held for again: their month so far
+	 * and 3 days ahead, as the daily run would */
+	if (rc == 0 && live)
+		rc = month_so_far(tx, ctx, catalog, rs, n, &used, err);
+	if (rc == 0 && live)
+		rc = place_hold_of(tx, ctx, catalog, account, rs, n, used, &short_of, err);
+done:
+	for (size_t k = 0; k < n; k++)
+		tl_resource_release(&rs[k]);
+	free(rs);
+	json_decref(invoices);
+	return rc;
 }
 
 int tl_holds_daily_placed(tl_tx *tx, const tl_ctx *ctx, const char *account, tl_error *err)

@@ -4,8 +4,9 @@
  * account with postpaid resources: each resource's use of the past month is
  * rated by the minute (metered usage records when it has any, else its
  * running time) and invoiced, one invoice per resource (kind "usage"); the
- * account's hold is released and the invoices are paid from credit; what
- * credit cannot pay stays unpaid: debt, which blocks new purchases
+ * hold-settled ones are paid from the account's hold (posted for what it
+ * pays, the rest released; payment method "hold"), the rest from credit;
+ * what credit cannot pay stays unpaid: debt, which blocks new purchases
  * (422 account_in_debt) until it is collected; and a new hold of 3 days of
  * use is placed. Each account's month is a job run: done once.
  */
@@ -51,6 +52,17 @@ int tl_holds_daily_run(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog, 
  * credit warning must be recomputed today); that run then replaces both
  * holds with one. */
 int tl_holds_daily_placed(tl_tx *tx, const tl_ctx *ctx, const char *account, tl_error *err);
+
+/* Called in the transaction that deleted resource_id (and, for a cluster,
+ * its members). When hold-settled postpaid resources of its account were
+ * deleted with their use not yet rated, that use is invoiced
+ * now (one usage invoice each, up to the deletion) and paid from the
+ * account's hold (payment method "hold"; the hold posted for it, the rest
+ * released), what the hold lacks from credit, else debt; while other
+ * hold-settled resources of the account run, a new hold of their month so
+ * far plus 3 days is placed. Otherwise nothing happens. */
+int tl_holds_settle_deletion(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog,
+			     const char *resource_id, tl_error *err);
 
 /* Pays unpaid usage invoices from credit where it now suffices. */
 int tl_reconcile_collect_debt(tl_tx *tx, const tl_ctx *ctx, size_t max, size_t *collected,

@@ -6,6 +6,8 @@
 #include "service/resources.h"
 #include "service/accounts.h"
 #include "service/audit.h"
+#include "service/checkout.h"
+#include "service/reconcile.h"
 #include "service/refunds.h"
 #include "common/ids.h"
 #include "domain/account.h"
@@ -279,6 +281,9 @@ int tl_resources_create(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog,
 	int rc = tl_accounts_get(tx, ctx, req->account_id, &account, err);
 	rc = rc ? rc : tl_name_check(req->name, err);
 	rc = rc ? rc : check_kind(req, err);
+	/* debt blocks every new paid resource, the postpaid ones made here too */
+	if (rc == 0 && !req->poc)
+		rc = tl_reconcile_check_no_debt(tx, account.id, err);
 	if (rc < 0)
 		return rc;
 	tl_resource r = {0};
@@ -384,19 +389,29 @@ static int save(tl_tx *tx, const tl_ctx *ctx, tl_resource *r, const char *type, 
 			       err);
 }
 
+int tl_resources_cancel_open_checkout(tl_tx *tx, const tl_ctx *ctx, tl_resource *r,
+				      tl_error *err)
+{
+	if (r->open_checkout_id[0] == '\0')
+		return 0;
+	/* a deletion wins over an unpaid checkout: cancelled, paying it can
+	 * never bring the resource back (a cluster's other members, read
+	 * before, still name it: for them this finds it closed already) */
+	int rc = tl_checkouts_cancel_for_deletion(tx, ctx, r->open_checkout_id, r->id, err);
+	if (rc == 0)
+		r->open_checkout_id[0] = '\0';
+	return rc;
+}
+
 static int delete_one(tl_tx *tx, const tl_ctx *ctx, tl_resource *r, tl_error *err)
 {
 	if (strcmp(r->status, "deleted") == 0)
 		return 0;
-	if (r->open_checkout_id[0]) {
-		tl_error_set(err, TL_ECONFLICT, "checkout_open",
-			     "%.40s is in open checkout %.40s: cancel it first", r->id,
-			     r->open_checkout_id);
-		tl_error_details(err, json_pack("{s:s}", "checkout_id", r->open_checkout_id));
-		return TL_ECONFLICT;
-	}
+	int rc = tl_resources_cancel_open_checkout(tx, ctx, r, err);
+	if (rc < 0)
+		return rc;
 	/* the unused part of a prepaid term comes back as credit */
-	int rc = tl_refund_unused_term(tx, ctx, r, err);
+	rc = tl_refund_unused_term(tx, ctx, r, err);
 	if (rc < 0)
 		return rc;
 	json_t *before = tl_resource_to_json(r);
@@ -464,6 +479,13 @@ int tl_resources_convert(tl_tx *tx, const tl_ctx *ctx, const tl_checkout *c,
 	int rc = tl_resources_load(tx, ctx, resource_id, &r, err);
 	if (rc < 0)
 		return rc;
+	if (strcmp(r.status, "deleted") == 0) { /* asserted: payers check it first */
+		tl_resource_release(&r);
+		tl_error_set(err, TL_ECONFLICT, "resource_deleted", "%.40s is deleted", resource_id);
+		tl_error_details(err, json_pack("{s:s, s:s}", "resource_id", resource_id, "status",
+						"deleted"));
+		return TL_ECONFLICT;
+	}
 	json_t *before = tl_resource_to_json(&r);
 	bool prepaid = strcmp(mode, "prepaid") == 0;
 	snprintf(r.billing_mode, sizeof(r.billing_mode), "%s", mode);

@@ -39,8 +39,14 @@ int tl_resources_get(tl_tx *tx, const tl_ctx *ctx, const char *id, json_t **out,
 int tl_resources_list(tl_tx *tx, const tl_ctx *ctx, const tl_resource_query *q,
 		      const tl_page *page, json_t **out, char *last, tl_error *err);
 
-/* Deletes the resource (a cluster takes its members with it). */
+/* Deletes the resource (a cluster takes its members with it); an open
+ * checkout of any of them is cancelled. */
 int tl_resources_delete(tl_tx *tx, const tl_ctx *ctx, const char *id, tl_error *err);
+
+/* r is about to be deleted: its open checkout, if any, is cancelled (every
+ * resource it marked freed) and r->open_checkout_id cleared. */
+int tl_resources_cancel_open_checkout(tl_tx *tx, const tl_ctx *ctx, tl_resource *r,
+				      tl_error *err);
 
 /* Loads a resource the principal may see (404 resource_not_found else). */
 int tl_resources_load(tl_tx *tx, const tl_ctx *ctx, const char *id, tl_resource *out,

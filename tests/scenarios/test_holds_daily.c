@@ -167,7 +167,10 @@ Test(holds_daily, the_hold_paid_at_checkout_is_the_day_s_hold)
 	cr_assert_eq(held(), 2400000 - 9 * 25000, "15 hours used + 3 days");
 }
 
-Test(holds_daily, a_resource_deleted_this_month_still_counts_until_its_deletion)
+/* DESIGN.md: "deleting the resource settles its final usage and releases
+ * the rest": its use is invoiced and paid from the hold at once, and the
+ * days that follow hold nothing for it. */
+Test(holds_daily, a_resource_deleted_this_month_is_settled_at_its_deletion)
 {
 	char node[64], path[128];
 	convert_cluster("2027-03-10T09:00:00Z", 3000000, node);
@@ -176,9 +179,24 @@ Test(holds_daily, a_resource_deleted_this_month_still_counts_until_its_deletion)
 	tt_response r = tt_request(&srv, "DELETE", path, token, NULL, NULL);
 	cr_assert_lt(r.status, 300, "%s", r.raw);
 	tt_response_free(&r);
+	/* 12 hours of 25,000 used, paid from the hold; the free boot volume
+	 * left holds nothing */
+	cr_assert_eq(held(), 0);
+	snprintf(path, sizeof(path), "/v1/invoices?resource_id=%s", node);
+	r = tt_request(&srv, "GET", path, token, NULL, NULL);
+	json_t *inv = json_array_get(json_object_get(r.json, "data"), 0);
+	cr_assert_eq(json_integer_value(json_object_get(inv, "total")), 12 * 25000, "%s", r.raw);
+	cr_assert_str_eq(json_string_value(json_object_get(inv, "status")), "paid");
+	tt_response_free(&r);
 	admin("/v1/admin/clock", "{\"now\":\"2027-03-11T00:00:00Z\"}");
-	/* 12 hours of 25,000 used, invoiced on April 1st; nothing left to run */
-	cr_assert_eq(held(), 12 * 25000);
+	cr_assert_eq(held(), 0);
+	admin("/v1/admin/clock", "{\"now\":\"2027-04-01T00:00:00Z\"}");
+	cr_assert_eq(held(), 0);
+	r = tt_request(&srv, "GET", "/v1/wallets", token, NULL, NULL);
+	cr_assert_eq(json_integer_value(json_object_get(json_object_get(r.json, "credit"),
+							"balance")),
+		     3000000 - 12 * 25000, "charged once: %s", r.raw);
+	tt_response_free(&r);
 }
 
 static int64_t credit_field(const char *name)
