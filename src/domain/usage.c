@@ -58,8 +58,11 @@ static int parse_record(const json_t *rec, size_t index, tl_usage_record *out, t
 	const json_t *q = json_object_get(rec, "quantity");
 	out->quantity = 0;
 	if (q != NULL) {
-		if (!json_is_integer(q) || json_integer_value(q) < 1)
-			return bad_record(err, index, "quantity", "must be an integer >= 1");
+		if (!json_is_integer(q) || json_integer_value(q) < 1 ||
+		    json_integer_value(q) > TL_USAGE_QUANTITY_MAX)
+			return bad_record(err, index, "quantity",
+					  "must be an integer from 1 to 1000000");
+		_Static_assert(TL_USAGE_QUANTITY_MAX == 1000000, "the message names the limit");
 		out->quantity = json_integer_value(q);
 	}
 	return 0;
