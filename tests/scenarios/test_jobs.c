@@ -349,3 +349,69 @@ Test(jobs, a_checkout_the_expiry_fails_on_does_not_keep_others_open)
 	cr_expect_null(failure_of("checkout_expiry", broken, &listed));
 	cr_expect_eq(listed, 0);
 }
+
+/* A hold and its account's credit wallet (cw_ + the account id's random
+ * part), 200,000 held until 01:00. */
+static void hold_until_one(const char *acc, const char *hold_id)
+{
+	char path[128], body[320];
+	snprintf(path, sizeof(path), "/v1/accounts/%s/credit", acc);
+	tt_response r = post(srv.admin_token, path, "{\"amount\":500000,\"reference\":\"bank\"}");
+	cr_assert_eq(r.status, 201, "%s", r.raw);
+	tt_response_free(&r);
+	snprintf(body, sizeof(body),
+		 "{\"transfers\":[{\"id\":\"%s\",\"debit_account\":\"cw_%s\","
+		 "\"credit_account\":\"sys_revenue_vnd\",\"amount\":200000,\"code\":\"hold\","
+		 "\"pending\":true,\"expires_at\":\"2030-01-01T01:00:00Z\"}]}",
+		 hold_id, acc + 4);
+	r = post(srv.admin_token, "/v1/ledger/transfers", body);
+	cr_assert_eq(json_integer_value(json_object_get(r.json, "created")), 1, "%s", r.raw);
+	tt_response_free(&r);
+}
+
+static const char *hold_status(const char *token, char *out)
+{
+	tt_response r = tt_request(&srv, "GET", "/v1/holds", token, NULL, NULL);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	json_t *hold = json_array_get(json_object_get(r.json, "data"), 0);
+	snprintf(out, 32, "%s", json_string_value(json_object_get(hold, "status")));
+	tt_response_free(&r);
+	return out;
+}
+
+/* The hold expiry releases a batch at once; when the batch fails, each
+ * hold alone: the one that fails (a debit account that does not exist,
+ * written behind tallyd's back) is recorded, the other is released. */
+Test(jobs, a_hold_the_expiry_fails_on_does_not_keep_others_held)
+{
+	char a[64], a_token[80], b[64], b_token[80], status[32];
+	set_clock("2030-01-01T00:00:00Z");
+	tt_create_account(&srv, "A", a);
+	tt_create_token(&srv, a, a_token);
+	tt_create_account(&srv, "B", b);
+	tt_create_token(&srv, b, b_token);
+	hold_until_one(a, "hold-of-a");
+	hold_until_one(b, "hold-of-b");
+	edit_database("UPDATE transfers SET debit_account = 'cw_gone' WHERE id = 'hold-of-a'");
+	set_clock("2030-01-01T02:00:00Z");
+
+	cr_expect_str_eq(hold_status(b_token, status), "expired");
+	json_t *f = failure_of("hold_expiry", "hold-of-a", NULL);
+	cr_assert_not_null(f);
+	cr_expect_str_eq(json_string_value(json_object_get(json_object_get(f, "error"), "code")),
+			 "ledger_corrupt");
+	json_decref(f);
+
+	char sql[160];
+	snprintf(sql, sizeof(sql),
+		 "UPDATE transfers SET debit_account = 'cw_%s' WHERE id = 'hold-of-a'", a + 4);
+	edit_database(sql);
+	set_clock("2030-01-01T02:01:00Z");
+	cr_expect_str_eq(hold_status(a_token, status), "expired");
+	size_t listed = 99;
+	cr_expect_null(failure_of("hold_expiry", "hold-of-a", &listed));
+	cr_expect_eq(listed, 0);
+	tt_response r = tt_request(&srv, "GET", "/v1/ledger/check", srv.admin_token, NULL, NULL);
+	cr_expect(json_is_true(json_object_get(r.json, "ok")), "%s", r.raw);
+	tt_response_free(&r);
+}
