@@ -239,6 +239,7 @@ int tl_h_accounts_change(tl_request *req, tl_response *res, tl_error *err);
 /* h_renew.c */
 int tl_h_resources_renew(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_jobs_run(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_jobs_failures(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_clock_get(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_clock_set(tl_request *req, tl_response *res, tl_error *err);
 

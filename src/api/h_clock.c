@@ -1,10 +1,15 @@
 /* h_clock.c: reading and moving the test clock (routed only under
- * --test-clock; without it these paths do not exist: 404), and running the
- * due jobs on demand. */
+ * --test-clock; without it these paths do not exist: 404), running the
+ * due jobs on demand, and listing the subjects the jobs fail on. */
 #include "api/api.h"
 #include "common/timefmt.h"
 #include "jobs/jobs.h"
 #include "service/audit.h"
+#include "service/job_failures.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 static json_t *clock_json(tl_clock *clock)
 {
@@ -117,5 +122,49 @@ int tl_h_jobs_run(tl_request *req, tl_response *res, tl_error *err)
 		json_object_set_new(body, "jobs", tl_jobs_report_json(&report));
 		tl_respond_json(res, 200, body);
 	}
+	return rc;
+}
+
+typedef struct list_failures {
+	const char *job;
+	tl_page page;
+	tl_job_failure rows[TL_PAGE_MAX];
+	size_t count;
+} list_failures;
+
+static int list_failures_tx(tl_tx *tx, void *arg, tl_error *err)
+{
+	list_failures *l = arg;
+	return tl_job_failures_list(tx, l->job, &l->page, l->rows, &l->count, err);
+}
+
+/* GET /v1/admin/jobs[?job=]: the subjects the jobs are failing on, newest
+ * first: job, subject, error, attempts and the next retry. Empty when
+ * every job succeeds for every subject. */
+int tl_h_jobs_failures(tl_request *req, tl_response *res, tl_error *err)
+{
+	list_failures *l = calloc(1, sizeof(*l)); /* ~200 KiB: not on the stack */
+	if (l == NULL)
+		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	l->job = tl_query(req, "job");
+	int rc = tl_query_page(req, &l->page, err);
+	if (rc == 0 && l->page.after[0] &&
+	    strspn(l->page.after, "0123456789") != strlen(l->page.after)) {
+		rc = tl_error_set(err, TL_EINVALID, "invalid_parameter",
+				  "after must be a previous page's next");
+		tl_error_details(err, json_pack("{s:s}", "parameter", "after"));
+	}
+	if (rc == 0)
+		rc = tl_api_read(req, list_failures_tx, l, err);
+	if (rc == 0) {
+		json_t *items = json_array();
+		for (size_t i = 0; i < l->count; i++)
+			json_array_append_new(items, tl_job_failure_to_json(&l->rows[i]));
+		char last[32] = "";
+		if (l->count)
+			snprintf(last, sizeof(last), "%lld", (long long)l->rows[l->count - 1].seq);
+		tl_respond_json(res, 200, tl_page_json(items, &l->page, l->count ? last : NULL));
+	}
+	free(l);
 	return rc;
 }

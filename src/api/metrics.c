@@ -108,6 +108,38 @@ static void render_route(FILE *out, tl_metrics *m, size_t r)
 		(unsigned long long)m->count[r]);
 }
 
+/* Jobs with this many names at most: the ones in jobs/ and service/. */
+#define MAX_JOBS 32
+
+typedef struct job_counts {
+	tl_job_failure_count rows[MAX_JOBS];
+	size_t n;
+} job_counts;
+
+static int job_counts_tx(tl_tx *tx, void *arg, tl_error *err)
+{
+	job_counts *c = arg;
+	return tl_store_job_failure_counts(tx, c->rows, MAX_JOBS, &c->n, err);
+}
+
+/* The subjects each job is failing on (GET /v1/admin/jobs lists them); a
+ * job with none has no line. */
+static void render_job_failures(FILE *out, tl_store *store)
+{
+	job_counts c = {0};
+	tl_error err = {0};
+	fputs("# HELP tally_job_failing_subjects Subjects a job failed on and retries later.\n"
+	      "# TYPE tally_job_failing_subjects gauge\n",
+	      out);
+	if (tl_store_read(store, job_counts_tx, &c, &err) < 0) {
+		tl_error_clear(&err);
+		return;
+	}
+	for (size_t i = 0; i < c.n; i++)
+		fprintf(out, "tally_job_failing_subjects{job=\"%s\"} %lld\n", c.rows[i].job,
+			(long long)c.rows[i].subjects);
+}
+
 char *tl_metrics_render(tl_metrics *m, tl_store *store)
 {
 	char *text = NULL;
@@ -135,6 +167,7 @@ char *tl_metrics_render(tl_metrics *m, tl_store *store)
 		"# TYPE tally_store_writes_total counter\n"
 		"tally_store_writes_total %llu\n",
 		(unsigned long long)stats.batches, (unsigned long long)stats.writes);
+	render_job_failures(out, store);
 	fclose(out);
 	return text;
 }

@@ -62,6 +62,7 @@ const tl_route tl_routes[] = {
 
 	/* jobs */
 	{"POST", "/v1/admin/jobs/run", TL_AUTH_ADMIN, false, tl_h_jobs_run},
+	{"GET", "/v1/admin/jobs", TL_AUTH_ADMIN, false, tl_h_jobs_failures},
 
 	/* test clock */
 	{"GET", "/v1/admin/clock", TL_AUTH_ADMIN, true, tl_h_clock_get},

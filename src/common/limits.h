@@ -122,16 +122,29 @@
  * TL_MAX_BODY_BYTES. */
 #define TL_USAGE_BATCH_MAX 10000u
 
-/* Largest quantity of one usage record (instances, or GB of a per-GB
- * item): a petabyte of snapshots. The monthly reconciliation multiplies
- * minutes by quantity and sums a month of records with checked
- * arithmetic; an unbounded quantity (INT64_MAX was accepted) overflowed
- * there and failed that account's reconciliation every month. */
+/* Largest `quantity` of one usage record. Its use (minutes x quantity) is
+ * multiplied by a monthly unit price, so an unbounded quantity overflowed
+ * the reconciliation's money product (2^63 - 1 was accepted, then failed
+ * the account's reconciliation every pass). A record meters one resource: a
+ * million units (GB, IPs, thousands of requests) is more than any single
+ * resource is sold in, and a month of such records (44,640 minutes x 10^6)
+ * is 4.5 x 10^10 unit-minutes, far inside the 9.2 x 10^14 the usage cost
+ * (x 10,000 basis points) can carry. */
 #define TL_USAGE_QUANTITY_MAX 1000000
 
 /* Expired holds released per sweep transaction: keeps the writer's batch
  * short; the sweep repeats until none is due. */
 #define TL_EXPIRY_SWEEP_MAX 500u
+
+/* A subject (account, wallet, resource...) a job failed on is retried after
+ * TL_JOB_RETRY_MIN_S, doubling with each failure in a row up to
+ * TL_JOB_RETRY_MAX_S. A minute lets a passing cause (a busy store, a
+ * restart) clear before the retry, while the ticker's every-second passes
+ * skip it instead of writing an audit event each second; an hour bounds how
+ * long a repaired subject waits and keeps a subject that keeps failing to
+ * 24 attempts (and events) a day. The doubling stops at 2^6 = 64 minutes. */
+#define TL_JOB_RETRY_MIN_S 60
+#define TL_JOB_RETRY_MAX_S 3600
 
 /* Accounts reconciled per job transaction: each rates up to 512 resources
  * and issues their invoices, so 50 keep a pass to a few hundred ms. */

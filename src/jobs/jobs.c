@@ -197,16 +197,36 @@ static int reconcile(tl_store *store, tl_clock *clock, const tl_catalog *catalog
 	return rc;
 }
 
+/* Keeps the first failure (its message in err) and lets the next job run. */
+static int first_failure(int rc, int job_rc, tl_error *err, tl_error *job_err)
+{
+	if (job_rc < 0 && rc == 0) {
+		tl_error_set(err, job_rc, job_err->code, "%s", job_err->message);
+		rc = job_rc;
+	} else if (job_rc < 0) {
+		tl_log("error", "a due job failed", json_pack("{s:s}", "reason", job_err->message));
+	}
+	tl_error_clear(job_err);
+	return rc;
+}
+
+/* Every job runs, whatever the one before did: a subject that fails is
+ * recorded and retried inside its job (service/job_failures.h), and a job
+ * that fails as a whole (the store unreachable) does not keep the others
+ * from their turn; the first such failure is returned. */
 int tl_jobs_run_due(tl_store *store, tl_clock *clock, const tl_catalog *catalog,
 		    tl_jobs_report *out, tl_error *err)
 {
 	*out = (tl_jobs_report){0};
-	int rc = tl_jobs_expire_holds(store, clock, &out->holds_expired, err);
-	rc = rc ? rc : expire_checkouts(store, clock, &out->checkouts_expired, err);
-	rc = rc ? rc : accrue_poc(store, clock, catalog, &out->poc_resources_charged, err);
-	rc = rc ? rc : expire_poc(store, clock, out, err);
-	rc = rc ? rc : renew(store, clock, catalog, out, err);
-	return rc ? rc : reconcile(store, clock, catalog, out, err);
+	tl_error e = {0};
+	int rc = first_failure(0, tl_jobs_expire_holds(store, clock, &out->holds_expired, &e), err,
+			       &e);
+	rc = first_failure(rc, expire_checkouts(store, clock, &out->checkouts_expired, &e), err, &e);
+	rc = first_failure(rc, accrue_poc(store, clock, catalog, &out->poc_resources_charged, &e),
+			   err, &e);
+	rc = first_failure(rc, expire_poc(store, clock, out, &e), err, &e);
+	rc = first_failure(rc, renew(store, clock, catalog, out, &e), err, &e);
+	return first_failure(rc, reconcile(store, clock, catalog, out, &e), err, &e);
 }
 
 static json_t *with_reconciliation(json_t *j, const tl_jobs_report *r);

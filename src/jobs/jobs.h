@@ -4,6 +4,11 @@
  * has come. A ticker thread runs
  * the due jobs every second; moving the test clock runs them at once, so
  * tests see the effect of time without waiting.
+ *
+ * Each job runs each of its subjects in its own savepoint
+ * (service/job_failures.h): one that fails is recorded and retried with
+ * backoff, and neither the job's other subjects nor the later jobs wait
+ * on it.
  */
 #ifndef TL_JOBS_H
 #define TL_JOBS_H

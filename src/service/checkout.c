@@ -9,6 +9,7 @@
 #include "service/accounts.h"
 #include "service/audit.h"
 #include "service/coupons.h"
+#include "service/job_failures.h"
 #include "service/reconcile.h"
 #include "service/resources.h"
 #include "common/ids.h"
@@ -546,6 +547,17 @@ static int expire_one(tl_tx *tx, const tl_ctx *ctx, tl_doc *d, tl_error *err)
 	return rc;
 }
 
+typedef struct expiry {
+	const tl_ctx *ctx;
+	tl_doc *doc;
+} expiry;
+
+static int expire_tx(tl_tx *tx, void *arg, tl_error *err)
+{
+	expiry *e = arg;
+	return expire_one(tx, e->ctx, e->doc, err);
+}
+
 int tl_checkouts_expire_due(tl_tx *tx, const tl_ctx *ctx, size_t max, size_t *expired,
 			    tl_error *err)
 {
@@ -555,8 +567,11 @@ int tl_checkouts_expire_due(tl_tx *tx, const tl_ctx *ctx, size_t max, size_t *ex
 	size_t n = 0;
 	int rc = tl_store_doc_list_due(tx, "checkout", "open", ctx->now, docs, max, &n, err);
 	for (size_t i = 0; i < n; i++) {
-		if (rc == 0)
-			rc = expire_one(tx, ctx, &docs[i], err);
+		expiry e = {.ctx = ctx, .doc = &docs[i]};
+		tl_job_subject s = {.job = "checkout_expiry", .subject = docs[i].id,
+				    .account_id = docs[i].account_id};
+		if (rc == 0) /* a failing one waits for its retry (the sweep leaves it out) */
+			rc = tl_job_subject_run(tx, ctx, &s, expire_tx, &e, NULL, err);
 		tl_doc_free(&docs[i]);
 	}
 	free(docs);

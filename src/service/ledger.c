@@ -8,6 +8,7 @@
 #include "service/ledger.h"
 #include "service/accounts.h"
 #include "service/audit.h"
+#include "service/job_failures.h"
 #include "common/ids.h"
 #include "common/timefmt.h"
 #include "domain/currency.h"
@@ -531,6 +532,28 @@ static int expire_one(account_cache *cache, const tl_ctx *ctx, tl_transfer *p, t
 			       err);
 }
 
+typedef struct expiry_batch {
+	const tl_ctx *ctx;
+	tl_transfer *due;
+	size_t count;
+} expiry_batch;
+
+/* Releases the holds of a batch, loading each account they touch once. */
+static int expire_batch_tx(tl_tx *tx, void *arg, tl_error *err)
+{
+	expiry_batch *b = arg;
+	account_cache cache = {0};
+	int rc = cache_init(&cache, tx, b->count * 2, err);
+	for (size_t i = 0; rc == 0 && i < b->count; i++)
+		rc = expire_one(&cache, b->ctx, &b->due[i], err);
+	rc = rc ? rc : cache_save(&cache, err);
+	cache_free(&cache);
+	return rc;
+}
+
+/* The whole batch in one savepoint (one load and save per account); when
+ * it fails, each hold alone in its own (job "hold_expiry"), so the ones
+ * that fail are recorded and retried later and the others are released. */
 int tl_ledger_expire_due(tl_tx *tx, const tl_ctx *ctx, size_t *released, tl_error *err)
 {
 	size_t count = 0;
@@ -539,14 +562,18 @@ int tl_ledger_expire_due(tl_tx *tx, const tl_ctx *ctx, size_t *released, tl_erro
 	if (due == NULL)
 		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
 	int rc = tl_store_transfer_list_due(tx, ctx->now, due, TL_EXPIRY_SWEEP_MAX, &count, err);
-	account_cache cache = {0};
-	if (rc == 0 && count > 0)
-		rc = cache_init(&cache, tx, count * 2, err);
-	for (size_t i = 0; rc == 0 && i < count; i++)
-		rc = expire_one(&cache, ctx, &due[i], err);
-	if (rc == 0 && count > 0)
-		rc = cache_save(&cache, err);
-	cache_free(&cache);
+	expiry_batch all = {.ctx = ctx, .due = due, .count = count};
+	tl_error why = {0};
+	int batch_rc = rc == 0 && count > 0 ? tl_store_nested(tx, expire_batch_tx, &all, &why) : 0;
+	if (batch_rc == TL_EUNAVAILABLE)
+		rc = tl_error_set(err, batch_rc, why.code, "%s", why.message);
+	tl_error_clear(&why);
+	for (size_t i = 0; rc == 0 && i < count; i++) {
+		tl_job_subject s = {.job = "hold_expiry", .subject = due[i].id};
+		expiry_batch one = {.ctx = ctx, .due = &due[i], .count = 1};
+		rc = batch_rc == 0 ? tl_job_subject_succeeded(tx, ctx, &s, err)
+				   : tl_job_subject_run(tx, ctx, &s, expire_batch_tx, &one, NULL, err);
+	}
 	free(due);
 	if (rc == 0)
 		*released = count;

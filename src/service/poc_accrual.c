@@ -1,5 +1,6 @@
 /* poc_accrual.c: hourly POC usage against POC wallets; see poc_accrual.h. */
 #include "service/poc_accrual.h"
+#include "service/job_failures.h"
 #include "service/ledger.h"
 #include "service/poc_expiry.h"
 #include "domain/pricing.h"
@@ -78,16 +79,31 @@ static int accrue_one(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, tl_re
 	return rc ? rc : charge(tx, ctx, r, after - before, until, err);
 }
 
+typedef struct accrual {
+	const tl_ctx *ctx;
+	const tl_catalog *catalog;
+	tl_resource *r;
+} accrual;
+
+static int accrue_tx(tl_tx *tx, void *arg, tl_error *err)
+{
+	accrual *a = arg;
+	return accrue_one(tx, a->ctx, a->catalog, a->r, err);
+}
+
 int tl_poc_accrue_due(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog, size_t max,
 		      size_t *charged, tl_error *err)
 {
 	tl_resource *due = calloc(max, sizeof(*due));
 	size_t n = 0;
-	int rc = due ? tl_store_resource_list_poc(tx, ctx->now - 3599, due, max, &n, err)
+	int rc = due ? tl_store_resource_list_poc(tx, ctx->now - 3599, ctx->now, due, max, &n, err)
 		     : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
 	for (size_t i = 0; i < n; i++) {
-		if (rc == 0)
-			rc = accrue_one(tx, ctx, catalog, &due[i], err);
+		accrual a = {.ctx = ctx, .catalog = catalog, .r = &due[i]};
+		tl_job_subject s = {.job = "poc_accrual", .subject = due[i].id,
+				    .account_id = due[i].account_id};
+		if (rc == 0) /* a failing one waits for its retry (the sweep leaves it out) */
+			rc = tl_job_subject_run(tx, ctx, &s, accrue_tx, &a, NULL, err);
 		tl_resource_release(&due[i]);
 	}
 	free(due);

@@ -2,6 +2,7 @@
  * end of a POC; see poc_expiry.h. */
 #include "service/poc_expiry.h"
 #include "service/audit.h"
+#include "service/job_failures.h"
 #include "service/ledger.h"
 #include "service/resources.h"
 
@@ -177,6 +178,31 @@ static int64_t next_step_at(const tl_ledger_account *w, int64_t now)
 	return -1;
 }
 
+typedef struct wallet_step {
+	const tl_ctx *ctx;
+	const tl_ledger_account *wallet;
+	tl_poc_expiry_report *out;
+} wallet_step;
+
+/* A wallet's due steps, in its own savepoint: counted only when they hold. */
+static int wallet_step_tx(tl_tx *tx, void *arg, tl_error *err)
+{
+	wallet_step *w = arg;
+	const tl_ctx *ctx = w->ctx;
+	tl_poc_expiry_report part = {0};
+	int rc = remind(tx, ctx, w->wallet, &part, err);
+	rc = rc ? rc : suspend(tx, ctx, w->wallet, &part, err);
+	rc = rc ? rc : delete_after_retention(tx, ctx, w->wallet, &part, err);
+	rc = rc ? rc : tl_store_poc_wallet_next_step(tx, w->wallet->id,
+						     next_step_at(w->wallet, ctx->now), err);
+	if (rc == 0) {
+		w->out->reminders += part.reminders;
+		w->out->suspended += part.suspended;
+		w->out->deleted += part.deleted;
+	}
+	return rc;
+}
+
 int tl_poc_expiry_run(tl_tx *tx, const tl_ctx *ctx, size_t max, tl_poc_expiry_report *out,
 		      tl_error *err)
 {
@@ -186,11 +212,14 @@ int tl_poc_expiry_run(tl_tx *tx, const tl_ctx *ctx, size_t max, tl_poc_expiry_re
 	int rc = wallets ? tl_store_poc_wallets_due(tx, ctx->now, wallets, max, &n, err)
 			 : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		rc = remind(tx, ctx, &wallets[i], out, err);
-		rc = rc ? rc : suspend(tx, ctx, &wallets[i], out, err);
-		rc = rc ? rc : delete_after_retention(tx, ctx, &wallets[i], out, err);
-		rc = rc ? rc : tl_store_poc_wallet_next_step(tx, wallets[i].id,
-							     next_step_at(&wallets[i], ctx->now), err);
+		wallet_step w = {.ctx = ctx, .wallet = &wallets[i], .out = out};
+		tl_job_subject s = {.job = "poc_expiry", .subject = wallets[i].id,
+				    .account_id = wallets[i].account_id};
+		int64_t retry_at = 0;
+		rc = tl_job_subject_run(tx, ctx, &s, wallet_step_tx, &w, &retry_at, err);
+		/* failed: the wallet is due again at its retry, not at once */
+		if (rc == 0 && retry_at)
+			rc = tl_store_poc_wallet_next_step(tx, wallets[i].id, retry_at, err);
 	}
 	out->visited = n;
 	free(wallets);

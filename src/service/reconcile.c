@@ -5,6 +5,7 @@
 #include "service/audit.h"
 #include "service/billing_docs.h"
 #include "service/checkout.h"
+#include "service/job_failures.h"
 #include "service/ledger.h"
 #include "common/ids.h"
 #include "common/timefmt.h"
@@ -19,7 +20,8 @@
 
 #define RECONCILE_RESOURCES_MAX 512
 
-/* 00:00 UTC on the first day of t's month, and of the month before. */
+/* 00:00 UTC on the first day of t's month, and of the month before
+ * (back 1) or after (back -1). */
 static int64_t month_start(int64_t t, int back)
 {
 	time_t tt = (time_t)t;
@@ -565,26 +567,116 @@ static int reconcile_account(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat
 	return rc;
 }
 
+/* The month that contains t. */
+static month month_at(int64_t t)
+{
+	month m = {.start = month_start(t, 0), .end = month_start(t, -1)};
+	char text[TL_TIME_STR_MAX];
+	tl_time_format(m.start, text);
+	snprintf(m.name, sizeof(m.name), "%.7s", text);
+	return m;
+}
+
+typedef struct account_month {
+	const tl_ctx *ctx;
+	const tl_catalog *cat;
+	const char *account;
+	const month *m;
+	tl_reconcile_report *out;
+} account_month;
+
+/* One account's month, in its own savepoint: counted only when it holds. */
+static int account_month_tx(tl_tx *tx, void *arg, tl_error *err)
+{
+	account_month *a = arg;
+	tl_reconcile_report part = {0};
+	int rc = reconcile_account(tx, a->ctx, a->cat, a->account, a->m, &part, err);
+	if (rc == 0) {
+		a->out->accounts += part.accounts;
+		a->out->invoices += part.invoices;
+		a->out->unpaid += part.unpaid;
+	}
+	return rc;
+}
+
+/* Rates every complete month of the account (those ending by `until`) not
+ * rated yet, oldest first, at most *budget of them: a month the jobs did
+ * not run (tallyd down over the 1st, or a failing pass) is caught up, and
+ * each month is claimed (reconcile, account, month), so none is charged
+ * twice. A month that fails is recorded and stops the account's later
+ * months (they would start where it left off) until its retry. */
+static int catch_up(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, const char *account,
+		    int64_t until, size_t *budget, tl_reconcile_report *out, tl_error *err)
+{
+	int64_t since = -1;
+	int rc = tl_store_postpaid_unrated_since(tx, account, &since, err);
+	if (rc < 0 || since < 0)
+		return rc;
+	tl_job_subject s = {.job = "reconcile", .subject = account, .account_id = account};
+	int64_t retry_at = 0;
+	for (month m = month_at(since); rc == 0 && retry_at == 0 && *budget > 0 && m.end <= until;
+	     m = month_at(m.end)) {
+		account_month am = {.ctx = ctx, .cat = cat, .account = account, .m = &m, .out = out};
+		(*budget)--;
+		rc = tl_job_subject_run(tx, ctx, &s, account_month_tx, &am, &retry_at, err);
+	}
+	return rc;
+}
+
 int tl_reconcile_run(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog, size_t max,
 		     tl_reconcile_report *out, tl_error *err)
 {
 	*out = (tl_reconcile_report){0};
-	month m = {.start = month_start(ctx->now, 1), .end = month_start(ctx->now, 0)};
-	char text[TL_TIME_STR_MAX];
-	tl_time_format(m.start, text);
-	snprintf(m.name, sizeof(m.name), "%.7s", text);
+	month last = month_at(month_start(ctx->now, 1)); /* the last complete month */
 	char (*accounts)[TL_ID_MAX] = calloc(max, sizeof(*accounts));
-	size_t n = 0;
-	int rc = accounts ? tl_store_postpaid_accounts(tx, m.end, "reconcile", m.name, accounts,
-						      max, &n, err)
+	size_t n = 0, budget = max; /* account-months per pass */
+	int rc = accounts ? tl_store_postpaid_accounts(tx, last.end, "reconcile", last.name,
+						      ctx->now, accounts, max, &n, err)
 			  : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
-	for (size_t i = 0; rc == 0 && i < n; i++)
-		rc = reconcile_account(tx, ctx, catalog, accounts[i], &m, out, err);
+	for (size_t i = 0; rc == 0 && i < n && budget > 0; i++)
+		rc = catch_up(tx, ctx, catalog, accounts[i], last.end, &budget, out, err);
 	free(accounts);
 	return rc;
 }
 
-/* Pays what credit allows of the due invoices in `status`. */
+typedef struct debt {
+	const tl_ctx *ctx;
+	tl_doc *doc;
+	bool paid_off;
+} debt;
+
+/* Pays what credit allows of one due invoice. */
+static int collect_one(tl_tx *tx, void *arg, tl_error *err)
+{
+	debt *d = arg;
+	const tl_ctx *ctx = d->ctx;
+	json_t *inv = json_loads(d->doc->body, 0, NULL);
+	if (inv == NULL)
+		return tl_error_set(err, TL_EINTERNAL, "invalid_document", "invoice %.40s is not JSON",
+				    d->doc->id);
+	int64_t paid_now = 0;
+	json_t *before = json_pack("{s:O, s:O}", "status", json_object_get(inv, "status"),
+				   "amount_paid", json_object_get(inv, "amount_paid"));
+	int rc = pay_invoice(tx, ctx, inv, &paid_now, err);
+	if (rc == 0 && paid_now > 0) {
+		bool paid = strcmp(json_string_value(json_object_get(inv, "status")), "paid") == 0;
+		rc = save_invoice(tx, ctx, inv, false, err);
+		rc = rc ? rc : tl_audit_record(tx, ctx, paid ? "invoice.paid" : "invoice.part_paid",
+					       d->doc->account_id, d->doc->id, json_incref(before),
+					       json_pack("{s:O, s:O}", "status",
+							 json_object_get(inv, "status"),
+							 "amount_paid",
+							 json_object_get(inv, "amount_paid")),
+					       err);
+		d->paid_off = rc == 0 && paid;
+	}
+	json_decref(before);
+	json_decref(inv);
+	return rc;
+}
+
+/* Pays what credit allows of the due invoices in `status`, each invoice in
+ * its own savepoint (job "debt_collection"). */
 static int collect_in(tl_tx *tx, const tl_ctx *ctx, const char *status, size_t max,
 		      size_t *collected, tl_error *err)
 {
@@ -593,27 +685,12 @@ static int collect_in(tl_tx *tx, const tl_ctx *ctx, const char *status, size_t m
 	int rc = docs ? tl_store_debts_payable(tx, status, ctx->now, docs, max, &n, err)
 		      : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
 	for (size_t i = 0; i < n; i++) {
-		json_t *inv = json_loads(docs[i].body, 0, NULL);
-		int64_t paid_now = 0;
-		json_t *before = inv ? json_pack("{s:O, s:O}", "status", json_object_get(inv, "status"),
-						 "amount_paid", json_object_get(inv, "amount_paid"))
-				     : NULL;
-		if (rc == 0 && inv)
-			rc = pay_invoice(tx, ctx, inv, &paid_now, err);
-		if (rc == 0 && paid_now > 0) {
-			bool paid = strcmp(json_string_value(json_object_get(inv, "status")), "paid") == 0;
-			rc = save_invoice(tx, ctx, inv, false, err);
-			rc = rc ? rc : tl_audit_record(tx, ctx, paid ? "invoice.paid" : "invoice.part_paid",
-						       docs[i].account_id, docs[i].id, json_incref(before),
-						       json_pack("{s:O, s:O}", "status",
-								 json_object_get(inv, "status"),
-								 "amount_paid",
-								 json_object_get(inv, "amount_paid")),
-						       err);
-			*collected += paid;
-		}
-		json_decref(before);
-		json_decref(inv);
+		debt d = {.ctx = ctx, .doc = &docs[i]};
+		tl_job_subject s = {.job = "debt_collection", .subject = docs[i].id,
+				    .account_id = docs[i].account_id};
+		if (rc == 0)
+			rc = tl_job_subject_run(tx, ctx, &s, collect_one, &d, NULL, err);
+		*collected += d.paid_off;
 		tl_doc_free(&docs[i]);
 	}
 	free(docs);
@@ -906,6 +983,30 @@ int tl_holds_daily_placed(tl_tx *tx, const tl_ctx *ctx, const char *account, tl_
 	return rc < 0 ? rc : 0;
 }
 
+typedef struct hold_day {
+	const tl_ctx *ctx;
+	const tl_catalog *cat;
+	const char *account;
+	const char *today;
+	tl_holds_report *out;
+} hold_day;
+
+/* One account's daily hold, in its own savepoint: counted only when it
+ * holds. */
+static int adjust_hold_tx(tl_tx *tx, void *arg, tl_error *err)
+{
+	hold_day *h = arg;
+	tl_holds_report part = {0};
+	int rc = adjust_hold(tx, h->ctx, h->cat, h->account, h->today, &part, err);
+	if (rc == 0) {
+		h->out->adjusted += part.adjusted;
+		h->out->warned += part.warned;
+		h->out->suspended += part.suspended;
+		h->out->reactivated += part.reactivated;
+	}
+	return rc;
+}
+
 int tl_holds_daily_run(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog, size_t max,
 		       tl_holds_report *out, tl_error *err)
 {
@@ -915,10 +1016,15 @@ int tl_holds_daily_run(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog, 
 	char (*accounts)[TL_ID_MAX] = calloc(max, sizeof(*accounts));
 	size_t n = 0;
 	int rc = accounts ? tl_store_postpaid_accounts(tx, ctx->now + 1, "hold.daily", today,
-						      accounts, max, &n, err)
+						      ctx->now, accounts, max, &n, err)
 			  : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
-	for (size_t i = 0; rc == 0 && i < n; i++)
-		rc = adjust_hold(tx, ctx, catalog, accounts[i], today, out, err);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		hold_day h = {.ctx = ctx, .cat = catalog, .account = accounts[i], .today = today,
+			      .out = out};
+		tl_job_subject s = {.job = "hold.daily", .subject = accounts[i],
+				    .account_id = accounts[i]};
+		rc = tl_job_subject_run(tx, ctx, &s, adjust_hold_tx, &h, NULL, err);
+	}
 	free(accounts);
 	return rc;
 }

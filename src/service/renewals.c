@@ -4,6 +4,7 @@
 #include "service/renewals.h"
 #include "service/audit.h"
 #include "service/checkout.h"
+#include "service/job_failures.h"
 #include "service/resources.h"
 
 #include <stdio.h>
@@ -120,6 +121,42 @@ static int64_t next_step_at(const tl_resource *r, int64_t now)
 	return strcmp(r->status, "deleted") == 0 ? -1 : now + 86400;
 }
 
+typedef struct term_step {
+	const tl_ctx *ctx;
+	const tl_catalog *catalog;
+	tl_resource *r;
+	tl_renewals_report *out;
+} term_step;
+
+/* A resource's due term step, in its own savepoint: counted only when it
+ * holds. */
+static int term_step_tx(tl_tx *tx, void *arg, tl_error *err)
+{
+	term_step *t = arg;
+	const tl_ctx *ctx = t->ctx;
+	tl_resource *r = t->r;
+	tl_renewals_report part = {0};
+	bool active = strcmp(r->status, "active") == 0;
+	int rc = 0;
+	if (active && r->auto_renew && ctx->now >= r->term_end - TL_RENEW_AHEAD_S &&
+	    ctx->now < r->term_end)
+		rc = try_renew(tx, ctx, t->catalog, r, &part, err);
+	else if (ctx->now >= r->term_end)
+		rc = end_of_term(tx, ctx, r, &part, err);
+	/* from the term as it was read: a renewal above moved the term on,
+	 * and its update made the resource due again at once, so at worst
+	 * it is visited early, never late */
+	if (rc == 0)
+		rc = tl_store_resource_next_step(tx, r->id, next_step_at(r, ctx->now), err);
+	if (rc == 0) {
+		t->out->renewed += part.renewed;
+		t->out->failed += part.failed;
+		t->out->suspended += part.suspended;
+		t->out->deleted += part.deleted;
+	}
+	return rc;
+}
+
 int tl_renewals_run(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog, size_t max,
 		    tl_renewals_report *out, tl_error *err)
 {
@@ -129,19 +166,16 @@ int tl_renewals_run(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog, siz
 	int rc = due ? tl_store_resources_term_due(tx, ctx->now, due, max, &n, err)
 		     : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
 	for (size_t i = 0; i < n; i++) {
-		tl_resource *r = &due[i];
-		bool active = strcmp(r->status, "active") == 0;
-		if (rc == 0 && active && r->auto_renew && ctx->now >= r->term_end - TL_RENEW_AHEAD_S &&
-		    ctx->now < r->term_end)
-			rc = try_renew(tx, ctx, catalog, r, out, err);
-		else if (rc == 0 && ctx->now >= r->term_end)
-			rc = end_of_term(tx, ctx, r, out, err);
-		/* from the term as it was read: a renewal above moved the term on,
-		 * and its update made the resource due again at once, so at worst
-		 * it is visited early, never late */
+		term_step t = {.ctx = ctx, .catalog = catalog, .r = &due[i], .out = out};
+		tl_job_subject s = {.job = "renewals", .subject = due[i].id,
+				    .account_id = due[i].account_id};
+		int64_t retry_at = 0;
 		if (rc == 0)
-			rc = tl_store_resource_next_step(tx, r->id, next_step_at(r, ctx->now), err);
-		tl_resource_release(r);
+			rc = tl_job_subject_run(tx, ctx, &s, term_step_tx, &t, &retry_at, err);
+		/* failed: the resource is due again at its retry, not at once */
+		if (rc == 0 && retry_at)
+			rc = tl_store_resource_next_step(tx, due[i].id, retry_at, err);
+		tl_resource_release(&due[i]);
 	}
 	out->visited = n;
 	free(due);

@@ -456,6 +456,35 @@ int tl_store_job_run_exists(tl_tx *tx, const char *job, const char *subject, con
 {
 	return tx->drv->job_run_exists(tx->conn, job, subject, period, err);
 }
+int tl_store_job_failure_get(tl_tx *tx, const char *job, const char *subject,
+			     tl_job_failure *out, tl_error *err)
+{
+	return tx->drv->job_failure_get(tx->conn, job, subject, out, err);
+}
+int tl_store_job_failure_put(tl_tx *tx, const tl_job_failure *f, tl_error *err)
+{
+	return tx->drv->job_failure_put(tx->conn, f, err);
+}
+int tl_store_job_failure_clear(tl_tx *tx, const char *job, const char *subject,
+			       tl_error *err)
+{
+	return tx->drv->job_failure_clear(tx->conn, job, subject, err);
+}
+int tl_store_job_failure_list(tl_tx *tx, const char *job, const tl_page *page,
+			      tl_job_failure *out, size_t *count, tl_error *err)
+{
+	return tx->drv->job_failure_list(tx->conn, job, page, out, count, err);
+}
+int tl_store_job_failure_counts(tl_tx *tx, tl_job_failure_count *out, size_t max,
+				size_t *count, tl_error *err)
+{
+	return tx->drv->job_failure_counts(tx->conn, out, max, count, err);
+}
+int tl_store_postpaid_unrated_since(tl_tx *tx, const char *account_id, int64_t *out,
+				    tl_error *err)
+{
+	return tx->drv->postpaid_unrated_since(tx->conn, account_id, out, err);
+}
 int tl_store_poc_wallets_due(tl_tx *tx, int64_t before, tl_ledger_account *out, size_t max,
 			     size_t *count, tl_error *err)
 {
@@ -475,9 +504,10 @@ int tl_store_resources_term_due(tl_tx *tx, int64_t before, tl_resource *out, siz
 	return tx->drv->resources_term_due(tx->conn, before, out, max, count, err);
 }
 int tl_store_postpaid_accounts(tl_tx *tx, int64_t before, const char *job, const char *period,
-			       char (*out)[TL_ID_MAX], size_t max, size_t *count, tl_error *err)
+			       int64_t now, char (*out)[TL_ID_MAX], size_t max, size_t *count,
+			       tl_error *err)
 {
-	return tx->drv->postpaid_accounts(tx->conn, before, job, period, out, max, count, err);
+	return tx->drv->postpaid_accounts(tx->conn, before, job, period, now, out, max, count, err);
 }
 int tl_store_postpaid_resources(tl_tx *tx, const char *account_id, tl_resource *out, size_t max,
 				size_t *count, tl_error *err)
@@ -512,10 +542,10 @@ int tl_store_resource_members(tl_tx *tx, const char *cluster_id, tl_resource *ou
 {
 	return tx->drv->resource_members(tx->conn, cluster_id, out, max, count, err);
 }
-int tl_store_resource_list_poc(tl_tx *tx, int64_t before, tl_resource *out, size_t max,
-			       size_t *count, tl_error *err)
+int tl_store_resource_list_poc(tl_tx *tx, int64_t before, int64_t now, tl_resource *out,
+			       size_t max, size_t *count, tl_error *err)
 {
-	return tx->drv->resource_list_poc(tx->conn, before, out, max, count, err);
+	return tx->drv->resource_list_poc(tx->conn, before, now, out, max, count, err);
 }
 
 int tl_store_doc_insert(tl_tx *tx, const tl_doc *d, tl_error *err)

@@ -146,6 +146,40 @@ int tl_store_job_run_claim(tl_tx *tx, const char *job, const char *subject, cons
 /* 1 when (job, subject, period) was done, 0 when not. */
 int tl_store_job_run_exists(tl_tx *tx, const char *job, const char *subject, const char *period,
 			    tl_error *err);
+/* A subject (account, wallet, resource...) a job failed on: its last
+ * error, how many times in a row, and when the job tries it again. */
+typedef struct tl_job_failure {
+	int64_t seq;                          /* paging cursor */
+	char job[32];                         /* "reconcile", "renew", ... */
+	char subject[TL_CURSOR_MAX];
+	char account_id[TL_ID_MAX];           /* empty: none */
+	char code[64];
+	char message[TL_ERROR_MESSAGE_MAX];
+	int64_t attempts;
+	int64_t first_failed_at, last_failed_at, next_retry_at;
+} tl_job_failure;
+/* TL_ENOTFOUND when the job has no failure recorded for the subject. */
+int tl_store_job_failure_get(tl_tx *tx, const char *job, const char *subject,
+			     tl_job_failure *out, tl_error *err);
+/* Inserts or replaces the failure of (f->job, f->subject). */
+int tl_store_job_failure_put(tl_tx *tx, const tl_job_failure *f, tl_error *err);
+/* 1 when a failure of (job, subject) was removed, 0 when there was none. */
+int tl_store_job_failure_clear(tl_tx *tx, const char *job, const char *subject,
+			       tl_error *err);
+/* Newest first; job NULL: every job's. page->after is a failure's seq. */
+int tl_store_job_failure_list(tl_tx *tx, const char *job, const tl_page *page,
+			      tl_job_failure *out, size_t *count, tl_error *err);
+/* Failing subjects per job, for /metrics. */
+typedef struct tl_job_failure_count {
+	char job[32];
+	int64_t subjects;
+} tl_job_failure_count;
+int tl_store_job_failure_counts(tl_tx *tx, tl_job_failure_count *out, size_t max,
+				size_t *count, tl_error *err);
+/* The earliest time up to which the account's postpaid use is rated, among
+ * its resources with use left to rate; -1 when none has any. */
+int tl_store_postpaid_unrated_since(tl_tx *tx, const char *account_id, int64_t *out,
+				    tl_error *err);
 /* POC wallets whose next expiry step is due by `now`, the longest due
  * first. A new wallet, or one whose expiry moved, is due at once. */
 int tl_store_poc_wallets_due(tl_tx *tx, int64_t now, tl_ledger_account *out, size_t max,
@@ -160,10 +194,12 @@ int tl_store_resources_term_due(tl_tx *tx, int64_t now, tl_resource *out, size_t
 /* When the resource's next term step is due; at < 0: none is left. */
 int tl_store_resource_next_step(tl_tx *tx, const char *id, int64_t at, tl_error *err);
 /* Accounts with postpaid resources whose use is rated only up to before
- * `before` and with no job run (job, account, period) yet, by id: a job
+ * `before` and with no job run (job, account, period) yet, nor a failure of
+ * the job whose retry has not come by `now`, by id: a job
  * that claims each account it visits gets the next ones on its next pass. */
 int tl_store_postpaid_accounts(tl_tx *tx, int64_t before, const char *job, const char *period,
-			       char (*out)[TL_ID_MAX], size_t max, size_t *count, tl_error *err);
+			       int64_t now, char (*out)[TL_ID_MAX], size_t max, size_t *count,
+			       tl_error *err);
 /* An account's postpaid resources, deleted ones included, oldest first. */
 int tl_store_postpaid_resources(tl_tx *tx, const char *account_id, tl_resource *out, size_t max,
 				size_t *count, tl_error *err);
@@ -191,8 +227,9 @@ int tl_store_resource_list(tl_tx *tx, const tl_resource_query *q, const tl_page 
 /* A cluster's members, oldest first, deleted ones included. */
 int tl_store_resource_members(tl_tx *tx, const char *cluster_id, tl_resource *out, size_t max,
 			      size_t *count, tl_error *err);
-/* Active POC resources whose usage is charged only up to before `before`. */
-int tl_store_resource_list_poc(tl_tx *tx, int64_t before, tl_resource *out, size_t max,
+/* Active POC resources whose usage is charged only up to before `before`,
+ * but for those the accrual failed on whose retry has not come by `now`. */
+int tl_store_resource_list_poc(tl_tx *tx, int64_t before, int64_t now, tl_resource *out, size_t max,
 			       size_t *count, tl_error *err);
 
 /* Documents: business objects kept as a JSON body that their domain module

@@ -58,6 +58,16 @@ typedef struct tl_store_driver {
 			     int64_t now, tl_error *err);
 	int (*job_run_exists)(void *conn, const char *job, const char *subject, const char *period,
 			      tl_error *err);
+	int (*job_failure_get)(void *conn, const char *job, const char *subject,
+			       tl_job_failure *out, tl_error *err);
+	int (*job_failure_put)(void *conn, const tl_job_failure *f, tl_error *err);
+	int (*job_failure_clear)(void *conn, const char *job, const char *subject, tl_error *err);
+	int (*job_failure_list)(void *conn, const char *job, const tl_page *page,
+				tl_job_failure *out, size_t *count, tl_error *err);
+	int (*job_failure_counts)(void *conn, tl_job_failure_count *out, size_t max,
+				  size_t *count, tl_error *err);
+	int (*postpaid_unrated_since)(void *conn, const char *account_id, int64_t *out,
+				      tl_error *err);
 	int (*poc_wallets_due)(void *conn, int64_t before, tl_ledger_account *out, size_t max,
 			       size_t *count, tl_error *err);
 	int (*poc_wallet_next_step)(void *conn, const char *id, int64_t at, tl_error *err);
@@ -65,6 +75,7 @@ typedef struct tl_store_driver {
 	int (*resources_term_due)(void *conn, int64_t before, tl_resource *out, size_t max,
 				  size_t *count, tl_error *err);
 	int (*postpaid_accounts)(void *conn, int64_t before, const char *job, const char *period,
+				 int64_t now,
 				 char (*out)[TL_ID_MAX], size_t max, size_t *count, tl_error *err);
 	int (*postpaid_resources)(void *conn, const char *account_id, tl_resource *out, size_t max,
 				  size_t *count, tl_error *err);
@@ -77,7 +88,7 @@ typedef struct tl_store_driver {
 			     tl_resource *out, size_t *count, tl_error *err);
 	int (*resource_members)(void *conn, const char *cluster_id, tl_resource *out, size_t max,
 				size_t *count, tl_error *err);
-	int (*resource_list_poc)(void *conn, int64_t before, tl_resource *out, size_t max,
+	int (*resource_list_poc)(void *conn, int64_t before, int64_t now, tl_resource *out, size_t max,
 				 size_t *count, tl_error *err);
 	int (*doc_insert)(void *conn, const tl_doc *d, tl_error *err);
 	int (*doc_update)(void *conn, const tl_doc *d, tl_error *err);

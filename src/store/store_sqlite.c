@@ -150,6 +150,16 @@ static const char *const migrations[] = {
 	 * "metering" token only submits usage (metered usage is the
 	 * provider's word, not the customer's) */
 	"ALTER TABLE tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'account';",
+	/* 11: the subjects a job failed on (one row per job and subject,
+	 * removed when it succeeds), so one failing account or resource is
+	 * retried on its own schedule instead of failing every pass for all;
+	 * the sweeps leave out a subject until its next_retry_at */
+	"CREATE TABLE job_failures (seq INTEGER PRIMARY KEY, job TEXT NOT NULL,"
+	"  subject TEXT NOT NULL, account_id TEXT, code TEXT NOT NULL, message TEXT NOT NULL,"
+	"  attempts INTEGER NOT NULL, first_failed_at INTEGER NOT NULL,"
+	"  last_failed_at INTEGER NOT NULL, next_retry_at INTEGER NOT NULL,"
+	"  UNIQUE (job, subject));"
+	"CREATE INDEX job_failures_by_subject ON job_failures(subject, next_retry_at);",
 };
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -659,6 +669,12 @@ const tl_store_driver tl_store_sqlite_driver = {
 	.poc_wallets_due = tl_sqlite_poc_wallets_due,
 	.poc_wallet_next_step = tl_sqlite_poc_wallet_next_step,
 	.job_run_exists = tl_sqlite_job_run_exists,
+	.job_failure_get = tl_sqlite_job_failure_get,
+	.job_failure_put = tl_sqlite_job_failure_put,
+	.job_failure_clear = tl_sqlite_job_failure_clear,
+	.job_failure_list = tl_sqlite_job_failure_list,
+	.job_failure_counts = tl_sqlite_job_failure_counts,
+	.postpaid_unrated_since = tl_sqlite_postpaid_unrated_since,
 	.resources_of_wallet = tl_sqlite_resources_of_wallet,
 	.postpaid_accounts = tl_sqlite_postpaid_accounts,
 	.postpaid_resources = tl_sqlite_postpaid_resources,

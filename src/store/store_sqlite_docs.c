@@ -207,6 +207,8 @@ int tl_sqlite_doc_list_due(void *conn, const char *kind, const char *status, int
 	sqlite_conn *c = conn;
 	sqlite3_stmt *st = tl_sqlite_stmt(c, "SELECT " DOC_COLUMNS " FROM documents"
 		" WHERE kind = ?1 AND status = ?2 AND due_at > 0 AND due_at <= ?3"
+		" AND NOT EXISTS (SELECT 1 FROM job_failures f WHERE f.subject = documents.id"
+		" AND f.next_retry_at > ?3)" /* one a job failed on waits for its retry */
 		" ORDER BY due_at LIMIT ?4");
 	if (st == NULL)
 		return tl_sqlite_error(c, err, kind);
@@ -223,6 +225,8 @@ int tl_sqlite_debts_payable(void *conn, const char *status, int64_t now, tl_doc 
 	sqlite_conn *c = conn;
 	sqlite3_stmt *st = tl_sqlite_stmt(c, "SELECT " DOC_COLUMNS " FROM documents d"
 		" WHERE d.kind = 'invoice' AND d.status = ?1 AND d.due_at > 0 AND d.due_at <= ?2"
+		" AND NOT EXISTS (SELECT 1 FROM job_failures f WHERE f.subject = d.id"
+		" AND f.next_retry_at > ?2)"
 		" AND EXISTS (SELECT 1 FROM ledger_accounts w WHERE w.account_id = d.account_id"
 		" AND w.kind = 'credit'"
 		" AND w.posted_credits - w.posted_debits - w.pending_debits > 0)"

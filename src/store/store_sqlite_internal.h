@@ -61,6 +61,18 @@ int tl_sqlite_job_run_claim(void *conn, const char *job, const char *subject, co
 			    int64_t now, tl_error *err);
 int tl_sqlite_job_run_exists(void *conn, const char *job, const char *subject,
 			     const char *period, tl_error *err);
+/* Job failures (store_sqlite_jobs.c). */
+int tl_sqlite_job_failure_get(void *conn, const char *job, const char *subject,
+			      tl_job_failure *out, tl_error *err);
+int tl_sqlite_job_failure_put(void *conn, const tl_job_failure *f, tl_error *err);
+int tl_sqlite_job_failure_clear(void *conn, const char *job, const char *subject,
+				tl_error *err);
+int tl_sqlite_job_failure_list(void *conn, const char *job, const tl_page *page,
+			       tl_job_failure *out, size_t *count, tl_error *err);
+int tl_sqlite_job_failure_counts(void *conn, tl_job_failure_count *out, size_t max,
+				 size_t *count, tl_error *err);
+int tl_sqlite_postpaid_unrated_since(void *conn, const char *account_id, int64_t *out,
+				     tl_error *err);
 /* Runs sql, an UPDATE of next_step_at (?2) for the row with id ?1; at < 0
  * stores NULL: no step left. */
 int tl_sqlite_set_next_step(void *conn, const char *sql, const char *id, int64_t at,
@@ -72,6 +84,7 @@ int tl_sqlite_resource_next_step(void *conn, const char *id, int64_t at, tl_erro
 int tl_sqlite_resources_term_due(void *conn, int64_t before, tl_resource *out, size_t max,
 				 size_t *count, tl_error *err);
 int tl_sqlite_postpaid_accounts(void *conn, int64_t before, const char *job, const char *period,
+				int64_t now,
 				char (*out)[TL_ID_MAX], size_t max,
 				size_t *count, tl_error *err);
 int tl_sqlite_postpaid_resources(void *conn, const char *account_id, tl_resource *out,
@@ -87,7 +100,7 @@ int tl_sqlite_resource_list(void *conn, const tl_resource_query *q, const tl_pag
 			    tl_resource *out, size_t *count, tl_error *err);
 int tl_sqlite_resource_members(void *conn, const char *cluster_id, tl_resource *out,
 			       size_t max, size_t *count, tl_error *err);
-int tl_sqlite_resource_list_poc(void *conn, int64_t before, tl_resource *out, size_t max,
+int tl_sqlite_resource_list_poc(void *conn, int64_t before, int64_t now, tl_resource *out, size_t max,
 				size_t *count, tl_error *err);
 
 /* Documents (store_sqlite_docs.c). */

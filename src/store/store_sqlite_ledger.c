@@ -250,6 +250,8 @@ int tl_sqlite_transfer_list_due(void *conn, int64_t now, tl_transfer *out, size_
 	sqlite_conn *c = conn;
 	sqlite3_stmt *st = tl_sqlite_stmt(c, "SELECT " TRANSFER_COLUMNS " FROM transfers"
 		" WHERE state = 'pending' AND expires_at > 0 AND expires_at <= ?1"
+		" AND NOT EXISTS (SELECT 1 FROM job_failures f WHERE f.subject = transfers.id"
+		" AND f.next_retry_at > ?1)" /* a hold the expiry failed on waits for its retry */
 		" ORDER BY expires_at LIMIT ?2");
 	if (st == NULL)
 		return tl_sqlite_error(c, err, "transfers");

@@ -184,18 +184,21 @@ int tl_sqlite_resource_members(void *conn, const char *cluster_id, tl_resource *
 	return read_resources(c, st, out, max, count, err);
 }
 
-int tl_sqlite_resource_list_poc(void *conn, int64_t before, tl_resource *out, size_t max,
+int tl_sqlite_resource_list_poc(void *conn, int64_t before, int64_t now, tl_resource *out, size_t max,
 				size_t *count, tl_error *err)
 {
 	sqlite_conn *c = conn;
 	sqlite3_stmt *st = tl_sqlite_stmt(c, "SELECT " RESOURCE_COLUMNS " FROM resources"
 		" WHERE billing_mode = 'poc' AND status = 'active' AND accrued_until < ?1"
 		" AND type != 'cluster'" /* a cluster costs what its members cost */
+		" AND NOT EXISTS (SELECT 1 FROM job_failures f WHERE f.subject = resources.id"
+		" AND f.next_retry_at > ?3)" /* failed: waits for its retry */
 		" ORDER BY accrued_until LIMIT ?2");
 	if (st == NULL)
 		return tl_sqlite_error(c, err, "resources");
 	sqlite3_bind_int64(st, 1, before);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	sqlite3_bind_int64(st, 3, now);
 	return read_resources(c, st, out, max, count, err);
 }
 
@@ -253,6 +256,7 @@ int tl_sqlite_resources_term_due(void *conn, int64_t now, tl_resource *out, size
 }
 
 int tl_sqlite_postpaid_accounts(void *conn, int64_t before, const char *job, const char *period,
+				int64_t now,
 				char (*out)[TL_ID_MAX], size_t max, size_t *count, tl_error *err)
 {
 	sqlite_conn *c = conn;
@@ -261,6 +265,8 @@ int tl_sqlite_postpaid_accounts(void *conn, int64_t before, const char *job, con
 		" AND (status != 'deleted' OR accrued_until < updated_at)" /* use left to rate */
 		" AND NOT EXISTS (SELECT 1 FROM job_runs WHERE job = ?3"
 		" AND subject = resources.account_id AND period = ?4)"
+		" AND NOT EXISTS (SELECT 1 FROM job_failures f WHERE f.job = ?3"
+		" AND f.subject = resources.account_id AND f.next_retry_at > ?5)"
 		" ORDER BY account_id LIMIT ?2");
 	if (st == NULL)
 		return tl_sqlite_error(c, err, "resources");
@@ -268,6 +274,7 @@ int tl_sqlite_postpaid_accounts(void *conn, int64_t before, const char *job, con
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
 	sqlite3_bind_text(st, 3, job, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, period, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, now);
 	size_t n = 0;
 	int rc = SQLITE_DONE;
 	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
