@@ -81,25 +81,30 @@ static int insert(tl_tx *tx, const tl_ctx *ctx, const tl_resource *r, tl_error *
 static int find_poc_wallet(tl_tx *tx, const tl_ctx *ctx, const char *account_id,
 			   const char *cluster_id, char *out, tl_error *err)
 {
-	tl_ledger_account *w = calloc(TL_STOP_POC_MAX, sizeof(*w));
+	tl_ledger_account *w = calloc(TL_CASCADE_PAGE, sizeof(*w));
+	char after[TL_ID_MAX] = "", best[TL_ID_MAX] = "";
 	size_t n = 0;
-	int rc = w ? tl_store_ledger_account_list(tx, account_id, w, TL_STOP_POC_MAX, &n, err)
-		   : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
-	const tl_ledger_account *best = NULL;
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		bool usable = strcmp(w[i].kind, "poc") == 0 && w[i].expires_at > ctx->now &&
-			      tl_ledger_available(&w[i]) > 0;
-		bool tied = cluster_id && strcmp(w[i].cluster_id, cluster_id) == 0;
-		if (usable && (tied || (w[i].cluster_id[0] == '\0' && best == NULL)))
-			best = &w[i];
-		if (usable && tied)
-			break;
-	}
-	if (rc == 0 && best == NULL)
+	bool found_tied = false;
+	int rc = w ? 0 : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	do { /* every page: an admin may grant an account any number of wallets */
+		rc = rc ? rc : tl_store_ledger_account_list_after(tx, account_id,
+								  after[0] ? after : NULL, w,
+								  TL_CASCADE_PAGE, &n, err);
+		if (rc == 0 && n > 0)
+			snprintf(after, sizeof(after), "%s", w[n - 1].id);
+		for (size_t i = 0; rc == 0 && !found_tied && i < n; i++) {
+			bool usable = strcmp(w[i].kind, "poc") == 0 && w[i].expires_at > ctx->now &&
+				      tl_ledger_available(&w[i]) > 0;
+			found_tied = usable && cluster_id && strcmp(w[i].cluster_id, cluster_id) == 0;
+			if (usable && (found_tied || (w[i].cluster_id[0] == '\0' && best[0] == '\0')))
+				snprintf(best, sizeof(best), "%s", w[i].id);
+		}
+	} while (rc == 0 && !found_tied && n == TL_CASCADE_PAGE);
+	if (rc == 0 && best[0] == '\0')
 		rc = tl_error_set(err, TL_ERULE, "poc_wallet_required",
 				  "a POC resource needs an unexpired POC wallet with credit left");
 	if (rc == 0)
-		snprintf(out, TL_ID_MAX, "%s", best->id);
+		snprintf(out, TL_ID_MAX, "%s", best);
 	free(w);
 	return rc;
 }

@@ -407,7 +407,13 @@ int tl_store_ledger_account_get(tl_tx *tx, const char *id, tl_ledger_account *ou
 int tl_store_ledger_account_list(tl_tx *tx, const char *account_id, tl_ledger_account *out,
 				 size_t max, size_t *count, tl_error *err)
 {
-	return tx->drv->ledger_account_list(tx->conn, account_id, out, max, count, err);
+	return tx->drv->ledger_account_list(tx->conn, account_id, NULL, out, max, count, err);
+}
+int tl_store_ledger_account_list_after(tl_tx *tx, const char *account_id, const char *after,
+				       tl_ledger_account *out, size_t max, size_t *count,
+				       tl_error *err)
+{
+	return tx->drv->ledger_account_list(tx->conn, account_id, after, out, max, count, err);
 }
 int tl_store_ledger_account_set_expiry(tl_tx *tx, const char *id, int64_t expires_at,
 				       tl_error *err)

@@ -120,6 +120,11 @@ int tl_store_ledger_account_get(tl_tx *tx, const char *id, tl_ledger_account *ou
 /* account_id NULL lists the system accounts. Oldest first (few rows). */
 int tl_store_ledger_account_list(tl_tx *tx, const char *account_id, tl_ledger_account *out,
 				 size_t max, size_t *count, tl_error *err);
+/* The same after the ledger account `after` (NULL: from the first), to
+ * page through an account's wallets: an admin may grant any number. */
+int tl_store_ledger_account_list_after(tl_tx *tx, const char *account_id, const char *after,
+				       tl_ledger_account *out, size_t max, size_t *count,
+				       tl_error *err);
 /* Moves a POC wallet's expiry. */
 int tl_store_ledger_account_set_expiry(tl_tx *tx, const char *id, int64_t expires_at,
 				       tl_error *err);

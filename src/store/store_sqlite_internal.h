@@ -42,8 +42,8 @@ int tl_sqlite_ledger_account_insert(void *conn, const tl_ledger_account *a, bool
 				    tl_error *err);
 int tl_sqlite_ledger_account_get(void *conn, const char *id, tl_ledger_account *out,
 				 tl_error *err);
-int tl_sqlite_ledger_account_list(void *conn, const char *account_id, tl_ledger_account *out,
-				  size_t max, size_t *count, tl_error *err);
+int tl_sqlite_ledger_account_list(void *conn, const char *account_id, const char *after,
+				  tl_ledger_account *out, size_t max, size_t *count, tl_error *err);
 int tl_sqlite_ledger_account_set_expiry(void *conn, const char *id, int64_t expires_at,
 					tl_error *err);
 int tl_sqlite_ledger_account_save(void *conn, const tl_ledger_account *a, tl_error *err);
