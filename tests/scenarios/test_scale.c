@@ -279,3 +279,68 @@ Test(scale, stop_poc_of_a_big_cluster_converts_every_member)
 	int64_t none = 0;
 	cr_assert_eq(count_all(path, "status", "active", &none), 0);
 }
+
+/* Beyond what one checkout holds, a Stop POC is refused whole (422), never
+ * cut short: before, it made a checkout of the oldest 256 members. */
+Test(scale, stop_poc_beyond_a_checkout_is_refused_whole)
+{
+	char path[160], cluster[64], tail[256], last[64], body[512];
+	snprintf(path, sizeof(path), "/v1/accounts/%s/poc-wallets", acc);
+	ok(post(srv.admin_token, path,
+		"{\"amount\":100000000000,\"expires_at\":\"2099-01-01T00:00:00Z\"}"));
+	tt_response r = post(token, "/v1/resources",
+			     "{\"type\":\"cluster\",\"name\":\"huge\",\"poc\":true,"
+			     "\"spec\":{\"node_flavor\":\"s.general.2c4g\",\"node_count\":1,"
+			     "\"boot_volume_type\":\"v.ssd\",\"boot_volume_gb\":20}}");
+	cr_assert_eq(r.status, 201, "%s", r.raw);
+	snprintf(cluster, sizeof(cluster), "%s", json_string_value(json_object_get(r.json, "id")));
+	tt_response_free(&r);
+	snprintf(tail, sizeof(tail),
+		 "\",\"poc\":true,\"cluster_id\":\"%s\",\"role\":\"pvc\","
+		 "\"spec\":{\"volume_type\":\"v.ssd\",\"size_gb\":10}}", cluster);
+	create_many("{\"type\":\"volume\",\"name\":\"pvc-", tail, 4095); /* 4,097 in POC */
+	snprintf(body, sizeof(body), "{\"type\":\"volume\",\"name\":\"pvc-last%s", tail);
+	create_last(body, last);
+
+	snprintf(path, sizeof(path), "/v1/resources/%s/stop-poc/preview", cluster);
+	r = post(token, path, "{}");
+	cr_assert_eq(r.status, 422, "%s", r.raw);
+	cr_assert_str_eq(tt_error_code(&r), "too_many_resources");
+	json_t *details = json_object_get(json_object_get(r.json, "error"), "details");
+	cr_assert_eq(json_integer_value(json_object_get(details, "count")), 4098);
+	cr_assert_eq(json_integer_value(json_object_get(details, "max")), 4096);
+	tt_response_free(&r);
+	snprintf(path, sizeof(path), "/v1/resources/%s/stop-poc", cluster);
+	r = post(token, path, "{\"cycle_months\":1}");
+	cr_assert_eq(r.status, 422, "%s", r.raw);
+	cr_assert_str_eq(tt_error_code(&r), "too_many_resources");
+	tt_response_free(&r);
+	snprintf(path, sizeof(path), "/v1/resources/%s", last); /* nothing was marked */
+	r = tt_request(&srv, "GET", path, token, NULL, NULL);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(r.json, "billing"),
+							   "mode")), "poc");
+	tt_response_free(&r);
+	snprintf(path, sizeof(path), "/v1/resources?cluster_id=%s&billing=poc", cluster);
+	int64_t active = 0;
+	cr_assert_eq(count_all(path, "status", "active", &active), 4098);
+}
+
+/* A POC resource is paid by the account's newest wallet too: choosing one
+ * used to look at the account's oldest 256 ledger accounts only. */
+Test(scale, a_poc_resource_finds_a_wallet_past_the_first_256)
+{
+	char path[160];
+	snprintf(path, sizeof(path), "/v1/accounts/%s/poc-wallets", acc);
+	for (int i = 0; i < 260; i++)
+		ok(post(srv.admin_token, path,
+			"{\"amount\":1000,\"expires_at\":\"2027-01-15T01:00:00Z\"}"));
+	json_decref(move_clock("2027-01-15T02:00:00Z")); /* all of those expired */
+	ok(post(srv.admin_token, path,
+		"{\"amount\":100000000,\"expires_at\":\"2099-01-01T00:00:00Z\"}"));
+	tt_response r = post(token, "/v1/resources",
+			     "{\"type\":\"volume\",\"name\":\"v\",\"poc\":true,"
+			     "\"spec\":{\"volume_type\":\"v.ssd\",\"size_gb\":10}}");
+	cr_assert_eq(r.status, 201, "%s", r.raw);
+	tt_response_free(&r);
+}
