@@ -64,6 +64,13 @@
  * accounts of ordinary size keep a pass to a few hundred ms. */
 #define TL_RECONCILE_ACCOUNTS_MAX 50u
 
+/* A reconciliation pass takes no further account once it has issued this
+ * many invoices (about 0.5 ms each, with their payments: ~0.5 s of the
+ * writer). An account's month is one transaction, so an account with more
+ * resources still finishes in its pass; the next accounts wait for the
+ * next pass. */
+#define TL_RECONCILE_INVOICES_MAX 1000u
+
 /* Names (accounts, resources) in bytes of UTF-8. */
 #define TL_NAME_MAX 200u
 

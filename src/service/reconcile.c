@@ -459,7 +459,7 @@ int tl_reconcile_run(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog, si
 	int rc = accounts ? tl_store_postpaid_accounts(tx, m.end, "reconcile", m.name, accounts,
 						      max, &n, err)
 			  : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
-	for (size_t i = 0; rc == 0 && i < n; i++)
+	for (size_t i = 0; rc == 0 && i < n && out->invoices < TL_RECONCILE_INVOICES_MAX; i++)
 		rc = reconcile_account(tx, ctx, catalog, accounts[i], &m, out, err);
 	free(accounts);
 	return rc;
