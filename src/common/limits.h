@@ -113,6 +113,15 @@
  * without end; a customer retrying in a few tabs needs a handful. */
 #define TL_GATEWAY_STARTS_PER_CHECKOUT_MAX 32u
 
+/* Lines (resources) in one checkout. A Stop POC converts a whole cluster
+ * in one checkout (DESIGN.md rule 7), so this is the most POC members a
+ * cluster converts at once: 2,048 nodes with their boot volumes. A line is
+ * ~550 bytes in memory (a checkout at the limit is ~2.2 MiB, kept on the
+ * heap) and under 1 KiB of JSON; paying issues an invoice per line, all in
+ * one transaction. A bigger Stop POC is refused (422 too_many_resources),
+ * never cut short. */
+#define TL_CHECKOUT_LINES_MAX 4096
+
 /* Usage records in one POST /v1/usage: an hour of per-minute records for a
  * fleet of ~160 resources, or a day of hourly ones for ~400. The whole batch
  * is one write transaction (a resource read and a document insert per
@@ -146,9 +155,23 @@
 #define TL_JOB_RETRY_MIN_S 60
 #define TL_JOB_RETRY_MAX_S 3600
 
-/* Accounts reconciled per job transaction: each rates up to 512 resources
- * and issues their invoices, so 50 keep a pass to a few hundred ms. */
+/* Rows a job step or a cascade reads at a time (an account's postpaid
+ * resources, a POC wallet's resources, a cluster's members). It pages on
+ * until a page comes back short, so this bounds memory, not the work: a
+ * page of resources is ~150 KiB. */
+#define TL_CASCADE_PAGE 256u
+
+/* Accounts reconciled per job transaction: each rates all its postpaid
+ * resources (TL_CASCADE_PAGE at a time) and issues their invoices; 50
+ * accounts of ordinary size keep a pass to a few hundred ms. */
 #define TL_RECONCILE_ACCOUNTS_MAX 50u
+
+/* A reconciliation pass takes no further account once it has issued this
+ * many invoices (about 0.5 ms each, with their payments: ~0.5 s of the
+ * writer). An account's month is one transaction, so an account with more
+ * resources still finishes in its pass; the next accounts wait for the
+ * next pass. */
+#define TL_RECONCILE_INVOICES_MAX 1000u
 
 /* Names (accounts, resources) in bytes of UTF-8. */
 #define TL_NAME_MAX 200u

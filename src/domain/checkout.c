@@ -4,6 +4,7 @@
 #include "common/timefmt.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void tl_checkout_release(tl_checkout *c)
@@ -54,17 +55,23 @@ int tl_checkout_price(tl_checkout *c, tl_error *err)
 				.tax_rate_bp = c->tax_rate_bp,
 				.coupon_percent_bp = c->coupon_percent_off * 100,
 				.coupon_amount_off = c->coupon_amount_off};
-	tl_price_line prices[TL_PRICING_LINES_MAX];
+	/* on the heap: a full checkout's prices are ~300 KiB */
+	tl_price_line *prices = malloc((c->line_count ? c->line_count : 1) * sizeof(*prices));
+	if (prices == NULL)
+		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
 	for (size_t i = 0; i < c->line_count; i++)
 		prices[i] = c->lines[i].price;
 	if (tl_pricing_price(prices, c->line_count, &terms, &c->totals) < 0 ||
 	    (c->settlement == TL_SETTLE_HOLD &&
 	     tl_pricing_hold_amount(prices, c->line_count, c->hold_days, c->tax_rate_bp,
-				    &c->hold_amount) < 0))
+				    &c->hold_amount) < 0)) {
+		free(prices);
 		return tl_error_set(err, TL_EINVALID, "price_overflow",
 				    "the checkout's figures do not fit in 64 bits");
+	}
 	for (size_t i = 0; i < c->line_count; i++)
 		c->lines[i].price = prices[i];
+	free(prices);
 	if (c->settlement != TL_SETTLE_HOLD)
 		c->hold_amount = 0;
 	return 0;

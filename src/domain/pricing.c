@@ -4,6 +4,8 @@
 #include "common/err.h"
 #include "domain/money.h"
 
+#include <stdlib.h>
+
 static int price_line(tl_price_line *l, const tl_price_terms *t)
 {
 	if (l->unit_price < 0 || l->quantity < 0)
@@ -49,7 +51,9 @@ int tl_pricing_spread(int64_t total, const int64_t *weights, size_t count, int64
 			parts[i] = 0;
 		return total == 0 ? 0 : TL_EINVALID;
 	}
-	__int128 remainders[TL_PRICING_LINES_MAX];
+	__int128 *remainders = malloc(count * sizeof(*remainders)); /* up to 64 KiB */
+	if (remainders == NULL)
+		return TL_EINTERNAL;
 	int64_t given = 0;
 	for (size_t i = 0; i < count; i++) {
 		__int128 share = (__int128)total * weights[i];
@@ -66,21 +70,25 @@ int tl_pricing_spread(int64_t total, const int64_t *weights, size_t count, int64
 		parts[best]++;
 		remainders[best] = -1;
 	}
+	free(remainders);
 	return 0;
 }
 
 static int apply_coupon(tl_price_line *lines, size_t count, int64_t coupon)
 {
-	int64_t weights[TL_PRICING_LINES_MAX], shares[TL_PRICING_LINES_MAX];
+	int64_t *weights = malloc(2 * count * sizeof(*weights)); /* and the shares */
+	if (weights == NULL)
+		return TL_EINVALID;
+	int64_t *shares = weights + count;
 	for (size_t i = 0; i < count; i++)
 		weights[i] = lines[i].amount;
-	if (tl_pricing_spread(coupon, weights, count, shares) < 0)
-		return TL_EINVALID;
-	for (size_t i = 0; i < count; i++) {
+	int rc = tl_pricing_spread(coupon, weights, count, shares) < 0 ? TL_EINVALID : 0;
+	for (size_t i = 0; rc == 0 && i < count; i++) {
 		lines[i].coupon_discount = shares[i];
 		lines[i].taxable = lines[i].amount - shares[i]; /* share <= amount */
 	}
-	return 0;
+	free(weights);
+	return rc;
 }
 
 static int add_to_totals(tl_price_totals *t, const tl_price_line *l)

@@ -26,9 +26,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "common/limits.h"
 
 #define TL_MINUTES_PER_MONTH 43200 /* a 30-day month, the usage rule's unit */
-#define TL_PRICING_LINES_MAX 256   /* a cluster with its members fits */
+#define TL_PRICING_LINES_MAX TL_CHECKOUT_LINES_MAX
 
 typedef struct tl_price_line {
 	/* in: */

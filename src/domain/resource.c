@@ -85,7 +85,19 @@ int tl_stop_poc_plan_make(const tl_resource *target, const tl_resource *cluster,
 		return refuse(err, "resource_suspended", target,
 			      "is suspended; its debt must be paid first");
 	if (strcmp(target->type, "cluster") == 0) {
-		for (size_t i = 0; i < member_count && out->count < TL_STOP_POC_MAX; i++)
+		size_t in_poc = 0;
+		for (size_t i = 0; i < member_count; i++)
+			in_poc += tl_resource_in_poc(&members[i]);
+		if (in_poc > TL_STOP_POC_MAX) { /* refused whole: never a part of it */
+			tl_error_set(err, TL_ERULE, "too_many_resources",
+				     "cluster %.40s has %zu members in POC; one Stop POC converts "
+				     "at most %d", target->id, in_poc, TL_STOP_POC_MAX);
+			tl_error_details(err, json_pack("{s:s, s:I, s:i}", "resource_id", target->id,
+							"count", (json_int_t)in_poc, "max",
+							TL_STOP_POC_MAX));
+			return TL_ERULE;
+		}
+		for (size_t i = 0; i < member_count; i++)
 			if (tl_resource_in_poc(&members[i]))
 				out->convert[out->count++] = &members[i];
 		out->stop_only = out->count == 0;

@@ -69,7 +69,7 @@ bool tl_resource_in_poc(const tl_resource *r);
 
 /* What a Stop POC of `target` does. For a cluster, members[] are its
  * members; for anything else they are unused. */
-#define TL_STOP_POC_MAX 256
+#define TL_STOP_POC_MAX TL_CHECKOUT_LINES_MAX /* what one checkout converts */
 typedef struct tl_stop_poc_plan {
 	bool stop_only;            /* a cluster with nothing left in POC: "stop" */
 	size_t count;
@@ -77,7 +77,9 @@ typedef struct tl_stop_poc_plan {
 	char warning[320];         /* a member stopped on its own: "" when none */
 } tl_stop_poc_plan;
 
-/* TL_ECONFLICT with resource_deleted / resource_suspended / not_poc, or 0
+/* TL_ECONFLICT with resource_deleted / resource_suspended / not_poc,
+ * TL_ERULE too_many_resources when more than TL_STOP_POC_MAX members are
+ * in POC (members[] may hold only those: the others are never converted), or 0
  * with the plan. cluster is target's cluster when target is a member (for
  * the warning), else NULL. */
 int tl_stop_poc_plan_make(const tl_resource *target, const tl_resource *cluster,

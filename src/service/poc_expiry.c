@@ -61,33 +61,39 @@ static int set_status_from(tl_tx *tx, const tl_ctx *ctx, const tl_ledger_account
 			   const char *status, const char *event, bool restart_accrual,
 			   size_t *changed, tl_error *err)
 {
-	tl_resource *rs = calloc(TL_STOP_POC_MAX, sizeof(*rs));
+	tl_resource *rs = calloc(TL_CASCADE_PAGE, sizeof(*rs));
+	char after[TL_ID_MAX] = "";
 	size_t n = 0;
-	int rc = rs ? tl_store_resources_of_wallet(tx, w->id, rs, TL_STOP_POC_MAX, &n, err)
-		    : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
-	for (size_t i = 0; i < n; i++) {
-		tl_resource *r = &rs[i];
-		bool poc = strcmp(r->billing_mode, "poc") == 0;
-		if (rc == 0 && poc && strcmp(r->status, status) != 0) {
-			if (strcmp(status, "deleted") == 0) /* never paid back to life */
-				rc = tl_resources_cancel_open_checkout(tx, ctx, r, err);
-			if (rc < 0) {
-				tl_resource_release(r);
-				continue;
+	int rc = rs ? 0 : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	do { /* every page: a wallet may pay for any number of resources */
+		rc = rc ? rc : tl_store_resources_of_wallet_after(tx, w->id, after[0] ? after : NULL,
+								  rs, TL_CASCADE_PAGE, &n, err);
+		if (rc == 0 && n > 0)
+			snprintf(after, sizeof(after), "%s", rs[n - 1].id);
+		for (size_t i = 0; i < n; i++) {
+			tl_resource *r = &rs[i];
+			bool poc = strcmp(r->billing_mode, "poc") == 0;
+			if (rc == 0 && poc && strcmp(r->status, status) != 0) {
+				if (strcmp(status, "deleted") == 0) /* never paid back to life */
+					rc = tl_resources_cancel_open_checkout(tx, ctx, r, err);
+				if (rc < 0) {
+					tl_resource_release(r);
+					continue;
+				}
+				json_t *before = tl_resource_to_json(r);
+				snprintf(r->status, sizeof(r->status), "%s", status);
+				r->updated_at = ctx->now;
+				if (restart_accrual)
+					r->accrued_until = ctx->now;
+				rc = tl_store_resource_update(tx, r, err);
+				rc = rc ? (json_decref(before), rc)
+					: tl_audit_record(tx, ctx, event, r->account_id, r->id, before,
+							  tl_resource_to_json(r), err);
+				(*changed)++;
 			}
-			json_t *before = tl_resource_to_json(r);
-			snprintf(r->status, sizeof(r->status), "%s", status);
-			r->updated_at = ctx->now;
-			if (restart_accrual)
-				r->accrued_until = ctx->now;
-			rc = tl_store_resource_update(tx, r, err);
-			rc = rc ? (json_decref(before), rc)
-				: tl_audit_record(tx, ctx, event, r->account_id, r->id, before,
-						  tl_resource_to_json(r), err);
-			(*changed)++;
+			tl_resource_release(r);
 		}
-		tl_resource_release(r);
-	}
+	} while (rc == 0 && n == TL_CASCADE_PAGE);
 	free(rs);
 	return rc;
 }

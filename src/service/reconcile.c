@@ -281,15 +281,21 @@ static int release_holds(tl_tx *tx, const tl_ctx *ctx, const char *wallet_id, tl
 		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
 	tl_page page = {.limit = TL_PAGE_MAX};
 	size_t n = 0;
-	int rc = tl_store_transfer_list(tx, wallet_id, true, &page, holds, &n, err);
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		if (strcmp(holds[i].state, "pending") != 0 || strcmp(holds[i].code, "hold") != 0)
-			continue;
-		tl_transfer v = {.kind = TL_TRANSFER_VOID};
-		snprintf(v.pending_id, sizeof(v.pending_id), "%s", holds[i].id);
-		snprintf(v.code, sizeof(v.code), "hold_release");
-		rc = tl_ledger_move(tx, ctx, &v, 1, err);
-	}
+	int rc = 0;
+	do { /* every page: a wallet's hold history grows every day */
+		rc = tl_store_transfer_list(tx, wallet_id, true, &page, holds, &n, err);
+		if (rc == 0 && n > 0)
+			snprintf(page.after, sizeof(page.after), "%s", holds[n - 1].id);
+		for (size_t i = 0; rc == 0 && i < n; i++) {
+			if (strcmp(holds[i].state, "pending") != 0 ||
+			    strcmp(holds[i].code, "hold") != 0)
+				continue;
+			tl_transfer v = {.kind = TL_TRANSFER_VOID};
+			snprintf(v.pending_id, sizeof(v.pending_id), "%s", holds[i].id);
+			snprintf(v.code, sizeof(v.code), "hold_release");
+			rc = tl_ledger_move(tx, ctx, &v, 1, err);
+		}
+	} while (rc == 0 && n == TL_PAGE_MAX);
 	free(holds);
 	return rc;
 }
@@ -462,7 +468,9 @@ static int place_hold_of(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat,
 static int hold_estimate(const tl_catalog *cat, const char *currency, const tl_resource *rs,
 			 size_t n, int64_t *out)
 {
-	tl_price_line lines[RECONCILE_RESOURCES_MAX];
+	tl_price_line *lines = malloc((n ? n : 1) * sizeof(*lines)); /* an account has any number */
+	if (lines == NULL)
+		return TL_EINTERNAL;
 	size_t count = 0;
 	for (size_t i = 0; i < n; i++) {
 		int64_t price = 0;
@@ -472,8 +480,10 @@ static int hold_estimate(const tl_catalog *cat, const char *currency, const tl_r
 							  .quantity = rs[i].quantity};
 	}
 	*out = 0;
-	return count ? tl_pricing_hold_amount(lines, count, cat->hold_days, cat->tax_rate_bp, out)
-		     : 0;
+	int rc = count ? tl_pricing_hold_amount(lines, count, cat->hold_days, cat->tax_rate_bp, out)
+		       : 0;
+	free(lines);
+	return rc;
 }
 
 typedef struct month {
@@ -522,6 +532,40 @@ static int rate(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, tl_resource
 	return rc ? rc : tl_store_resource_update(tx, r, err);
 }
 
+/* Every postpaid resource of the account (deleted ones included), read
+ * TL_CASCADE_PAGE at a time into *out (a new array of *count): an
+ * account may have any number of them, and each must be rated. */
+static int load_postpaid(tl_tx *tx, const char *account, tl_resource **out, size_t *count,
+			 tl_error *err)
+{
+	size_t cap = TL_CASCADE_PAGE, n = 0;
+	tl_resource *rs = malloc(cap * sizeof(*rs));
+	int rc = rs ? 0 : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	for (size_t got = TL_CASCADE_PAGE; rc == 0 && got == TL_CASCADE_PAGE; n += got) {
+		if (n + TL_CASCADE_PAGE > cap) {
+			tl_resource *grown = realloc(rs, cap * 2 * sizeof(*rs));
+			if (grown == NULL) {
+				rc = tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+				break;
+			}
+			rs = grown;
+			cap *= 2;
+		}
+		rc = tl_store_postpaid_resources_after(tx, account, n ? rs[n - 1].id : NULL, rs + n,
+						       TL_CASCADE_PAGE, &got, err);
+	}
+	if (rc < 0) {
+		for (size_t i = 0; rs && i < n; i++)
+			tl_resource_release(&rs[i]);
+		free(rs);
+		rs = NULL;
+		n = 0;
+	}
+	*out = rs;
+	*count = n;
+	return rc;
+}
+
 static int reconcile_account(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat,
 			     const char *account, const month *m, tl_reconcile_report *out,
 			     tl_error *err)
@@ -529,11 +573,10 @@ static int reconcile_account(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat
 	int rc = tl_store_job_run_claim(tx, "reconcile", account, m->name, ctx->now, err);
 	if (rc != 1)
 		return rc;
-	tl_resource *rs = calloc(RECONCILE_RESOURCES_MAX, sizeof(*rs));
+	tl_resource *rs = NULL;
 	json_t *invoices = json_array();
 	size_t n = 0;
-	rc = rs ? tl_store_postpaid_resources(tx, account, rs, RECONCILE_RESOURCES_MAX, &n, err)
-		: tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	rc = load_postpaid(tx, account, &rs, &n, err);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		json_t *inv = NULL;
 		rc = rate(tx, ctx, cat, &rs[i], m, &inv, err);
@@ -633,7 +676,8 @@ int tl_reconcile_run(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog, si
 	int rc = accounts ? tl_store_postpaid_accounts(tx, last.end, "reconcile", last.name,
 						      ctx->now, accounts, max, &n, err)
 			  : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
-	for (size_t i = 0; rc == 0 && i < n && budget > 0; i++)
+	for (size_t i = 0; rc == 0 && i < n && budget > 0 &&
+			   out->invoices < TL_RECONCILE_INVOICES_MAX; i++)
 		rc = catch_up(tx, ctx, catalog, accounts[i], last.end, &budget, out, err);
 	free(accounts);
 	return rc;
@@ -845,14 +889,13 @@ static int adjust_hold(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, cons
 	int rc = tl_store_job_run_claim(tx, "hold.daily", account, today, ctx->now, err);
 	if (rc != 1)
 		return rc;
-	tl_resource *rs = calloc(RECONCILE_RESOURCES_MAX, sizeof(*rs));
+	tl_resource *rs = NULL;
 	size_t n = 0;
 	int64_t used = 0;
 	bool short_of = false;
 	char wallet[TL_ID_MAX];
 	tl_ledger_credit_wallet_id(wallet, account);
-	rc = rs ? tl_store_postpaid_resources(tx, account, rs, RECONCILE_RESOURCES_MAX, &n, err)
-		: tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	rc = load_postpaid(tx, account, &rs, &n, err);
 	bool *woken = rc == 0 ? calloc(n ? n : 1, sizeof(*woken)) : NULL;
 	if (rc == 0 && woken == NULL)
 		rc = tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");

@@ -83,25 +83,30 @@ static int insert(tl_tx *tx, const tl_ctx *ctx, const tl_resource *r, tl_error *
 static int find_poc_wallet(tl_tx *tx, const tl_ctx *ctx, const char *account_id,
 			   const char *cluster_id, char *out, tl_error *err)
 {
-	tl_ledger_account *w = calloc(TL_STOP_POC_MAX, sizeof(*w));
+	tl_ledger_account *w = calloc(TL_CASCADE_PAGE, sizeof(*w));
+	char after[TL_ID_MAX] = "", best[TL_ID_MAX] = "";
 	size_t n = 0;
-	int rc = w ? tl_store_ledger_account_list(tx, account_id, w, TL_STOP_POC_MAX, &n, err)
-		   : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
-	const tl_ledger_account *best = NULL;
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		bool usable = strcmp(w[i].kind, "poc") == 0 && w[i].expires_at > ctx->now &&
-			      tl_ledger_available(&w[i]) > 0;
-		bool tied = cluster_id && strcmp(w[i].cluster_id, cluster_id) == 0;
-		if (usable && (tied || (w[i].cluster_id[0] == '\0' && best == NULL)))
-			best = &w[i];
-		if (usable && tied)
-			break;
-	}
-	if (rc == 0 && best == NULL)
+	bool found_tied = false;
+	int rc = w ? 0 : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	do { /* every page: an admin may grant an account any number of wallets */
+		rc = rc ? rc : tl_store_ledger_account_list_after(tx, account_id,
+								  after[0] ? after : NULL, w,
+								  TL_CASCADE_PAGE, &n, err);
+		if (rc == 0 && n > 0)
+			snprintf(after, sizeof(after), "%s", w[n - 1].id);
+		for (size_t i = 0; rc == 0 && !found_tied && i < n; i++) {
+			bool usable = strcmp(w[i].kind, "poc") == 0 && w[i].expires_at > ctx->now &&
+				      tl_ledger_available(&w[i]) > 0;
+			found_tied = usable && cluster_id && strcmp(w[i].cluster_id, cluster_id) == 0;
+			if (usable && (found_tied || (w[i].cluster_id[0] == '\0' && best[0] == '\0')))
+				snprintf(best, sizeof(best), "%s", w[i].id);
+		}
+	} while (rc == 0 && !found_tied && n == TL_CASCADE_PAGE);
+	if (rc == 0 && best[0] == '\0')
 		rc = tl_error_set(err, TL_ERULE, "poc_wallet_required",
 				  "a POC resource needs an unexpired POC wallet with credit left");
 	if (rc == 0)
-		snprintf(out, TL_ID_MAX, "%s", best->id);
+		snprintf(out, TL_ID_MAX, "%s", best);
 	free(w);
 	return rc;
 }
@@ -313,21 +318,27 @@ int tl_resources_load(tl_tx *tx, const tl_ctx *ctx, const char *id, tl_resource 
 
 static int add_cluster_view(tl_tx *tx, const tl_resource *cluster, json_t *j, tl_error *err)
 {
-	tl_resource *members = calloc(TL_CLUSTER_MEMBERS_MAX, sizeof(*members));
+	tl_resource *members = calloc(TL_CASCADE_PAGE, sizeof(*members));
+	char after[TL_ID_MAX] = "";
 	size_t n = 0;
-	int rc = members ? tl_store_resource_members(tx, cluster->id, members,
-						     TL_CLUSTER_MEMBERS_MAX, &n, err)
-			 : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	bool available = cluster->cluster_poc;
+	int rc = members ? 0 : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
 	json_t *list = json_array();
-	for (size_t i = 0; i < n; i++) {
-		if (strcmp(members[i].status, "deleted") != 0)
-			json_array_append_new(list, tl_resource_to_json(&members[i]));
-	}
+	do { /* every page: a cluster may have any number of members */
+		rc = rc ? rc : tl_store_resource_members_after(tx, cluster->id,
+							       after[0] ? after : NULL, members,
+							       TL_CASCADE_PAGE, &n, err);
+		if (rc == 0 && n > 0)
+			snprintf(after, sizeof(after), "%s", members[n - 1].id);
+		available = available || (rc == 0 && tl_cluster_stop_poc_available(cluster, members, n));
+		for (size_t i = 0; i < n; i++) {
+			if (strcmp(members[i].status, "deleted") != 0)
+				json_array_append_new(list, tl_resource_to_json(&members[i]));
+			tl_resource_release(&members[i]);
+		}
+	} while (rc == 0 && n == TL_CASCADE_PAGE);
 	json_object_set_new(j, "members", list);
-	json_object_set_new(j, "stop_poc_available",
-			    json_boolean(tl_cluster_stop_poc_available(cluster, members, n)));
-	for (size_t i = 0; i < n; i++)
-		tl_resource_release(&members[i]);
+	json_object_set_new(j, "stop_poc_available", json_boolean(available));
 	free(members);
 	return rc;
 }
@@ -430,16 +441,21 @@ int tl_resources_delete(tl_tx *tx, const tl_ctx *ctx, const char *id, tl_error *
 		tl_error_details(err, json_pack("{s:s, s:s}", "resource_id", r.id, "status", r.status));
 	}
 	if (rc == 0 && strcmp(r.type, "cluster") == 0) {
-		tl_resource *members = calloc(TL_CLUSTER_MEMBERS_MAX, sizeof(*members));
+		tl_resource *members = calloc(TL_CASCADE_PAGE, sizeof(*members));
+		char after[TL_ID_MAX] = "";
 		size_t n = 0;
-		rc = members ? tl_store_resource_members(tx, r.id, members, TL_CLUSTER_MEMBERS_MAX,
-							 &n, err)
-			     : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
-		for (size_t i = 0; i < n; i++) {
-			if (rc == 0)
-				rc = delete_one(tx, ctx, &members[i], err);
-			tl_resource_release(&members[i]);
-		}
+		rc = members ? 0 : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+		do { /* every page: the members go with the cluster, all of them */
+			rc = rc ? rc : tl_store_resource_members_after(tx, r.id, after[0] ? after : NULL,
+								       members, TL_CASCADE_PAGE, &n, err);
+			if (rc == 0 && n > 0)
+				snprintf(after, sizeof(after), "%s", members[n - 1].id);
+			for (size_t i = 0; i < n; i++) {
+				if (rc == 0)
+					rc = delete_one(tx, ctx, &members[i], err);
+				tl_resource_release(&members[i]);
+			}
+		} while (rc == 0 && n == TL_CASCADE_PAGE);
 		free(members);
 	}
 	if (rc == 0)

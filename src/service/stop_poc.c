@@ -15,8 +15,9 @@ typedef struct stop_poc_input {
 	tl_resource target;
 	tl_resource cluster; /* the target's cluster, when it is a member */
 	bool has_cluster;
-	tl_resource *members; /* the target's members, when it is a cluster */
+	tl_resource *members; /* the target's members still in POC, when it is a cluster */
 	size_t member_count;
+	size_t in_poc;        /* members in POC, kept or not */
 	tl_stop_poc_plan plan;
 } stop_poc_input;
 
@@ -30,6 +31,68 @@ static void input_free(stop_poc_input *in)
 	free(in);
 }
 
+/* Keeps the members of page[0..n) still in POC in in->members (growing
+ * it), releases the others. Past one more than a plan may hold, only
+ * counts: the plan refuses such a cluster whole. */
+static int keep_in_poc(stop_poc_input *in, tl_resource *page, size_t n, size_t *cap,
+		       tl_error *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		in->in_poc += tl_resource_in_poc(&page[i]);
+		if (!tl_resource_in_poc(&page[i]) || in->member_count > TL_STOP_POC_MAX) {
+			tl_resource_release(&page[i]);
+			continue;
+		}
+		if (in->member_count == *cap) {
+			size_t more = *cap ? *cap * 2 : TL_CASCADE_PAGE;
+			tl_resource *grown = realloc(in->members, more * sizeof(*grown));
+			if (grown == NULL) {
+				for (size_t k = i; k < n; k++)
+					tl_resource_release(&page[k]);
+				return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+			}
+			in->members = grown;
+			*cap = more;
+		}
+		in->members[in->member_count++] = page[i]; /* takes its spec */
+	}
+	return 0;
+}
+
+static int too_many(const tl_resource *cluster, size_t in_poc, tl_error *err)
+{
+	tl_error_set(err, TL_ERULE, "too_many_resources",
+		     "cluster %.40s has %zu members in POC; one Stop POC converts at most %d",
+		     cluster->id, in_poc, TL_STOP_POC_MAX);
+	tl_error_details(err, json_pack("{s:s, s:I, s:i}", "resource_id", cluster->id, "count",
+					(json_int_t)in_poc, "max", TL_STOP_POC_MAX));
+	return TL_ERULE;
+}
+
+/* Every member of the cluster, page by page, of which those in POC are
+ * kept: a cluster may have any number of members. */
+static int load_members(tl_tx *tx, stop_poc_input *in, tl_error *err)
+{
+	tl_resource *page = calloc(TL_CASCADE_PAGE, sizeof(*page));
+	char after[TL_ID_MAX] = "";
+	size_t n = 0, cap = 0;
+	int rc = page ? 0 : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	do {
+		rc = rc ? rc : tl_store_resource_members_after(tx, in->target.id,
+							       after[0] ? after : NULL, page,
+							       TL_CASCADE_PAGE, &n, err);
+		if (rc == 0 && n > 0)
+			snprintf(after, sizeof(after), "%s", page[n - 1].id);
+		if (rc == 0)
+			rc = keep_in_poc(in, page, n, &cap, err);
+		else
+			for (size_t i = 0; i < n; i++)
+				tl_resource_release(&page[i]);
+	} while (rc == 0 && n == TL_CASCADE_PAGE);
+	free(page);
+	return rc;
+}
+
 static int load_input(tl_tx *tx, const tl_ctx *ctx, const char *id, stop_poc_input **out,
 		      tl_error *err)
 {
@@ -39,11 +102,9 @@ static int load_input(tl_tx *tx, const tl_ctx *ctx, const char *id, stop_poc_inp
 	*out = in;
 	int rc = tl_resources_load(tx, ctx, id, &in->target, err);
 	if (rc == 0 && strcmp(in->target.type, "cluster") == 0) {
-		in->members = calloc(TL_CLUSTER_MEMBERS_MAX, sizeof(*in->members));
-		rc = in->members ? tl_store_resource_members(tx, id, in->members,
-							     TL_CLUSTER_MEMBERS_MAX,
-							     &in->member_count, err)
-				 : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+		rc = load_members(tx, in, err);
+		if (rc == 0 && in->in_poc > TL_STOP_POC_MAX) /* refused whole, never cut short */
+			rc = too_many(&in->target, in->in_poc, err);
 	} else if (rc == 0 && in->target.cluster_id[0]) {
 		rc = tl_resources_load(tx, ctx, in->target.cluster_id, &in->cluster, err);
 		in->has_cluster = rc == 0;

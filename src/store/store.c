@@ -407,7 +407,13 @@ int tl_store_ledger_account_get(tl_tx *tx, const char *id, tl_ledger_account *ou
 int tl_store_ledger_account_list(tl_tx *tx, const char *account_id, tl_ledger_account *out,
 				 size_t max, size_t *count, tl_error *err)
 {
-	return tx->drv->ledger_account_list(tx->conn, account_id, out, max, count, err);
+	return tx->drv->ledger_account_list(tx->conn, account_id, NULL, out, max, count, err);
+}
+int tl_store_ledger_account_list_after(tl_tx *tx, const char *account_id, const char *after,
+				       tl_ledger_account *out, size_t max, size_t *count,
+				       tl_error *err)
+{
+	return tx->drv->ledger_account_list(tx->conn, account_id, after, out, max, count, err);
 }
 int tl_store_ledger_account_set_expiry(tl_tx *tx, const char *id, int64_t expires_at,
 				       tl_error *err)
@@ -512,12 +518,22 @@ int tl_store_postpaid_accounts(tl_tx *tx, int64_t before, const char *job, const
 int tl_store_postpaid_resources(tl_tx *tx, const char *account_id, tl_resource *out, size_t max,
 				size_t *count, tl_error *err)
 {
-	return tx->drv->postpaid_resources(tx->conn, account_id, out, max, count, err);
+	return tx->drv->postpaid_resources(tx->conn, account_id, NULL, out, max, count, err);
+}
+int tl_store_postpaid_resources_after(tl_tx *tx, const char *account_id, const char *after,
+				      tl_resource *out, size_t max, size_t *count, tl_error *err)
+{
+	return tx->drv->postpaid_resources(tx->conn, account_id, after, out, max, count, err);
 }
 int tl_store_resources_of_wallet(tl_tx *tx, const char *wallet_id, tl_resource *out, size_t max,
 				 size_t *count, tl_error *err)
 {
-	return tx->drv->resources_of_wallet(tx->conn, wallet_id, out, max, count, err);
+	return tx->drv->resources_of_wallet(tx->conn, wallet_id, NULL, out, max, count, err);
+}
+int tl_store_resources_of_wallet_after(tl_tx *tx, const char *wallet_id, const char *after,
+				       tl_resource *out, size_t max, size_t *count, tl_error *err)
+{
+	return tx->drv->resources_of_wallet(tx->conn, wallet_id, after, out, max, count, err);
 }
 
 int tl_store_resource_insert(tl_tx *tx, const tl_resource *r, tl_error *err)
@@ -540,7 +556,12 @@ int tl_store_resource_list(tl_tx *tx, const tl_resource_query *q, const tl_page 
 int tl_store_resource_members(tl_tx *tx, const char *cluster_id, tl_resource *out, size_t max,
 			      size_t *count, tl_error *err)
 {
-	return tx->drv->resource_members(tx->conn, cluster_id, out, max, count, err);
+	return tx->drv->resource_members(tx->conn, cluster_id, NULL, out, max, count, err);
+}
+int tl_store_resource_members_after(tl_tx *tx, const char *cluster_id, const char *after,
+				    tl_resource *out, size_t max, size_t *count, tl_error *err)
+{
+	return tx->drv->resource_members(tx->conn, cluster_id, after, out, max, count, err);
 }
 int tl_store_resource_list_poc(tl_tx *tx, int64_t before, int64_t now, tl_resource *out,
 			       size_t max, size_t *count, tl_error *err)

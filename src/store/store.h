@@ -120,6 +120,11 @@ int tl_store_ledger_account_get(tl_tx *tx, const char *id, tl_ledger_account *ou
 /* account_id NULL lists the system accounts. Oldest first (few rows). */
 int tl_store_ledger_account_list(tl_tx *tx, const char *account_id, tl_ledger_account *out,
 				 size_t max, size_t *count, tl_error *err);
+/* The same after the ledger account `after` (NULL: from the first), to
+ * page through an account's wallets: an admin may grant any number. */
+int tl_store_ledger_account_list_after(tl_tx *tx, const char *account_id, const char *after,
+				       tl_ledger_account *out, size_t max, size_t *count,
+				       tl_error *err);
 /* Moves a POC wallet's expiry. */
 int tl_store_ledger_account_set_expiry(tl_tx *tx, const char *id, int64_t expires_at,
 				       tl_error *err);
@@ -200,12 +205,19 @@ int tl_store_resource_next_step(tl_tx *tx, const char *id, int64_t at, tl_error 
 int tl_store_postpaid_accounts(tl_tx *tx, int64_t before, const char *job, const char *period,
 			       int64_t now, char (*out)[TL_ID_MAX], size_t max, size_t *count,
 			       tl_error *err);
-/* An account's postpaid resources, deleted ones included, oldest first. */
+/* An account's postpaid resources, deleted ones included, oldest first.
+ * The _after forms go on after the resource `after` (NULL: from the
+ * first): a caller pages until a page comes back short, since an account,
+ * wallet or cluster may have any number of them. */
 int tl_store_postpaid_resources(tl_tx *tx, const char *account_id, tl_resource *out, size_t max,
 				size_t *count, tl_error *err);
-/* The live resources a POC wallet pays for. */
+int tl_store_postpaid_resources_after(tl_tx *tx, const char *account_id, const char *after,
+				      tl_resource *out, size_t max, size_t *count, tl_error *err);
+/* The live resources a POC wallet pays for, oldest first. */
 int tl_store_resources_of_wallet(tl_tx *tx, const char *wallet_id, tl_resource *out, size_t max,
 				 size_t *count, tl_error *err);
+int tl_store_resources_of_wallet_after(tl_tx *tx, const char *wallet_id, const char *after,
+				       tl_resource *out, size_t max, size_t *count, tl_error *err);
 
 /* Resources. */
 typedef struct tl_resource_query {
@@ -227,6 +239,8 @@ int tl_store_resource_list(tl_tx *tx, const tl_resource_query *q, const tl_page 
 /* A cluster's members, oldest first, deleted ones included. */
 int tl_store_resource_members(tl_tx *tx, const char *cluster_id, tl_resource *out, size_t max,
 			      size_t *count, tl_error *err);
+int tl_store_resource_members_after(tl_tx *tx, const char *cluster_id, const char *after,
+				    tl_resource *out, size_t max, size_t *count, tl_error *err);
 /* Active POC resources whose usage is charged only up to before `before`,
  * but for those the accrual failed on whose retry has not come by `now`. */
 int tl_store_resource_list_poc(tl_tx *tx, int64_t before, int64_t now, tl_resource *out, size_t max,

@@ -41,8 +41,8 @@ typedef struct tl_store_driver {
 				     tl_error *err);
 	int (*ledger_account_get)(void *conn, const char *id, tl_ledger_account *out,
 				  tl_error *err);
-	int (*ledger_account_list)(void *conn, const char *account_id, tl_ledger_account *out,
-				   size_t max, size_t *count, tl_error *err);
+	int (*ledger_account_list)(void *conn, const char *account_id, const char *after,
+				   tl_ledger_account *out, size_t max, size_t *count, tl_error *err);
 	int (*ledger_account_set_expiry)(void *conn, const char *id, int64_t expires_at,
 					 tl_error *err);
 	int (*ledger_account_save)(void *conn, const tl_ledger_account *a, tl_error *err);
@@ -77,16 +77,19 @@ typedef struct tl_store_driver {
 	int (*postpaid_accounts)(void *conn, int64_t before, const char *job, const char *period,
 				 int64_t now,
 				 char (*out)[TL_ID_MAX], size_t max, size_t *count, tl_error *err);
-	int (*postpaid_resources)(void *conn, const char *account_id, tl_resource *out, size_t max,
+	int (*postpaid_resources)(void *conn, const char *account_id, const char *after,
+				tl_resource *out, size_t max,
 				  size_t *count, tl_error *err);
-	int (*resources_of_wallet)(void *conn, const char *wallet_id, tl_resource *out, size_t max,
+	int (*resources_of_wallet)(void *conn, const char *wallet_id, const char *after,
+				tl_resource *out, size_t max,
 				   size_t *count, tl_error *err);
 	int (*resource_insert)(void *conn, const tl_resource *r, tl_error *err);
 	int (*resource_update)(void *conn, const tl_resource *r, tl_error *err);
 	int (*resource_get)(void *conn, const char *id, tl_resource *out, tl_error *err);
 	int (*resource_list)(void *conn, const tl_resource_query *q, const tl_page *page,
 			     tl_resource *out, size_t *count, tl_error *err);
-	int (*resource_members)(void *conn, const char *cluster_id, tl_resource *out, size_t max,
+	int (*resource_members)(void *conn, const char *cluster_id, const char *after,
+				tl_resource *out, size_t max,
 				size_t *count, tl_error *err);
 	int (*resource_list_poc)(void *conn, int64_t before, int64_t now, tl_resource *out, size_t max,
 				 size_t *count, tl_error *err);

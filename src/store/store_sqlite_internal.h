@@ -42,8 +42,8 @@ int tl_sqlite_ledger_account_insert(void *conn, const tl_ledger_account *a, bool
 				    tl_error *err);
 int tl_sqlite_ledger_account_get(void *conn, const char *id, tl_ledger_account *out,
 				 tl_error *err);
-int tl_sqlite_ledger_account_list(void *conn, const char *account_id, tl_ledger_account *out,
-				  size_t max, size_t *count, tl_error *err);
+int tl_sqlite_ledger_account_list(void *conn, const char *account_id, const char *after,
+				  tl_ledger_account *out, size_t max, size_t *count, tl_error *err);
 int tl_sqlite_ledger_account_set_expiry(void *conn, const char *id, int64_t expires_at,
 					tl_error *err);
 int tl_sqlite_ledger_account_save(void *conn, const tl_ledger_account *a, tl_error *err);
@@ -87,9 +87,11 @@ int tl_sqlite_postpaid_accounts(void *conn, int64_t before, const char *job, con
 				int64_t now,
 				char (*out)[TL_ID_MAX], size_t max,
 				size_t *count, tl_error *err);
-int tl_sqlite_postpaid_resources(void *conn, const char *account_id, tl_resource *out,
+int tl_sqlite_postpaid_resources(void *conn, const char *account_id, const char *after,
+				tl_resource *out,
 				 size_t max, size_t *count, tl_error *err);
-int tl_sqlite_resources_of_wallet(void *conn, const char *wallet_id, tl_resource *out,
+int tl_sqlite_resources_of_wallet(void *conn, const char *wallet_id, const char *after,
+				tl_resource *out,
 				  size_t max, size_t *count, tl_error *err);
 
 /* Resources (store_sqlite_resources.c). */
@@ -98,7 +100,8 @@ int tl_sqlite_resource_update(void *conn, const tl_resource *r, tl_error *err);
 int tl_sqlite_resource_get(void *conn, const char *id, tl_resource *out, tl_error *err);
 int tl_sqlite_resource_list(void *conn, const tl_resource_query *q, const tl_page *page,
 			    tl_resource *out, size_t *count, tl_error *err);
-int tl_sqlite_resource_members(void *conn, const char *cluster_id, tl_resource *out,
+int tl_sqlite_resource_members(void *conn, const char *cluster_id, const char *after,
+				tl_resource *out,
 			       size_t max, size_t *count, tl_error *err);
 int tl_sqlite_resource_list_poc(void *conn, int64_t before, int64_t now, tl_resource *out, size_t max,
 				size_t *count, tl_error *err);

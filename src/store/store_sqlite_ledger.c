@@ -80,15 +80,18 @@ int tl_sqlite_ledger_account_get(void *conn, const char *id, tl_ledger_account *
 	return tl_sqlite_error(c, err, "ledger account");
 }
 
-int tl_sqlite_ledger_account_list(void *conn, const char *account_id, tl_ledger_account *out,
-				  size_t max, size_t *count, tl_error *err)
+int tl_sqlite_ledger_account_list(void *conn, const char *account_id, const char *after,
+				  tl_ledger_account *out, size_t max, size_t *count, tl_error *err)
 {
 	sqlite_conn *c = conn;
 	sqlite3_stmt *st = tl_sqlite_stmt(c, "SELECT " LA_COLUMNS " FROM ledger_accounts"
-					     " WHERE account_id IS ?1 ORDER BY seq");
+		" WHERE account_id IS ?1"
+		" AND (?2 IS NULL OR seq > (SELECT seq FROM ledger_accounts WHERE id = ?2))"
+		" ORDER BY seq");
 	if (st == NULL)
 		return tl_sqlite_error(c, err, "ledger accounts");
 	bind_text_or_null(st, 1, account_id);
+	bind_text_or_null(st, 2, after);
 	size_t n = 0;
 	int rc;
 	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)

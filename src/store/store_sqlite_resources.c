@@ -10,6 +10,9 @@
 	" term_start, term_end, auto_renew, open_checkout_id, accrued_until, created_at," \
 	" updated_at"
 
+/* Oldest-first lists go on after the row ?3 (NULL: from the first). */
+#define AFTER_SEQ " AND (?3 IS NULL OR seq > (SELECT seq FROM resources WHERE id = ?3))"
+
 static void bind_opt(sqlite3_stmt *st, int col, const char *text)
 {
 	if (text && text[0])
@@ -171,16 +174,17 @@ int tl_sqlite_resource_list(void *conn, const tl_resource_query *q, const tl_pag
 	return read_resources(c, st, out, (size_t)page->limit, count, err);
 }
 
-int tl_sqlite_resource_members(void *conn, const char *cluster_id, tl_resource *out,
-			       size_t max, size_t *count, tl_error *err)
+int tl_sqlite_resource_members(void *conn, const char *cluster_id, const char *after,
+			       tl_resource *out, size_t max, size_t *count, tl_error *err)
 {
 	sqlite_conn *c = conn;
 	sqlite3_stmt *st = tl_sqlite_stmt(c, "SELECT " RESOURCE_COLUMNS " FROM resources"
-					     " WHERE cluster_id = ?1 ORDER BY seq LIMIT ?2");
+					     " WHERE cluster_id = ?1" AFTER_SEQ " ORDER BY seq LIMIT ?2");
 	if (st == NULL)
 		return tl_sqlite_error(c, err, "resources");
 	sqlite3_bind_text(st, 1, cluster_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	bind_opt(st, 3, after);
 	return read_resources(c, st, out, max, count, err);
 }
 
@@ -220,16 +224,17 @@ int tl_sqlite_job_run_claim(void *conn, const char *job, const char *subject, co
 	return rc < 0 ? rc : sqlite3_changes(c->db) == 1;
 }
 
-int tl_sqlite_resources_of_wallet(void *conn, const char *wallet_id, tl_resource *out,
-				  size_t max, size_t *count, tl_error *err)
+int tl_sqlite_resources_of_wallet(void *conn, const char *wallet_id, const char *after,
+				  tl_resource *out, size_t max, size_t *count, tl_error *err)
 {
 	sqlite_conn *c = conn;
 	sqlite3_stmt *st = tl_sqlite_stmt(c, "SELECT " RESOURCE_COLUMNS " FROM resources"
-		" WHERE poc_wallet_id = ?1 AND status != 'deleted' ORDER BY seq LIMIT ?2");
+		" WHERE poc_wallet_id = ?1 AND status != 'deleted'" AFTER_SEQ " ORDER BY seq LIMIT ?2");
 	if (st == NULL)
 		return tl_sqlite_error(c, err, "resources");
 	sqlite3_bind_text(st, 1, wallet_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	bind_opt(st, 3, after);
 	return read_resources(c, st, out, max, count, err);
 }
 
@@ -286,17 +291,18 @@ int tl_sqlite_postpaid_accounts(void *conn, int64_t before, const char *job, con
 	return rc == SQLITE_DONE ? 0 : tl_sqlite_error(c, err, "resources");
 }
 
-int tl_sqlite_postpaid_resources(void *conn, const char *account_id, tl_resource *out,
-				 size_t max, size_t *count, tl_error *err)
+int tl_sqlite_postpaid_resources(void *conn, const char *account_id, const char *after,
+				 tl_resource *out, size_t max, size_t *count, tl_error *err)
 {
 	sqlite_conn *c = conn;
 	sqlite3_stmt *st = tl_sqlite_stmt(c, "SELECT " RESOURCE_COLUMNS " FROM resources"
 		" WHERE account_id = ?1 AND billing_mode = 'postpaid' AND type != 'cluster'"
-		" ORDER BY seq LIMIT ?2");
+		AFTER_SEQ " ORDER BY seq LIMIT ?2");
 	if (st == NULL)
 		return tl_sqlite_error(c, err, "resources");
 	sqlite3_bind_text(st, 1, account_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	bind_opt(st, 3, after);
 	return read_resources(c, st, out, max, count, err);
 }
 
