@@ -3,10 +3,17 @@
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+# The libFuzzer harnesses need clang; their own build keeps gcc's untouched.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_CC    ?= clang-14
+FUZZ_SECONDS ?= 60
+# make test's short run of each harness (8 of them: about a minute in all)
+FUZZ_TEST_SECONDS ?= 5
 JOBS       ?= $(shell nproc)
 LISTEN     ?= 127.0.0.1:8080
 
-.PHONY: all deps deps-web build asan run test test-unit test-asan test-web check-style bench clean
+.PHONY: all deps deps-web build asan fuzz-build fuzz run test test-unit test-asan test-fuzz \
+	test-web check-style bench clean
 
 all: build
 
@@ -22,11 +29,23 @@ $(BUILD)/Makefile: CMakeLists.txt | deps
 $(ASAN_BUILD)/Makefile: CMakeLists.txt | deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DTALLY_SANITIZE=ON >/dev/null
 
+$(FUZZ_BUILD)/Makefile: CMakeLists.txt | deps
+	CC=$(FUZZ_CC) cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DTALLY_FUZZ=ON >/dev/null
+
 build: deps $(BUILD)/Makefile
 	cmake --build $(BUILD) -j $(JOBS)
 
 asan: deps $(ASAN_BUILD)/Makefile
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
+
+fuzz-build: deps $(FUZZ_BUILD)/Makefile
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+
+# Each harness for FUZZ_SECONDS (make fuzz FUZZ_SECONDS=600), after its
+# saved crash inputs; docs/TESTING.md.
+fuzz: fuzz-build
+	scripts/run-fuzzers $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 run: build
 	scripts/run-demo $(BUILD)/bin $(LISTEN)
@@ -42,14 +61,19 @@ test-asan: asan
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
+# Every saved crash input, then each harness for a few seconds: fails when
+# a fuzzer finds a crash.
+test-fuzz: fuzz-build
+	scripts/run-fuzzers $(FUZZ_BUILD) $(FUZZ_TEST_SECONDS)
+
 # The console in Debian's headless Chromium against a real tallyd.
 test-web: build deps-web
 	cd tests/web && TALLY_BIN_DIR=$(abspath $(BUILD))/bin npm test
 
-test: test-unit test-asan test-web
+test: test-unit test-asan test-fuzz test-web
 
 bench: build
 	bench/run
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

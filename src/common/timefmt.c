@@ -9,7 +9,9 @@
 
 void tl_time_format(int64_t unix_s, char out[TL_TIME_STR_MAX])
 {
-	time_t t = (time_t)unix_s;
+	/* strftime leaves out undefined when the text does not fit (a
+	 * five-digit year, or a negative one, would not). */
+	time_t t = (time_t)(unix_s < 0 ? 0 : unix_s > TL_TIME_MAX_S ? TL_TIME_MAX_S : unix_s);
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(out, TL_TIME_STR_MAX, "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -92,7 +94,7 @@ int tl_time_parse(const char *s, int64_t *out)
 	struct tm tm = {.tm_year = year - 1900, .tm_mon = month - 1, .tm_mday = day,
 	                .tm_hour = hour, .tm_min = minute, .tm_sec = second};
 	int64_t t = (int64_t)timegm(&tm) - offset_s;
-	if (t < 0)
+	if (t < 0 || t > TL_TIME_MAX_S)
 		return TL_EINVALID;
 	*out = t;
 	return 0;

@@ -69,3 +69,26 @@ Test(timefmt, adds_calendar_months_clamping_the_day)
 	tl_time_format(out, text);
 	cr_assert_str_eq(text, "2029-11-23T16:00:00Z");
 }
+
+/* Found by tests/fuzz/fuzz_timefmt: an offset moved a time in year 9999 into
+ * year 10000 UTC, which parsed, and formatting it overran the buffer. */
+Test(timefmt, rejects_instants_past_year_9999_utc)
+{
+	int64_t t = 0;
+	cr_assert_eq(tl_time_parse("9999-12-31T23:59:59Z", &t), 0);
+	cr_assert_eq(t, TL_TIME_MAX_S);
+	cr_assert_eq(tl_time_parse("9999-12-31T23:59:59-01:00", &t), TL_EINVALID);
+	cr_assert_eq(tl_time_parse("9999-12-31T22:59:59-01:00", &t), 0);
+	cr_assert_eq(t, TL_TIME_MAX_S);
+}
+
+Test(timefmt, formats_out_of_range_times_as_the_nearest_end)
+{
+	char out[TL_TIME_STR_MAX];
+	tl_time_format(TL_TIME_MAX_S + 3600, out);
+	cr_assert_str_eq(out, "9999-12-31T23:59:59Z");
+	tl_time_format(INT64_MAX, out);
+	cr_assert_str_eq(out, "9999-12-31T23:59:59Z");
+	tl_time_format(-1, out);
+	cr_assert_str_eq(out, "1970-01-01T00:00:00Z");
+}
