@@ -13,7 +13,7 @@ JOBS       ?= $(shell nproc)
 LISTEN     ?= 127.0.0.1:8080
 
 .PHONY: all deps deps-web build asan fuzz-build fuzz run test test-unit test-asan test-fuzz \
-	test-web check-style bench clean
+	test-web check-style bench simulate clean
 
 all: build
 
@@ -71,6 +71,12 @@ test-web: build deps-web
 	cd tests/web && TALLY_BIN_DIR=$(abspath $(BUILD))/bin npm test
 
 test: test-unit test-asan test-fuzz test-web
+
+# One seed of the lifecycle simulation for longer: make simulate SEED=7 STEPS=2000
+SEED  ?= 1
+STEPS ?= 1000
+simulate: build
+	SIM_SEEDS=$(SEED) SIM_STEPS=$(STEPS) $(BUILD)/tests/sim_test_sim --jobs 1
 
 bench: build
 	bench/run

@@ -1,0 +1,147 @@
+/*
+ * sim_model.h: the simulation's oracle. What every account must have paid,
+ * what it holds and what state each of its resources is in, computed from
+ * the rules of DESIGN.md alone. It shares no code with tally: its own
+ * pricing, its own calendar, its own renewal schedule. Where it and tallyd
+ * disagree, one of them is wrong, and the simulation says where.
+ *
+ * What it models so far (docs/TESTING.md "The lifecycle simulation"):
+ * prepaid accounts in the catalog's currency; credit top-ups; purchase
+ * checkouts of servers and volumes (several lines, any term, auto-renew on
+ * or off), changed, cancelled, left to expire, paid by credit; renewals 7
+ * days ahead retried daily, suspension at term end, deletion 7 days later;
+ * deletion by the customer with the refund of unused whole minutes.
+ *
+ * Rules, as DESIGN.md states them:
+ *   line    = price x quantity x months, less round(that x cycle_bp / 10^4),
+ *             plus tax round(rest x tax_bp / 10^4)      (half up)
+ *   refund  = round(paid x unused whole minutes / term minutes), for the
+ *             pre-tax part and the tax each, for every paid term not over
+ *   a term  = calendar months from its start, the day clamped to the month
+ */
+#ifndef SIM_MODEL_H
+#define SIM_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define SIM_ACCOUNTS_MAX 8
+#define SIM_RESOURCES_MAX 512
+#define SIM_CHECKOUTS_MAX 512
+#define SIM_LINES_MAX 3
+#define SIM_TERMS_MAX 4   /* paid terms of one resource still refundable */
+#define SIM_CYCLES_MAX 8
+#define SIM_ID_MAX 48
+
+#define SIM_RENEW_AHEAD_S (7 * 86400)  /* DESIGN.md: 7 days before the term ends */
+#define SIM_GRACE_S (7 * 86400)        /* deleted 7 days after suspension */
+
+typedef struct sim_cycle {
+	int months;
+	int64_t discount_bp;
+} sim_cycle;
+
+/* The prices the model knows: read once from GET /v1/catalog (data, not code). */
+typedef struct sim_prices {
+	int64_t tax_rate_bp;
+	sim_cycle cycles[SIM_CYCLES_MAX];
+	int cycle_count;
+} sim_prices;
+
+typedef struct sim_line {
+	int64_t unit_price;
+	int64_t quantity;
+} sim_line;
+
+typedef struct sim_term {
+	int64_t start, end;
+	int64_t total, tax;
+} sim_term;
+
+typedef enum { SIM_ACTIVE, SIM_SUSPENDED, SIM_DELETED } sim_status;
+
+typedef struct sim_resource {
+	char id[SIM_ID_MAX];
+	int account;
+	sim_line line;
+	sim_status status;
+	int cycle_months;
+	bool auto_renew;
+	int64_t term_start, term_end;
+	sim_term terms[SIM_TERMS_MAX]; /* oldest first */
+	int term_count;
+	int64_t tried_term_end, tried_day; /* the last renewal attempt */
+	int64_t suspended_term_end;        /* the term its suspension ended */
+} sim_resource;
+
+typedef enum { SIM_OPEN, SIM_PAID, SIM_CANCELLED, SIM_EXPIRED } sim_checkout_status;
+
+typedef struct sim_checkout {
+	char id[SIM_ID_MAX];
+	int account;
+	sim_line lines[SIM_LINES_MAX];
+	char resource_ids[SIM_LINES_MAX][SIM_ID_MAX];
+	int line_count;
+	int cycle_months;
+	bool auto_renew;
+	int64_t expires_at;
+	sim_checkout_status status;
+} sim_checkout;
+
+typedef struct sim_account {
+	char id[SIM_ID_MAX];
+	char token[96];
+	int64_t credit;   /* balance of the credit wallet */
+	int64_t invoiced; /* invoice totals less credit notes */
+} sim_account;
+
+typedef struct sim_model {
+	sim_prices prices;
+	int64_t now;
+	sim_account accounts[SIM_ACCOUNTS_MAX];
+	int account_count;
+	sim_resource resources[SIM_RESOURCES_MAX];
+	int resource_count;
+	sim_checkout checkouts[SIM_CHECKOUTS_MAX];
+	int checkout_count;
+} sim_model;
+
+/* t plus months calendar months, the day clamped to the month's last. */
+int64_t sim_add_months(int64_t t, int months);
+
+/* The cycle discount of a term; -1 when the catalog has no such term. */
+int64_t sim_cycle_discount_bp(const sim_prices *p, int months);
+
+/* One line's total and tax for a term of months. */
+void sim_line_price(const sim_prices *p, const sim_line *l, int months, int64_t *total,
+		    int64_t *tax);
+
+/* A checkout's total: the sum of its lines' totals. */
+int64_t sim_checkout_total(const sim_prices *p, const sim_checkout *c);
+
+/* Paying c by credit at m->now: true and the books moved when it is open
+ * and the credit covers it; false and nothing changed otherwise. */
+bool sim_pay(sim_model *m, sim_checkout *c);
+
+/* The customer deletes r at m->now: unused whole minutes of every paid
+ * term not over come back as credit. */
+void sim_delete(sim_model *m, sim_resource *r);
+
+/* What the jobs due at m->now do: checkouts expire, renewals are tried,
+ * terms end. A renewal whose order against another of the same account
+ * decides which is paid is left undecided: *contested is set, and the
+ * caller settles it with sim_settle_renewal from what tallyd did. */
+typedef struct sim_renewal_try {
+	int resource;
+	int64_t total, tax;
+} sim_renewal_try;
+
+int sim_jobs(sim_model *m, sim_renewal_try *contested, int contested_max);
+
+/* Applies a contested renewal tallyd says it made. */
+void sim_settle_renewal(sim_model *m, const sim_renewal_try *t);
+
+const char *sim_status_name(sim_status s);
+const char *sim_checkout_status_name(sim_checkout_status s);
+
+#endif
