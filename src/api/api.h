@@ -3,8 +3,10 @@
  * and HTTP in, typed calls to service/ use cases, JSON and HTTP out.
  *
  * A request's path through the layer (details in docs/ARCHITECTURE.md):
- *   server.c   receives it (libmicrohttpd, one thread per connection),
- *              bounds the body, finds the route, authenticates;
+ *   server.c   receives it (libmicrohttpd, one thread per connection):
+ *              once the headers are in, finds the route and authenticates,
+ *              and only then reads the body, within its cap and the global
+ *              body budget;
  *   h_*.c      parses and checks the JSON, calls the use case inside
  *              tl_api_read or tl_api_write (idempotency, group commit);
  *   respond.c  renders the result or the tl_error as JSON.
