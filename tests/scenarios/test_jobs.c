@@ -42,13 +42,26 @@ static void run_jobs(void)
 	tt_response_free(&r);
 }
 
-static void create_lb(const char *token, char *out)
+static void create_postpaid(const char *token, const char *body, char *out)
 {
-	tt_response r = post(token, "/v1/resources",
-			     "{\"type\":\"load_balancer\",\"name\":\"lb\",\"poc\":false,\"spec\":{}}");
+	tt_response r = post(token, "/v1/resources", body);
 	cr_assert_eq(r.status, 201, "%s", r.raw);
 	snprintf(out, 64, "%s", json_string_value(json_object_get(r.json, "id")));
 	tt_response_free(&r);
+}
+
+/* A load balancer: billed on its running time. */
+static void create_lb(const char *token, char *out)
+{
+	create_postpaid(token, "{\"type\":\"load_balancer\",\"name\":\"lb\",\"poc\":false,"
+			"\"spec\":{}}", out);
+}
+
+/* A snapshot: billed on metered usage records only. */
+static void create_snapshot(const char *token, char *out)
+{
+	create_postpaid(token, "{\"type\":\"snapshot\",\"name\":\"s\",\"poc\":false,"
+			"\"spec\":{\"size_gb\":10}}", out);
 }
 
 /* The usage invoices of a resource, as the account sees them. */
@@ -259,7 +272,7 @@ Test(jobs, usage_quantity_is_bounded_at_intake)
 	set_clock("2027-01-15T00:00:00Z");
 	tt_create_account(&srv, "Metered", acc);
 	tt_create_token(&srv, acc, token);
-	create_lb(token, lb);
+	create_snapshot(token, lb); /* a metered item */
 	snprintf(body, sizeof(body),
 		 "{\"records\":[{\"resource_id\":\"%s\",\"start\":\"2027-01-15T00:00:00Z\","
 		 "\"end\":\"2027-01-15T01:00:00Z\",\"quantity\":9223372036854775807}]}",
