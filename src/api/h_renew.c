@@ -40,7 +40,11 @@ int tl_h_resources_renew(tl_request *req, tl_response *res, tl_error *err)
 	if (c == NULL)
 		rc = tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
 	if (rc == 0) {
-		*c = (renew_call){.req = req, .res = res, .cycle_months = (int)cycle_months};
+		/* field by field: a compound literal would build the ~2 MiB
+		 * checkout on the connection thread's 512 KiB stack first */
+		c->req = req;
+		c->res = res;
+		c->cycle_months = (int)cycle_months;
 		rc = tl_api_write(req, res, renew_tx, c, err);
 	}
 	free(c);
