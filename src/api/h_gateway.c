@@ -389,8 +389,8 @@ static const char *outcome_text(const tl_response *res, char *out, size_t size)
 					    "already_applied"};
 	static const char *const texts[] = {
 		"Payment received: tally applied it and the checkout is paid.",
-		"Payment received: the checkout could no longer be paid, so the money was "
-		"kept as credit on the account.",
+		("Payment received: the checkout could no longer be paid, so the money was "
+		 "kept as credit on the account."),
 		"Payment cancelled: the checkout stays open until it expires.",
 		"This payment was sent to tally already; nothing changed."};
 	json_t *body = res->json ? json_incref(res->json)

@@ -21,10 +21,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < c->item_count; i++) {
 			const tl_catalog_item *it = tl_catalog_item_find(c, c->items[i].id);
 			FUZZ_ASSERT(it != NULL);
-			(void)tl_catalog_hourly_price(it);
+			int64_t monthly = 0;
+			tl_error no_price = {0};
+			if (tl_catalog_price(c, it, c->currency, &monthly, &no_price) == 0)
+				(void)tl_catalog_hourly_price(monthly);
+			tl_error_clear(&no_price);
 			FUZZ_ASSERT(tl_catalog_service_find(c, it->service) != NULL);
 		}
-		json_decref(tl_catalog_to_json(c));
+		json_decref(tl_catalog_to_json(c, NULL));
+		json_decref(tl_catalog_to_json(c, c->currency));
 	} else {
 		/* a refusal names the field (JSON path) it is about */
 		FUZZ_ASSERT(err.err != 0 && err.message[0] != '\0');

@@ -60,8 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (tl_gateway_sign(&ps, config.secret, &err) == 0) {
 			FUZZ_ASSERT(tl_gateway_verify_signature(&ps, config.secret, &err) == 0);
-			if (tl_gateway_sandbox.verify(&config, &ps, &notice, &err) == 0)
-				(void)tl_gateway_check_fresh(notice.ts, 1764979200, &err);
+			(void)tl_gateway_sandbox.verify(&config, &ps, &notice, &err);
 			tl_error_clear(&err);
 			tl_gateway_payment link;
 			(void)tl_sandbox_read_link(&config, &ps, &link, &err);

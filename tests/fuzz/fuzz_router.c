@@ -21,7 +21,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tl_app app = {.test_clock = size > 0 && (data[size - 1] & 1)};
 	tl_request req = {.app = &app, .method = fr.method, .path = fr.path};
 	char allow[64];
-	tl_route_match m = tl_router_find(&app, &req, fr.method, fr.path, allow, sizeof(allow));
+	tl_error route_err = {0};
+	tl_route_match m = tl_router_find(&app, &req, fr.method, fr.path, allow, sizeof(allow),
+					  &route_err);
+	/* a refused path parameter says why */
+	FUZZ_ASSERT(m != TL_ROUTE_INVALID || route_err.err != 0);
+	tl_error_clear(&route_err);
 	if (m == TL_ROUTE_FOUND) {
 		FUZZ_ASSERT(req.route != NULL && strcmp(req.route->method, fr.method) == 0);
 		FUZZ_ASSERT(req.param_count >= 0 && req.param_count <= TL_ROUTE_PARAMS_MAX);
