@@ -1,0 +1,195 @@
+/* sim_driver.c: what the simulation's features share (sim.h): the seeded
+ * random source, calls that must succeed, the test clock, kill -9. */
+#include <criterion/criterion.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "sim.h"
+
+/* ---- plumbing ------------------------------------------------------------ */
+
+uint64_t sim_random(sim *s)
+{
+	uint64_t z = (s->rng += UINT64_C(0x9E3779B97F4A7C15)); /* splitmix64 */
+	z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+	return z ^ (z >> 31);
+}
+
+/* Uniform in [lo, hi]. */
+int64_t sim_pick(sim *s, int64_t lo, int64_t hi)
+{
+	return lo + (int64_t)(sim_random(s) % (uint64_t)(hi - lo + 1));
+}
+
+void sim_disagree(const sim *s, const char *fmt, ...)
+{
+	char what[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	cr_assert_fail("simulation disagrees at seed %" PRIu64 " step %d (%s): %s\n"
+		       "replay: make simulate SEED=%" PRIu64 " STEPS=%d",
+		       s->seed, s->step, s->op, what, s->seed, s->step + 1);
+}
+
+tt_response sim_call(sim *s, const char *method, const char *path, const char *token,
+			const char *body)
+{
+	return tt_request(&s->srv, method, path, token, body, NULL);
+}
+
+/* A call that must succeed with one of the 2xx statuses. */
+json_t *sim_call_ok(sim *s, const char *method, const char *path, const char *token,
+		       const char *body)
+{
+	tt_response r = sim_call(s, method, path, token, body);
+	if (r.status < 200 || r.status > 299 || r.json == NULL)
+		sim_disagree(s, "%s %s %s -> %ld %s", method, path, body ? body : "", r.status,
+			 r.raw ? r.raw : "");
+	json_t *j = json_incref(r.json);
+	tt_response_free(&r);
+	return j;
+}
+
+int64_t sim_member_int(const json_t *obj, const char *a, const char *b)
+{
+	const json_t *v = json_object_get(obj, a);
+	return json_integer_value(b ? json_object_get(v, b) : v);
+}
+
+void sim_format_time(int64_t t, char out[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* ---- setup ----------------------------------------------------------------- */
+
+static void read_prices(sim *s)
+{
+	json_t *cat = sim_call_ok(s, "GET", "/v1/catalog", s->m.accounts[0].token, NULL);
+	s->m.prices.tax_rate_bp = sim_member_int(cat, "tax_rate_bp", NULL);
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(cat, "cycles"), i, v) {
+		if (s->m.prices.cycle_count < SIM_CYCLES_MAX)
+			s->m.prices.cycles[s->m.prices.cycle_count++] = (sim_cycle){
+				(int)sim_member_int(v, "months", NULL), sim_member_int(v, "discount_bp", NULL)};
+	}
+	json_array_foreach(json_object_get(cat, "items"), i, v) {
+		const char *type = json_string_value(json_object_get(v, "type"));
+		int64_t price = sim_member_int(v, "monthly_price", NULL);
+		if (type == NULL || price <= 0 || s->item_count == SIM_ITEMS_MAX ||
+		    (strcmp(type, "server") != 0 && strcmp(type, "volume") != 0))
+			continue;
+		sim_item *it = &s->items[s->item_count++];
+		snprintf(it->id, sizeof(it->id), "%s", json_string_value(json_object_get(v, "id")));
+		snprintf(it->type, sizeof(it->type), "%s", type);
+		it->monthly_price = price;
+	}
+	json_decref(cat);
+	cr_assert(s->item_count > 0 && s->m.prices.cycle_count > 0, "the catalog sells nothing");
+}
+
+void sim_set_clock(sim *s)
+{
+	char body[64], now[32];
+	sim_format_time(s->m.now, now);
+	snprintf(body, sizeof(body), "{\"now\":\"%s\"}", now);
+	json_decref(sim_call_ok(s, "POST", "/v1/admin/clock", s->srv.admin_token, body));
+}
+
+void sim_start(sim *s, uint64_t seed)
+{
+	memset(s, 0, sizeof(*s));
+	s->seed = s->rng = seed;
+	s->op = "start";
+	tt_server_start(&s->srv, NULL);
+	/* a different day of 2027 per seed, so terms end on every kind of month end */
+	s->m.now = SIM_START_EPOCH + sim_pick(s, 0, 364) * 86400 + sim_pick(s, 0, 86399);
+	sim_set_clock(s);
+	s->m.account_count = (int)sim_pick(s, 2, 4);
+	for (int i = 0; i < s->m.account_count; i++) {
+		sim_account *a = &s->m.accounts[i];
+		char name[32];
+		snprintf(name, sizeof(name), "sim %d", i);
+		tt_create_account(&s->srv, name, a->id);
+		tt_create_token(&s->srv, a->id, a->token);
+	}
+	read_prices(s);
+}
+
+/* ---- the clock and crashes --------------------------------------------------- */
+
+/* tallyd decided a contested renewal; the model follows it, after checking
+ * that its choice is one the rules allow: a failed renewal cost more than
+ * the credit left once every renewal that went through was paid. */
+static void settle_contested(sim *s, sim_renewal_try *tries, int n)
+{
+	int64_t left = 0;
+	bool renewed[SIM_RESOURCES_MAX] = {false};
+	for (int i = 0; i < n; i++) {
+		sim_resource *r = &s->m.resources[tries[i].resource];
+		char path[128], want[32];
+		snprintf(path, sizeof(path), "/v1/resources/%s", r->id);
+		json_t *got = sim_call_ok(s, "GET", path, s->m.accounts[r->account].token, NULL);
+		sim_format_time(sim_add_months(r->term_end, r->cycle_months), want);
+		const char *end = json_string_value(
+			json_object_get(json_object_get(got, "billing"), "term_end"));
+		renewed[i] = end && strcmp(end, want) == 0;
+		json_decref(got);
+		if (renewed[i])
+			sim_settle_renewal(&s->m, &tries[i]);
+	}
+	for (int i = 0; i < n; i++) {
+		left = s->m.accounts[s->m.resources[tries[i].resource].account].credit;
+		if (!renewed[i] && tries[i].total <= left)
+			sim_disagree(s, "renewal of %s (%" PRId64 ") failed with %" PRId64 " credit left",
+				 s->m.resources[tries[i].resource].id, tries[i].total, left);
+	}
+}
+
+/* The clock moves by seconds, in ticks of at most a day (tallyd's jobs run
+ * every second in production; each tick runs what is due). */
+void sim_move_clock(sim *s, int64_t seconds)
+{
+	while (seconds > 0) {
+		int64_t tick = seconds < 86400 ? seconds : sim_pick(s, 43200, 86400);
+		seconds -= tick;
+		s->m.now += tick;
+		sim_set_clock(s);
+		json_decref(sim_call_ok(s, "POST", "/v1/admin/jobs/run", s->srv.admin_token, NULL));
+		sim_renewal_try contested[SIM_RESOURCES_MAX];
+		int n = sim_jobs(&s->m, contested, SIM_RESOURCES_MAX);
+		if (n > 0)
+			settle_contested(s, contested, n);
+	}
+}
+
+static void op_short_move(sim *s) { sim_move_clock(s, sim_pick(s, 60, 6 * 3600)); }
+static void op_long_move(sim *s) { sim_move_clock(s, sim_pick(s, 86400, 92 * 86400)); }
+
+/* kill -9 between two answered requests: everything answered must survive. */
+static void op_crash(sim *s)
+{
+	tt_server_kill(&s->srv);
+	tt_server_restart(&s->srv, NULL);
+	s->restarts++;
+	sim_set_clock(s); /* the test clock is not persisted; the model's time is */
+}
+
+static const sim_op clock_ops[] = {
+	{"short_move", 20, op_short_move},
+	{"long_move", 10, op_long_move},
+	{"crash", 3, op_crash},
+};
+
+const sim_feature sim_feature_clock = {"clock", clock_ops,
+				       (int)(sizeof(clock_ops) / sizeof(clock_ops[0])), NULL};
