@@ -75,6 +75,15 @@ int64_t sim_member_int(const json_t *obj, const char *a, const char *b);
 
 void sim_format_time(int64_t t, char out[32]);
 
+/* kill -9 while a request may be in flight: sends it from a thread, kills
+ * tallyd after a random delay of up to max_delay_us, restarts it and sets
+ * its clock. Returns the answer when it came before the kill, or status 0
+ * when the kill cut it off: then the request may or may not have taken
+ * effect, and the caller settles which by reading tallyd's state (and
+ * checking that what it reads is one of the two outcomes the rules allow). */
+tt_response sim_call_killed(sim *s, const char *method, const char *path, const char *token,
+			    const char *body, int64_t max_delay_us);
+
 /* Sets tallyd's test clock to the model's time. */
 void sim_set_clock(sim *s);
 

@@ -2,11 +2,13 @@
  * random source, calls that must succeed, the test clock, kill -9. */
 #include <criterion/criterion.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "sim.h"
 
 /* ---- plumbing ------------------------------------------------------------ */
@@ -68,6 +70,34 @@ void sim_format_time(int64_t t, char out[32])
 	struct tm tm;
 	gmtime_r(&tt, &tm);
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+typedef struct in_flight {
+	sim *s;
+	const char *method, *path, *token, *body;
+	tt_response answer;
+} in_flight;
+
+static void *send_in_flight(void *arg)
+{
+	in_flight *f = arg;
+	f->answer = tt_request(&f->s->srv, f->method, f->path, f->token, f->body, NULL);
+	return NULL;
+}
+
+tt_response sim_call_killed(sim *s, const char *method, const char *path, const char *token,
+			    const char *body, int64_t max_delay_us)
+{
+	in_flight f = {s, method, path, token, body, {0}};
+	pthread_t sender;
+	cr_assert_eq(pthread_create(&sender, NULL, send_in_flight, &f), 0);
+	usleep((useconds_t)sim_pick(s, 0, max_delay_us));
+	tt_server_kill(&s->srv);
+	pthread_join(sender, NULL);
+	tt_server_restart(&s->srv, NULL);
+	s->restarts++;
+	sim_set_clock(s); /* the test clock is not persisted; the model's time is */
+	return f.answer;
 }
 
 /* ---- setup ----------------------------------------------------------------- */
