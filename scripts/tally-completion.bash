@@ -34,7 +34,7 @@ _tally_verbs() {
     coupons) echo "create list disable" ;;
     events) echo "list" ;;
     clock) echo "show set advance" ;;
-    jobs) echo "run" ;;
+    jobs) echo "run failures" ;;
     usage) echo "import" ;;
   esac
 }

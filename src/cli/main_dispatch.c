@@ -107,6 +107,9 @@ static const tl_cli_command commands[] = {
 	 "move the test clock (90, 90s, 15m, 2h, 3d)", false},
 	{"jobs", "run", tl_cli_jobs_run, "",
 	 "run every job due now and print what each did (admin)", false},
+	{"jobs", "failures", tl_cli_jobs_failures, "[--job NAME] [--limit N] [--after ID]",
+	 "the subjects the jobs are failing on, with their error and next retry (admin)",
+	 false},
 	{"usage", "import", tl_cli_usage_import, "FILE [--format ndjson|csv] [--batch N]",
 	 "send metered usage records from a file (\"-\": stdin) in batches", false},
 };

@@ -132,6 +132,21 @@ static int64_t events_of_type(const char *token, const char *type, const char *j
 	return n;
 }
 
+/* `tally jobs failures` shows the operator the same row, error code first. */
+static void expect_cli_lists_failure(const char *subject)
+{
+	char cmd[512], out[4096], want[160];
+	snprintf(cmd, sizeof(cmd), "%s --endpoint %s --token %s jobs failures --job reconcile",
+		 tt_bin("tally"), srv.url, srv.admin_token);
+	cr_assert_eq(tt_run(cmd, out, sizeof(out)), 0, "%s", out);
+	snprintf(want, sizeof(want), "reconcile  %s  %s  price_overflow", subject, subject);
+	cr_expect(strstr(out, want) != NULL, "no row \"%s\" in:\n%s", want, out);
+	snprintf(cmd, sizeof(cmd), "%s --endpoint %s --token %s jobs failures --job renewals",
+		 tt_bin("tally"), srv.url, srv.admin_token);
+	cr_assert_eq(tt_run(cmd, out, sizeof(out)), 0, "%s", out);
+	cr_expect(strstr(out, subject) == NULL, "another job's filter lists it:\n%s", out);
+}
+
 Test(jobs, a_failing_account_does_not_stop_the_others_and_is_retried_until_it_succeeds)
 {
 	char bad[64], bad_token[80], good[64], good_token[80], bad_lb[64], good_lb[64];
@@ -170,6 +185,7 @@ Test(jobs, a_failing_account_does_not_stop_the_others_and_is_retried_until_it_su
 	cr_expect_null(failure_of("reconcile", good, NULL));
 	cr_expect(metrics_have("tally_job_failing_subjects{job=\"reconcile\"} 1\n"));
 	cr_expect_eq(events_of_type(bad_token, "job.failed", "reconcile"), 1);
+	expect_cli_lists_failure(bad);
 
 	/* before its retry time it is left alone; after it, tried again and
 	 * the wait doubles */
