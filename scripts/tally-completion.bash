@@ -52,6 +52,7 @@ _tally_options() {
     "poc-wallets grant") echo "--amount --minor --expires-at --cluster" ;;
     "poc-wallets change") echo "--expires-at --add --minor" ;;
     "usage import") echo "--format --batch" ;;
+    "jobs failures") echo "--job --limit --after" ;;
     "transfers list") echo "--account --limit --after --currency" ;;
     "transfers create") echo "--file --linked" ;;
     "ledger accounts") echo "--account" ;;
