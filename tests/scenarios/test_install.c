@@ -145,15 +145,18 @@ Test(install, systemd_unit_verifies)
 {
 	char out[4096];
 	if (tt_run("command -v systemd-analyze", out, sizeof(out)) != 0)
-		cr_skip_test("systemd-analyze is not installed (Debian package systemd)");
+		cr_skip_test("systemd-analyze is not installed (Debian package systemd, which "
+			     "scripts/install-deps installs)");
 	char unit[300], cmd[1536];
 	snprintf(unit, sizeof(unit), "%s/tallyd.service", root);
 	snprintf(cmd, sizeof(cmd),
 		 "sed 's|/usr/bin/tallyd|%s/usr/bin/tallyd|' "
 		 "'%s/usr/lib/systemd/system/tallyd.service' > '%s'", root, root, unit);
 	cr_assert_eq(tt_run(cmd, out, sizeof(out)), 0);
-	snprintf(cmd, sizeof(cmd), "MANPATH='%s/usr/share/man' systemd-analyze verify '%s' 2>&1",
-		 root, unit);
+	/* Documentation=man:tallyd(8) is looked up with man(1), if there is one */
+	bool man = tt_run("command -v man", out, sizeof(out)) == 0;
+	snprintf(cmd, sizeof(cmd), "MANPATH='%s/usr/share/man' systemd-analyze verify %s '%s' 2>&1",
+		 root, man ? "" : "--man=no", unit);
 	cr_expect_eq(tt_run(cmd, out, sizeof(out)), 0, "%s", out);
 	cr_expect_str_eq(out, "", "systemd-analyze verify warns");
 }
