@@ -11,8 +11,12 @@ FUZZ_SECONDS ?= 60
 FUZZ_TEST_SECONDS ?= 5
 JOBS       ?= $(shell nproc)
 LISTEN     ?= 127.0.0.1:8080
+# make install: where (PREFIX, compiled into tallyd for its default paths)
+# and a staging root for packagers (DESTDIR). README "Install on a server".
+PREFIX     ?= /usr/local
+DESTDIR    ?=
 
-.PHONY: all deps deps-web build asan fuzz-build fuzz run test test-unit test-asan test-fuzz \
+.PHONY: all deps deps-web build install asan fuzz-build fuzz run test test-unit test-asan test-fuzz \
 	test-web check-style bench simulate clean
 
 all: build
@@ -35,6 +39,13 @@ $(FUZZ_BUILD)/Makefile: CMakeLists.txt | deps
 
 build: deps $(BUILD)/Makefile
 	cmake --build $(BUILD) -j $(JOBS)
+
+# Configures the build for PREFIX first: tallyd's default configuration
+# file and data directory are compiled in (only tallyd.c recompiles).
+install: deps $(BUILD)/Makefile
+	cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
+	cmake --build $(BUILD) -j $(JOBS) --target tallyd tally
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD)
 
 asan: deps $(ASAN_BUILD)/Makefile
 	cmake --build $(ASAN_BUILD) -j $(JOBS)

@@ -1,6 +1,7 @@
 /*
- * tallyd: the tally server. Reads its configuration from flags (each with an
- * environment equivalent), opens the store, starts the HTTP server and waits
+ * tallyd: the tally server. Reads its configuration from flags, the
+ * environment and a configuration file (one table of settings serves all
+ * three), opens the store, starts the HTTP server and waits
  * for SIGTERM or SIGINT, then shuts down gracefully: stop accepting, finish
  * in-flight requests, drain the writer, close the store.
  */
@@ -21,7 +22,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #define TALLY_VERSION "0.1.0"
 
@@ -37,8 +40,62 @@ typedef struct config {
 	bool sandbox_gateway;
 	const char *public_url;
 	const char *web_dir;
+	const char *admin_token;    /* NULL: generated on a database's first start */
+	const char *gateway_secret; /* NULL: the same */
 	tl_server_timeouts timeouts;
+	const char *config_file;    /* the configuration file read, or NULL */
+	bool check_config;          /* --check-config: validate, report, exit */
+	char *file_text;            /* the configuration file's text; its values point into it */
+	char default_catalog[PATH_MAX];
+	char default_web[PATH_MAX];
 } config;
+
+/*
+ * tallyd's settings. Each one is a flag (--NAME), a key of the
+ * configuration file (NAME = VALUE) and, where it has one, an environment
+ * variable. A new setting needs an entry here and a case in
+ * apply_setting(); the command line, the file and the environment then all
+ * accept it. Precedence: flag, then environment, then file, then default.
+ */
+enum {
+	S_LISTEN, S_DB, S_CATALOG, S_CHECKOUT_TTL, S_TEST_CLOCK, S_NO_ACCESS_LOG,
+	S_SANDBOX_GATEWAY, S_PUBLIC_URL, S_WEB, S_HTTP_THREADS, S_HEADER_TIMEOUT,
+	S_BODY_TIMEOUT, S_IDLE_TIMEOUT, S_ADMIN_TOKEN, S_GATEWAY_SECRET,
+	S_COUNT
+};
+
+typedef struct setting_spec {
+	const char *name; /* --NAME, and the configuration file's key */
+	bool is_switch;   /* a flag without a value; true or false in the file */
+	const char *env;  /* its environment variable, or NULL */
+	bool env_inverse; /* the variable says the opposite (TALLY_ACCESS_LOG=0) */
+	bool secret;      /* environment and file only: never on a command line ps(1) shows */
+} setting_spec;
+
+static const setting_spec settings[S_COUNT] = {
+	[S_LISTEN] = {"listen", false, "TALLY_LISTEN", false, false},
+	[S_DB] = {"db", false, "TALLY_DB", false, false},
+	[S_CATALOG] = {"catalog", false, "TALLY_CATALOG", false, false},
+	[S_CHECKOUT_TTL] = {"checkout-ttl", false, "TALLY_CHECKOUT_TTL", false, false},
+	[S_TEST_CLOCK] = {"test-clock", true, "TALLY_TEST_CLOCK", false, false},
+	[S_NO_ACCESS_LOG] = {"no-access-log", true, "TALLY_ACCESS_LOG", true, false},
+	[S_SANDBOX_GATEWAY] = {"sandbox-gateway", true, "TALLY_SANDBOX_GATEWAY", false, false},
+	[S_PUBLIC_URL] = {"public-url", false, "TALLY_PUBLIC_URL", false, false},
+	[S_WEB] = {"web", false, "TALLY_WEB", false, false},
+	[S_HTTP_THREADS] = {"http-threads", false, "TALLY_HTTP_THREADS", false, false},
+	[S_HEADER_TIMEOUT] = {"header-timeout", false, "TALLY_HEADER_TIMEOUT_MS", false, false},
+	[S_BODY_TIMEOUT] = {"body-timeout", false, "TALLY_BODY_TIMEOUT_MS", false, false},
+	[S_IDLE_TIMEOUT] = {"idle-timeout", false, "TALLY_IDLE_TIMEOUT_MS", false, false},
+	[S_ADMIN_TOKEN] = {"admin-token", false, "TALLY_ADMIN_TOKEN", false, true},
+	[S_GATEWAY_SECRET] = {"gateway-secret", false, "TALLY_GATEWAY_SECRET", false, true},
+};
+
+/* One setting's value as the layers above decided it, and where it came
+ * from, for error messages: "--db", "TALLY_DB" or "FILE:LINE: db". */
+typedef struct setting_value {
+	const char *value; /* NULL: not set, the default applies */
+	char where[512];
+} setting_value;
 
 static void usage(FILE *out)
 {
@@ -46,14 +103,16 @@ static void usage(FILE *out)
 	      "\n"
 	      "tally's server: HTTP JSON API, background jobs and the web console.\n"
 	      "\n"
-	      "options (each has an environment equivalent; a flag wins over it):\n"
+	      "options (each also an environment variable and a configuration file key,\n"
+	      "its name without the dashes; a flag wins over the environment, which wins\n"
+	      "over the file):\n"
 	      "  --listen HOST:PORT  address to serve on (TALLY_LISTEN; default 127.0.0.1:8080;\n"
 	      "                      port 0 picks a free port, logged as \"listening\")\n"
 	      "  --db PATH           SQLite database file, created if missing (TALLY_DB;\n"
 	      "                      default tally.db)\n"
-	      "  --catalog FILE      product catalog, JSON (TALLY_CATALOG; default: the one the\n"
-	      "                      source tree ships, catalog/default.json); tallyd refuses\n"
-	      "                      to start on an invalid one\n"
+	      "  --catalog FILE      product catalog, JSON (TALLY_CATALOG; default: the\n"
+	      "                      installed one, DATADIR/catalog/default.json); tallyd\n"
+	      "                      refuses to start on an invalid one\n"
 	      "  --checkout-ttl SECONDS\n"
 	      "                      how long an unpaid checkout stays open (TALLY_CHECKOUT_TTL;\n"
 	      "                      default 1800)\n"
@@ -65,7 +124,7 @@ static void usage(FILE *out)
 	      "  --public-url URL    how browsers reach this tallyd, for gateway redirects\n"
 	      "                      (TALLY_PUBLIC_URL; default http://HOST:PORT of --listen)\n"
 	      "  --web DIR           the web console's files, served at / (TALLY_WEB; default:\n"
-	      "                      the source tree's web/); --web '' serves no console\n"
+	      "                      the installed console, DATADIR/web); --web '' serves none\n"
 	      "  --http-threads N    0 (default): a thread per connection; N: N epoll threads\n"
 	      "                      serve all connections (TALLY_HTTP_THREADS); see\n"
 	      "                      docs/PERFORMANCE.md for why 0 is the default\n"
@@ -74,16 +133,20 @@ static void usage(FILE *out)
 	      "                      headers, then its body, and may wait idle between\n"
 	      "                      requests (TALLY_HEADER_TIMEOUT_MS, TALLY_BODY_TIMEOUT_MS,\n"
 	      "                      TALLY_IDLE_TIMEOUT_MS; defaults 10000, 60000, 60000)\n"
+	      "  --config FILE       configuration file of `key = value` lines (TALLY_CONFIG;\n"
+	      "                      default " TALLY_CONFIG_FILE ", if it exists)\n"
+	      "  --check-config      validate the configuration and the catalog, then exit\n"
 	      "  --help              this text\n"
 	      "  --version           print the version\n"
 	      "\n"
-	      "environment only:\n"
-	      "  TALLY_ADMIN_TOKEN   the admin token. When unset, the first start of a database\n"
-	      "                      generates one, prints it once and stores only its hash.\n"
-	      "  TALLY_GATEWAY_SECRET  the secret that signs gateway notifications (HMAC-SHA512);\n"
-	      "                      when unset, generated on a database's first start and\n"
-	      "                      kept in it\n"
+	      "environment and configuration file only (never flags, which ps shows):\n"
+	      "  TALLY_ADMIN_TOKEN   the admin token (admin-token). When unset, the first start\n"
+	      "                      of a database generates one, prints it once, keeps its hash.\n"
+	      "  TALLY_GATEWAY_SECRET  (gateway-secret) the secret that signs gateway\n"
+	      "                      notifications; when unset, generated on a database's\n"
+	      "                      first start and kept in it\n"
 	      "\n"
+	      "DATADIR: " TALLY_DATA_DIR_FROM_BIN " from tallyd's own directory, else " TALLY_DATA_DIR ".\n"
 	      "Logs are JSON lines on stderr. SIGTERM or SIGINT stops tallyd gracefully.\n",
 	      out);
 }
@@ -129,78 +192,260 @@ static int parse_ttl(const char *value, int64_t *out)
 }
 
 /* A timeout in milliseconds, 100 ms to an hour; NULL leaves the default. */
-static int parse_timeout(const char *name, const char *value, unsigned *out)
+static int parse_timeout(const char *value, unsigned *out)
 {
 	if (value == NULL)
 		return 0;
 	char *end;
 	errno = 0;
 	long n = strtol(value, &end, 10);
-	if (errno || end == value || *end || n < 100 || n > 3600000) {
-		fprintf(stderr, "tallyd: --%s must be 100 to 3600000 milliseconds, got \"%s\"\n",
-			name, value);
+	if (errno || end == value || *end || n < 100 || n > 3600000)
 		return -1;
-	}
 	*out = (unsigned)n;
 	return 0;
 }
 
-static bool env_flag(const char *name, bool fallback)
+/* The file's booleans; a flag stands for "true". */
+static int parse_bool(const char *value, bool *out)
 {
-	const char *v = getenv(name);
-	if (v == NULL || v[0] == '\0')
-		return fallback;
-	return strcmp(v, "0") != 0 && strcmp(v, "false") != 0 && strcmp(v, "no") != 0;
+	static const char *const yes[] = {"true", "yes", "on", "1"};
+	static const char *const no[] = {"false", "no", "off", "0"};
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (strcmp(value, yes[i]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (strcmp(value, no[i]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -1;
 }
+
+/* The environment's booleans, as lenient as they always were: anything
+ * but 0, false and no is true; empty is unset. */
+static const char *env_switch(const char *value, bool inverse)
+{
+	if (value == NULL || value[0] == '\0')
+		return NULL;
+	bool on = strcmp(value, "0") != 0 && strcmp(value, "false") != 0 &&
+		  strcmp(value, "no") != 0;
+	return on != inverse ? "true" : "false";
+}
+
+static int bad_value(const setting_value *v, const char *what)
+{
+	fprintf(stderr, "tallyd: %s must be %s, got \"%s\"\n", v->where, what, v->value);
+	return -1;
+}
+
+/* Turns one setting's value (NULL: its default) into cfg. */
+static int apply_setting(config *cfg, int id, const setting_value *v)
+{
+	const char *s = v->value;
+	bool on = false;
+	if (settings[id].is_switch && s && parse_bool(s, &on) < 0)
+		return bad_value(v, "true or false");
+	switch (id) {
+	case S_LISTEN:
+		if (parse_listen(s ? s : "127.0.0.1:8080", cfg) < 0)
+			return bad_value(v, "HOST:PORT");
+		return 0;
+	case S_DB: cfg->db = s ? s : "tally.db"; return 0;
+	case S_CATALOG: cfg->catalog = s ? s : cfg->default_catalog; return 0;
+	case S_CHECKOUT_TTL:
+		if (parse_ttl(s, &cfg->checkout_ttl_s) < 0)
+			return bad_value(v, "60 to 604800 seconds");
+		return 0;
+	case S_TEST_CLOCK: cfg->test_clock = on; return 0;
+	case S_NO_ACCESS_LOG: cfg->access_log = !on; return 0;
+	case S_SANDBOX_GATEWAY: cfg->sandbox_gateway = on; return 0;
+	case S_PUBLIC_URL: cfg->public_url = s; return 0;
+	case S_WEB: cfg->web_dir = s ? s : cfg->default_web; return 0;
+	case S_HTTP_THREADS:
+		if (s && parse_count(s, &cfg->http_threads) < 0)
+			return bad_value(v, "0 to 256");
+		return 0;
+	case S_HEADER_TIMEOUT:
+	case S_BODY_TIMEOUT:
+	case S_IDLE_TIMEOUT: {
+		unsigned *ms = id == S_HEADER_TIMEOUT ? &cfg->timeouts.header_ms
+			       : id == S_BODY_TIMEOUT ? &cfg->timeouts.body_ms
+						      : &cfg->timeouts.idle_ms;
+		if (parse_timeout(s, ms) < 0)
+			return bad_value(v, "100 to 3600000 milliseconds");
+		return 0;
+	}
+	case S_ADMIN_TOKEN: cfg->admin_token = s; return 0;
+	case S_GATEWAY_SECRET: cfg->gateway_secret = s; return 0;
+	default: return 0;
+	}
+}
+
+static int find_setting(const char *name)
+{
+	for (int i = 0; i < S_COUNT; i++)
+		if (strcmp(settings[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		s[--n] = '\0';
+	return s;
+}
+
+/* Reads the whole file (at most TL_CONFIG_FILE_MAX bytes) into cfg. */
+static int slurp_config(config *cfg, const char *path, bool required)
+{
+	FILE *f = fopen(path, "r");
+	if (f == NULL) {
+		if (!required && errno == ENOENT)
+			return 0; /* the default file is optional */
+		fprintf(stderr, "tallyd: cannot read the configuration file %s: %s\n", path,
+			strerror(errno));
+		return -1;
+	}
+	cfg->file_text = malloc(TL_CONFIG_FILE_MAX + 1);
+	size_t n = cfg->file_text ? fread(cfg->file_text, 1, TL_CONFIG_FILE_MAX + 1, f) : 0;
+	bool failed = cfg->file_text == NULL || ferror(f);
+	fclose(f);
+	if (failed || n > TL_CONFIG_FILE_MAX || memchr(cfg->file_text, '\0', n)) {
+		fprintf(stderr, "tallyd: %s: %s\n", path,
+			failed ? "cannot read it" : n > TL_CONFIG_FILE_MAX ? "larger than 64 KiB"
+									 : "not a text file");
+		return -1;
+	}
+	cfg->file_text[n] = '\0';
+	cfg->config_file = path;
+	return 1;
+}
+
+/*
+ * The configuration file: `key = value` lines, the keys tallyd's long
+ * options without the dashes; blank lines and lines starting with # are
+ * ignored; a value may be quoted ("" is an empty value). An unknown key, a
+ * key set twice, a line without = or a switch that is not true or false
+ * is an error naming the file and the line.
+ */
+static int read_config_file(config *cfg, const char *path, bool required,
+			    setting_value values[S_COUNT])
+{
+	int read = slurp_config(cfg, path, required);
+	if (read <= 0)
+		return read;
+	unsigned line_no = 0;
+	char *next = cfg->file_text;
+	while (next != NULL) {
+		char *line = next;
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		line_no++;
+		line = trim(line);
+		if (line[0] == '\0' || line[0] == '#')
+			continue;
+		char *eq = strchr(line, '=');
+		if (eq == NULL) {
+			fprintf(stderr, "tallyd: %s:%u: expected key = value, got \"%s\"\n", path,
+				line_no, line);
+			return -1;
+		}
+		*eq = '\0';
+		char *key = trim(line), *value = trim(eq + 1);
+		size_t len = strlen(value);
+		if (len >= 2 && value[0] == '"' && value[len - 1] == '"') {
+			value[len - 1] = '\0';
+			value++;
+		}
+		int id = find_setting(key);
+		if (id < 0) {
+			fprintf(stderr, "tallyd: %s:%u: unknown key \"%s\" (the keys are the long "
+				"options of tallyd --help, without the dashes)\n", path, line_no, key);
+			return -1;
+		}
+		if (values[id].value != NULL) {
+			fprintf(stderr, "tallyd: %s:%u: %s is set twice (%s)\n", path, line_no, key,
+				values[id].where);
+			return -1;
+		}
+		values[id].value = value;
+		snprintf(values[id].where, sizeof(values[id].where), "%s:%u: %s", path, line_no, key);
+	}
+	return 0;
+}
+
+/* Where the console and the default catalog are: TALLY_DATA_DIR_FROM_BIN
+ * from tallyd's own directory (an installed tree that was moved, a DESTDIR
+ * staging tree, and the build tree, whose share/tally links to the
+ * sources), else the directory the build was configured to install to. */
+static void locate_data_dir(config *cfg)
+{
+	char dir[PATH_MAX] = TALLY_DATA_DIR;
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (slash != NULL) {
+		*slash = '\0';
+		char candidate[PATH_MAX + 64];
+		int len = snprintf(candidate, sizeof(candidate), "%s/%s", exe,
+				   TALLY_DATA_DIR_FROM_BIN);
+		char *real = len > 0 && (size_t)len < sizeof(candidate) ? realpath(candidate, NULL)
+									: NULL;
+		if (real != NULL && strlen(real) < sizeof(dir))
+			memcpy(dir, real, strlen(real) + 1);
+		free(real);
+	}
+	int a = snprintf(cfg->default_catalog, sizeof(cfg->default_catalog),
+			 "%s/catalog/default.json", dir);
+	int b = snprintf(cfg->default_web, sizeof(cfg->default_web), "%s/web", dir);
+	if (a < 0 || (size_t)a >= sizeof(cfg->default_catalog) || b < 0 ||
+	    (size_t)b >= sizeof(cfg->default_web))
+		cfg->default_catalog[0] = cfg->default_web[0] = '\0';
+}
+
+enum { OPT_SETTING = 256, OPT_CONFIG = 512, OPT_CHECK_CONFIG, OPT_HELP, OPT_VERSION };
 
 /* 0 to run, 1 to exit successfully (--help), -1 on a usage error. */
 static int parse_args(int argc, char **argv, config *cfg)
 {
-	const char *listen = getenv("TALLY_LISTEN");
-	cfg->db = getenv("TALLY_DB") ? getenv("TALLY_DB") : "tally.db";
-	cfg->catalog = getenv("TALLY_CATALOG") ? getenv("TALLY_CATALOG")
-					      : TALLY_SOURCE_DIR "/catalog/default.json";
-	const char *ttl = getenv("TALLY_CHECKOUT_TTL");
-	cfg->test_clock = env_flag("TALLY_TEST_CLOCK", false);
-	cfg->access_log = env_flag("TALLY_ACCESS_LOG", true);
-	cfg->sandbox_gateway = env_flag("TALLY_SANDBOX_GATEWAY", false);
-	cfg->public_url = getenv("TALLY_PUBLIC_URL");
-	cfg->web_dir = getenv("TALLY_WEB") ? getenv("TALLY_WEB") : TALLY_WEB_DIR;
-	static const struct option options[] = {
-		{"listen", required_argument, NULL, 'l'}, {"db", required_argument, NULL, 'd'},
-		{"catalog", required_argument, NULL, 'c'}, {"test-clock", no_argument, NULL, 't'},
-		{"no-access-log", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'}, {"http-threads", required_argument, NULL, 'T'},
-		{"checkout-ttl", required_argument, NULL, 'E'},
-		{"sandbox-gateway", no_argument, NULL, 'G'}, {"public-url", required_argument, NULL, 'P'},
-		{"web", required_argument, NULL, 'W'},
-		{"header-timeout", required_argument, NULL, 'H'},
-		{"body-timeout", required_argument, NULL, 'B'},
-		{"idle-timeout", required_argument, NULL, 'I'},
-		{NULL, 0, NULL, 0},
-	};
-	const char *threads = getenv("TALLY_HTTP_THREADS");
-	const char *header_timeout = getenv("TALLY_HEADER_TIMEOUT_MS");
-	const char *body_timeout = getenv("TALLY_BODY_TIMEOUT_MS");
-	const char *idle_timeout = getenv("TALLY_IDLE_TIMEOUT_MS");
+	struct option options[S_COUNT + 5];
+	int n_options = 0;
+	for (int i = 0; i < S_COUNT; i++)
+		if (!settings[i].secret)
+			options[n_options++] = (struct option){
+				settings[i].name, settings[i].is_switch ? no_argument
+									: required_argument,
+				NULL, OPT_SETTING + i};
+	options[n_options++] = (struct option){"config", required_argument, NULL, OPT_CONFIG};
+	options[n_options++] = (struct option){"check-config", no_argument, NULL, OPT_CHECK_CONFIG};
+	options[n_options++] = (struct option){"help", no_argument, NULL, OPT_HELP};
+	options[n_options++] = (struct option){"version", no_argument, NULL, OPT_VERSION};
+	options[n_options] = (struct option){NULL, 0, NULL, 0};
+
+	static setting_value flags[S_COUNT], values[S_COUNT];
+	const char *config_file = getenv("TALLY_CONFIG");
+	bool config_required = config_file != NULL;
 	int opt;
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		if (opt >= OPT_SETTING && opt < OPT_SETTING + S_COUNT) {
+			int id = opt - OPT_SETTING;
+			flags[id].value = settings[id].is_switch ? "true" : optarg;
+			snprintf(flags[id].where, sizeof(flags[id].where), "--%s", settings[id].name);
+			continue;
+		}
 		switch (opt) {
-		case 'l': listen = optarg; break;
-		case 'd': cfg->db = optarg; break;
-		case 'c': cfg->catalog = optarg; break;
-		case 't': cfg->test_clock = true; break;
-		case 'q': cfg->access_log = false; break;
-		case 'T': threads = optarg; break;
-		case 'E': ttl = optarg; break;
-		case 'G': cfg->sandbox_gateway = true; break;
-		case 'P': cfg->public_url = optarg; break;
-		case 'W': cfg->web_dir = optarg; break;
-		case 'H': header_timeout = optarg; break;
-		case 'B': body_timeout = optarg; break;
-		case 'I': idle_timeout = optarg; break;
-		case 'h': usage(stdout); return 1;
-		case 'V': puts("tallyd " TALLY_VERSION); return 1;
+		case OPT_CONFIG: config_file = optarg; config_required = true; break;
+		case OPT_CHECK_CONFIG: cfg->check_config = true; break;
+		case OPT_HELP: usage(stdout); return 1;
+		case OPT_VERSION: puts("tallyd " TALLY_VERSION); return 1;
 		default: usage(stderr); return -1;
 		}
 	}
@@ -208,23 +453,50 @@ static int parse_args(int argc, char **argv, config *cfg)
 		fprintf(stderr, "tallyd: unexpected argument \"%s\"\n", argv[optind]);
 		return -1;
 	}
-	if (parse_ttl(ttl, &cfg->checkout_ttl_s) < 0) {
-		fprintf(stderr, "tallyd: --checkout-ttl must be 60 to 604800 seconds, got \"%s\"\n",
-			ttl);
+	/* the file, then the environment over it, then the flags over both */
+	if (config_file == NULL)
+		config_file = TALLY_CONFIG_FILE;
+	if (config_file[0] != '\0' && read_config_file(cfg, config_file, config_required, values) < 0)
 		return -1;
+	for (int i = 0; i < S_COUNT; i++) {
+		const char *env = settings[i].env ? getenv(settings[i].env) : NULL;
+		if (settings[i].is_switch)
+			env = env_switch(env, settings[i].env_inverse);
+		if (env != NULL) {
+			values[i].value = env;
+			snprintf(values[i].where, sizeof(values[i].where), "%s", settings[i].env);
+		}
+		if (flags[i].value != NULL)
+			values[i] = flags[i];
 	}
-	if (parse_timeout("header-timeout", header_timeout, &cfg->timeouts.header_ms) < 0 ||
-	    parse_timeout("body-timeout", body_timeout, &cfg->timeouts.body_ms) < 0 ||
-	    parse_timeout("idle-timeout", idle_timeout, &cfg->timeouts.idle_ms) < 0)
-		return -1;
-	if (threads && parse_count(threads, &cfg->http_threads) < 0) {
-		fprintf(stderr, "tallyd: --http-threads must be 0 to 256, got \"%s\"\n", threads);
-		return -1;
+	locate_data_dir(cfg);
+	for (int i = 0; i < S_COUNT; i++)
+		if (apply_setting(cfg, i, &values[i]) < 0)
+			return -1;
+	return 0;
+}
+
+/* --check-config: the settings parsed; now the catalog and the console. */
+static int check_config(const config *cfg, tl_catalog *catalog)
+{
+	tl_error err = {0};
+	if (tl_catalog_load(cfg->catalog, catalog, &err) < 0) {
+		fprintf(stderr, "tallyd: invalid catalog: %s\n", err.message);
+		tl_error_clear(&err);
+		return 1;
 	}
-	if (parse_listen(listen ? listen : "127.0.0.1:8080", cfg) < 0) {
-		fprintf(stderr, "tallyd: --listen must be HOST:PORT, got \"%s\"\n", listen);
-		return -1;
+	if (cfg->web_dir[0] != '\0') {
+		char index[PATH_MAX + 16];
+		snprintf(index, sizeof(index), "%s/index.html", cfg->web_dir);
+		if (access(index, R_OK) != 0) {
+			fprintf(stderr, "tallyd: no web console in %s: %s (--web '' serves none)\n",
+				cfg->web_dir, strerror(errno));
+			return 1;
+		}
 	}
+	printf("tallyd: configuration valid (file %s; catalog %s; console %s)\n",
+	       cfg->config_file ? cfg->config_file : "none", cfg->catalog,
+	       cfg->web_dir[0] ? cfg->web_dir : "none");
 	return 0;
 }
 
@@ -300,9 +572,10 @@ static int serve(const config *cfg, tl_app *app)
 	/* the port is known only now (--listen ...:0) */
 	snprintf(app->public_url, sizeof(app->public_url), "%s", cfg->public_url ? cfg->public_url : url);
 	tl_log("info", "listening",
-	       json_pack("{s:s, s:s, s:b, s:s?}", "url", url, "db", cfg->db, "test_clock",
-			 cfg->test_clock, "console",
-			 cfg->web_dir && cfg->web_dir[0] ? cfg->web_dir : NULL));
+	       json_pack("{s:s, s:s, s:b, s:s?, s:s, s:s?}", "url", url, "db", cfg->db,
+			 "test_clock", cfg->test_clock, "console",
+			 cfg->web_dir && cfg->web_dir[0] ? cfg->web_dir : NULL, "catalog",
+			 cfg->catalog, "config", cfg->config_file));
 
 	sigset_t stop_signals;
 	sigemptyset(&stop_signals);
@@ -328,13 +601,19 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &blocked, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	config cfg = {0};
+	static config cfg; /* holds paths of PATH_MAX */
 	int parsed = parse_args(argc, argv, &cfg);
-	if (parsed != 0)
-		return parsed > 0 ? 0 : 2;
 	static tl_catalog catalog; /* large; immutable once loaded */
-	if (sodium_init() < 0 || load_catalog(cfg.catalog, &catalog) < 0)
+	if (parsed == 0 && cfg.check_config)
+		parsed = check_config(&cfg, &catalog) == 0 ? 1 : -1;
+	if (parsed != 0) {
+		free(cfg.file_text);
+		return parsed > 0 ? 0 : cfg.check_config ? 1 : 2;
+	}
+	if (sodium_init() < 0 || load_catalog(cfg.catalog, &catalog) < 0) {
+		free(cfg.file_text);
 		return 1;
+	}
 
 	tl_clock clock;
 	tl_clock_init(&clock, cfg.test_clock);
@@ -347,11 +626,11 @@ int main(int argc, char **argv)
 	int status = 1;
 	if (tl_store_open(&app.store, cfg.db, &err) < 0) {
 		fatal("cannot open the store", &err);
-	} else if (tl_admin_token_setup(app.store, getenv("TALLY_ADMIN_TOKEN"),
+	} else if (tl_admin_token_setup(app.store, cfg.admin_token,
 					tl_clock_now(&clock), app.admin_hash, generated,
 					&err) < 0) {
 		fatal("cannot set up the admin token", &err);
-	} else if (tl_gateway_secret_setup(app.store, getenv("TALLY_GATEWAY_SECRET"),
+	} else if (tl_gateway_secret_setup(app.store, cfg.gateway_secret,
 					   tl_clock_now(&clock), app.gateway_secret,
 					   sizeof(app.gateway_secret), &err) < 0) {
 		fatal("cannot set up the gateway secret", &err);
@@ -367,5 +646,6 @@ int main(int argc, char **argv)
 	tl_clock_destroy(&clock);
 	if (status == 0)
 		tl_log("info", "stopped", NULL);
+	free(cfg.file_text);
 	return status;
 }

@@ -215,6 +215,11 @@
 /* Graceful shutdown: how long in-flight requests get to finish. */
 #define TL_SHUTDOWN_GRACE_S 10
 
+/* tallyd's configuration file, bytes: a few dozen `key = value` lines
+ * need a few KiB; a larger file is a wrong path (a log, a database), and
+ * the bound keeps tallyd from reading one whole into memory. */
+#define TL_CONFIG_FILE_MAX (64u * 1024u)
+
 /* Error messages, including the field names they quote. */
 #define TL_ERROR_MESSAGE_MAX 256u
 

@@ -60,7 +60,7 @@ static bool wait_for_listening(tt_server *s)
 
 static void spawn(tt_server *s, const char *const *extra_args)
 {
-	const char *argv[32] = {tt_bin("tallyd"), "--listen", "127.0.0.1:0", "--db", s->db};
+	const char *argv[32] = {s->bin[0] ? s->bin : tt_bin("tallyd"), "--listen", "127.0.0.1:0", "--db", s->db};
 	int argc = 5;
 	if (!s->real_clock)
 		argv[argc++] = "--test-clock";
@@ -78,6 +78,9 @@ static void spawn(tt_server *s, const char *const *extra_args)
 			unsetenv("TALLY_ADMIN_TOKEN");
 		else
 			setenv("TALLY_ADMIN_TOKEN", s->admin_token, 1);
+		/* no configuration file but the test's own (--config) */
+		if (getenv("TALLY_CONFIG") == NULL)
+			setenv("TALLY_CONFIG", "", 1);
 		char *exec_argv[32]; /* execv's type; it does not write them */
 		memcpy(exec_argv, argv, sizeof(exec_argv));
 		execv(exec_argv[0], exec_argv);
@@ -114,6 +117,14 @@ void tt_server_start_real_clock(tt_server *s, const char *const *extra_args)
 {
 	prepare(s);
 	s->real_clock = true;
+	spawn(s, extra_args);
+}
+
+void tt_server_start_bin(tt_server *s, const char *bin, const char *const *extra_args)
+{
+	prepare(s);
+	s->real_clock = true;
+	snprintf(s->bin, sizeof(s->bin), "%s", bin);
 	spawn(s, extra_args);
 }
 

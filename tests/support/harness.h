@@ -20,6 +20,7 @@ typedef struct tt_server {
 	char admin_token[80];
 	bool real_clock;      /* started without --test-clock */
 	bool no_admin_env;    /* start without TALLY_ADMIN_TOKEN in the environment */
+	char bin[512];        /* the tallyd to run; "" for the build's */
 } tt_server;
 
 /* Starts build/bin/tallyd with --test-clock on 127.0.0.1:0 and a fresh
@@ -29,6 +30,10 @@ void tt_server_start(tt_server *s, const char *const *extra_args);
 
 /* Same, without --test-clock: the production clock. */
 void tt_server_start_real_clock(tt_server *s, const char *const *extra_args);
+
+/* Starts the tallyd at bin (an installed one) with the production clock,
+ * only --listen and --db, and extra_args. */
+void tt_server_start_bin(tt_server *s, const char *bin, const char *const *extra_args);
 
 /* Starts tallyd again on the same database and directory. */
 void tt_server_restart(tt_server *s, const char *const *extra_args);
