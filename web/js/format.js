@@ -32,14 +32,17 @@ export function compactMoney(amount, currency) {
   return new Intl.NumberFormat('en-US', {notation: 'compact', maximumFractionDigits: 1}).format(major);
 }
 
+// Times and dates in the customer's own time zone (the browser's), with
+// the zone named, so "18:06" is never taken for another zone's.
 const dateTime = new Intl.DateTimeFormat('en-GB', {
-  year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC',
+  year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short',
 });
-const dateOnly = new Intl.DateTimeFormat('en-GB', {year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC'});
+const dateOnly = new Intl.DateTimeFormat('en-GB', {year: 'numeric', month: 'short', day: 'numeric'});
+const calendarDay = new Intl.DateTimeFormat('en-CA', {year: 'numeric', month: '2-digit', day: '2-digit'});
 
-// RFC 3339 -> "23 Nov 2026, 18:06 UTC"; null -> "—".
+// RFC 3339 -> "23 Nov 2026, 18:06 GMT+7"; null -> "—".
 export function when(rfc3339) {
-  return rfc3339 ? `${dateTime.format(new Date(rfc3339))} UTC` : '—';
+  return rfc3339 ? dateTime.format(new Date(rfc3339)) : '—';
 }
 
 export function day(rfc3339) {
@@ -50,6 +53,18 @@ export function day(rfc3339) {
 export function daysBetween(from, to) {
   const ms = new Date(to) - new Date(from);
   return Math.max(0, Math.floor(ms / 86400000));
+}
+
+// Days left until the date `to` falls on, counted in calendar days of the
+// customer's time zone, never below 0: the same for every place that shows
+// one date, and 365 (not 364) a few minutes after buying 12 months from
+// 6 Dec 2026 to 6 Dec 2027.
+export function daysLeft(now, to) {
+  const ordinal = t => {
+    const [y, m, d] = calendarDay.format(new Date(t)).split('-').map(Number);
+    return Date.UTC(y, m - 1, d) / 86400000;
+  };
+  return Math.max(0, ordinal(to) - ordinal(now));
 }
 
 export function plural(n, word) {

@@ -1,7 +1,7 @@
 // ui.js: pieces every view shares: the error panel, the banner, billing
 // badges, busy buttons and the modal dialog.
 import {h, replace} from './dom.js';
-import {day, daysBetween} from './format.js';
+import {day, daysLeft} from './format.js';
 
 // An API or network error as the user sees it: the message, and the
 // stable code for support.
@@ -37,8 +37,13 @@ export function billingBadges(resource, now) {
   const b = resource.billing || {};
   const badges = [];
   if (b.mode === 'poc') badges.push(h('span', {class: 'badge badge-poc'}, 'POC'));
-  else if (b.mode === 'prepaid') {
-    const left = now && b.term_end ? ` · ${daysBetween(now, b.term_end)} d left` : '';
+  else if (b.mode === 'prepaid' && !b.term_end) {
+    // A cluster stopped after its members were converted one by one has no
+    // term of its own: each member has its own.
+    badges.push(h('span', {class: 'badge badge-prepaid', title: 'Each member is paid for its own term'},
+      'Prepaid · per member'));
+  } else if (b.mode === 'prepaid') {
+    const left = now ? ` · ${daysLeft(now, b.term_end)} d left` : '';
     badges.push(h('span', {class: 'badge badge-prepaid', title: `Term ends ${day(b.term_end)}`},
       `Prepaid · until ${day(b.term_end)}${left}`));
     if (b.auto_renew) badges.push(h('span', {class: 'badge badge-muted'}, 'Auto-renew'));

@@ -54,6 +54,17 @@ export function totals(checkout) {
     h('dt', {class: 'total'}, 'Total'), h('dd', {class: 'total', id: 'checkout-total'}, money(checkout.total, c)));
 }
 
+// A usage-billed (hold) checkout: what is paid now is the hold; the
+// priced month is an estimate, invoiced later on actual use, so it is shown
+// small and named as such.
+function holdTotals(checkout) {
+  const c = checkout.currency;
+  return h('dl', {class: 'totals', 'aria-label': 'Totals'},
+    h('dt', null, 'Estimated cost of a month of use, with tax'), h('dd', {id: 'estimated-month'}, money(checkout.total, c)),
+    h('dt', {class: 'total'}, `Hold now (${plural(checkout.terms.hold_days, 'day')} of use)`),
+    h('dd', {class: 'total', id: 'checkout-total'}, money(checkout.hold_amount, c)));
+}
+
 function termSelect(checkout, change) {
   const select = h('select', {id: 'term', name: 'cycle_months'}, checkout.terms.cycles.map(cycle =>
     h('option', {value: cycle.months, selected: cycle.months === checkout.cycle_months},
@@ -69,23 +80,30 @@ function autoRenewToggle(checkout, change) {
     h('label', {for: 'auto-renew'}, 'Auto-renew: charge the next term from credit 7 days before this one ends'));
 }
 
+// The coupon that counts is always in view: a refused code is named in the
+// error, the field goes back to the applied coupon (or empty), the applied
+// one stays shown, and Remove says which code it removes.
 function couponField(checkout, change) {
   const input = h('input', {id: 'coupon', name: 'coupon', value: checkout.coupon || '', autocomplete: 'off',
     'aria-describedby': 'coupon-status'});
-  const status = h('div', {id: 'coupon-status', 'aria-live': 'polite'},
-    checkout.coupon ? h('p', {class: 'ok'}, `Coupon ${checkout.coupon} applied: −${money(checkout.discount, checkout.currency)}`) : null);
+  const applied = () => (checkout.coupon
+    ? h('p', {class: 'ok', id: 'coupon-applied'}, `Coupon ${checkout.coupon} applied: −${money(checkout.discount, checkout.currency)}`)
+    : null);
+  const status = h('div', {id: 'coupon-status', 'aria-live': 'polite'}, applied());
   const apply = h('button', {type: 'submit', class: 'btn'}, 'Apply');
   const form = h('form', {class: 'coupon-form'},
     h('div', {class: 'field'}, h('label', {for: 'coupon'}, 'Coupon'), h('div', {class: 'inline'}, input, apply,
-      checkout.coupon ? h('button', {type: 'button', class: 'btn', onclick: () => change({coupon: null})}, 'Remove') : null)),
+      checkout.coupon ? h('button', {type: 'button', class: 'btn', id: 'coupon-remove',
+        onclick: () => change({coupon: null})}, `Remove ${checkout.coupon}`) : null)),
     status);
   form.addEventListener('submit', async event => {
     event.preventDefault();
     const code = input.value.trim();
-    if (!code) return;
+    if (!code || code === checkout.coupon) return;
     const error = await change({coupon: code}, true);
     if (error) {
-      replace(status, errorPanel(error, `Coupon ${code} does not apply`));
+      input.value = checkout.coupon || '';
+      replace(status, errorPanel(error, `Coupon ${code} does not apply`), applied());
       input.focus();
     }
   });
@@ -146,7 +164,7 @@ export async function renderCheckout(view, {args: [id], navigate}) {
         replace(status, errorPanel(error, 'The checkout was not cancelled'));
       }
     });
-    replace(body, priceLines(checkout), h('div', {class: 'checkout-grid'}, choices, totals(checkout)),
+    replace(body, priceLines(checkout), h('div', {class: 'checkout-grid'}, choices, hold ? holdTotals(checkout) : totals(checkout)),
       h('p', {class: 'help'}, `Prices are held until ${when(checkout.expires_at)}.`),
       h('div', {class: 'form-actions'}, cancel, cont));
   };

@@ -51,7 +51,14 @@ function deleteDialog(resource, opener, navigate) {
   });
 }
 
-function billingFacts(resource, currency) {
+function termFact(resource) {
+  const b = resource.billing || {};
+  if (b.mode !== 'prepaid') return null;
+  if (!b.term_end) return ['Term', resource.members ? 'Each member has its own term (see Members)' : '—'];
+  return ['Term', `${day(b.term_start)} – ${day(b.term_end)} (${plural(b.cycle_months, 'month')})`];
+}
+
+function billingFacts(resource, currency, cluster) {
   const b = resource.billing || {};
   return facts([
     ['ID', h('code', null, resource.id)],
@@ -59,9 +66,10 @@ function billingFacts(resource, currency) {
     ['Service', resource.service],
     ['Status', resource.status],
     ['Billing', b.mode],
-    b.mode === 'prepaid' ? ['Term', `${day(b.term_start)} – ${day(b.term_end)} (${plural(b.cycle_months, 'month')})`] : null,
-    b.mode === 'prepaid' ? ['Auto-renew', b.auto_renew ? 'On' : 'Off'] : null,
-    resource.cluster_id ? ['Cluster', h('a', {href: `#/resources/${resource.cluster_id}`}, resource.cluster_id)] : null,
+    termFact(resource),
+    b.mode === 'prepaid' && b.term_end ? ['Auto-renew', b.auto_renew ? 'On' : 'Off'] : null,
+    resource.cluster_id ? ['Cluster', h('a', {href: `#/resources/${resource.cluster_id}`, id: 'cluster-link'},
+      cluster ? cluster.name : resource.cluster_id)] : null,
     ['Created', when(resource.created_at)],
     ['Currency', currency],
   ]);
@@ -69,6 +77,9 @@ function billingFacts(resource, currency) {
 
 export async function renderResource(view, {args: [id], navigate}) {
   const [resource, wallets] = await Promise.all([get(`/v1/resources/${id}`), get('/v1/wallets')]);
+  // The member's cluster by its name; a cluster that cannot be read still
+  // leaves the link, by id.
+  const cluster = resource.cluster_id ? await get(`/v1/resources/${resource.cluster_id}`).catch(() => null) : null;
   const actions = h('div', {class: 'page-actions'});
   const status = h('div', {'aria-live': 'assertive'});
   if (resource.open_checkout_id) {
@@ -90,9 +101,10 @@ export async function renderResource(view, {args: [id], navigate}) {
     pageTitle(resource.name, billingBadges(resource, wallets.as_of), actions),
     status,
     open,
-    billingFacts(resource, wallets.currency),
+    billingFacts(resource, wallets.currency, cluster),
     resource.members ? h('h2', null, 'Members') : null,
     resource.members ? memberGroups(resource.members, wallets.as_of) : null,
-    h('p', null, h('a', {href: `#/invoices?resource_id=${resource.id}`}, 'Invoices of this resource'), ' · ',
+    h('p', null, h('a', {href: `#/invoices?resource_id=${resource.id}`, id: 'resource-invoices'},
+      resource.members ? 'Invoices of this cluster and its members' : 'Invoices of this resource'), ' · ',
       `available credit ${money(wallets.credit.available, wallets.currency)}`));
 }
