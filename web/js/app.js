@@ -10,6 +10,7 @@ import {renderCheckout} from './views/checkout.js';
 import {renderPayment, renderPaymentResult} from './views/payment.js';
 import {renderInvoices, renderInvoice} from './views/invoices.js';
 import {renderWallets} from './views/wallets.js';
+import {renderPayments} from './views/payments.js';
 
 const routes = [
   {pattern: /^\/sign-in$/, view: renderSignIn, section: null, public: true},
@@ -21,6 +22,7 @@ const routes = [
   {pattern: /^\/invoices$/, view: renderInvoices, section: 'invoices'},
   {pattern: /^\/invoices\/([\w-]+)$/, view: renderInvoice, section: 'invoices'},
   {pattern: /^\/wallets$/, view: renderWallets, section: 'wallets'},
+  {pattern: /^\/payments$/, view: renderPayments, section: 'payments'},
 ];
 
 // "#/resources?q=x" -> {path: "/resources", params: URLSearchParams}
