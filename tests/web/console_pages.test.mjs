@@ -43,7 +43,7 @@ describe('payments and holds', () => {
     assert.equal(await rows.count(), 2);
     for (const p of payments) {
       const row = rows.filter({hasText: vnd(p.amount)});
-      assert.equal(await row.count(), 1, `a row of ${vnd(p.amount)}`);
+      assert.equal(await row.count(), 1, `a row of ${vnd(p.amount)}: ${await rows.allTextContents()}`);
       const text = await row.textContent();
       if (p.method === 'credit') {
         assert.ok(text.includes('Credit') && text.includes(`${p.invoice_ids.length} invoices`), text);
@@ -74,6 +74,65 @@ describe('payments and holds', () => {
     await show(page, '/payments');
     assert.ok((await page.textContent('main')).includes('No payments yet.'));
     assert.ok((await page.textContent('main')).includes('No credit is held now.'));
+    await assertClean(page);
+    await page.context().close();
+  });
+});
+
+describe('the resource list and spending', () => {
+  it('shows each resource\'s service and status, and links a member to its cluster by name', async () => {
+    const {customer, vks, vc} = await customerWithPayments('list');
+    const page = await signedInPage(env.browser, env.server, customer);
+    await rendered(page);
+    const row = name => page.locator(`tbody tr:has(td:first-child a:text-is("${name}"))`);
+    const vcNode = vc.members.find(m => m.role === 'node');
+    assert.equal(await row(vcNode.name).locator('td[data-label="Service"]').textContent(), 'vContainer');
+    assert.equal(await row(vks.name).locator('td[data-label="Service"]').textContent(), 'VKS');
+    assert.equal(await row(vks.name).locator('td[data-label="Status"]').textContent(), 'active');
+    const node = vks.members.find(m => m.role === 'node');
+    await show(page, `/resources/${node.id}`);
+    assert.equal(await page.textContent('#cluster-link'), vks.name);
+    await page.click('#cluster-link');
+    await page.waitForSelector(`h1:text-is("${vks.name}")`);
+    await assertClean(page);
+    await page.context().close();
+  });
+
+  it('breaks the spending down by service and by resource', async () => {
+    const {customer, vks, paid} = await customerWithPayments('spend');
+    const invoices = await Promise.all(paid.invoice_ids.map(id => customer.api('GET', `/v1/invoices/${id}`)));
+    const page = await signedInPage(env.browser, env.server, customer);
+    await show(page, '/wallets');
+    const byService = page.locator('table:has(caption:text("By service")) tbody tr');
+    const services = new Map();
+    for (const i of invoices) services.set(i.service, (services.get(i.service) || 0) + i.total);
+    assert.equal(await byService.count(), services.size);
+    const shown = await byService.locator('td[data-label="Invoiced (net)"]').allTextContents();
+    assert.deepEqual([...shown].sort(), [...services.values()].map(vnd).sort());
+    const byResource = page.locator('table:has(caption:text("By resource")) tbody tr');
+    assert.equal(await byResource.count(), invoices.length);
+    const first = invoices.find(i => i.resource_id === vks.members[0].id) || invoices[0];
+    const link = byResource.locator(`a[href="#/resources/${first.resource_id}"]`);
+    assert.equal(await link.textContent(), first.resource_name);
+    await screenshot(page, 'spending', {fullPage: true});
+    await assertClean(page);
+    await page.context().close();
+  });
+
+  it('stacks table rows at phone width, each value beside its label, nothing scrolling sideways', async () => {
+    const {customer} = await customerWithPayments('phone');
+    const page = await signedInPage(env.browser, env.server, customer, {width: 375, height: 740});
+    for (const hash of ['/resources', '/payments', '/wallets', '/invoices']) {
+      await show(page, hash);
+      const wide = await page.evaluate(() => [...document.querySelectorAll('.table-wrap')]
+        .filter(w => w.scrollWidth > w.clientWidth + 1).length);
+      assert.equal(wide, 0, `no table on ${hash} scrolls sideways`);
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${hash} fits`);
+    }
+    await show(page, '/resources');
+    const label = await page.evaluate(() => getComputedStyle(document.querySelector('tbody td[data-label="Service"]'), '::before').content);
+    assert.equal(label, '"Service"');
+    await screenshot(page, 'phone-payments-list', {fullPage: true});
     await assertClean(page);
     await page.context().close();
   });

@@ -38,12 +38,14 @@ export function replace(el, ...children) {
 }
 
 // A table: columns [{label, cell: row => content, class?}], rows, caption.
+// Each cell carries its column's label (data-label): on a phone-width screen
+// the rows are stacked as cards, each value under its label (console.css).
 export function table(columns, rows, caption) {
   return h('div', {class: 'table-wrap'},
     h('table', null,
       caption ? h('caption', null, caption) : null,
       h('thead', null, h('tr', null, columns.map(c => h('th', {scope: 'col', class: c.class}, c.label)))),
-      h('tbody', null, rows.map(row => h('tr', null, columns.map(c => h('td', {class: c.class}, c.cell(row))))))));
+      h('tbody', null, rows.map(row => h('tr', null, columns.map(c => h('td', {class: c.class, 'data-label': c.label}, c.cell(row))))))));
 }
 
 // Definition list from [label, value] pairs.

@@ -88,6 +88,10 @@ export function typeLabel(type) {
     snapshot: 'Snapshot'}[type] || type;
 }
 
+export function serviceLabel(service) {
+  return {vks: 'VKS', vcontainer: 'vContainer', vserver: 'vServer', vlb: 'Load balancer', snapshot: 'Snapshot'}[service] || service || '—';
+}
+
 export function kindLabel(kind) {
   return (kind || '').replace(/_/g, ' ');
 }

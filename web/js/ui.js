@@ -54,6 +54,12 @@ export function billingBadges(resource, now) {
   return h('span', {class: 'badges'}, badges);
 }
 
+// A resource's status, always shown (the billing badges show it only when
+// it is not active).
+export function statusBadge(status) {
+  return h('span', {class: `badge badge-status-${status}`}, status || '—');
+}
+
 // Runs action() with the button disabled and saying so; gives the result.
 export async function whileBusy(button, busyText, action) {
   const label = button.textContent;

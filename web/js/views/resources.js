@@ -2,10 +2,10 @@
 // and how long until they expire), then a searchable, filterable table.
 import {get, query} from '../api.js';
 import {add, h, replace, table} from '../dom.js';
-import {day, daysBetween, money, plural, typeLabel, when} from '../format.js';
+import {day, daysBetween, money, plural, serviceLabel, typeLabel, when} from '../format.js';
 
 const HOUR_MS = 3600000;
-import {actionButton, billingBadges, pageTitle} from '../ui.js';
+import {actionButton, billingBadges, pageTitle, statusBadge} from '../ui.js';
 
 // With this many whole days left or fewer, a POC wallet is shown as a
 // warning: the first of the expiry reminders comes 7 days ahead.
@@ -74,6 +74,8 @@ function resourceTable(rows, clusterNames, now) {
     {label: 'Name', cell: r => h('a', {href: `#/resources/${r.id}`}, r.name)},
     {label: 'ID', class: 'wide-only', cell: r => h('code', null, r.id)},
     {label: 'Type', cell: r => typeLabel(r.type)},
+    {label: 'Service', cell: r => serviceLabel(r.service)},
+    {label: 'Status', cell: r => statusBadge(r.status)},
     {label: 'Cluster', cell: r => r.cluster_id ? h('a', {href: `#/resources/${r.cluster_id}`}, clusterNames.get(r.cluster_id) || r.cluster_id) : '—'},
     {label: 'Billing', cell: r => billingBadges(r, now)},
     {label: 'Created', class: 'wide-only', cell: r => day(r.created_at)},
