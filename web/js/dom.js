@@ -1,5 +1,10 @@
 // dom.js: building elements without innerHTML, so nothing the API returns
-// (a resource name, an error message) can ever run as markup.
+// (a resource name, an error message) can ever run as markup. Text children
+// and label attributes go through tr(): the console's words in the chosen
+// language (i18n.js).
+import {tr} from './i18n.js';
+
+const LABEL_ATTRIBUTES = new Set(['aria-label', 'placeholder', 'title']);
 
 // h('a', {href: '#/x', class: 'btn'}, 'text', child, [more]) -> element.
 // Attributes starting with "on" are event listeners; null/false are skipped.
@@ -10,7 +15,7 @@ export function h(tag, attrs, ...children) {
     if (name.startsWith('on')) el.addEventListener(name.slice(2), value);
     else if (name === 'class') el.className = value;
     else if (value === true) el.setAttribute(name, '');
-    else el.setAttribute(name, String(value));
+    else el.setAttribute(name, LABEL_ATTRIBUTES.has(name) ? tr(String(value)) : String(value));
   }
   append(el, children);
   return el;
@@ -26,7 +31,7 @@ function append(el, children) {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
     if (Array.isArray(child)) append(el, child);
-    else el.append(child instanceof Node ? child : String(child));
+    else el.append(child instanceof Node ? child : tr(String(child)));
   }
 }
 

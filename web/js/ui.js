@@ -2,6 +2,7 @@
 // badges, busy buttons and the modal dialog.
 import {h, replace} from './dom.js';
 import {day, daysLeft} from './format.js';
+import {t, tr} from './i18n.js';
 
 // An API or network error as the user sees it: the message, and the
 // stable code for support.
@@ -43,13 +44,13 @@ export function billingBadges(resource, now) {
     badges.push(h('span', {class: 'badge badge-prepaid', title: 'Each member is paid for its own term'},
       'Prepaid · per member'));
   } else if (b.mode === 'prepaid') {
-    const left = now ? ` · ${daysLeft(now, b.term_end)} d left` : '';
-    badges.push(h('span', {class: 'badge badge-prepaid', title: `Term ends ${day(b.term_end)}`},
-      `Prepaid · until ${day(b.term_end)}${left}`));
+    const left = now ? ` · ${t('{days} d left', {days: daysLeft(now, b.term_end)})}` : '';
+    badges.push(h('span', {class: 'badge badge-prepaid', title: t('Term ends {date}', {date: day(b.term_end)})},
+      `${t('Prepaid · until {date}', {date: day(b.term_end)})}${left}`));
     if (b.auto_renew) badges.push(h('span', {class: 'badge badge-muted'}, 'Auto-renew'));
   } else if (b.mode) badges.push(h('span', {class: `badge badge-${b.mode}`}, b.mode === 'postpaid' ? 'Postpaid' : b.mode));
   if (resource.status && resource.status !== 'active') {
-    badges.push(h('span', {class: `badge badge-status-${resource.status}`}, resource.status));
+    badges.push(h('span', {class: `badge badge-status-${resource.status}`}, tr(resource.status)));
   }
   return h('span', {class: 'badges'}, badges);
 }
@@ -57,7 +58,7 @@ export function billingBadges(resource, now) {
 // A resource's status, always shown (the billing badges show it only when
 // it is not active).
 export function statusBadge(status) {
-  return h('span', {class: `badge badge-status-${status}`}, status || '—');
+  return h('span', {class: `badge badge-status-${status}`}, tr(status) || '—');
 }
 
 // Runs action() with the button disabled and saying so; gives the result.
@@ -169,6 +170,6 @@ export function actionButton(label, attrs, busyText, statusEl, action) {
 
 // The page heading, focused after navigation so screen readers announce it.
 export function pageTitle(text, ...extra) {
-  document.title = `${text} · tally console`;
+  document.title = `${tr(text)} · tally console`;
   return h('div', {class: 'page-head'}, h('h1', {tabindex: '-1'}, text), ...extra);
 }

@@ -6,6 +6,7 @@ import {get, request} from '../api.js';
 import {add, facts, h, replace, table} from '../dom.js';
 import {money, percentFromBp, plural, when} from '../format.js';
 import {errorPanel, pageTitle} from '../ui.js';
+import {lang, t} from '../i18n.js';
 
 export function checkoutTarget(checkout) {
   return checkout.origin_resource_id || checkout.resources[0];
@@ -41,13 +42,12 @@ function priceLines(checkout) {
 
 export function totals(checkout) {
   const c = checkout.currency;
-  const taxRate = checkout.terms ? ` (${percentFromBp(checkout.terms.tax_rate_bp)})` : '';
   const rows = [
     ['Price', checkout.gross],
     ['Term discount', -checkout.cycle_discount],
     ['Subtotal', checkout.subtotal],
-    [`Coupon discount${checkout.coupon ? ` (${checkout.coupon})` : ''}`, -checkout.discount],
-    [`Tax${taxRate}`, checkout.tax],
+    [checkout.coupon ? t('Coupon discount ({code})', {code: checkout.coupon}) : 'Coupon discount', -checkout.discount],
+    [checkout.terms ? t('Tax ({rate})', {rate: percentFromBp(checkout.terms.tax_rate_bp)}) : 'Tax', checkout.tax],
   ];
   return h('dl', {class: 'totals', 'aria-label': 'Totals'},
     rows.map(([label, amount]) => [h('dt', null, label), h('dd', null, money(amount, c))]),
@@ -61,7 +61,7 @@ function holdTotals(checkout) {
   const c = checkout.currency;
   return h('dl', {class: 'totals', 'aria-label': 'Totals'},
     h('dt', null, 'Estimated cost of a month of use, with tax'), h('dd', {id: 'estimated-month'}, money(checkout.total, c)),
-    h('dt', {class: 'total'}, `Hold now (${plural(checkout.terms.hold_days, 'day')} of use)`),
+    h('dt', {class: 'total'}, t('Hold now ({days})', {days: `${plural(checkout.terms.hold_days, 'day')}${lang() === 'vi' ? ' sử dụng' : ' of use'}`})),
     h('dd', {class: 'total', id: 'checkout-total'}, money(checkout.hold_amount, c)));
 }
 
@@ -87,14 +87,14 @@ function couponField(checkout, change) {
   const input = h('input', {id: 'coupon', name: 'coupon', value: checkout.coupon || '', autocomplete: 'off',
     'aria-describedby': 'coupon-status'});
   const applied = () => (checkout.coupon
-    ? h('p', {class: 'ok', id: 'coupon-applied'}, `Coupon ${checkout.coupon} applied: −${money(checkout.discount, checkout.currency)}`)
+    ? h('p', {class: 'ok', id: 'coupon-applied'}, t('Coupon {code} applied: −{amount}', {code: checkout.coupon, amount: money(checkout.discount, checkout.currency)}))
     : null);
   const status = h('div', {id: 'coupon-status', 'aria-live': 'polite'}, applied());
   const apply = h('button', {type: 'submit', class: 'btn'}, 'Apply');
   const form = h('form', {class: 'coupon-form'},
     h('div', {class: 'field'}, h('label', {for: 'coupon'}, 'Coupon'), h('div', {class: 'inline'}, input, apply,
       checkout.coupon ? h('button', {type: 'button', class: 'btn', id: 'coupon-remove',
-        onclick: () => change({coupon: null})}, `Remove ${checkout.coupon}`) : null)),
+        onclick: () => change({coupon: null})}, t('Remove {code}', {code: checkout.coupon})) : null)),
     status);
   form.addEventListener('submit', async event => {
     event.preventDefault();
@@ -103,7 +103,7 @@ function couponField(checkout, change) {
     const error = await change({coupon: code}, true);
     if (error) {
       input.value = checkout.coupon || '';
-      replace(status, errorPanel(error, `Coupon ${code} does not apply`), applied());
+      replace(status, errorPanel(error, t('Coupon {code} does not apply', {code})), applied());
       input.focus();
     }
   });
@@ -165,7 +165,7 @@ export async function renderCheckout(view, {args: [id], navigate}) {
       }
     });
     replace(body, priceLines(checkout), h('div', {class: 'checkout-grid'}, choices, hold ? holdTotals(checkout) : totals(checkout)),
-      h('p', {class: 'help'}, `Prices are held until ${when(checkout.expires_at)}.`),
+      h('p', {class: 'help'}, t('Prices are held until {time}.', {time: when(checkout.expires_at)})),
       h('div', {class: 'form-actions'}, cancel, cont));
   };
   draw();

@@ -4,6 +4,7 @@ import {get, listAll, query} from '../api.js';
 import {add, facts, h, replace, table} from '../dom.js';
 import {day, kindLabel, money, percentFromBp, plural, when} from '../format.js';
 import {actionButton, pageTitle} from '../ui.js';
+import {t, tr} from '../i18n.js';
 
 function period(invoice) {
   return invoice.period ? `${day(invoice.period.start)} – ${day(invoice.period.end)}` : '—';
@@ -23,7 +24,7 @@ function invoiceTable(rows) {
     {label: 'Number', cell: i => h('a', {href: `#/invoices/${i.id}`}, i.number)},
     {label: 'Issued', cell: i => day(i.issued_at)},
     {label: 'Resource', cell: i => h('a', {href: `#/resources/${i.resource_id}`}, i.resource_name)},
-    {label: 'Kind', class: 'wide-only', cell: i => kindLabel(i.kind)},
+    {label: 'Kind', class: 'wide-only', cell: i => tr(kindLabel(i.kind))},
     {label: 'Period', class: 'wide-only', cell: period},
     {label: 'Total', class: 'num', cell: i => money(signedTotal(i), i.currency)},
     {label: 'Status', cell: statusBadge},
@@ -50,7 +51,7 @@ export async function renderInvoices(view, {params}) {
   const count = h('p', {class: 'count', 'aria-live': 'polite'});
   if (resource && resource.members) {
     const {rows, complete} = await clusterInvoices(resource);
-    count.textContent = `${plural(rows.length, 'invoice')} shown${complete ? '' : ' (the newest only)'}`;
+    count.textContent = `${t('{count} shown', {count: plural(rows.length, 'invoice')})}${complete ? '' : ' (the newest only)'}`;
     add(view, pageTitle('Invoices'), scope,
       rows.length ? invoiceTable(rows) : h('p', {class: 'empty'}, 'No invoices yet.'), count);
     return;
@@ -70,7 +71,7 @@ export async function renderInvoices(view, {params}) {
   });
   const draw = () => {
     replace(list, rows.length ? invoiceTable(rows) : h('p', {class: 'empty'}, 'No invoices yet.'));
-    count.textContent = `${plural(rows.length, 'invoice')} shown`;
+    count.textContent = t('{count} shown', {count: plural(rows.length, 'invoice')});
     more.hidden = !next;
   };
   await load();
@@ -149,7 +150,7 @@ export function invoiceTotals(invoice) {
     rows.push(['Price', invoice.subtotal]);
     if (term) rows.push(['Term discount', -term]);
     rows.push(['Subtotal', invoice.subtotal - term]);
-    if (coupon) rows.push([`Coupon discount${invoice.coupon_code ? ` (${invoice.coupon_code})` : ''}`, -coupon]);
+    if (coupon) rows.push([invoice.coupon_code ? t('Coupon discount ({code})', {code: invoice.coupon_code}) : 'Coupon discount', -coupon]);
   } else if (invoice.discount !== 0) {
     rows.push(['Price', invoice.subtotal], ['Discounts', -invoice.discount],
       ['Subtotal', invoice.subtotal - invoice.discount]);
@@ -157,8 +158,8 @@ export function invoiceTotals(invoice) {
     rows.push(['Subtotal', invoice.subtotal]);
   }
   const rate = invoice.lines.length && invoice.lines[0].tax_rate_bp !== undefined
-    ? ` (${percentFromBp(invoice.lines[0].tax_rate_bp)})` : '';
-  rows.push([`Tax${rate}`, invoice.tax]);
+    ? percentFromBp(invoice.lines[0].tax_rate_bp) : null;
+  rows.push([rate ? t('Tax ({rate})', {rate}) : 'Tax', invoice.tax]);
   return h('dl', {class: 'totals', 'aria-label': 'Totals'},
     rows.map(([label, amount]) => [h('dt', null, label), h('dd', null, money(amount, c))]),
     h('dt', {class: 'total'}, invoice.kind === 'credit_note' ? 'Refunded to your credit' : 'Total'),
@@ -176,7 +177,7 @@ export async function renderInvoice(view, {args: [id]}) {
     h('button', {type: 'button', class: 'btn', id: 'download-csv',
       onclick: () => download(`${invoice.number}.csv`, 'text/csv', invoiceCsv(invoice))}, 'Download CSV'));
   add(view, 
-    pageTitle(`Invoice ${invoice.number}`, statusBadge(invoice), actions),
+    pageTitle(t('Invoice {number}', {number: invoice.number}), statusBadge(invoice), actions),
     h('div', {class: 'invoice'},
       facts([
         ['Invoice', `${invoice.number} (${invoice.id})`],

@@ -7,6 +7,7 @@ import {get, listAll} from '../api.js';
 import {add, h, table} from '../dom.js';
 import {money, plural, when} from '../format.js';
 import {pageTitle} from '../ui.js';
+import {t} from '../i18n.js';
 
 const METHOD_LABELS = {credit: 'Credit', gateway: 'Payment gateway', hold: 'Hold on credit'};
 const HOLD_STATUS = {pending: 'held', posted: 'settled', voided: 'released', expired: 'expired'};
@@ -29,7 +30,7 @@ function resourceLinks(resources) {
   const shown = resources.slice(0, 3);
   return h('span', {class: 'resource-links'},
     shown.flatMap((r, i) => [i ? ', ' : null, h('a', {href: `#/resources/${r.id}`}, r.name)]),
-    resources.length > shown.length ? ` and ${resources.length - shown.length} more` : null);
+    resources.length > shown.length ? t(' and {more} more', {more: resources.length - shown.length}) : null);
 }
 
 function invoiceLinks(ids) {
@@ -73,7 +74,8 @@ export async function renderPayments(view) {
     h('section', {class: 'card', 'aria-labelledby': 'holds-h'},
       h('h2', {id: 'holds-h'}, 'Holds on your credit'),
       h('p', {class: 'help'}, live.length
-        ? `${plural(live.length, 'hold')} of ${money(wallets.credit.held, c)} in all: credit reserved for services invoiced monthly on their use (such as vContainer). A hold is settled by the monthly invoice, or released.`
+        ? t('{holds} of {amount} in all: credit reserved for services invoiced monthly on their use (such as vContainer). A hold is settled by the monthly invoice, or released.',
+          {holds: plural(live.length, 'hold'), amount: money(wallets.credit.held, c)})
         : 'No credit is held now.'),
       holds.items.length ? holdsTable(holds.items, resources, c) : null),
     h('section', {class: 'card', 'aria-labelledby': 'payments-h'},

@@ -19,7 +19,7 @@ function memberGroups(members, now) {
     const rows = members.filter(m => (role === 'other' ? !known.has(m.role) : m.role === role));
     if (rows.length === 0) return null;
     return h('section', {class: 'member-group', 'aria-label': title},
-      h('h3', null, `${title} (${rows.length})`),
+      h('h3', null, title, ` (${rows.length})`),
       table([
         {label: 'Name', cell: m => h('a', {href: `#/resources/${m.id}`}, m.name)},
         {label: 'ID', class: 'wide-only', cell: m => h('code', null, m.id)},

@@ -8,6 +8,7 @@ import {get, request, userAction} from '../api.js';
 import {h, table} from '../dom.js';
 import {money, plural, roleLabel, typeLabel} from '../format.js';
 import {openDialog} from '../ui.js';
+import {t} from '../i18n.js';
 
 function previewTable(preview, currency) {
   return table([
@@ -15,7 +16,7 @@ function previewTable(preview, currency) {
     {label: 'Type', cell: r => typeLabel(r.type)},
     {label: 'Role', cell: r => roleLabel(r.role) || '—'},
     {label: 'Monthly price', class: 'num', cell: r => money(r.monthly_price, currency)},
-  ], preview.resources, `${plural(preview.resources.length, 'resource')} will be converted`);
+  ], preview.resources, t('{count} will be converted', {count: plural(preview.resources.length, 'resource')}));
 }
 
 // tallyd's warning that a member is converted without its cluster names

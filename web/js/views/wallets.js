@@ -5,6 +5,7 @@ import {add, facts, h, table} from '../dom.js';
 import {compactMoney, day, money, serviceLabel} from '../format.js';
 import {barChart, burnDown} from '../charts.js';
 import {pageTitle} from '../ui.js';
+import {locale, t} from '../i18n.js';
 
 // The 12 months ending with as_of's month, as "YYYY-MM" keys, oldest first.
 export function lastTwelveMonths(asOf) {
@@ -29,7 +30,7 @@ export function monthlyInvoiced(invoices, months) {
 }
 
 function monthLabel(key) {
-  return new Date(`${key}-01T00:00:00Z`).toLocaleString('en-GB', {month: 'short', timeZone: 'UTC'});
+  return new Date(`${key}-01T00:00:00Z`).toLocaleString(locale(), {month: 'short', timeZone: 'UTC'});
 }
 
 function creditSection(wallets) {
@@ -80,7 +81,7 @@ function breakdownSection(wallets, {items: invoices}) {
         {label: 'Invoiced (net)', class: 'num', cell: r => money(r.value, c)}], byService, 'By service'),
       table([{label: 'Resource', cell: r => h('a', {href: `#/resources/${r.key}`}, names.get(r.key) || r.key)},
         {label: 'Invoiced (net)', class: 'num', cell: r => money(r.value, c)}], top,
-      byResource.length > top.length ? `By resource (the ${top.length} largest of ${byResource.length})` : 'By resource'),
+      byResource.length > top.length ? t('By resource (the {top} largest of {all})', {top: top.length, all: byResource.length}) : 'By resource'),
     ]);
 }
 
