@@ -204,6 +204,42 @@ const VI = {
   released: 'đã giải phóng',
   expired: 'hết hạn',
   '1 invoice': '1 hóa đơn',
+  // sentences
+  'A checkout is open for this resource: continue with it, or cancel it there.': 'Tài nguyên này đang có một thanh toán mở: hãy tiếp tục, hoặc hủy nó tại đó.',
+  'After this payment: ': 'Sau thanh toán này: ',
+  'Available credit: ': 'Số dư khả dụng: ',
+  'Back to the checkout': 'Quay lại thanh toán',
+  'Back to the resource': 'Quay lại tài nguyên',
+  'Choose a payment method again': 'Chọn lại phương thức thanh toán',
+  'Every server and volume of this cluster is already paid. Stop turns off the POC option of the cluster itself; there is nothing to pay.':
+    'Mọi máy chủ và ổ đĩa của cụm này đã được thanh toán. Dừng sẽ tắt chế độ POC của chính cụm; không có gì phải trả.',
+  'Kubernetes (vContainer) services are invoiced monthly on actual usage. ': 'Dịch vụ Kubernetes (vContainer) được lập hóa đơn hằng tháng theo mức sử dụng thực tế. ',
+  'The unused part of the paid term is refunded to your credit, with a credit note.': 'Phần chưa dùng của kỳ hạn đã trả được hoàn vào số dư, kèm giấy báo có.',
+  'These resources keep running with the same data and become paid. On the next page you choose the term, auto-renewal and a coupon, then pay.':
+    'Các tài nguyên này tiếp tục chạy với dữ liệu như cũ và chuyển sang trả phí. Ở trang tiếp theo bạn chọn kỳ hạn, tự gia hạn và mã khuyến mãi, rồi thanh toán.',
+  'These resources keep running with the same data. They are invoiced monthly on their actual use; ':
+    'Các tài nguyên này tiếp tục chạy với dữ liệu như cũ. Chúng được lập hóa đơn hằng tháng theo mức sử dụng thực tế; ',
+  'on the next page you place a hold of a few days of estimated use on your credit. There is no term, auto-renewal or coupon to choose.':
+    'ở trang tiếp theo bạn đặt một khoản giữ trên số dư bằng vài ngày sử dụng ước tính. Không có kỳ hạn, tự gia hạn hay mã khuyến mãi để chọn.',
+  'Before it expires, Stop POC on the resources you keep (they become paid, same data) or delete them. ':
+    'Trước khi ví hết hạn, hãy Dừng POC các tài nguyên bạn giữ lại (chuyển sang trả phí, dữ liệu như cũ) hoặc xóa chúng. ',
+  'At expiry POC resources are suspended, and deleted after the retention period.':
+    'Khi hết hạn, tài nguyên POC bị tạm ngưng và bị xóa sau thời gian lưu giữ.',
+  'less than an hour left': 'còn chưa đến một giờ',
+  'Payment method': 'Phương thức thanh toán',
+  'Account credit': 'Số dư tài khoản',
+  'Hold on account credit': 'Giữ trên số dư tài khoản',
+  'Pay': 'Thanh toán',
+  'Confirm hold': 'Xác nhận khoản giữ',
+  'Total due: ': 'Phải trả: ',
+  'Held now: ': 'Giữ ngay: ',
+  'Cannot pay': 'Không thanh toán được',
+  'The payment did not go through': 'Thanh toán không thành công',
+  "You are sent to the payment gateway's page to pay, and come back here.": 'Bạn được chuyển đến trang cổng thanh toán để trả tiền, rồi quay lại đây.',
+  'Top up your credit, or pay through the payment gateway.': 'Hãy nạp thêm số dư, hoặc thanh toán qua cổng thanh toán.',
+  'Waiting for the gateway': 'Đang chờ cổng thanh toán',
+  'Payment not completed': 'Thanh toán chưa hoàn tất',
+  'Check again': 'Kiểm tra lại',
 };
 
 // Vietnamese has no plural: "{n} {noun}".
@@ -234,6 +270,7 @@ const VI_TEMPLATES = {
   '{holds} of {amount} in all: credit reserved for services invoiced monthly on their use (such as vContainer). A hold is settled by the monthly invoice, or released.':
     '{holds}, tổng {amount}: số dư dành cho các dịch vụ lập hóa đơn hằng tháng theo mức sử dụng (như vContainer). Khoản giữ được quyết toán bằng hóa đơn tháng, hoặc được giải phóng.',
   ' and {more} more': ' và {more} mục khác',
+  'POC wallet for cluster {cluster}': 'Ví POC cho cụm {cluster}',
 };
 
 function fill(template, values) {

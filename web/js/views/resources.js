@@ -30,7 +30,7 @@ export function pocWalletNotices(wallets) {
     const soon = daysBetween(wallets.as_of, w.expires_at) <= EXPIRY_WARNING_DAYS;
     return h('section', {class: `poc-wallet${soon ? ' poc-wallet-soon' : ''}`, 'aria-label': `POC wallet ${w.id}`},
       h('div', {class: 'poc-wallet-balance'},
-        h('span', {class: 'label'}, w.cluster_id ? `POC wallet for cluster ${w.cluster_id}` : 'POC wallet'),
+        h('span', {class: 'label'}, w.cluster_id ? t('POC wallet for cluster {cluster}', {cluster: w.cluster_id}) : 'POC wallet'),
         h('strong', {class: 'amount'}, money(w.balance, wallets.currency))),
       h('div', {class: 'poc-wallet-expiry'},
         h('strong', null, timeLeft(wallets.as_of, w.expires_at)),
