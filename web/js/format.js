@@ -92,6 +92,10 @@ export function typeLabel(type) {
     snapshot: 'Snapshot'}[type] || type;
 }
 
+export function billingModeLabel(mode) {
+  return {poc: 'POC', prepaid: 'Prepaid', postpaid: 'Postpaid'}[mode] || mode || '—';
+}
+
 export function serviceLabel(service) {
   return {vks: 'VKS', vcontainer: 'vContainer', vserver: 'vServer', vlb: 'Load balancer', snapshot: 'Snapshot'}[service] || service || '—';
 }

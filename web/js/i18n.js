@@ -226,6 +226,9 @@ const VI = {
   'At expiry POC resources are suspended, and deleted after the retention period.':
     'Khi hết hạn, tài nguyên POC bị tạm ngưng và bị xóa sau thời gian lưu giữ.',
   'less than an hour left': 'còn chưa đến một giờ',
+  ' stays a POC, with its other members, until you Stop POC on the cluster itself.': ' vẫn là POC, cùng các thành viên khác, cho đến khi bạn Dừng POC trên chính cụm đó.',
+  POC: 'POC',
+  'The checkout was cancelled; the resources stay as they were.': 'Thanh toán đã bị hủy; các tài nguyên giữ nguyên như cũ.',
   'Payment method': 'Phương thức thanh toán',
   'Account credit': 'Số dư tài khoản',
   'Hold on account credit': 'Giữ trên số dư tài khoản',
@@ -271,6 +274,7 @@ const VI_TEMPLATES = {
     '{holds}, tổng {amount}: số dư dành cho các dịch vụ lập hóa đơn hằng tháng theo mức sử dụng (như vContainer). Khoản giữ được quyết toán bằng hóa đơn tháng, hoặc được giải phóng.',
   ' and {more} more': ' và {more} mục khác',
   'POC wallet for cluster {cluster}': 'Ví POC cho cụm {cluster}',
+  'Only this {kind} becomes paid. Its cluster ': 'Chỉ {kind} này chuyển sang trả phí. Cụm ',
 };
 
 function fill(template, values) {

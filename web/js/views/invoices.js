@@ -2,7 +2,7 @@
 // (print.css), with its download as JSON and as CSV.
 import {get, listAll, query} from '../api.js';
 import {add, facts, h, replace, table} from '../dom.js';
-import {day, kindLabel, money, percentFromBp, plural, when} from '../format.js';
+import {day, kindLabel, money, percentFromBp, plural, serviceLabel, when} from '../format.js';
 import {actionButton, pageTitle} from '../ui.js';
 import {t, tr} from '../i18n.js';
 
@@ -185,7 +185,7 @@ export async function renderInvoice(view, {args: [id]}) {
         ['Issued', when(invoice.issued_at)],
         ['Kind', kindLabel(invoice.kind)],
         ['Resource', `${invoice.resource_name} (${invoice.resource_id})`],
-        ['Service', invoice.service],
+        ['Service', serviceLabel(invoice.service)],
         ['Period', period(invoice)],
         invoice.payment_id ? ['Payment', invoice.payment_id] : null,
         invoice.credits ? ['Refund of', h('a', {href: `#/invoices/${invoice.credits}`}, invoice.credits)] : null,

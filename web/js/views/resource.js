@@ -3,8 +3,8 @@
 // is available) and deletion with a confirmation.
 import {get, request, userAction} from '../api.js';
 import {add, facts, h, table} from '../dom.js';
-import {day, money, plural, roleLabel, typeLabel, when} from '../format.js';
-import {actionButton, billingBadges, openDialog, pageTitle} from '../ui.js';
+import {billingModeLabel, day, money, plural, roleLabel, serviceLabel, typeLabel, when} from '../format.js';
+import {actionButton, billingBadges, openDialog, pageTitle, statusBadge} from '../ui.js';
 import {stopPoc} from './stoppoc.js';
 
 const GROUPS = [
@@ -63,9 +63,9 @@ function billingFacts(resource, currency, cluster) {
   return facts([
     ['ID', h('code', null, resource.id)],
     ['Type', `${typeLabel(resource.type)}${resource.role ? ` · ${roleLabel(resource.role)}` : ''}`],
-    ['Service', resource.service],
-    ['Status', resource.status],
-    ['Billing', b.mode],
+    ['Service', serviceLabel(resource.service)],
+    ['Status', statusBadge(resource.status)],
+    ['Billing', billingModeLabel(b.mode)],
     termFact(resource),
     b.mode === 'prepaid' && b.term_end ? ['Auto-renew', b.auto_renew ? 'On' : 'Off'] : null,
     resource.cluster_id ? ['Cluster', h('a', {href: `#/resources/${resource.cluster_id}`, id: 'cluster-link'},

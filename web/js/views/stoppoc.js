@@ -8,7 +8,7 @@ import {get, request, userAction} from '../api.js';
 import {h, table} from '../dom.js';
 import {money, plural, roleLabel, typeLabel} from '../format.js';
 import {openDialog} from '../ui.js';
-import {t} from '../i18n.js';
+import {t, tr} from '../i18n.js';
 
 function previewTable(preview, currency) {
   return table([
@@ -27,8 +27,8 @@ async function warningText(warning, resource) {
   const match = MEMBER_ALONE.exec(warning);
   if (!match) return h('p', {class: 'warning'}, warning);
   const cluster = await get(`/v1/resources/${match[1]}`).catch(() => null);
-  const kind = typeLabel(resource.type).toLowerCase();
-  return h('p', {class: 'warning'}, `Only this ${kind} becomes paid. Its cluster `,
+  const kind = tr(typeLabel(resource.type)).toLowerCase();
+  return h('p', {class: 'warning'}, t('Only this {kind} becomes paid. Its cluster ', {kind}),
     h('a', {href: `#/resources/${match[1]}`}, cluster ? cluster.name : 'of this member'),
     ' stays a POC, with its other members, until you Stop POC on the cluster itself.');
 }
