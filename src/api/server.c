@@ -423,14 +423,18 @@ static enum MHD_Result send_console_file(struct MHD_Connection *conn, request_st
 	*sent = false;
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
 		return MHD_YES;
-	struct MHD_Response *r = tl_static_response(st->server->app->web_dir, url);
+	unsigned status = MHD_HTTP_OK;
+	struct MHD_Response *r = tl_static_response(
+		st->server->app->web_dir, url,
+		MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH),
+		&status);
 	if (r == NULL)
 		return MHD_YES;
 	*sent = true;
-	enum MHD_Result ok = MHD_queue_response(conn, MHD_HTTP_OK, r);
+	enum MHD_Result ok = MHD_queue_response(conn, status, r);
 	MHD_destroy_response(r);
 	if (ok == MHD_YES)
-		st->status = MHD_HTTP_OK;
+		st->status = status;
 	return ok;
 }
 

@@ -67,7 +67,76 @@ const char *tl_static_content_type(const char *file_name)
 	return NULL;
 }
 
-struct MHD_Response *tl_static_response(const char *web_dir, const char *url_path)
+void tl_static_etag(unsigned long long inode, long long size, long long mtime_sec,
+		    long mtime_nsec, char *out, size_t size_out)
+{
+	unsigned long long mtime_ns = (unsigned long long)mtime_sec * 1000000000ULL +
+				      (unsigned long long)mtime_nsec;
+	snprintf(out, size_out, "\"%llx-%llx-%llx\"", inode, (unsigned long long)size, mtime_ns);
+}
+
+static bool ows(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+bool tl_static_etag_matches(const char *if_none_match, const char *etag)
+{
+	if (if_none_match == NULL || etag == NULL)
+		return false;
+	size_t etag_len = strlen(etag);
+	const char *p = if_none_match;
+	while (*p) {
+		while (ows(*p) || *p == ',')
+			p++;
+		if (*p == '\0')
+			break;
+		if (*p == '*') {
+			const char *q = p + 1;
+			while (ows(*q))
+				q++;
+			if (*q == '\0' || *q == ',')
+				return true;
+		}
+		if (strncmp(p, "W/", 2) == 0)
+			p += 2;
+		const char *end = p;
+		if (*p == '"') { /* an opaque tag runs to its closing quote */
+			end = strchr(p + 1, '"');
+			end = end ? end + 1 : p + strlen(p);
+		} else {
+			while (*end && *end != ',' && !ows(*end))
+				end++;
+		}
+		const char *after = end;
+		while (ows(*after))
+			after++;
+		if ((*after == '\0' || *after == ',') && (size_t)(end - p) == etag_len &&
+		    strncmp(p, etag, etag_len) == 0)
+			return true;
+		p = end;
+		while (*p && *p != ',')
+			p++;
+	}
+	return false;
+}
+
+/* The headers every answer for a console file carries, 200 or 304. */
+static bool common_headers(struct MHD_Response *r, const char *name, const char *etag)
+{
+	/* no-cache: revalidate each time (the ETag makes that a 304 without a
+	 * body), so a new tallyd's console is never mixed with an old one's
+	 * cached scripts. A page without its CSP is not served at all. */
+	bool page = strstr(name, ".html") != NULL;
+	return MHD_add_response_header(r, "Cache-Control", "no-cache") == MHD_YES &&
+	       MHD_add_response_header(r, "ETag", etag) == MHD_YES &&
+	       MHD_add_response_header(r, "X-Content-Type-Options", "nosniff") == MHD_YES &&
+	       MHD_add_response_header(r, "Referrer-Policy", "no-referrer") == MHD_YES &&
+	       (!page || MHD_add_response_header(r, "Content-Security-Policy", CONSOLE_CSP) == MHD_YES);
+}
+
+struct MHD_Response *tl_static_response(const char *web_dir, const char *url_path,
+					const char *if_none_match, unsigned *status)
 {
 	char name[TL_STATIC_PATH_MAX], full[4096];
 	if (web_dir == NULL || web_dir[0] == '\0' ||
@@ -84,21 +153,29 @@ struct MHD_Response *tl_static_response(const char *web_dir, const char *url_pat
 		close(fd);
 		return NULL;
 	}
-	/* Once created, the response owns fd and closes it when destroyed. */
-	struct MHD_Response *r = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
-	if (r == NULL) {
+	char etag[TL_STATIC_ETAG_MAX];
+	tl_static_etag((unsigned long long)st.st_ino, (long long)st.st_size,
+		       (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec, etag, sizeof(etag));
+	struct MHD_Response *r;
+	if (tl_static_etag_matches(if_none_match, etag)) {
 		close(fd);
-		return NULL;
+		r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+		*status = MHD_HTTP_NOT_MODIFIED;
+	} else {
+		/* Once created, the response owns fd and closes it when destroyed. */
+		r = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
+		if (r == NULL)
+			close(fd);
+		*status = MHD_HTTP_OK;
+		if (r != NULL &&
+		    MHD_add_response_header(r, "Content-Type", tl_static_content_type(name)) != MHD_YES) {
+			MHD_destroy_response(r);
+			return NULL;
+		}
 	}
-	/* no-cache: revalidate each time, so a new tallyd's console is never
-	 * mixed with an old one's cached scripts. A page without its CSP is
-	 * not served at all. */
-	bool page = strstr(name, ".html") != NULL;
-	if (MHD_add_response_header(r, "Content-Type", tl_static_content_type(name)) != MHD_YES ||
-	    MHD_add_response_header(r, "Cache-Control", "no-cache") != MHD_YES ||
-	    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff") != MHD_YES ||
-	    MHD_add_response_header(r, "Referrer-Policy", "no-referrer") != MHD_YES ||
-	    (page && MHD_add_response_header(r, "Content-Security-Policy", CONSOLE_CSP) != MHD_YES)) {
+	if (r == NULL)
+		return NULL;
+	if (!common_headers(r, name, etag)) {
 		MHD_destroy_response(r);
 		return NULL;
 	}

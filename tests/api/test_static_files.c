@@ -59,3 +59,36 @@ Test(static_files, over_long_paths_are_refused)
 	cr_assert_not(tl_static_file_name(url, out, sizeof(out)));
 	cr_assert_not(tl_static_file_name("/abc.js", out, 4)); /* out too small */
 }
+
+Test(static_files, an_etag_names_the_file_s_inode_size_and_modification_time)
+{
+	char a[TL_STATIC_ETAG_MAX], b[TL_STATIC_ETAG_MAX];
+	tl_static_etag(0x1234, 300, 1700000000, 5, a, sizeof(a));
+	cr_expect_str_eq(a, "\"1234-12c-17979cfe362a0005\"");
+	tl_static_etag(0x1234, 300, 1700000000, 6, b, sizeof(b)); /* written again */
+	cr_expect_str_neq(a, b);
+	tl_static_etag(0x1235, 300, 1700000000, 5, b, sizeof(b)); /* replaced */
+	cr_expect_str_neq(a, b);
+	tl_static_etag(~0ULL, 0x7fffffffffffffffLL, 0x7fffffff, 999999999, b, sizeof(b));
+	cr_expect_lt(strlen(b), sizeof(b) - 1, "the largest fits");
+}
+
+Test(static_files, if_none_match_compares_entity_tags_weakly)
+{
+	const char *etag = "\"1-2-3\"";
+	cr_expect(tl_static_etag_matches("\"1-2-3\"", etag));
+	cr_expect(tl_static_etag_matches("W/\"1-2-3\"", etag));
+	cr_expect(tl_static_etag_matches("\"x\", \"1-2-3\"", etag));
+	cr_expect(tl_static_etag_matches("\"x\",W/\"1-2-3\" ,\"y\"", etag));
+	cr_expect(tl_static_etag_matches("*", etag));
+	cr_expect(tl_static_etag_matches(" * ", etag));
+	cr_expect_not(tl_static_etag_matches(NULL, etag));
+	cr_expect_not(tl_static_etag_matches("", etag));
+	cr_expect_not(tl_static_etag_matches("\"1-2-4\"", etag));
+	cr_expect_not(tl_static_etag_matches("\"1-2-3", etag), "unterminated");
+	cr_expect_not(tl_static_etag_matches("\"1-2-3\"x", etag));
+	cr_expect_not(tl_static_etag_matches("1-2-3", etag), "unquoted");
+	cr_expect_not(tl_static_etag_matches("\"1-2\"", etag));
+	cr_expect_not(tl_static_etag_matches("*x", etag));
+	cr_expect_not(tl_static_etag_matches(",,,", etag));
+}

@@ -1,5 +1,6 @@
 /* Scenario: tallyd serves the web console's files beside the API, with the
  * headers a browser needs, and nothing outside web/. */
+#define _GNU_SOURCE /* strcasestr, mkdtemp */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +78,100 @@ Test(console, head_answers_the_headers_of_get_without_a_body, .fini = stop)
 	char bytes[64];
 	tt_run(cmd, bytes, sizeof(bytes));
 	cr_assert_eq(strtol(bytes, NULL, 10), 0, "HEAD sent a body of %s bytes", bytes);
+}
+
+/* The value of header `name` in curl's -D output, into out ("" if none). */
+static void header_value(const char *headers, const char *name, char *out, size_t size)
+{
+	out[0] = '\0';
+	const char *p = strcasestr(headers, name);
+	if (p == NULL)
+		return;
+	p += strlen(name);
+	snprintf(out, size, "%.*s", (int)strcspn(p, "\r\n"), p);
+}
+
+/* GET path with an If-None-Match header: the status line and headers
+ * into out, the body's size returned. */
+static long get_if_none_match(const char *path, const char *tags, char *out, size_t size)
+{
+	char cmd[1024], bytes[64];
+	snprintf(cmd, sizeof(cmd), "curl -s -o /dev/null -D - -H 'If-None-Match: %s' '%s%s'", tags,
+		 srv.url, path);
+	cr_assert_eq(tt_run(cmd, out, size), 0);
+	snprintf(cmd, sizeof(cmd), "curl -s -H 'If-None-Match: %s' '%s%s' | wc -c", tags, srv.url,
+		 path);
+	tt_run(cmd, bytes, sizeof(bytes));
+	return strtol(bytes, NULL, 10);
+}
+
+static char web_dir[128];
+static void stop_and_remove_web(void)
+{
+	tt_server_stop(&srv);
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", web_dir);
+	char out[64];
+	tt_run(cmd, out, sizeof(out));
+}
+
+Test(console, a_file_s_etag_answers_a_revalidation_with_304_until_it_changes,
+     .fini = stop_and_remove_web)
+{
+	snprintf(web_dir, sizeof(web_dir), "/tmp/tally-web-etag-XXXXXX");
+	cr_assert_not_null(mkdtemp(web_dir));
+	char file[256];
+	snprintf(file, sizeof(file), "%s/app.js", web_dir);
+	FILE *f = fopen(file, "w");
+	cr_assert_not_null(f);
+	fputs("export const version = 1;\n", f);
+	fclose(f);
+	const char *args[] = {"--web", web_dir, NULL};
+	tt_server_start(&srv, args);
+
+	char h[4096], etag[128], again[128];
+	headers_of("/app.js", h, sizeof(h));
+	cr_assert(strstr(h, "HTTP/1.1 200"), "%s", h);
+	header_value(h, "\nETag: ", etag, sizeof(etag));
+	cr_assert(etag[0] == '"' && etag[strlen(etag) - 1] == '"', "a strong ETag: %s", h);
+	headers_of("/app.js", h, sizeof(h));
+	header_value(h, "\nETag: ", again, sizeof(again));
+	cr_assert_str_eq(again, etag, "the same file, the same ETag");
+
+	/* the browser's revalidation: 304, no body, the validator and the
+	 * caching rule again */
+	cr_assert_eq(get_if_none_match("/app.js", etag, h, sizeof(h)), 0);
+	cr_assert(strstr(h, "HTTP/1.1 304"), "%s", h);
+	header_value(h, "\nETag: ", again, sizeof(again));
+	cr_assert_str_eq(again, etag);
+	cr_assert(strstr(h, "Cache-Control: no-cache"), "%s", h);
+	char list[300];
+	snprintf(list, sizeof(list), "\"other\", W/%s", etag);
+	get_if_none_match("/app.js", list, h, sizeof(h));
+	cr_assert(strstr(h, "HTTP/1.1 304"), "one of a list, weakly: %s", h);
+	cr_assert(get_if_none_match("/app.js", "\"other\"", h, sizeof(h)) > 0);
+	cr_assert(strstr(h, "HTTP/1.1 200"), "%s", h);
+
+	/* written again: the old ETag no longer matches, the new file comes */
+	f = fopen(file, "w");
+	cr_assert_not_null(f);
+	fputs("export const version = 22;\n", f);
+	fclose(f);
+	cr_assert_eq(get_if_none_match("/app.js", etag, h, sizeof(h)),
+		     (long)strlen("export const version = 22;\n"));
+	cr_assert(strstr(h, "HTTP/1.1 200"), "%s", h);
+	header_value(h, "\nETag: ", again, sizeof(again));
+	cr_assert_str_neq(again, etag);
+
+	/* the console's own page too, with its CSP on the 304 */
+	tt_server_stop(&srv);
+	tt_server_start(&srv, NULL);
+	headers_of("/", h, sizeof(h));
+	header_value(h, "\nETag: ", etag, sizeof(etag));
+	cr_assert(etag[0] == '"', "%s", h);
+	get_if_none_match("/", etag, h, sizeof(h));
+	cr_assert(strstr(h, "HTTP/1.1 304"), "%s", h);
+	cr_assert(strstr(h, "Content-Security-Policy: default-src 'self'"), "%s", h);
 }
 
 Test(console, an_empty_web_flag_serves_no_console, .fini = stop)

@@ -184,7 +184,10 @@ describe('Stop POC on one member of a cluster', () => {
     await dialog.locator('table').waitFor();
     const preview = await customer.api('POST', `/v1/resources/${node.id}/stop-poc/preview`);
     assert.equal(preview.warnings.length, 1);
-    assert.equal(await dialog.locator('.warning').textContent(), preview.warnings[0]);
+    // tallyd's sentence, told with the cluster's name instead of ids
+    assert.ok(preview.warnings[0].includes(cluster.id));
+    const warning = await dialog.locator('.warning').textContent();
+    assert.ok(warning.includes(cluster.name) && !warning.includes(cluster.id), warning);
     assert.deepEqual(await dialog.locator('tbody td:first-child').allTextContents(), [node.name]);
     await dialog.locator('button:text-is("Cancel")').click();
     assert.equal((await customer.api('GET', `/v1/resources/${node.id}`)).billing.mode, 'poc', 'cancel changes nothing');

@@ -1,6 +1,7 @@
 // app.js: the console's shell: sign-in state, hash routes, and the rule that
 // a view which fails shows its error instead of a blank page.
 import {onUnauthorized, session} from './api.js';
+import {lang, setLang, tr} from './i18n.js';
 import {h, replace} from './dom.js';
 import {closeDialog, errorPanel, flash, showPendingBanner} from './ui.js';
 import {renderSignIn} from './views/signin.js';
@@ -10,6 +11,7 @@ import {renderCheckout} from './views/checkout.js';
 import {renderPayment, renderPaymentResult} from './views/payment.js';
 import {renderInvoices, renderInvoice} from './views/invoices.js';
 import {renderWallets} from './views/wallets.js';
+import {renderPayments} from './views/payments.js';
 
 const routes = [
   {pattern: /^\/sign-in$/, view: renderSignIn, section: null, public: true},
@@ -21,6 +23,7 @@ const routes = [
   {pattern: /^\/invoices$/, view: renderInvoices, section: 'invoices'},
   {pattern: /^\/invoices\/([\w-]+)$/, view: renderInvoice, section: 'invoices'},
   {pattern: /^\/wallets$/, view: renderWallets, section: 'wallets'},
+  {pattern: /^\/payments$/, view: renderPayments, section: 'payments'},
 ];
 
 // "#/resources?q=x" -> {path: "/resources", params: URLSearchParams}
@@ -117,5 +120,22 @@ window.addEventListener('hashchange', render);
 window.addEventListener('unhandledrejection', event => {
   replace(document.getElementById('banner'), errorPanel(event.reason || new Error('unknown error')));
 });
+// The page's own words (the nav, the skip link) in the chosen language;
+// the English text is kept in data-en.
+function applyLanguage() {
+  document.documentElement.lang = lang();
+  document.getElementById('lang').value = lang();
+  for (const el of document.querySelectorAll('#nav a, #sign-out, .skip-link, [data-en]')) {
+    if (!el.dataset.en) el.dataset.en = el.textContent;
+    el.textContent = tr(el.dataset.en);
+  }
+}
+
+document.getElementById('lang').addEventListener('change', event => {
+  setLang(event.target.value);
+  applyLanguage();
+  render();
+});
+applyLanguage();
 takeGatewayReturn();
 render();

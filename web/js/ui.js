@@ -1,7 +1,8 @@
 // ui.js: pieces every view shares: the error panel, the banner, billing
 // badges, busy buttons and the modal dialog.
 import {h, replace} from './dom.js';
-import {day, daysBetween} from './format.js';
+import {day, daysLeft} from './format.js';
+import {t, tr} from './i18n.js';
 
 // An API or network error as the user sees it: the message, and the
 // stable code for support.
@@ -37,16 +38,27 @@ export function billingBadges(resource, now) {
   const b = resource.billing || {};
   const badges = [];
   if (b.mode === 'poc') badges.push(h('span', {class: 'badge badge-poc'}, 'POC'));
-  else if (b.mode === 'prepaid') {
-    const left = now && b.term_end ? ` · ${daysBetween(now, b.term_end)} d left` : '';
-    badges.push(h('span', {class: 'badge badge-prepaid', title: `Term ends ${day(b.term_end)}`},
-      `Prepaid · until ${day(b.term_end)}${left}`));
+  else if (b.mode === 'prepaid' && !b.term_end) {
+    // A cluster stopped after its members were converted one by one has no
+    // term of its own: each member has its own.
+    badges.push(h('span', {class: 'badge badge-prepaid', title: 'Each member is paid for its own term'},
+      'Prepaid · per member'));
+  } else if (b.mode === 'prepaid') {
+    const left = now ? ` · ${t('{days} d left', {days: daysLeft(now, b.term_end)})}` : '';
+    badges.push(h('span', {class: 'badge badge-prepaid', title: t('Term ends {date}', {date: day(b.term_end)})},
+      `${t('Prepaid · until {date}', {date: day(b.term_end)})}${left}`));
     if (b.auto_renew) badges.push(h('span', {class: 'badge badge-muted'}, 'Auto-renew'));
   } else if (b.mode) badges.push(h('span', {class: `badge badge-${b.mode}`}, b.mode === 'postpaid' ? 'Postpaid' : b.mode));
   if (resource.status && resource.status !== 'active') {
-    badges.push(h('span', {class: `badge badge-status-${resource.status}`}, resource.status));
+    badges.push(h('span', {class: `badge badge-status-${resource.status}`}, tr(resource.status)));
   }
   return h('span', {class: 'badges'}, badges);
+}
+
+// A resource's status, always shown (the billing badges show it only when
+// it is not active).
+export function statusBadge(status) {
+  return h('span', {class: `badge badge-status-${status}`}, tr(status) || '—');
 }
 
 // Runs action() with the button disabled and saying so; gives the result.
@@ -158,6 +170,6 @@ export function actionButton(label, attrs, busyText, statusEl, action) {
 
 // The page heading, focused after navigation so screen readers announce it.
 export function pageTitle(text, ...extra) {
-  document.title = `${text} · tally console`;
+  document.title = `${tr(text)} · tally console`;
   return h('div', {class: 'page-head'}, h('h1', {tabindex: '-1'}, text), ...extra);
 }

@@ -6,6 +6,7 @@ import {get, request} from '../api.js';
 import {add, facts, h, replace, table} from '../dom.js';
 import {money, percentFromBp, plural, when} from '../format.js';
 import {errorPanel, pageTitle} from '../ui.js';
+import {lang, t} from '../i18n.js';
 
 export function checkoutTarget(checkout) {
   return checkout.origin_resource_id || checkout.resources[0];
@@ -41,17 +42,27 @@ function priceLines(checkout) {
 
 export function totals(checkout) {
   const c = checkout.currency;
-  const taxRate = checkout.terms ? ` (${percentFromBp(checkout.terms.tax_rate_bp)})` : '';
   const rows = [
     ['Price', checkout.gross],
     ['Term discount', -checkout.cycle_discount],
     ['Subtotal', checkout.subtotal],
-    [`Coupon discount${checkout.coupon ? ` (${checkout.coupon})` : ''}`, -checkout.discount],
-    [`Tax${taxRate}`, checkout.tax],
+    [checkout.coupon ? t('Coupon discount ({code})', {code: checkout.coupon}) : 'Coupon discount', -checkout.discount],
+    [checkout.terms ? t('Tax ({rate})', {rate: percentFromBp(checkout.terms.tax_rate_bp)}) : 'Tax', checkout.tax],
   ];
   return h('dl', {class: 'totals', 'aria-label': 'Totals'},
     rows.map(([label, amount]) => [h('dt', null, label), h('dd', null, money(amount, c))]),
     h('dt', {class: 'total'}, 'Total'), h('dd', {class: 'total', id: 'checkout-total'}, money(checkout.total, c)));
+}
+
+// A usage-billed (hold) checkout: what is paid now is the hold; the
+// priced month is an estimate, invoiced later on actual use, so it is shown
+// small and named as such.
+function holdTotals(checkout) {
+  const c = checkout.currency;
+  return h('dl', {class: 'totals', 'aria-label': 'Totals'},
+    h('dt', null, 'Estimated cost of a month of use, with tax'), h('dd', {id: 'estimated-month'}, money(checkout.total, c)),
+    h('dt', {class: 'total'}, t('Hold now ({days})', {days: `${plural(checkout.terms.hold_days, 'day')}${lang() === 'vi' ? ' sử dụng' : ' of use'}`})),
+    h('dd', {class: 'total', id: 'checkout-total'}, money(checkout.hold_amount, c)));
 }
 
 function termSelect(checkout, change) {
@@ -69,23 +80,30 @@ function autoRenewToggle(checkout, change) {
     h('label', {for: 'auto-renew'}, 'Auto-renew: charge the next term from credit 7 days before this one ends'));
 }
 
+// The coupon that counts is always in view: a refused code is named in the
+// error, the field goes back to the applied coupon (or empty), the applied
+// one stays shown, and Remove says which code it removes.
 function couponField(checkout, change) {
   const input = h('input', {id: 'coupon', name: 'coupon', value: checkout.coupon || '', autocomplete: 'off',
     'aria-describedby': 'coupon-status'});
-  const status = h('div', {id: 'coupon-status', 'aria-live': 'polite'},
-    checkout.coupon ? h('p', {class: 'ok'}, `Coupon ${checkout.coupon} applied: −${money(checkout.discount, checkout.currency)}`) : null);
+  const applied = () => (checkout.coupon
+    ? h('p', {class: 'ok', id: 'coupon-applied'}, t('Coupon {code} applied: −{amount}', {code: checkout.coupon, amount: money(checkout.discount, checkout.currency)}))
+    : null);
+  const status = h('div', {id: 'coupon-status', 'aria-live': 'polite'}, applied());
   const apply = h('button', {type: 'submit', class: 'btn'}, 'Apply');
   const form = h('form', {class: 'coupon-form'},
     h('div', {class: 'field'}, h('label', {for: 'coupon'}, 'Coupon'), h('div', {class: 'inline'}, input, apply,
-      checkout.coupon ? h('button', {type: 'button', class: 'btn', onclick: () => change({coupon: null})}, 'Remove') : null)),
+      checkout.coupon ? h('button', {type: 'button', class: 'btn', id: 'coupon-remove',
+        onclick: () => change({coupon: null})}, t('Remove {code}', {code: checkout.coupon})) : null)),
     status);
   form.addEventListener('submit', async event => {
     event.preventDefault();
     const code = input.value.trim();
-    if (!code) return;
+    if (!code || code === checkout.coupon) return;
     const error = await change({coupon: code}, true);
     if (error) {
-      replace(status, errorPanel(error, `Coupon ${code} does not apply`));
+      input.value = checkout.coupon || '';
+      replace(status, errorPanel(error, t('Coupon {code} does not apply', {code})), applied());
       input.focus();
     }
   });
@@ -146,8 +164,8 @@ export async function renderCheckout(view, {args: [id], navigate}) {
         replace(status, errorPanel(error, 'The checkout was not cancelled'));
       }
     });
-    replace(body, priceLines(checkout), h('div', {class: 'checkout-grid'}, choices, totals(checkout)),
-      h('p', {class: 'help'}, `Prices are held until ${when(checkout.expires_at)}.`),
+    replace(body, priceLines(checkout), h('div', {class: 'checkout-grid'}, choices, hold ? holdTotals(checkout) : totals(checkout)),
+      h('p', {class: 'help'}, t('Prices are held until {time}.', {time: when(checkout.expires_at)})),
       h('div', {class: 'form-actions'}, cancel, cont));
   };
   draw();

@@ -1,9 +1,10 @@
 // invoices.js: invoice history, and one invoice laid out to print cleanly
 // (print.css), with its download as JSON and as CSV.
-import {get, query} from '../api.js';
+import {get, listAll, query} from '../api.js';
 import {add, facts, h, replace, table} from '../dom.js';
-import {day, kindLabel, money, plural, when} from '../format.js';
+import {day, kindLabel, money, percentFromBp, plural, serviceLabel, when} from '../format.js';
 import {actionButton, pageTitle} from '../ui.js';
+import {t, tr} from '../i18n.js';
 
 function period(invoice) {
   return invoice.period ? `${day(invoice.period.start)} – ${day(invoice.period.end)}` : '—';
@@ -18,12 +19,46 @@ function statusBadge(invoice) {
   return h('span', {class: `badge badge-invoice-${invoice.status}`}, invoice.status.replace(/_/g, ' '));
 }
 
+function invoiceTable(rows) {
+  return table([
+    {label: 'Number', cell: i => h('a', {href: `#/invoices/${i.id}`}, i.number)},
+    {label: 'Issued', cell: i => day(i.issued_at)},
+    {label: 'Resource', cell: i => h('a', {href: `#/resources/${i.resource_id}`}, i.resource_name)},
+    {label: 'Kind', class: 'wide-only', cell: i => tr(kindLabel(i.kind))},
+    {label: 'Period', class: 'wide-only', cell: period},
+    {label: 'Total', class: 'num', cell: i => money(signedTotal(i), i.currency)},
+    {label: 'Status', cell: statusBadge},
+  ], rows, 'Invoice history');
+}
+
+// The invoices of a cluster are its members' (each server and volume is
+// invoiced on its own) and its own: every one of them, newest first.
+async function clusterInvoices(cluster) {
+  const ids = [cluster.id, ...cluster.members.map(m => m.id)];
+  const lists = await Promise.all(ids.map(id => listAll('/v1/invoices', {resource_id: id})));
+  const rows = lists.flatMap(l => l.items);
+  rows.sort((a, b) => (a.issued_at === b.issued_at ? (a.id < b.id ? 1 : -1) : (a.issued_at < b.issued_at ? 1 : -1)));
+  return {rows, complete: lists.every(l => l.complete)};
+}
+
 export async function renderInvoices(view, {params}) {
   const resourceId = params.get('resource_id');
+  const resource = resourceId ? await get(`/v1/resources/${resourceId}`) : null;
+  const scope = resource ? h('p', null, resource.members ? 'Invoices of the cluster ' : 'Invoices of ',
+    h('a', {href: `#/resources/${resource.id}`}, resource.name),
+    resource.members ? ` and its ${plural(resource.members.length, 'member')}` : '',
+    ' · ', h('a', {href: '#/invoices'}, 'all invoices')) : null;
+  const count = h('p', {class: 'count', 'aria-live': 'polite'});
+  if (resource && resource.members) {
+    const {rows, complete} = await clusterInvoices(resource);
+    count.textContent = `${t('{count} shown', {count: plural(rows.length, 'invoice')})}${complete ? '' : ' (the newest only)'}`;
+    add(view, pageTitle('Invoices'), scope,
+      rows.length ? invoiceTable(rows) : h('p', {class: 'empty'}, 'No invoices yet.'), count);
+    return;
+  }
   const rows = [];
   let next = null;
   const list = h('div');
-  const count = h('p', {class: 'count', 'aria-live': 'polite'});
   const status = h('div', {'aria-live': 'assertive'});
   const load = async () => {
     const page = await get(`/v1/invoices${query({resource_id: resourceId, limit: 50, after: next})}`);
@@ -35,24 +70,13 @@ export async function renderInvoices(view, {params}) {
     draw();
   });
   const draw = () => {
-    replace(list, rows.length ? table([
-      {label: 'Number', cell: i => h('a', {href: `#/invoices/${i.id}`}, i.number)},
-      {label: 'Issued', cell: i => day(i.issued_at)},
-      {label: 'Resource', cell: i => h('a', {href: `#/resources/${i.resource_id}`}, i.resource_name)},
-      {label: 'Kind', cell: i => kindLabel(i.kind)},
-      {label: 'Period', cell: period},
-      {label: 'Total', class: 'num', cell: i => money(signedTotal(i), i.currency)},
-      {label: 'Status', cell: statusBadge},
-    ], rows, 'Invoice history') : h('p', {class: 'empty'}, 'No invoices yet.'));
-    count.textContent = `${plural(rows.length, 'invoice')} shown`;
+    replace(list, rows.length ? invoiceTable(rows) : h('p', {class: 'empty'}, 'No invoices yet.'));
+    count.textContent = t('{count} shown', {count: plural(rows.length, 'invoice')});
     more.hidden = !next;
   };
   await load();
   draw();
-  add(view, pageTitle('Invoices'),
-    resourceId ? h('p', null, 'Invoices of ', h('a', {href: `#/resources/${resourceId}`}, h('code', null, resourceId)),
-      ' · ', h('a', {href: '#/invoices'}, 'all invoices')) : null,
-    list, count, status, more);
+  add(view, pageTitle('Invoices'), scope, list, count, status, more);
 }
 
 // A text cell a spreadsheet would run as a formula (=, +, -, @) is
@@ -111,10 +135,41 @@ function lineTable(invoice) {
   ], invoice.lines, 'Lines');
 }
 
+// The totals with the words and the order of the checkout: Price, Term
+// discount, Subtotal (after the term discount), Coupon discount, Tax,
+// Total. tallyd's invoice has one "discount" (term and coupon together) and
+// a "subtotal" before both; its lines say which part is which.
+export function invoiceTotals(invoice) {
+  const c = invoice.currency;
+  const sum = field => invoice.lines.reduce((n, l) => n + (l[field] || 0), 0);
+  const term = sum('cycle_discount');
+  const coupon = sum('coupon_discount');
+  const split = term + coupon === invoice.discount;
+  const rows = [];
+  if (invoice.discount !== 0 && split) {
+    rows.push(['Price', invoice.subtotal]);
+    if (term) rows.push(['Term discount', -term]);
+    rows.push(['Subtotal', invoice.subtotal - term]);
+    if (coupon) rows.push([invoice.coupon_code ? t('Coupon discount ({code})', {code: invoice.coupon_code}) : 'Coupon discount', -coupon]);
+  } else if (invoice.discount !== 0) {
+    rows.push(['Price', invoice.subtotal], ['Discounts', -invoice.discount],
+      ['Subtotal', invoice.subtotal - invoice.discount]);
+  } else {
+    rows.push(['Subtotal', invoice.subtotal]);
+  }
+  const rate = invoice.lines.length && invoice.lines[0].tax_rate_bp !== undefined
+    ? percentFromBp(invoice.lines[0].tax_rate_bp) : null;
+  rows.push([rate ? t('Tax ({rate})', {rate}) : 'Tax', invoice.tax]);
+  return h('dl', {class: 'totals', 'aria-label': 'Totals'},
+    rows.map(([label, amount]) => [h('dt', null, label), h('dd', null, money(amount, c))]),
+    h('dt', {class: 'total'}, invoice.kind === 'credit_note' ? 'Refunded to your credit' : 'Total'),
+    h('dd', {class: 'total'}, money(invoice.total, c)),
+    invoice.amount_paid !== undefined ? [h('dt', null, 'Paid'), h('dd', null, money(invoice.amount_paid, c))] : null);
+}
+
 export async function renderInvoice(view, {args: [id]}) {
   const invoice = await get(`/v1/invoices/${id}`);
   const account = await get(`/v1/accounts/${invoice.account_id}`);
-  const c = invoice.currency;
   const actions = h('div', {class: 'page-actions no-print'},
     h('button', {type: 'button', class: 'btn', onclick: () => window.print()}, 'Print'),
     h('button', {type: 'button', class: 'btn', id: 'download-json',
@@ -122,7 +177,7 @@ export async function renderInvoice(view, {args: [id]}) {
     h('button', {type: 'button', class: 'btn', id: 'download-csv',
       onclick: () => download(`${invoice.number}.csv`, 'text/csv', invoiceCsv(invoice))}, 'Download CSV'));
   add(view, 
-    pageTitle(`Invoice ${invoice.number}`, statusBadge(invoice), actions),
+    pageTitle(t('Invoice {number}', {number: invoice.number}), statusBadge(invoice), actions),
     h('div', {class: 'invoice'},
       facts([
         ['Invoice', `${invoice.number} (${invoice.id})`],
@@ -130,18 +185,12 @@ export async function renderInvoice(view, {args: [id]}) {
         ['Issued', when(invoice.issued_at)],
         ['Kind', kindLabel(invoice.kind)],
         ['Resource', `${invoice.resource_name} (${invoice.resource_id})`],
-        ['Service', invoice.service],
+        ['Service', serviceLabel(invoice.service)],
         ['Period', period(invoice)],
         invoice.payment_id ? ['Payment', invoice.payment_id] : null,
         invoice.credits ? ['Refund of', h('a', {href: `#/invoices/${invoice.credits}`}, invoice.credits)] : null,
       ]),
       invoice.lines.length ? lineTable(invoice) : null,
-      h('dl', {class: 'totals'},
-        h('dt', null, 'Subtotal'), h('dd', null, money(invoice.subtotal, c)),
-        h('dt', null, `Discount${invoice.coupon_code ? ` (${invoice.coupon_code})` : ''}`), h('dd', null, money(-invoice.discount, c)),
-        h('dt', null, 'Tax'), h('dd', null, money(invoice.tax, c)),
-        h('dt', {class: 'total'}, invoice.kind === 'credit_note' ? 'Refunded to your credit' : 'Total'),
-        h('dd', {class: 'total'}, money(invoice.total, c)),
-        invoice.amount_paid !== undefined ? [h('dt', null, 'Paid'), h('dd', null, money(invoice.amount_paid, c))] : null)),
+      invoiceTotals(invoice)),
     h('p', {class: 'no-print'}, h('a', {href: '#/invoices'}, 'All invoices')));
 }

@@ -3,8 +3,8 @@
 // is available) and deletion with a confirmation.
 import {get, request, userAction} from '../api.js';
 import {add, facts, h, table} from '../dom.js';
-import {day, money, plural, roleLabel, typeLabel, when} from '../format.js';
-import {actionButton, billingBadges, openDialog, pageTitle} from '../ui.js';
+import {billingModeLabel, day, money, plural, roleLabel, serviceLabel, typeLabel, when} from '../format.js';
+import {actionButton, billingBadges, openDialog, pageTitle, statusBadge} from '../ui.js';
 import {stopPoc} from './stoppoc.js';
 
 const GROUPS = [
@@ -19,7 +19,7 @@ function memberGroups(members, now) {
     const rows = members.filter(m => (role === 'other' ? !known.has(m.role) : m.role === role));
     if (rows.length === 0) return null;
     return h('section', {class: 'member-group', 'aria-label': title},
-      h('h3', null, `${title} (${rows.length})`),
+      h('h3', null, title, ` (${rows.length})`),
       table([
         {label: 'Name', cell: m => h('a', {href: `#/resources/${m.id}`}, m.name)},
         {label: 'ID', class: 'wide-only', cell: m => h('code', null, m.id)},
@@ -51,17 +51,25 @@ function deleteDialog(resource, opener, navigate) {
   });
 }
 
-function billingFacts(resource, currency) {
+function termFact(resource) {
+  const b = resource.billing || {};
+  if (b.mode !== 'prepaid') return null;
+  if (!b.term_end) return ['Term', resource.members ? 'Each member has its own term (see Members)' : '—'];
+  return ['Term', `${day(b.term_start)} – ${day(b.term_end)} (${plural(b.cycle_months, 'month')})`];
+}
+
+function billingFacts(resource, currency, cluster) {
   const b = resource.billing || {};
   return facts([
     ['ID', h('code', null, resource.id)],
     ['Type', `${typeLabel(resource.type)}${resource.role ? ` · ${roleLabel(resource.role)}` : ''}`],
-    ['Service', resource.service],
-    ['Status', resource.status],
-    ['Billing', b.mode],
-    b.mode === 'prepaid' ? ['Term', `${day(b.term_start)} – ${day(b.term_end)} (${plural(b.cycle_months, 'month')})`] : null,
-    b.mode === 'prepaid' ? ['Auto-renew', b.auto_renew ? 'On' : 'Off'] : null,
-    resource.cluster_id ? ['Cluster', h('a', {href: `#/resources/${resource.cluster_id}`}, resource.cluster_id)] : null,
+    ['Service', serviceLabel(resource.service)],
+    ['Status', statusBadge(resource.status)],
+    ['Billing', billingModeLabel(b.mode)],
+    termFact(resource),
+    b.mode === 'prepaid' && b.term_end ? ['Auto-renew', b.auto_renew ? 'On' : 'Off'] : null,
+    resource.cluster_id ? ['Cluster', h('a', {href: `#/resources/${resource.cluster_id}`, id: 'cluster-link'},
+      cluster ? cluster.name : resource.cluster_id)] : null,
     ['Created', when(resource.created_at)],
     ['Currency', currency],
   ]);
@@ -69,6 +77,9 @@ function billingFacts(resource, currency) {
 
 export async function renderResource(view, {args: [id], navigate}) {
   const [resource, wallets] = await Promise.all([get(`/v1/resources/${id}`), get('/v1/wallets')]);
+  // The member's cluster by its name; a cluster that cannot be read still
+  // leaves the link, by id.
+  const cluster = resource.cluster_id ? await get(`/v1/resources/${resource.cluster_id}`).catch(() => null) : null;
   const actions = h('div', {class: 'page-actions'});
   const status = h('div', {'aria-live': 'assertive'});
   if (resource.open_checkout_id) {
@@ -90,9 +101,10 @@ export async function renderResource(view, {args: [id], navigate}) {
     pageTitle(resource.name, billingBadges(resource, wallets.as_of), actions),
     status,
     open,
-    billingFacts(resource, wallets.currency),
+    billingFacts(resource, wallets.currency, cluster),
     resource.members ? h('h2', null, 'Members') : null,
     resource.members ? memberGroups(resource.members, wallets.as_of) : null,
-    h('p', null, h('a', {href: `#/invoices?resource_id=${resource.id}`}, 'Invoices of this resource'), ' · ',
+    h('p', null, h('a', {href: `#/invoices?resource_id=${resource.id}`, id: 'resource-invoices'},
+      resource.members ? 'Invoices of this cluster and its members' : 'Invoices of this resource'), ' · ',
       `available credit ${money(wallets.credit.available, wallets.currency)}`));
 }

@@ -2,10 +2,11 @@
 // and how long until they expire), then a searchable, filterable table.
 import {get, query} from '../api.js';
 import {add, h, replace, table} from '../dom.js';
-import {day, daysBetween, money, plural, typeLabel, when} from '../format.js';
+import {day, daysBetween, money, plural, serviceLabel, typeLabel, when} from '../format.js';
 
 const HOUR_MS = 3600000;
-import {actionButton, billingBadges, pageTitle} from '../ui.js';
+import {actionButton, billingBadges, pageTitle, statusBadge} from '../ui.js';
+import {t} from '../i18n.js';
 
 // With this many whole days left or fewer, a POC wallet is shown as a
 // warning: the first of the expiry reminders comes 7 days ahead.
@@ -14,9 +15,9 @@ const EXPIRY_WARNING_DAYS = 7;
 // "12 days left", or below a day the hours, so 23:00 is not "today".
 function timeLeft(asOf, expiresAt) {
   const days = daysBetween(asOf, expiresAt);
-  if (days > 0) return `${plural(days, 'day')} left`;
+  if (days > 0) return t('{count} left', {count: plural(days, 'day')});
   const hours = Math.floor((Date.parse(expiresAt) - Date.parse(asOf)) / HOUR_MS);
-  return hours > 0 ? `${plural(hours, 'hour')} left` : 'less than an hour left';
+  return hours > 0 ? t('{count} left', {count: plural(hours, 'hour')}) : 'less than an hour left';
 }
 
 export function pocWalletNotices(wallets) {
@@ -29,11 +30,11 @@ export function pocWalletNotices(wallets) {
     const soon = daysBetween(wallets.as_of, w.expires_at) <= EXPIRY_WARNING_DAYS;
     return h('section', {class: `poc-wallet${soon ? ' poc-wallet-soon' : ''}`, 'aria-label': `POC wallet ${w.id}`},
       h('div', {class: 'poc-wallet-balance'},
-        h('span', {class: 'label'}, w.cluster_id ? `POC wallet for cluster ${w.cluster_id}` : 'POC wallet'),
+        h('span', {class: 'label'}, w.cluster_id ? t('POC wallet for cluster {cluster}', {cluster: w.cluster_id}) : 'POC wallet'),
         h('strong', {class: 'amount'}, money(w.balance, wallets.currency))),
       h('div', {class: 'poc-wallet-expiry'},
         h('strong', null, timeLeft(wallets.as_of, w.expires_at)),
-        h('span', null, ` · expires ${when(w.expires_at)}`)),
+        h('span', null, t(' · expires {time}', {time: when(w.expires_at)}))),
       soon ? h('p', {class: 'warning'},
         'Before it expires, Stop POC on the resources you keep (they become paid, same data) or delete them. ',
         'At expiry POC resources are suspended, and deleted after the retention period.') : null);
@@ -74,6 +75,8 @@ function resourceTable(rows, clusterNames, now) {
     {label: 'Name', cell: r => h('a', {href: `#/resources/${r.id}`}, r.name)},
     {label: 'ID', class: 'wide-only', cell: r => h('code', null, r.id)},
     {label: 'Type', cell: r => typeLabel(r.type)},
+    {label: 'Service', cell: r => serviceLabel(r.service)},
+    {label: 'Status', cell: r => statusBadge(r.status)},
     {label: 'Cluster', cell: r => r.cluster_id ? h('a', {href: `#/resources/${r.cluster_id}`}, clusterNames.get(r.cluster_id) || r.cluster_id) : '—'},
     {label: 'Billing', cell: r => billingBadges(r, now)},
     {label: 'Created', class: 'wide-only', cell: r => day(r.created_at)},
@@ -102,7 +105,7 @@ export async function renderResources(view, {params, navigate}) {
   });
   const draw = () => {
     replace(list, rows.length ? resourceTable(rows, clusterNames, wallets.as_of) : h('p', {class: 'empty'}, 'No resources match.'));
-    count.textContent = `${plural(rows.length, 'resource')} shown`;
+    count.textContent = t('{count} shown', {count: plural(rows.length, 'resource')});
     more.hidden = !next;
   };
   draw();

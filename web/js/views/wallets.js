@@ -2,9 +2,10 @@
 // invoiced amounts, and each live POC wallet's burn-down toward expiry.
 import {get, listAll} from '../api.js';
 import {add, facts, h, table} from '../dom.js';
-import {compactMoney, day, money} from '../format.js';
+import {compactMoney, day, money, serviceLabel} from '../format.js';
 import {barChart, burnDown} from '../charts.js';
 import {pageTitle} from '../ui.js';
+import {locale, t} from '../i18n.js';
 
 // The 12 months ending with as_of's month, as "YYYY-MM" keys, oldest first.
 export function lastTwelveMonths(asOf) {
@@ -29,7 +30,7 @@ export function monthlyInvoiced(invoices, months) {
 }
 
 function monthLabel(key) {
-  return new Date(`${key}-01T00:00:00Z`).toLocaleString('en-GB', {month: 'short', timeZone: 'UTC'});
+  return new Date(`${key}-01T00:00:00Z`).toLocaleString(locale(), {month: 'short', timeZone: 'UTC'});
 }
 
 function creditSection(wallets) {
@@ -55,6 +56,35 @@ function spendingSection(wallets, {items: invoices, complete}) {
       table([{label: 'Month', cell: m => m.month}, {label: 'Invoiced (net)', class: 'num', cell: m => money(m.value, c)}], months)));
 }
 
+// Net invoiced per key (service, resource) over `invoices`, largest first.
+export function invoicedBy(invoices, key) {
+  const sums = new Map();
+  for (const inv of invoices) {
+    const k = key(inv);
+    sums.set(k, (sums.get(k) || 0) + (inv.kind === 'credit_note' ? -inv.total : inv.total));
+  }
+  return [...sums].map(([k, value]) => ({key: k, value})).sort((a, b) => b.value - a.value);
+}
+
+// Where the money of the last 12 months went: by service, and by resource
+// (the 20 largest, each linked).
+function breakdownSection(wallets, {items: invoices}) {
+  const c = wallets.currency;
+  const byService = invoicedBy(invoices, i => i.service || '');
+  const names = new Map(invoices.map(i => [i.resource_id, i.resource_name]));
+  const byResource = invoicedBy(invoices, i => i.resource_id);
+  const top = byResource.slice(0, 20);
+  return h('section', {class: 'card', 'aria-labelledby': 'breakdown-h'},
+    h('h2', {id: 'breakdown-h'}, 'Spending by service and by resource, last 12 months'),
+    invoices.length === 0 ? h('p', {class: 'empty'}, 'Nothing invoiced yet.') : [
+      table([{label: 'Service', cell: r => serviceLabel(r.key)},
+        {label: 'Invoiced (net)', class: 'num', cell: r => money(r.value, c)}], byService, 'By service'),
+      table([{label: 'Resource', cell: r => h('a', {href: `#/resources/${r.key}`}, names.get(r.key) || r.key)},
+        {label: 'Invoiced (net)', class: 'num', cell: r => money(r.value, c)}], top,
+      byResource.length > top.length ? t('By resource (the {top} largest of {all})', {top: top.length, all: byResource.length}) : 'By resource'),
+    ]);
+}
+
 function pocSection(wallets) {
   const c = wallets.currency;
   const live = wallets.poc.filter(w => !w.expired);
@@ -76,5 +106,5 @@ export async function renderWallets(view) {
   // Newest first: stop at the first invoice older than the chart's window.
   const invoices = await listAll('/v1/invoices', {}, inv => inv.issued_at.slice(0, 7) >= since);
   add(view, pageTitle('Wallets & spending'), creditSection(wallets), pocSection(wallets),
-    spendingSection(wallets, invoices));
+    spendingSection(wallets, invoices), breakdownSection(wallets, invoices));
 }
