@@ -107,6 +107,9 @@ static const tl_cli_command commands[] = {
 	 "move the test clock (90, 90s, 15m, 2h, 3d)", false},
 	{"jobs", "run", tl_cli_jobs_run, "",
 	 "run every job due now and print what each did (admin)", false},
+	{"admin", "backup", tl_cli_admin_backup, "FILE",
+	 "back up the server's store, while it serves, into FILE of its backup directory "
+	 "(admin)", false},
 	{"usage", "import", tl_cli_usage_import, "FILE [--format ndjson|csv] [--batch N]",
 	 "send metered usage records from a file (\"-\": stdin) in batches", false},
 };

@@ -37,6 +37,9 @@ typedef struct config {
 	bool sandbox_gateway;
 	const char *public_url;
 	const char *web_dir;
+	const char *backup_dir;
+	const char *restore_from;
+	int64_t idempotency_retention_s;
 	tl_server_timeouts timeouts;
 } config;
 
@@ -74,6 +77,16 @@ static void usage(FILE *out)
 	      "                      headers, then its body, and may wait idle between\n"
 	      "                      requests (TALLY_HEADER_TIMEOUT_MS, TALLY_BODY_TIMEOUT_MS,\n"
 	      "                      TALLY_IDLE_TIMEOUT_MS; defaults 10000, 60000, 60000)\n"
+	      "  --backup-dir DIR    where POST /v1/admin/backup (tally admin backup) writes\n"
+	      "                      its files (TALLY_BACKUP_DIR; default: the directory of\n"
+	      "                      --db); --backup-dir '' turns backups over HTTP off\n"
+	      "  --idempotency-retention-days N\n"
+	      "                      how long a stored Idempotency-Key answer is kept; older\n"
+	      "                      ones are purged and a retry with that key then counts\n"
+	      "                      as a new request (TALLY_IDEMPOTENCY_RETENTION_DAYS;\n"
+	      "                      default 7, 1 to 3650)\n"
+	      "  --restore FILE      restore the backup FILE into --db, which must not exist,\n"
+	      "                      and exit (tallyd must not be running on --db)\n"
 	      "  --help              this text\n"
 	      "  --version           print the version\n"
 	      "\n"
@@ -145,6 +158,39 @@ static int parse_timeout(const char *name, const char *value, unsigned *out)
 	return 0;
 }
 
+/* Days, 1 to TL_IDEMPOTENCY_RETENTION_DAYS_MAX, as seconds; NULL leaves the
+ * default. */
+static int parse_retention(const char *value, int64_t *out)
+{
+	*out = (int64_t)TL_IDEMPOTENCY_RETENTION_DAYS_DEFAULT * 86400;
+	if (value == NULL)
+		return 0;
+	char *end;
+	errno = 0;
+	long n = strtol(value, &end, 10);
+	if (errno || end == value || *end || n < 1 || n > TL_IDEMPOTENCY_RETENTION_DAYS_MAX) {
+		fprintf(stderr,
+			"tallyd: --idempotency-retention-days must be 1 to %d, got \"%s\"\n",
+			TL_IDEMPOTENCY_RETENTION_DAYS_MAX, value);
+		return -1;
+	}
+	*out = (int64_t)n * 86400;
+	return 0;
+}
+
+/* The directory of the database file, the default home of backups. */
+static const char *db_dir(const char *db)
+{
+	static char dir[4096];
+	const char *slash = strrchr(db, '/');
+	if (slash == NULL)
+		return ".";
+	if (slash == db)
+		return "/";
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - db), db);
+	return dir;
+}
+
 static bool env_flag(const char *name, bool fallback)
 {
 	const char *v = getenv(name);
@@ -166,6 +212,7 @@ static int parse_args(int argc, char **argv, config *cfg)
 	cfg->sandbox_gateway = env_flag("TALLY_SANDBOX_GATEWAY", false);
 	cfg->public_url = getenv("TALLY_PUBLIC_URL");
 	cfg->web_dir = getenv("TALLY_WEB") ? getenv("TALLY_WEB") : TALLY_WEB_DIR;
+	cfg->backup_dir = getenv("TALLY_BACKUP_DIR");
 	static const struct option options[] = {
 		{"listen", required_argument, NULL, 'l'}, {"db", required_argument, NULL, 'd'},
 		{"catalog", required_argument, NULL, 'c'}, {"test-clock", no_argument, NULL, 't'},
@@ -177,12 +224,16 @@ static int parse_args(int argc, char **argv, config *cfg)
 		{"header-timeout", required_argument, NULL, 'H'},
 		{"body-timeout", required_argument, NULL, 'B'},
 		{"idle-timeout", required_argument, NULL, 'I'},
+		{"backup-dir", required_argument, NULL, 'K'},
+		{"idempotency-retention-days", required_argument, NULL, 'R'},
+		{"restore", required_argument, NULL, 'X'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *threads = getenv("TALLY_HTTP_THREADS");
 	const char *header_timeout = getenv("TALLY_HEADER_TIMEOUT_MS");
 	const char *body_timeout = getenv("TALLY_BODY_TIMEOUT_MS");
 	const char *idle_timeout = getenv("TALLY_IDLE_TIMEOUT_MS");
+	const char *retention = getenv("TALLY_IDEMPOTENCY_RETENTION_DAYS");
 	int opt;
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (opt) {
@@ -199,6 +250,9 @@ static int parse_args(int argc, char **argv, config *cfg)
 		case 'H': header_timeout = optarg; break;
 		case 'B': body_timeout = optarg; break;
 		case 'I': idle_timeout = optarg; break;
+		case 'K': cfg->backup_dir = optarg; break;
+		case 'R': retention = optarg; break;
+		case 'X': cfg->restore_from = optarg; break;
 		case 'h': usage(stdout); return 1;
 		case 'V': puts("tallyd " TALLY_VERSION); return 1;
 		default: usage(stderr); return -1;
@@ -217,6 +271,10 @@ static int parse_args(int argc, char **argv, config *cfg)
 	    parse_timeout("body-timeout", body_timeout, &cfg->timeouts.body_ms) < 0 ||
 	    parse_timeout("idle-timeout", idle_timeout, &cfg->timeouts.idle_ms) < 0)
 		return -1;
+	if (parse_retention(retention, &cfg->idempotency_retention_s) < 0)
+		return -1;
+	if (cfg->backup_dir == NULL)
+		cfg->backup_dir = db_dir(cfg->db);
 	if (threads && parse_count(threads, &cfg->http_threads) < 0) {
 		fprintf(stderr, "tallyd: --http-threads must be 0 to 256, got \"%s\"\n", threads);
 		return -1;
@@ -285,7 +343,8 @@ static int serve(const config *cfg, tl_app *app)
 	tl_error err = {0};
 	tl_server *server;
 	tl_ticker *ticker;
-	if (tl_ticker_start(&ticker, app->store, app->clock, app->catalog, 1000) < 0) {
+	if (tl_ticker_start(&ticker, app->store, app->clock, app->catalog,
+			    app->idempotency_retention_s, 1000) < 0) {
 		fprintf(stderr, "tallyd: cannot start the job ticker\n");
 		return 1;
 	}
@@ -317,6 +376,19 @@ static int serve(const config *cfg, tl_app *app)
 	return 0;
 }
 
+/* tallyd --restore FILE: the backup into a new --db, then exit. */
+static int restore(const char *backup, const char *db)
+{
+	tl_error err = {0};
+	if (tl_store_restore(backup, db, &err) < 0) {
+		fprintf(stderr, "tallyd: cannot restore %s: %s\n", backup, err.message);
+		tl_error_clear(&err);
+		return 1;
+	}
+	printf("tallyd: restored %s into %s; start tallyd with --db %s\n", backup, db, db);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	/* Block the stop signals in every thread; main waits for them. SIGPIPE
@@ -332,6 +404,8 @@ int main(int argc, char **argv)
 	int parsed = parse_args(argc, argv, &cfg);
 	if (parsed != 0)
 		return parsed > 0 ? 0 : 2;
+	if (cfg.restore_from)
+		return restore(cfg.restore_from, cfg.db);
 	static tl_catalog catalog; /* large; immutable once loaded */
 	if (sodium_init() < 0 || load_catalog(cfg.catalog, &catalog) < 0)
 		return 1;
@@ -341,6 +415,8 @@ int main(int argc, char **argv)
 	tl_app app = {.clock = &clock, .test_clock = cfg.test_clock, .catalog = &catalog,
 		      .checkout_ttl_s = cfg.checkout_ttl_s, .sandbox_gateway = cfg.sandbox_gateway,
 		      .access_log = cfg.access_log, .web_dir = cfg.web_dir,
+		      .backup_dir = cfg.backup_dir,
+		      .idempotency_retention_s = cfg.idempotency_retention_s,
 		      .metrics = tl_metrics_new()};
 	tl_error err = {0};
 	char generated[TL_ADMIN_TOKEN_STR_MAX];
