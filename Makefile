@@ -13,7 +13,7 @@ JOBS       ?= $(shell nproc)
 LISTEN     ?= 127.0.0.1:8080
 
 .PHONY: all deps deps-web build asan fuzz-build fuzz run test test-unit test-asan test-fuzz \
-	test-web check-style bench simulate clean
+	test-web check-style bench simulate clean deps-lint test-lint
 
 all: build
 
@@ -22,6 +22,9 @@ deps:
 
 deps-web:
 	@scripts/install-deps web
+
+deps-lint:
+	@scripts/install-deps lint
 
 $(BUILD)/Makefile: CMakeLists.txt | deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -70,7 +73,15 @@ test-fuzz: fuzz-build
 test-web: build deps-web
 	cd tests/web && TALLY_BIN_DIR=$(abspath $(BUILD))/bin npm test
 
-test: test-unit test-asan test-fuzz test-web
+# docs/openapi.yaml through a real OpenAPI linter (Redocly) and against the
+# route table; deploy/prometheus's alert rules through promtool (check and
+# unit tests).
+test-lint: deps deps-lint
+	scripts/check-openapi
+	scripts/lint-openapi
+	scripts/check-monitoring
+
+test: test-unit test-asan test-fuzz test-web test-lint
 
 # One seed of the lifecycle simulation for longer: make simulate SEED=7 STEPS=2000
 SEED  ?= 1
