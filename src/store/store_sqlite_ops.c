@@ -23,6 +23,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
@@ -172,21 +173,20 @@ static int check_target_absent(const char *path, tl_error *err)
 int tl_sqlite_restore(const char *backup, const char *path, tl_error *err)
 {
 	sqlite3 *src = NULL, *dst = NULL;
+	bool created = false;
 	int rc = check_target_absent(path, err);
 	rc = rc ? rc : open_db(backup, SQLITE_OPEN_READONLY, &src, err);
 	rc = rc ? rc : check_backup(src, backup, err);
-	if (rc == 0) {
-		rc = create_new_file(path, err);
-		if (rc == TL_ECONFLICT) /* raced: someone created it since the check */
-			return sqlite3_close(src), rc;
-	}
+	/* O_EXCL again: something may have appeared there since the check */
+	rc = rc ? rc : create_new_file(path, err);
+	created = rc == 0;
 	rc = rc ? rc : open_db(path, SQLITE_OPEN_READWRITE, &dst, err);
 	tl_backup_result ignored = {0};
 	rc = rc ? rc : copy_pages(dst, src, &ignored, err);
 	sqlite3_close(src);
 	if (dst && sqlite3_close(dst) != SQLITE_OK && rc == 0)
 		rc = tl_error_set(err, TL_EINTERNAL, "store_error", "closing %s failed", path);
-	if (rc < 0 && dst)
+	if (rc < 0 && created)
 		unlink(path);
 	return rc;
 }
@@ -209,6 +209,10 @@ int tl_sqlite_idem_purge(void *conn, int64_t before, size_t max, size_t *deleted
 	return rc;
 }
 
+/* Reads the primary key's (job, ...) prefix: every row of the job, of any
+ * period. Fine for what /metrics counts (hold.warned: a row per short
+ * account and day); a job with millions of rows would want an index on
+ * (job, period). */
 int tl_sqlite_job_run_count(void *conn, const char *job, const char *period, int64_t *out,
 			    tl_error *err)
 {
