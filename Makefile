@@ -17,7 +17,7 @@ PREFIX     ?= /usr/local
 DESTDIR    ?=
 
 .PHONY: all deps deps-web build install asan fuzz-build fuzz run test test-unit test-asan test-fuzz \
-	test-web check-style bench simulate clean
+	test-web check-style bench simulate clean deps-lint test-lint
 
 all: build
 
@@ -26,6 +26,9 @@ deps:
 
 deps-web:
 	@scripts/install-deps web
+
+deps-lint:
+	@scripts/install-deps lint
 
 $(BUILD)/Makefile: CMakeLists.txt | deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -81,7 +84,15 @@ test-fuzz: fuzz-build
 test-web: build deps-web
 	cd tests/web && TALLY_BIN_DIR=$(abspath $(BUILD))/bin npm test
 
-test: test-unit test-asan test-fuzz test-web
+# docs/openapi.yaml through a real OpenAPI linter (Redocly) and against the
+# route table; deploy/prometheus's alert rules through promtool (check and
+# unit tests).
+test-lint: deps deps-lint
+	scripts/check-openapi
+	scripts/lint-openapi
+	scripts/check-monitoring
+
+test: test-unit test-asan test-fuzz test-web test-lint
 
 # One seed of the lifecycle simulation for longer: make simulate SEED=7 STEPS=2000
 SEED  ?= 1

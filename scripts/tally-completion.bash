@@ -11,7 +11,7 @@ _tally_globals="--endpoint --token --profile --output --idempotency-key --url --
 # Global options that take a value.
 _tally_valued="--endpoint|--url|--token|--profile|--output|-o|--idempotency-key"
 
-_tally_nouns="health configure accounts tokens wallets holds credit poc-wallets transfers ledger catalog resources stop-poc checkouts invoices payments coupons events clock jobs usage"
+_tally_nouns="health configure accounts tokens wallets holds credit poc-wallets transfers ledger catalog resources stop-poc checkouts invoices payments coupons events clock jobs admin usage"
 
 # COMPREPLY from compgen, one candidate a line (names may hold blanks).
 _tally_reply() {
@@ -35,6 +35,7 @@ _tally_verbs() {
     events) echo "list" ;;
     clock) echo "show set advance" ;;
     jobs) echo "run failures" ;;
+    admin) echo "backup" ;;
     usage) echo "import" ;;
   esac
 }

@@ -39,6 +39,8 @@ typedef struct tl_app {
 	char gateway_secret[129];  /* shared HMAC secret of gateway notifications */
 	char public_url[160];      /* how browsers reach tallyd, for redirects */
 	const char *web_dir;       /* the console's files; NULL or "": not served */
+	const char *backup_dir;    /* where POST /v1/admin/backup writes its files */
+	int64_t idempotency_retention_s; /* stored Idempotency-Key answers kept this long */
 	tl_clock *clock;
 	tl_metrics *metrics;
 	unsigned char admin_hash[TL_TOKEN_HASH_BYTES];
@@ -197,6 +199,7 @@ size_t tl_url_unescape(void *cls, struct MHD_Connection *conn, char *s);
 /* ---- handlers (h_*.c) ---- */
 int tl_h_healthz(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_metrics(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_admin_backup(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_accounts_create(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_accounts_list(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_accounts_get(tl_request *req, tl_response *res, tl_error *err);

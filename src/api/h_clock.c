@@ -100,7 +100,8 @@ int tl_h_clock_set(tl_request *req, tl_response *res, tl_error *err)
 	/* Time moved: what became due happens now, before the answer, so a test
 	 * that moves the clock sees its effects on the next call. */
 	tl_jobs_report report;
-	rc = tl_jobs_run_due(req->app->store, req->app->clock, req->app->catalog, &report, err);
+	rc = tl_jobs_run_due(req->app->store, req->app->clock, req->app->catalog,
+				     req->app->idempotency_retention_s, &report, err);
 	if (rc == 0)
 		json_object_set_new(res->json, "jobs", tl_jobs_report_json(&report));
 	return rc;
@@ -116,7 +117,8 @@ int tl_h_jobs_run(tl_request *req, tl_response *res, tl_error *err)
 	json_decref(in);
 	tl_jobs_report report;
 	if (rc == 0)
-		rc = tl_jobs_run_due(req->app->store, req->app->clock, req->app->catalog, &report, err);
+		rc = tl_jobs_run_due(req->app->store, req->app->clock, req->app->catalog,
+				     req->app->idempotency_retention_s, &report, err);
 	if (rc == 0) {
 		json_t *body = clock_json(req->app->clock);
 		json_object_set_new(body, "jobs", tl_jobs_report_json(&report));

@@ -2,11 +2,14 @@
  * recording a request never allocates. One mutex: a request spends far more
  * time in its transaction than waiting here. */
 #include "api/metrics.h"
+#include "jobs/jobs.h"
+#include "service/reconcile.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define MAX_ROUTES 64
 #define STATUS_SLOTS 16
@@ -24,13 +27,16 @@ struct tl_metrics {
 	uint64_t buckets[MAX_ROUTES + 1][BUCKETS + 1];
 	uint64_t sum_us[MAX_ROUTES + 1];
 	uint64_t count[MAX_ROUTES + 1];
+	int64_t started_at; /* wall clock */
 };
 
 tl_metrics *tl_metrics_new(void)
 {
 	tl_metrics *m = calloc(1, sizeof(*m));
-	if (m)
+	if (m) {
 		pthread_mutex_init(&m->lock, NULL);
+		m->started_at = (int64_t)time(NULL);
+	}
 	return m;
 }
 
@@ -140,7 +146,47 @@ static void render_job_failures(FILE *out, tl_store *store)
 			(long long)c.rows[i].subjects);
 }
 
-char *tl_metrics_render(tl_metrics *m, tl_store *store)
+typedef struct short_count {
+	int64_t now;
+	int64_t accounts;
+} short_count;
+
+static int short_count_tx(tl_tx *tx, void *arg, tl_error *err)
+{
+	short_count *c = arg;
+	return tl_holds_short_today(tx, c->now, &c->accounts, err);
+}
+
+/* Whether the jobs keep up: when the ticker last finished a pass (wall
+ * clock, like Prometheus's time()), when this tallyd started, and how
+ * many accounts' holds were short of credit today (the test clock's day
+ * under --test-clock). */
+static void render_jobs_health(FILE *out, tl_metrics *m, tl_store *store, int64_t now)
+{
+	fprintf(out,
+		"# HELP tally_start_time_seconds When this tallyd started (Unix time).\n"
+		"# TYPE tally_start_time_seconds gauge\n"
+		"tally_start_time_seconds %lld\n"
+		"# HELP tally_jobs_last_pass_timestamp_seconds When the job ticker last finished a"
+		" pass with no job failing as a whole (Unix time; 0: not yet).\n"
+		"# TYPE tally_jobs_last_pass_timestamp_seconds gauge\n"
+		"tally_jobs_last_pass_timestamp_seconds %lld\n",
+		(long long)m->started_at, (long long)tl_jobs_last_pass_ok());
+	short_count c = {.now = now};
+	tl_error err = {0};
+	if (tl_store_read(store, short_count_tx, &c, &err) < 0) {
+		tl_error_clear(&err);
+		return;
+	}
+	fprintf(out,
+		"# HELP tally_holds_short_accounts Accounts whose daily hold was short of credit"
+		" today (warned; suspended after the grace period).\n"
+		"# TYPE tally_holds_short_accounts gauge\n"
+		"tally_holds_short_accounts %lld\n",
+		(long long)c.accounts);
+}
+
+char *tl_metrics_render(tl_metrics *m, tl_store *store, int64_t now)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -168,6 +214,7 @@ char *tl_metrics_render(tl_metrics *m, tl_store *store)
 		"tally_store_writes_total %llu\n",
 		(unsigned long long)stats.batches, (unsigned long long)stats.writes);
 	render_job_failures(out, store);
+	render_jobs_health(out, m, store, now);
 	fclose(out);
 	return text;
 }

@@ -16,7 +16,8 @@ void tl_metrics_free(tl_metrics *m);
 void tl_metrics_observe(tl_metrics *m, size_t route_index, unsigned status,
 			uint64_t duration_us);
 
-/* The exposition text; caller frees. */
-char *tl_metrics_render(tl_metrics *m, tl_store *store);
+/* The exposition text; caller frees. now: the clock's now (the day of
+ * tally_holds_short_accounts). */
+char *tl_metrics_render(tl_metrics *m, tl_store *store, int64_t now);
 
 #endif

@@ -64,6 +64,9 @@ const tl_route tl_routes[] = {
 	{"POST", "/v1/admin/jobs/run", TL_AUTH_ADMIN, false, tl_h_jobs_run},
 	{"GET", "/v1/admin/jobs", TL_AUTH_ADMIN, false, tl_h_jobs_failures},
 
+	/* operations on the store */
+	{"POST", "/v1/admin/backup", TL_AUTH_ADMIN, false, tl_h_admin_backup},
+
 	/* test clock */
 	{"GET", "/v1/admin/clock", TL_AUTH_ADMIN, true, tl_h_clock_get},
 	{"POST", "/v1/admin/clock", TL_AUTH_ADMIN, true, tl_h_clock_set},

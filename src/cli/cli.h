@@ -452,6 +452,7 @@ int tl_cli_poc_wallets_grant(const tl_cli_opts *o, int argc, char **argv);
 int tl_cli_poc_wallets_change(const tl_cli_opts *o, int argc, char **argv);
 int tl_cli_jobs_run(const tl_cli_opts *o, int argc, char **argv);
 int tl_cli_jobs_failures(const tl_cli_opts *o, int argc, char **argv);
+int tl_cli_admin_backup(const tl_cli_opts *o, int argc, char **argv);
 int tl_cli_usage_import(const tl_cli_opts *o, int argc, char **argv);
 int tl_cli_transfers_list(const tl_cli_opts *o, int argc, char **argv);
 int tl_cli_transfers_create(const tl_cli_opts *o, int argc, char **argv);

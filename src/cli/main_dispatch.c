@@ -110,6 +110,9 @@ static const tl_cli_command commands[] = {
 	{"jobs", "failures", tl_cli_jobs_failures, "[--job NAME] [--limit N] [--after ID]",
 	 "the subjects the jobs are failing on, with their error and next retry (admin)",
 	 false},
+	{"admin", "backup", tl_cli_admin_backup, "FILE",
+	 "back up the server's store, while it serves, into FILE of its backup directory "
+	 "(admin)", false},
 	{"usage", "import", tl_cli_usage_import, "FILE [--format ndjson|csv] [--batch N]",
 	 "send metered usage records from a file (\"-\": stdin) in batches", false},
 };

@@ -43,6 +43,9 @@ typedef struct config {
 	const char *admin_token;    /* NULL: generated on a database's first start */
 	const char *gateway_secret; /* NULL: the same */
 	tl_server_timeouts timeouts;
+	const char *backup_dir;     /* "": backups over HTTP are off */
+	int64_t idempotency_retention_s;
+	const char *restore_from;   /* --restore FILE: restore into --db, then exit */
 	const char *config_file;    /* the configuration file read, or NULL */
 	bool check_config;          /* --check-config: validate, report, exit */
 	char *file_text;            /* the configuration file's text; its values point into it */
@@ -60,7 +63,8 @@ typedef struct config {
 enum {
 	S_LISTEN, S_DB, S_CATALOG, S_CHECKOUT_TTL, S_TEST_CLOCK, S_NO_ACCESS_LOG,
 	S_SANDBOX_GATEWAY, S_PUBLIC_URL, S_WEB, S_HTTP_THREADS, S_HEADER_TIMEOUT,
-	S_BODY_TIMEOUT, S_IDLE_TIMEOUT, S_ADMIN_TOKEN, S_GATEWAY_SECRET,
+	S_BODY_TIMEOUT, S_IDLE_TIMEOUT, S_BACKUP_DIR, S_IDEMPOTENCY_RETENTION, S_ADMIN_TOKEN,
+	S_GATEWAY_SECRET,
 	S_COUNT
 };
 
@@ -86,6 +90,9 @@ static const setting_spec settings[S_COUNT] = {
 	[S_HEADER_TIMEOUT] = {"header-timeout", false, "TALLY_HEADER_TIMEOUT_MS", false, false},
 	[S_BODY_TIMEOUT] = {"body-timeout", false, "TALLY_BODY_TIMEOUT_MS", false, false},
 	[S_IDLE_TIMEOUT] = {"idle-timeout", false, "TALLY_IDLE_TIMEOUT_MS", false, false},
+	[S_BACKUP_DIR] = {"backup-dir", false, "TALLY_BACKUP_DIR", false, false},
+	[S_IDEMPOTENCY_RETENTION] = {"idempotency-retention-days", false,
+				     "TALLY_IDEMPOTENCY_RETENTION_DAYS", false, false},
 	[S_ADMIN_TOKEN] = {"admin-token", false, "TALLY_ADMIN_TOKEN", false, true},
 	[S_GATEWAY_SECRET] = {"gateway-secret", false, "TALLY_GATEWAY_SECRET", false, true},
 };
@@ -133,6 +140,16 @@ static void usage(FILE *out)
 	      "                      headers, then its body, and may wait idle between\n"
 	      "                      requests (TALLY_HEADER_TIMEOUT_MS, TALLY_BODY_TIMEOUT_MS,\n"
 	      "                      TALLY_IDLE_TIMEOUT_MS; defaults 10000, 60000, 60000)\n"
+	      "  --backup-dir DIR    where POST /v1/admin/backup (tally admin backup) writes\n"
+	      "                      its files (TALLY_BACKUP_DIR; default: the directory of\n"
+	      "                      --db); --backup-dir '' turns backups over HTTP off\n"
+	      "  --idempotency-retention-days N\n"
+	      "                      how long a stored Idempotency-Key answer is kept; older\n"
+	      "                      ones are purged and a retry with that key then counts\n"
+	      "                      as a new request (TALLY_IDEMPOTENCY_RETENTION_DAYS;\n"
+	      "                      default 7, 1 to 3650)\n"
+	      "  --restore FILE      restore the backup FILE into --db, which must not exist,\n"
+	      "                      and exit (tallyd must not be running on --db)\n"
 	      "  --config FILE       configuration file of `key = value` lines (TALLY_CONFIG;\n"
 	      "                      default " TALLY_CONFIG_FILE ", if it exists)\n"
 	      "  --check-config      validate the configuration and the catalog, then exit\n"
@@ -203,6 +220,35 @@ static int parse_timeout(const char *value, unsigned *out)
 		return -1;
 	*out = (unsigned)n;
 	return 0;
+}
+
+/* Days, 1 to TL_IDEMPOTENCY_RETENTION_DAYS_MAX, as seconds; NULL leaves the
+ * default. */
+static int parse_retention(const char *value, int64_t *out)
+{
+	*out = (int64_t)TL_IDEMPOTENCY_RETENTION_DAYS_DEFAULT * 86400;
+	if (value == NULL)
+		return 0;
+	char *end;
+	errno = 0;
+	long n = strtol(value, &end, 10);
+	if (errno || end == value || *end || n < 1 || n > TL_IDEMPOTENCY_RETENTION_DAYS_MAX)
+		return -1;
+	*out = (int64_t)n * 86400;
+	return 0;
+}
+
+/* The directory of the database file, the default home of backups. */
+static const char *db_dir(const char *db)
+{
+	static char dir[4096];
+	const char *slash = strrchr(db, '/');
+	if (slash == NULL)
+		return ".";
+	if (slash == db)
+		return "/";
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - db), db);
+	return dir;
 }
 
 /* The file's booleans; a flag stands for "true". */
@@ -277,6 +323,11 @@ static int apply_setting(config *cfg, int id, const setting_value *v)
 			return bad_value(v, "100 to 3600000 milliseconds");
 		return 0;
 	}
+	case S_BACKUP_DIR: cfg->backup_dir = s ? s : db_dir(cfg->db); return 0; /* after S_DB */
+	case S_IDEMPOTENCY_RETENTION:
+		if (parse_retention(s, &cfg->idempotency_retention_s) < 0)
+			return bad_value(v, "1 to 3650 days");
+		return 0;
 	case S_ADMIN_TOKEN: cfg->admin_token = s; return 0;
 	case S_GATEWAY_SECRET: cfg->gateway_secret = s; return 0;
 	default: return 0;
@@ -411,12 +462,12 @@ static void locate_data_dir(config *cfg)
 		cfg->default_catalog[0] = cfg->default_web[0] = '\0';
 }
 
-enum { OPT_SETTING = 256, OPT_CONFIG = 512, OPT_CHECK_CONFIG, OPT_HELP, OPT_VERSION };
+enum { OPT_SETTING = 256, OPT_CONFIG = 512, OPT_CHECK_CONFIG, OPT_RESTORE, OPT_HELP, OPT_VERSION };
 
 /* 0 to run, 1 to exit successfully (--help), -1 on a usage error. */
 static int parse_args(int argc, char **argv, config *cfg)
 {
-	struct option options[S_COUNT + 5];
+	struct option options[S_COUNT + 6];
 	int n_options = 0;
 	for (int i = 0; i < S_COUNT; i++)
 		if (!settings[i].secret)
@@ -426,6 +477,7 @@ static int parse_args(int argc, char **argv, config *cfg)
 				NULL, OPT_SETTING + i};
 	options[n_options++] = (struct option){"config", required_argument, NULL, OPT_CONFIG};
 	options[n_options++] = (struct option){"check-config", no_argument, NULL, OPT_CHECK_CONFIG};
+	options[n_options++] = (struct option){"restore", required_argument, NULL, OPT_RESTORE};
 	options[n_options++] = (struct option){"help", no_argument, NULL, OPT_HELP};
 	options[n_options++] = (struct option){"version", no_argument, NULL, OPT_VERSION};
 	options[n_options] = (struct option){NULL, 0, NULL, 0};
@@ -444,6 +496,7 @@ static int parse_args(int argc, char **argv, config *cfg)
 		switch (opt) {
 		case OPT_CONFIG: config_file = optarg; config_required = true; break;
 		case OPT_CHECK_CONFIG: cfg->check_config = true; break;
+		case OPT_RESTORE: cfg->restore_from = optarg; break;
 		case OPT_HELP: usage(stdout); return 1;
 		case OPT_VERSION: puts("tallyd " TALLY_VERSION); return 1;
 		default: usage(stderr); return -1;
@@ -557,7 +610,8 @@ static int serve(const config *cfg, tl_app *app)
 	tl_error err = {0};
 	tl_server *server;
 	tl_ticker *ticker;
-	if (tl_ticker_start(&ticker, app->store, app->clock, app->catalog, 1000) < 0) {
+	if (tl_ticker_start(&ticker, app->store, app->clock, app->catalog,
+			    app->idempotency_retention_s, 1000) < 0) {
 		fprintf(stderr, "tallyd: cannot start the job ticker\n");
 		return 1;
 	}
@@ -590,6 +644,19 @@ static int serve(const config *cfg, tl_app *app)
 	return 0;
 }
 
+/* tallyd --restore FILE: the backup into a new --db, then exit. */
+static int restore(const char *backup, const char *db)
+{
+	tl_error err = {0};
+	if (tl_store_restore(backup, db, &err) < 0) {
+		fprintf(stderr, "tallyd: cannot restore %s: %s\n", backup, err.message);
+		tl_error_clear(&err);
+		return 1;
+	}
+	printf("tallyd: restored %s into %s; start tallyd with --db %s\n", backup, db, db);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	/* Block the stop signals in every thread; main waits for them. SIGPIPE
@@ -610,6 +677,11 @@ int main(int argc, char **argv)
 		free(cfg.file_text);
 		return parsed > 0 ? 0 : cfg.check_config ? 1 : 2;
 	}
+	if (cfg.restore_from) {
+		int restored = restore(cfg.restore_from, cfg.db);
+		free(cfg.file_text);
+		return restored;
+	}
 	if (sodium_init() < 0 || load_catalog(cfg.catalog, &catalog) < 0) {
 		free(cfg.file_text);
 		return 1;
@@ -620,6 +692,8 @@ int main(int argc, char **argv)
 	tl_app app = {.clock = &clock, .test_clock = cfg.test_clock, .catalog = &catalog,
 		      .checkout_ttl_s = cfg.checkout_ttl_s, .sandbox_gateway = cfg.sandbox_gateway,
 		      .access_log = cfg.access_log, .web_dir = cfg.web_dir,
+		      .backup_dir = cfg.backup_dir,
+		      .idempotency_retention_s = cfg.idempotency_retention_s,
 		      .metrics = tl_metrics_new()};
 	tl_error err = {0};
 	char generated[TL_ADMIN_TOKEN_STR_MAX];

@@ -145,6 +145,17 @@
  * short; the sweep repeats until none is due. */
 #define TL_EXPIRY_SWEEP_MAX 500u
 
+/* Idempotency records deleted per retention transaction: a short writer
+ * batch, like the expiry sweep's; the job repeats until none is older than
+ * the window. */
+#define TL_RETENTION_SWEEP_MAX 500u
+
+/* How long a stored Idempotency-Key answer is kept (tallyd
+ * --idempotency-retention-days): 7 days by default covers any client's
+ * retry horizon; a day at least, ten years at most. */
+#define TL_IDEMPOTENCY_RETENTION_DAYS_DEFAULT 7
+#define TL_IDEMPOTENCY_RETENTION_DAYS_MAX 3650
+
 /* A subject (account, wallet, resource...) a job failed on is retried after
  * TL_JOB_RETRY_MIN_S, doubling with each failure in a row up to
  * TL_JOB_RETRY_MAX_S. A minute lets a passing cause (a busy store, a
@@ -211,6 +222,19 @@
 /* Milliseconds a SQLite connection waits on a lock held by another process
  * (for example the sqlite3 shell) before reporting the store busy. */
 #define TL_STORE_BUSY_TIMEOUT_MS 5000
+
+/* Online backup (SQLite's backup API): pages copied per step, and the
+ * pause between steps. The backup reads one snapshot, so it never blocks
+ * the writer (WAL); small steps with pauses keep it from taking the disk
+ * and a core from the requests it runs beside. 256 pages (1 MiB at 4 KiB)
+ * every 5 ms is about 200 MiB/s at most. The step count is bounded by the
+ * database's page count, which SQLite caps. */
+#define TL_BACKUP_STEP_PAGES 256
+#define TL_BACKUP_PAUSE_MS 5
+
+/* A backup's file name (POST /v1/admin/backup): a plain name inside the
+ * backup directory, no path. */
+#define TL_BACKUP_NAME_MAX 128u
 
 /* Graceful shutdown: how long in-flight requests get to finish. */
 #define TL_SHUTDOWN_GRACE_S 10

@@ -2,6 +2,7 @@
 #include "jobs/jobs.h"
 #include "common/log.h"
 #include "service/checkout.h"
+#include "service/job_failures.h"
 #include "service/ledger.h"
 #include "service/poc_accrual.h"
 #include "service/poc_expiry.h"
@@ -10,6 +11,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <time.h>
@@ -197,6 +199,61 @@ static int reconcile(tl_store *store, tl_clock *clock, const tl_catalog *catalog
 	return rc;
 }
 
+/* Retention: stored Idempotency-Key answers older than the window go, a
+ * bounded batch per transaction. The whole table is the job's one subject
+ * ("idempotency"): a batch that fails is recorded in job_failures (and so
+ * in tally_job_failing_subjects) and waits for its retry. Audit events and
+ * money records have no retention: they are never purged. */
+typedef struct retention_run {
+	int64_t now;
+	int64_t before;
+	size_t purged;
+	bool waiting; /* failed before; its retry has not come */
+} retention_run;
+
+static int purge_batch(tl_tx *tx, void *arg, tl_error *err)
+{
+	retention_run *run = arg;
+	return tl_store_idem_purge(tx, run->before, TL_RETENTION_SWEEP_MAX, &run->purged, err);
+}
+
+static int retention_tx(tl_tx *tx, void *arg, tl_error *err)
+{
+	retention_run *run = arg;
+	tl_principal job = {.is_admin = true, .actor = "job:retention"};
+	tl_ctx ctx = {.who = &job, .now = run->now};
+	tl_job_subject s = {.job = "retention", .subject = "idempotency"};
+	run->purged = 0;
+	tl_job_failure f;
+	tl_error lookup = {0};
+	int rc = tl_store_job_failure_get(tx, s.job, s.subject, &f, &lookup);
+	run->waiting = rc == 0 && f.next_retry_at > run->now;
+	if (rc < 0 && rc != TL_ENOTFOUND) {
+		tl_error_set(err, rc, lookup.code, "%s", lookup.message);
+		tl_error_clear(&lookup);
+		return rc;
+	}
+	tl_error_clear(&lookup);
+	return run->waiting ? 0 : tl_job_subject_run(tx, &ctx, &s, purge_batch, run, NULL, err);
+}
+
+static int purge_idempotency(tl_store *store, tl_clock *clock, int64_t retention_s,
+			     size_t *purged, tl_error *err)
+{
+	*purged = 0;
+	if (retention_s <= 0) /* an app set up without one (tests, fuzzers) */
+		retention_s = (int64_t)TL_IDEMPOTENCY_RETENTION_DAYS_DEFAULT * 86400;
+	retention_run run = {.now = tl_clock_now(clock)};
+	run.before = run.now - retention_s;
+	do { /* each pass deletes what is older than a fixed time, so passes end */
+		int rc = tl_store_write(store, retention_tx, &run, err);
+		if (rc < 0)
+			return rc;
+		*purged += run.purged;
+	} while (run.purged == TL_RETENTION_SWEEP_MAX && !run.waiting);
+	return 0;
+}
+
 /* Keeps the first failure (its message in err) and lets the next job run. */
 static int first_failure(int rc, int job_rc, tl_error *err, tl_error *job_err)
 {
@@ -215,7 +272,7 @@ static int first_failure(int rc, int job_rc, tl_error *err, tl_error *job_err)
  * that fails as a whole (the store unreachable) does not keep the others
  * from their turn; the first such failure is returned. */
 int tl_jobs_run_due(tl_store *store, tl_clock *clock, const tl_catalog *catalog,
-		    tl_jobs_report *out, tl_error *err)
+		    int64_t idempotency_retention_s, tl_jobs_report *out, tl_error *err)
 {
 	*out = (tl_jobs_report){0};
 	tl_error e = {0};
@@ -226,6 +283,9 @@ int tl_jobs_run_due(tl_store *store, tl_clock *clock, const tl_catalog *catalog,
 			   err, &e);
 	rc = first_failure(rc, expire_poc(store, clock, out, &e), err, &e);
 	rc = first_failure(rc, renew(store, clock, catalog, out, &e), err, &e);
+	rc = first_failure(rc, purge_idempotency(store, clock, idempotency_retention_s,
+						 &out->idempotency_purged, &e),
+			   err, &e);
 	return first_failure(rc, reconcile(store, clock, catalog, out, &e), err, &e);
 }
 
@@ -263,6 +323,8 @@ static json_t *with_reconciliation(json_t *j, const tl_jobs_report *r)
 	json_object_set_new(j, "holds_suspended", json_integer((json_int_t)r->holds_suspended));
 	json_object_set_new(j, "holds_reactivated",
 			    json_integer((json_int_t)r->holds_reactivated));
+	json_object_set_new(j, "idempotency_purged",
+			    json_integer((json_int_t)r->idempotency_purged));
 	return j;
 }
 
@@ -270,6 +332,7 @@ struct tl_ticker {
 	tl_store *store;
 	tl_clock *clock;
 	const tl_catalog *catalog;
+	int64_t idempotency_retention_s;
 	unsigned interval_ms;
 	bool stopping;
 	pthread_mutex_t lock;
@@ -277,17 +340,31 @@ struct tl_ticker {
 	pthread_t thread;
 };
 
+/* Wall-clock seconds of the ticker's last pass with no job failing as a
+ * whole, for /metrics; 0 before the first. */
+static _Atomic int64_t last_pass_ok_s;
+
+int64_t tl_jobs_last_pass_ok(void)
+{
+	return atomic_load(&last_pass_ok_s);
+}
+
 static void run_due_jobs(tl_ticker *t)
 {
 	tl_error err = {0};
 	tl_jobs_report report;
-	if (tl_jobs_run_due(t->store, t->clock, t->catalog, &report, &err) < 0)
+	int rc = tl_jobs_run_due(t->store, t->clock, t->catalog, t->idempotency_retention_s,
+				 &report, &err);
+	if (rc == 0)
+		atomic_store(&last_pass_ok_s, (int64_t)time(NULL));
+	if (rc < 0)
 		tl_log("error", "a due job failed", json_pack("{s:s}", "reason", err.message));
 	else if (report.holds_expired || report.checkouts_expired || report.poc_reminders ||
 		 report.poc_resources_suspended || report.poc_resources_deleted || report.renewed ||
 		 report.renewals_failed || report.terms_suspended || report.terms_deleted ||
 		 report.usage_invoices || report.debts_collected || report.holds_adjusted ||
-		 report.holds_short || report.holds_suspended || report.holds_reactivated)
+		 report.holds_short || report.holds_suspended || report.holds_reactivated ||
+		 report.idempotency_purged)
 		tl_log("info", "due jobs ran", tl_jobs_report_json(&report));
 	tl_error_clear(&err);
 }
@@ -317,12 +394,14 @@ static void *ticker_main(void *arg)
 }
 
 int tl_ticker_start(tl_ticker **out, tl_store *store, tl_clock *clock,
-		    const tl_catalog *catalog, unsigned interval_ms)
+		    const tl_catalog *catalog, int64_t idempotency_retention_s,
+		    unsigned interval_ms)
 {
 	tl_ticker *t = calloc(1, sizeof(*t));
 	if (t == NULL)
 		return TL_EINTERNAL;
 	*t = (tl_ticker){.store = store, .clock = clock, .catalog = catalog,
+			 .idempotency_retention_s = idempotency_retention_s,
 			 .interval_ms = interval_ms};
 	pthread_mutex_init(&t->lock, NULL);
 	pthread_cond_init(&t->wake, NULL);

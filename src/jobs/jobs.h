@@ -43,21 +43,30 @@ typedef struct tl_jobs_report {
 	size_t holds_short;
 	size_t holds_suspended;
 	size_t holds_reactivated;
+	size_t idempotency_purged;
 } tl_jobs_report;
 
 /* The report as JSON, for the API. */
 json_t *tl_jobs_report_json(const tl_jobs_report *r);
 
 /* Runs every job due at the clock's now: hold expiry, checkout expiry,
- * POC usage, POC wallet expiry, renewals and the end of terms. */
+ * POC usage, POC wallet expiry, renewals and the end of terms, and
+ * retention (stored Idempotency-Key answers older than
+ * idempotency_retention_s are deleted). */
 int tl_jobs_run_due(tl_store *store, tl_clock *clock, const tl_catalog *catalog,
-		    tl_jobs_report *out, tl_error *err);
+		    int64_t idempotency_retention_s, tl_jobs_report *out, tl_error *err);
+
+/* Wall-clock seconds (not the test clock) when the ticker last finished a
+ * pass with no job failing as a whole; 0 before the first. /metrics
+ * exports it so an alert can tell when jobs fall behind. */
+int64_t tl_jobs_last_pass_ok(void);
 
 typedef struct tl_ticker tl_ticker;
 
 /* Starts the thread that runs due jobs every interval_ms. */
 int tl_ticker_start(tl_ticker **out, tl_store *store, tl_clock *clock,
-		    const tl_catalog *catalog, unsigned interval_ms);
+		    const tl_catalog *catalog, int64_t idempotency_retention_s,
+		    unsigned interval_ms);
 
 /* Stops it and waits for a run in progress to finish. */
 void tl_ticker_stop(tl_ticker *t);

@@ -1071,3 +1071,10 @@ int tl_holds_daily_run(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog, 
 	free(accounts);
 	return rc;
 }
+
+int tl_holds_short_today(tl_tx *tx, int64_t now, int64_t *out, tl_error *err)
+{
+	char today[16];
+	day_name(now, today);
+	return tl_store_job_run_count(tx, "hold.warned", today, out, err);
+}

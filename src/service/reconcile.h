@@ -44,6 +44,10 @@ typedef struct tl_holds_report {
 int tl_holds_daily_run(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog, size_t max,
 		       tl_holds_report *out, tl_error *err);
 
+/* Accounts whose daily hold was short of credit (warned) on the UTC day of
+ * `now`: for /metrics (tally_holds_short_accounts). */
+int tl_holds_short_today(tl_tx *tx, int64_t now, int64_t *out, tl_error *err);
+
 /* Called when a checkout is paid by hold, before its resources turn
  * postpaid. When the account has no postpaid resources yet, the hold just
  * placed is its hold for today: today's daily run is marked done, so it

@@ -45,6 +45,7 @@ typedef struct write_job {
 
 struct tl_store {
 	const tl_store_driver *drv;
+	char *url; /* for whole-database operations (backup) */
 	void *writer_conn;
 	pthread_t writer;
 	pthread_mutex_t lock;
@@ -299,13 +300,16 @@ int tl_store_open(tl_store **out, const char *url, tl_error *err)
 	if (s == NULL)
 		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
 	s->drv = &tl_store_sqlite_driver;
-	int rc = s->drv->connect(&s->writer_conn, url, err);
+	s->url = strdup(url);
+	int rc = s->url ? s->drv->connect(&s->writer_conn, url, err)
+			: tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
 	if (rc == 0)
 		rc = s->drv->migrate(s->writer_conn, err);
 	for (size_t i = 0; rc == 0 && i < TL_STORE_READERS; i++)
 		rc = s->drv->connect(&s->readers[i], url, err);
 	if (rc < 0) {
 		close_connections(s);
+		free(s->url);
 		free(s);
 		return rc;
 	}
@@ -315,6 +319,7 @@ int tl_store_open(tl_store **out, const char *url, tl_error *err)
 	pthread_cond_init(&s->reader_free, NULL);
 	if (pthread_create(&s->writer, NULL, writer_main, s) != 0) {
 		close_connections(s);
+		free(s->url);
 		free(s);
 		return tl_error_set(err, TL_EINTERNAL, NULL, "cannot start the writer thread");
 	}
@@ -337,7 +342,19 @@ void tl_store_close(tl_store *s)
 	pthread_cond_destroy(&s->queue_space);
 	pthread_cond_destroy(&s->reader_free);
 	pthread_mutex_destroy(&s->lock);
+	free(s->url);
 	free(s);
+}
+
+int tl_store_backup(tl_store *s, const char *dest_path, tl_backup_result *out, tl_error *err)
+{
+	*out = (tl_backup_result){0};
+	return s->drv->backup(s->url, dest_path, out, err);
+}
+
+int tl_store_restore(const char *backup_path, const char *db_url, tl_error *err)
+{
+	return tl_store_sqlite_driver.restore(backup_path, db_url, err);
 }
 
 /* ---- data: one line each, to the driver ----------------------------------- */
@@ -392,6 +409,16 @@ int tl_store_idem_get(tl_tx *tx, const char *scope, const char *key, tl_idem_rec
 int tl_store_idem_put(tl_tx *tx, const tl_idem_record *r, tl_error *err)
 {
 	return tx->drv->idem_put(tx->conn, r, err);
+}
+int tl_store_idem_purge(tl_tx *tx, int64_t before, size_t max, size_t *deleted,
+			tl_error *err)
+{
+	return tx->drv->idem_purge(tx->conn, before, max, deleted, err);
+}
+int tl_store_job_run_count(tl_tx *tx, const char *job, const char *period, int64_t *out,
+			   tl_error *err)
+{
+	return tx->drv->job_run_count(tx->conn, job, period, out, err);
 }
 
 int tl_store_ledger_account_insert(tl_tx *tx, const tl_ledger_account *a, bool if_absent,

@@ -59,6 +59,25 @@ int tl_store_ping(tl_store *store, tl_error *err);
 /* The schema version this build writes. */
 int tl_store_schema_version(void);
 
+/* Online backup: copies the live database into dest_path, a new file
+ * (created here; 409 backup_exists when something is there, 422
+ * backup_path_unusable when it cannot be created), from one consistent
+ * snapshot, in small steps, while the store goes on serving. The file is
+ * a complete database: tl_store_restore (tallyd --restore) or a plain copy
+ * into place while tallyd is stopped brings it back. */
+typedef struct tl_backup_result {
+	int64_t pages;
+	int64_t bytes;
+} tl_backup_result;
+int tl_store_backup(tl_store *store, const char *dest_path, tl_backup_result *out,
+		    tl_error *err);
+
+/* Restores a backup into db_url, which must not exist yet (nor its -wal or
+ * -shm files): checks the backup (integrity, a schema this build knows)
+ * and copies it there. For a stopped tallyd; the next tl_store_open
+ * applies newer migrations as usual. */
+int tl_store_restore(const char *backup_path, const char *db_url, tl_error *err);
+
 /* Cumulative group-commit figures, for /metrics. */
 typedef struct tl_store_stats {
 	uint64_t batches;
@@ -148,6 +167,9 @@ int tl_store_ledger_totals(tl_tx *tx, tl_ledger_totals *out, tl_error *err);
  * done before (nothing to do). */
 int tl_store_job_run_claim(tl_tx *tx, const char *job, const char *subject, const char *period,
 			   int64_t now, tl_error *err);
+/* How many subjects (job, *, period) has claimed: for /metrics. */
+int tl_store_job_run_count(tl_tx *tx, const char *job, const char *period, int64_t *out,
+			   tl_error *err);
 /* 1 when (job, subject, period) was done, 0 when not. */
 int tl_store_job_run_exists(tl_tx *tx, const char *job, const char *subject, const char *period,
 			    tl_error *err);
@@ -307,5 +329,9 @@ typedef struct tl_idem_record {
 int tl_store_idem_get(tl_tx *tx, const char *scope, const char *key,
 		      tl_idem_record *out, tl_error *err);
 int tl_store_idem_put(tl_tx *tx, const tl_idem_record *r, tl_error *err);
+/* Retention: deletes up to max records created before `before`;
+ * *deleted says how many. */
+int tl_store_idem_purge(tl_tx *tx, int64_t before, size_t max, size_t *deleted,
+			tl_error *err);
 
 #endif

@@ -109,6 +109,13 @@ typedef struct tl_store_driver {
 	int (*idem_get)(void *conn, const char *scope, const char *key,
 			tl_idem_record *out, tl_error *err);
 	int (*idem_put)(void *conn, const tl_idem_record *r, tl_error *err);
+	int (*idem_purge)(void *conn, int64_t before, size_t max, size_t *deleted,
+			  tl_error *err);
+	/* Operations on the database as a whole (url: what connect takes). */
+	int (*backup)(const char *url, const char *dest, tl_backup_result *out, tl_error *err);
+	int (*restore)(const char *backup, const char *url, tl_error *err);
+	int (*job_run_count)(void *conn, const char *job, const char *period, int64_t *out,
+			     tl_error *err);
 } tl_store_driver;
 
 extern const tl_store_driver tl_store_sqlite_driver;

@@ -160,6 +160,9 @@ static const char *const migrations[] = {
 	"  last_failed_at INTEGER NOT NULL, next_retry_at INTEGER NOT NULL,"
 	"  UNIQUE (job, subject));"
 	"CREATE INDEX job_failures_by_subject ON job_failures(subject, next_retry_at);",
+	/* 12 (issue 20, retention): the idempotency purge deletes by age;
+	 * without this index each pass would scan every stored answer */
+	"CREATE INDEX idempotency_by_age ON idempotency(created_at);",
 };
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -697,4 +700,8 @@ const tl_store_driver tl_store_sqlite_driver = {
 	.counter_next = tl_sqlite_counter_next,
 	.idem_get = sqlite_idem_get,
 	.idem_put = sqlite_idem_put,
+	.idem_purge = tl_sqlite_idem_purge,
+	.backup = tl_sqlite_backup,
+	.restore = tl_sqlite_restore,
+	.job_run_count = tl_sqlite_job_run_count,
 };

@@ -121,4 +121,12 @@ int tl_sqlite_debts_payable(void *conn, const char *status, int64_t now, tl_doc 
 int tl_sqlite_doc_count(void *conn, const tl_doc_query *q, int64_t *out, tl_error *err);
 int tl_sqlite_counter_next(void *conn, const char *name, int64_t *out, tl_error *err);
 
+/* Whole-database operations and retention (store_sqlite_ops.c). */
+int tl_sqlite_backup(const char *path, const char *dest, tl_backup_result *out, tl_error *err);
+int tl_sqlite_restore(const char *backup, const char *path, tl_error *err);
+int tl_sqlite_idem_purge(void *conn, int64_t before, size_t max, size_t *deleted,
+			 tl_error *err);
+int tl_sqlite_job_run_count(void *conn, const char *job, const char *period, int64_t *out,
+			    tl_error *err);
+
 #endif

@@ -6,6 +6,7 @@
  * warnings its hold-settled resources are suspended.
  */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include "harness.h"
@@ -341,4 +342,33 @@ Test(holds_daily, every_account_is_recomputed_not_only_the_first_pass)
 			first = held_here;
 		cr_assert_eq(held_here, first, "account %d", i);
 	}
+}
+
+/* The metric the TallyHoldsShortOfCredit alert watches: accounts whose
+ * daily hold was short of credit today. */
+static long long metric(const char *name)
+{
+	tt_response r = tt_request(&srv, "GET", "/metrics", NULL, NULL, NULL);
+	cr_assert_eq(r.status, 200);
+	char line[128];
+	snprintf(line, sizeof(line), "\n%s ", name);
+	const char *at = strstr(r.raw, line);
+	cr_assert_not_null(at, "no %s in /metrics:\n%s", name, r.raw);
+	long long v = strtoll(at + strlen(line), NULL, 10);
+	tt_response_free(&r);
+	return v;
+}
+
+Test(holds_daily, metrics_count_the_accounts_short_of_credit_today)
+{
+	char node[64];
+	convert_cluster("2027-03-10T00:00:00Z", 1800000, node);
+	cr_expect_eq(metric("tally_holds_short_accounts"), 0, "covered on the day of payment");
+	admin("/v1/admin/clock", "{\"now\":\"2027-03-11T00:00:00Z\"}");
+	cr_expect_eq(metric("tally_holds_short_accounts"), 1, "short on the 11th");
+	char path[128];
+	snprintf(path, sizeof(path), "/v1/accounts/%s/credit", acc);
+	admin(path, "{\"amount\":30000000}");
+	admin("/v1/admin/clock", "{\"now\":\"2027-03-12T00:00:00Z\"}");
+	cr_expect_eq(metric("tally_holds_short_accounts"), 0, "covered again on the 12th");
 }

@@ -152,3 +152,69 @@ Test(idempotency, a_retried_clock_move_moves_the_clock_once)
 	cr_assert_str_eq(json_string_value(json_object_get(r.json, "now")), "2030-01-01T01:00:00Z");
 	tt_response_free(&r);
 }
+
+static tt_response advance_days(int days)
+{
+	char body[64];
+	snprintf(body, sizeof(body), "{\"advance_seconds\":%d}", days * 86400);
+	return tt_request(&srv, "POST", "/v1/admin/clock", srv.admin_token, body, NULL);
+}
+
+/* Retention (default 7 days): a key used 8 days ago is purged by the jobs,
+ * so a retry with it is a new request; one used 6 days ago still replays. */
+Test(idempotency, answers_older_than_the_retention_window_are_purged)
+{
+	const char *old_body = "{\"name\":\"Old\"}", *young_body = "{\"name\":\"Young\"}";
+	tt_response old = tt_request(&srv, "POST", "/v1/accounts", srv.admin_token, old_body,
+				     "k-old");
+	cr_assert_eq(old.status, 201, "%s", old.raw);
+	tt_response moved = advance_days(2);
+	cr_assert_eq(moved.status, 200, "%s", moved.raw);
+	tt_response_free(&moved);
+	tt_response young = tt_request(&srv, "POST", "/v1/accounts", srv.admin_token, young_body,
+				       "k-young");
+	cr_assert_eq(young.status, 201, "%s", young.raw);
+	moved = advance_days(6); /* k-old is 8 days old now, k-young 6 */
+	cr_assert_eq(moved.status, 200, "%s", moved.raw);
+	json_t *purged = json_object_get(json_object_get(moved.json, "jobs"), "idempotency_purged");
+	cr_expect_eq(json_integer_value(purged), 1, "%s", moved.raw);
+	tt_response_free(&moved);
+
+	tt_response again = tt_request(&srv, "POST", "/v1/accounts", srv.admin_token, young_body,
+				       "k-young");
+	cr_expect_eq(again.status, 201);
+	cr_expect_str_eq(again.raw, young.raw, "a 6-day-old key still replays");
+	tt_response_free(&again);
+	cr_expect_eq(count_accounts(), 2);
+
+	again = tt_request(&srv, "POST", "/v1/accounts", srv.admin_token, old_body, "k-old");
+	cr_expect_eq(again.status, 201, "%s", again.raw);
+	cr_expect_str_neq(json_string_value(json_object_get(again.json, "id")),
+			  json_string_value(json_object_get(old.json, "id")),
+			  "an 8-day-old key is forgotten: the retry is a new request");
+	cr_expect_eq(count_accounts(), 3);
+	tt_response_free(&again);
+	tt_response_free(&old);
+	tt_response_free(&young);
+}
+
+/* The window is tallyd's to set; the audit trail is never purged. */
+Test(idempotency, the_retention_window_is_configurable_and_events_stay)
+{
+	const char *args[] = {"--idempotency-retention-days", "1", NULL};
+	tt_server_restart(&srv, args);
+	tt_response first = tt_request(&srv, "POST", "/v1/accounts", srv.admin_token,
+				       "{\"name\":\"Short\"}", "k-short");
+	cr_assert_eq(first.status, 201, "%s", first.raw);
+	tt_response moved = advance_days(2);
+	cr_assert_eq(moved.status, 200, "%s", moved.raw);
+	cr_expect_eq(json_integer_value(json_object_get(json_object_get(moved.json, "jobs"),
+							"idempotency_purged")),
+		     1, "%s", moved.raw);
+	tt_response_free(&moved);
+	tt_response events = tt_request(&srv, "GET", "/v1/events", srv.admin_token, NULL, NULL);
+	cr_expect_str_neq(strstr(events.raw, "account.created") ? "found" : "", "",
+			  "the account's event is kept: %s", events.raw);
+	tt_response_free(&events);
+	tt_response_free(&first);
+}

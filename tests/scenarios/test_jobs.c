@@ -10,6 +10,7 @@
 #include <criterion/criterion.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "harness.h"
 
@@ -443,4 +444,59 @@ Test(jobs, a_hold_the_expiry_fails_on_does_not_keep_others_held)
 	tt_response r = tt_request(&srv, "GET", "/v1/ledger/check", srv.admin_token, NULL, NULL);
 	cr_expect(json_is_true(json_object_get(r.json, "ok")), "%s", r.raw);
 	tt_response_free(&r);
+}
+
+/* Runs sql (no row count expected) on the stopped tallyd's database. */
+static void alter_database(const char *sql)
+{
+	cr_assert_eq(tt_server_term(&srv), 0);
+	sqlite3 *db = NULL;
+	cr_assert_eq(sqlite3_open(srv.db, &db), SQLITE_OK);
+	char *msg = NULL;
+	cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, &msg), SQLITE_OK, "%s", msg ? msg : "");
+	sqlite3_close(db);
+	tt_server_restart(&srv, NULL);
+}
+
+/* The retention purge is a job like the others: a purge that fails is
+ * recorded (GET /v1/admin/jobs, /metrics), the stored answer stays, and
+ * the retry after the cause is gone purges it and clears the record. */
+Test(jobs, a_failing_idempotency_purge_is_recorded_and_retried)
+{
+	tt_response r = tt_request(&srv, "POST", "/v1/accounts", srv.admin_token,
+				   "{\"name\":\"Kept\"}", "k-retention");
+	cr_assert_eq(r.status, 201, "%s", r.raw);
+	char *first = strdup(r.raw);
+	tt_response_free(&r);
+	alter_database("CREATE TRIGGER no_purge BEFORE DELETE ON idempotency"
+		       " BEGIN SELECT RAISE(ABORT, 'purge refused by the test'); END;");
+	r = tt_request(&srv, "POST", "/v1/admin/clock", srv.admin_token,
+		       "{\"advance_seconds\":691200}", NULL); /* 8 days */
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	char set[96]; /* a restart starts the test clock afresh: set it back */
+	snprintf(set, sizeof(set), "{\"now\":\"%s\"}",
+		 json_string_value(json_object_get(r.json, "now")));
+	tt_response_free(&r);
+	json_t *f = failure_of("retention", "idempotency", NULL);
+	cr_assert_not_null(f, "the failed purge is not listed");
+	json_decref(f);
+	cr_expect(metrics_have("tally_job_failing_subjects{job=\"retention\"} 1\n"));
+	r = tt_request(&srv, "POST", "/v1/accounts", srv.admin_token, "{\"name\":\"Kept\"}",
+		       "k-retention");
+	cr_expect_str_eq(r.raw, first, "not purged: still replayed");
+	tt_response_free(&r);
+
+	alter_database("DROP TRIGGER no_purge;");
+	r = tt_request(&srv, "POST", "/v1/admin/clock", srv.admin_token, set, NULL);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	tt_response_free(&r);
+	r = tt_request(&srv, "POST", "/v1/admin/clock", srv.admin_token,
+		       "{\"advance_seconds\":7200}", NULL); /* past the retry */
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	cr_expect_eq(json_integer_value(json_object_get(json_object_get(r.json, "jobs"),
+							"idempotency_purged")),
+		     1, "%s", r.raw);
+	tt_response_free(&r);
+	cr_expect_null(failure_of("retention", "idempotency", NULL));
+	free(first);
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "harness.h"
 #include "store/store.h"
@@ -63,6 +64,24 @@ Test(ops, metrics_count_requests_by_route_and_status, .fini = stop)
 	r = metrics_with("tally_http_requests_total{route=\"unmatched\",status=\"404\"} 1\n");
 	cr_assert(strstr(r.raw, "tally_http_requests_total{route=\"unmatched\",status=\"404\"} 1\n"),
 		  "%s", r.raw);
+	tt_response_free(&r);
+}
+
+/* What the TallyJobsBehindSchedule alert reads: the ticker (every second of
+ * wall-clock time, test clock or not) records its last good pass. */
+Test(ops, metrics_say_when_the_jobs_last_ran, .fini = stop)
+{
+	tt_server_start(&srv, NULL);
+	long long before = (long long)time(NULL);
+	tt_response r = metrics_with("tally_jobs_last_pass_timestamp_seconds 1");
+	const char *at = strstr(r.raw, "\ntally_jobs_last_pass_timestamp_seconds ");
+	cr_assert_not_null(at, "%s", r.raw);
+	long long last = strtoll(at + strlen("\ntally_jobs_last_pass_timestamp_seconds "), NULL, 10);
+	cr_expect_geq(last, before - 1, "%s", r.raw);
+	cr_expect_leq(last, (long long)time(NULL));
+	at = strstr(r.raw, "\ntally_start_time_seconds ");
+	cr_assert_not_null(at, "%s", r.raw);
+	cr_expect_leq(strtoll(at + strlen("\ntally_start_time_seconds "), NULL, 10), last);
 	tt_response_free(&r);
 }
 
@@ -195,12 +214,14 @@ Test(ops, help_documents_every_option)
 	char cmd[600];
 	snprintf(cmd, sizeof(cmd), "%s --help", tt_bin("tallyd"));
 	FILE *p = popen(cmd, "r");
-	char out[4096];
+	char out[8192];
 	size_t n = fread(out, 1, sizeof(out) - 1, p);
 	out[n] = '\0';
 	cr_assert_eq(pclose(p), 0);
 	const char *expected[] = {"--listen", "TALLY_LISTEN", "--db", "TALLY_DB", "--catalog",
-				  "--test-clock", "TALLY_ADMIN_TOKEN"};
+				  "--test-clock", "TALLY_ADMIN_TOKEN", "--backup-dir", "TALLY_BACKUP_DIR",
+				  "--idempotency-retention-days",
+				  "TALLY_IDEMPOTENCY_RETENTION_DAYS", "--restore"};
 	for (size_t i = 0; i < sizeof(expected) / sizeof(expected[0]); i++)
 		cr_expect(strstr(out, expected[i]), "--help does not mention %s", expected[i]);
 }
