@@ -221,38 +221,41 @@ static int64_t monotonic_us(void)
 	return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
 }
 
-/* Runs the jobs due at tallyd's clock. At a share of the ticks the run is
- * killed after a random delay of up to what an unkilled run took
- * lately, so that many kills land inside the run; then, after the restart,
- * the jobs run again to completion. Whatever the kill cut off halfway, the
- * second run must finish, and do nothing twice: the model's jobs run once.
- * The share: 5 x SIM_CRASH percent of the ticks where the model has prepaid
- * work due (renewals, expiries, suspensions, deletions), SIM_CRASH / 4 of
- * the others, which still kills whatever other jobs are due (the other
- * features' reconciliation, daily holds, POC expiry) without the model
- * having to predict them. */
-static void run_jobs(sim *s)
+/* Sets tallyd's clock to the model's time, which runs the jobs then due
+ * (POST /v1/admin/clock runs them before it answers). At a share of the
+ * ticks that request is killed after a random delay of up to what an
+ * unkilled one took lately, so that many kills land inside the jobs; the
+ * restart sets the clock again, which runs the jobs again to completion.
+ * Whatever the kill cut off halfway, the second run must finish, and do
+ * nothing twice: the model's jobs run once. The share: 5 x SIM_CRASH
+ * percent of the ticks where the model has prepaid work due (renewals,
+ * expiries, suspensions, deletions), SIM_CRASH / 4 of the others, which
+ * still kills whatever other jobs are due (the other features'
+ * reconciliation, daily holds, POC expiry) without the model having to
+ * predict them. */
+static void set_clock_running_jobs(sim *s)
 {
 	int percent = sim_jobs_have_work(&s->m) ? 5 * s->crash_percent : s->crash_percent / 4;
-	bool killed = sim_pick(s, 1, 100) <= percent;
-	if (killed) {
-		int64_t max_delay = s->jobs_run_us;
-		tt_response r = call_killed(s, "POST", "/v1/admin/jobs/run", s->srv.admin_token,
-					    NULL, NULL, max_delay);
-		if (r.status == 0)
-			s->job_kills_mid++;
-		else if (r.status == 200)
-			s->job_kills_after++;
-		else
-			sim_disagree(s, "jobs run before the kill -> %ld %s", r.status,
-				 r.raw ? r.raw : "");
-		tt_response_free(&r);
-	}
-	int64_t start = monotonic_us();
-	json_decref(sim_call_ok(s, "POST", "/v1/admin/jobs/run", s->srv.admin_token, NULL));
-	int64_t took = monotonic_us() - start;
-	if (!killed) /* after a kill, the run only finishes what the first left */
+	if (sim_pick(s, 1, 100) > percent) {
+		int64_t start = monotonic_us();
+		sim_set_clock(s);
+		int64_t took = monotonic_us() - start;
 		s->jobs_run_us = (3 * s->jobs_run_us + took) / 4; /* a moving average */
+		return;
+	}
+	char body[64], now[32];
+	sim_format_time(s->m.now, now);
+	snprintf(body, sizeof(body), "{\"now\":\"%s\"}", now);
+	tt_response r = call_killed(s, "POST", "/v1/admin/clock", s->srv.admin_token, body, NULL,
+				    s->jobs_run_us);
+	if (r.status == 0)
+		s->job_kills_mid++;
+	else if (r.status == 200)
+		s->job_kills_after++;
+	else
+		sim_disagree(s, "clock move before the kill -> %ld %s", r.status,
+			 r.raw ? r.raw : "");
+	tt_response_free(&r);
 }
 
 /* The clock moves by seconds, in ticks of at most a day (tallyd's jobs run
@@ -263,8 +266,8 @@ void sim_move_clock(sim *s, int64_t seconds)
 		int64_t tick = seconds < 86400 ? seconds : sim_pick(s, 43200, 86400);
 		seconds -= tick;
 		s->m.now += tick;
-		sim_set_clock(s);
-		run_jobs(s);
+		set_clock_running_jobs(s);
+		json_decref(sim_call_ok(s, "POST", "/v1/admin/jobs/run", s->srv.admin_token, NULL));
 		sim_renewal_try contested[SIM_RESOURCES_MAX];
 		int n = sim_jobs(&s->m, contested, SIM_RESOURCES_MAX);
 		if (n > 0)
