@@ -9,6 +9,10 @@
 #include <string.h>
 #include "sim.h"
 
+/* A kill lands within this many microseconds of sending a prepaid write:
+ * each takes a few milliseconds, so most kills cut the answer off. */
+#define KILL_DELAY_US 4000
+
 static sim_account *random_account(sim *s)
 {
 	return &s->m.accounts[sim_pick(s, 0, s->m.account_count - 1)];
@@ -21,8 +25,19 @@ static void op_top_up(sim *s)
 	char path[128], body[128];
 	snprintf(path, sizeof(path), "/v1/accounts/%s/credit", a->id);
 	snprintf(body, sizeof(body), "{\"amount\":%" PRId64 ",\"reference\":\"sim\"}", amount);
-	json_decref(sim_call_ok(s, "POST", path, s->srv.admin_token, body));
+	char key[64];
+	snprintf(key, sizeof(key), "sim-top-up-%" PRIu64 "-%d", s->seed, s->step);
+	tt_response r = sim_call_maybe_killed(s, "POST", path, s->srv.admin_token, body, key,
+					      KILL_DELAY_US);
+	if (r.status == 0) { /* cut off: the retry with the same key credits once */
+		tt_response_free(&r);
+		r = tt_request(&s->srv, "POST", path, s->srv.admin_token, body, key);
+	}
+	if (r.status != 201)
+		sim_disagree(s, "top-up %s -> %ld %s", key, r.status, r.raw ? r.raw : "");
+	tt_response_free(&r);
 	a->credit += amount;
+	s->m.topped_up += amount;
 }
 
 static sim_checkout *open_checkout(sim *s, int skip)
@@ -66,8 +81,19 @@ static void op_purchase(sim *s)
 	}
 	json_t *req = json_pack("{s:s, s:o, s:i, s:b}", "kind", "purchase", "items", items,
 				"cycle_months", c->cycle_months, "auto_renew", c->auto_renew);
-	char *body = json_dumps(req, JSON_COMPACT);
-	json_t *got = sim_call_ok(s, "POST", "/v1/checkouts", s->m.accounts[account].token, body);
+	char *body = json_dumps(req, JSON_COMPACT), key[64];
+	const char *token = s->m.accounts[account].token;
+	snprintf(key, sizeof(key), "sim-purchase-%" PRIu64 "-%d", s->seed, s->step);
+	tt_response r = sim_call_maybe_killed(s, "POST", "/v1/checkouts", token, body, key,
+					      KILL_DELAY_US);
+	if (r.status == 0) { /* cut off: the retry with the same key makes one checkout */
+		tt_response_free(&r);
+		r = tt_request(&s->srv, "POST", "/v1/checkouts", token, body, key);
+	}
+	if (r.status != 201 || r.json == NULL)
+		sim_disagree(s, "purchase %s -> %ld %s", body, r.status, r.raw ? r.raw : "");
+	json_t *got = json_incref(r.json);
+	tt_response_free(&r);
 	free(body);
 	json_decref(req);
 	snprintf(c->id, sizeof(c->id), "%s", json_string_value(json_object_get(got, "id")));
@@ -81,6 +107,17 @@ static void op_purchase(sim *s)
 	json_decref(got);
 }
 
+/* The status of checkout c as tallyd has it now. */
+static void read_checkout_status(sim *s, const sim_checkout *c, char out[16])
+{
+	char path[128];
+	snprintf(path, sizeof(path), "/v1/checkouts/%s", c->id);
+	json_t *got = sim_call_ok(s, "GET", path, s->m.accounts[c->account].token, NULL);
+	const char *status = json_string_value(json_object_get(got, "status"));
+	snprintf(out, 16, "%s", status ? status : "");
+	json_decref(got);
+}
+
 static void op_pay(sim *s)
 {
 	sim_checkout *c = open_checkout(s, (int)sim_pick(s, 0, s->m.checkout_count));
@@ -88,8 +125,22 @@ static void op_pay(sim *s)
 		return op_purchase(s);
 	char path[128];
 	snprintf(path, sizeof(path), "/v1/checkouts/%s/pay", c->id);
-	tt_response r = sim_call(s, "POST", path, s->m.accounts[c->account].token,
-			     "{\"method\":\"credit\"}");
+	tt_response r = sim_call_maybe_killed(s, "POST", path, s->m.accounts[c->account].token,
+					      "{\"method\":\"credit\"}", NULL, KILL_DELAY_US);
+	if (r.status == 0) {
+		/* cut off: either all of it (checkout paid, credit debited, invoices
+		 * issued, resources active) or none of it; the checks after the
+		 * step compare the wallet, the invoices and the resources */
+		char status[16];
+		read_checkout_status(s, c, status);
+		if (strcmp(status, "paid") == 0 && !sim_pay(&s->m, c))
+			sim_disagree(s, "pay %s cut off: tallyd paid, the model refuses", c->id);
+		else if (strcmp(status, "paid") != 0 && strcmp(status, "open") != 0)
+			sim_disagree(s, "pay %s cut off: tallyd says %s, not paid or open", c->id,
+				 status);
+		tt_response_free(&r);
+		return;
+	}
 	bool paid = sim_pay(&s->m, c);
 	if (paid && r.status != 200)
 		sim_disagree(s, "pay %s: model pays, tallyd %ld %s", c->id, r.status, r.raw);
@@ -106,7 +157,21 @@ static void op_cancel(sim *s)
 		return;
 	char path[128];
 	snprintf(path, sizeof(path), "/v1/checkouts/%s/cancel", c->id);
-	json_decref(sim_call_ok(s, "POST", path, s->m.accounts[c->account].token, NULL));
+	tt_response r = sim_call_maybe_killed(s, "POST", path, s->m.accounts[c->account].token,
+					      NULL, NULL, KILL_DELAY_US);
+	if (r.status == 0) { /* cut off: cancelled, or still open */
+		char status[16];
+		read_checkout_status(s, c, status);
+		if (strcmp(status, "cancelled") == 0)
+			c->status = SIM_CANCELLED;
+		else if (strcmp(status, "open") != 0)
+			sim_disagree(s, "cancel %s cut off: tallyd says %s", c->id, status);
+		tt_response_free(&r);
+		return;
+	}
+	if (r.status != 200)
+		sim_disagree(s, "cancel %s -> %ld %s", c->id, r.status, r.raw ? r.raw : "");
+	tt_response_free(&r);
 	c->status = SIM_CANCELLED;
 }
 
@@ -115,15 +180,38 @@ static void op_change(sim *s)
 	sim_checkout *c = open_checkout(s, (int)sim_pick(s, 0, s->m.checkout_count));
 	if (c == NULL)
 		return;
+	int was_months = c->cycle_months;
+	bool was_auto_renew = c->auto_renew;
 	c->cycle_months = s->m.prices.cycles[sim_pick(s, 0, s->m.prices.cycle_count - 1)].months;
 	c->auto_renew = sim_pick(s, 0, 1) == 1;
 	char path[128], body[96];
 	snprintf(path, sizeof(path), "/v1/checkouts/%s", c->id);
 	snprintf(body, sizeof(body), "{\"cycle_months\":%d,\"auto_renew\":%s}", c->cycle_months,
 		 c->auto_renew ? "true" : "false");
-	json_t *got = sim_call_ok(s, "PATCH", path, s->m.accounts[c->account].token, body);
-	expect_checkout_total(s, c, got);
-	json_decref(got);
+	const char *token = s->m.accounts[c->account].token;
+	tt_response r = sim_call_maybe_killed(s, "PATCH", path, token, body, NULL, KILL_DELAY_US);
+	if (r.status == 0) { /* cut off: the new term and total, or the old ones */
+		json_t *got = sim_call_ok(s, "GET", path, token, NULL);
+		int months = (int)sim_member_int(got, "cycle_months", NULL);
+		bool auto_renew = json_is_true(json_object_get(got, "auto_renew"));
+		if (months == was_months && auto_renew == was_auto_renew) {
+			c->cycle_months = was_months;
+			c->auto_renew = was_auto_renew;
+		} else if (months != c->cycle_months || auto_renew != c->auto_renew) {
+			sim_disagree(s, "change %s cut off: tallyd has %d months auto_renew %d, "
+				 "neither the old %d/%d nor the new %d/%d", c->id, months,
+				 auto_renew, was_months, was_auto_renew, c->cycle_months,
+				 c->auto_renew);
+		}
+		expect_checkout_total(s, c, got);
+		json_decref(got);
+		tt_response_free(&r);
+		return;
+	}
+	if (r.status != 200 || r.json == NULL)
+		sim_disagree(s, "change %s -> %ld %s", c->id, r.status, r.raw ? r.raw : "");
+	expect_checkout_total(s, c, r.json);
+	tt_response_free(&r);
 }
 
 static void op_delete(sim *s)
@@ -135,7 +223,24 @@ static void op_delete(sim *s)
 			continue;
 		char path[128];
 		snprintf(path, sizeof(path), "/v1/resources/%s", r->id);
-		json_decref(sim_call_ok(s, "DELETE", path, s->m.accounts[r->account].token, NULL));
+		const char *token = s->m.accounts[r->account].token;
+		tt_response got = sim_call_maybe_killed(s, "DELETE", path, token, NULL, NULL,
+							KILL_DELAY_US);
+		if (got.status == 0) {
+			/* cut off: deleted with its refund, or untouched; the checks
+			 * after the step compare the status, the wallet, the notes */
+			json_t *now = sim_call_ok(s, "GET", path, token, NULL);
+			const char *status = json_string_value(json_object_get(now, "status"));
+			if (status && strcmp(status, "deleted") == 0)
+				sim_delete(&s->m, r);
+			json_decref(now);
+			tt_response_free(&got);
+			return;
+		}
+		if (got.status < 200 || got.status > 299)
+			sim_disagree(s, "delete %s -> %ld %s", r->id, got.status,
+				 got.raw ? got.raw : "");
+		tt_response_free(&got);
 		sim_delete(&s->m, r);
 		return;
 	}

@@ -36,6 +36,13 @@ typedef struct sim {
 	int step;
 	const char *op;
 	int restarts;
+	/* crashes (docs/TESTING.md "Crashes under the simulation"): the percent
+	 * of jobs runs and of prepaid requests that are killed (SIM_CRASH), how
+	 * the killed jobs runs ended, and how long an unkilled run takes */
+	int crash_percent;
+	int job_kills_mid, job_kills_after;
+	int request_kills_mid, request_kills_after;
+	int64_t jobs_run_us;
 } sim;
 
 typedef struct sim_op {
@@ -83,6 +90,17 @@ void sim_format_time(int64_t t, char out[32]);
  * checking that what it reads is one of the two outcomes the rules allow). */
 tt_response sim_call_killed(sim *s, const char *method, const char *path, const char *token,
 			    const char *body, int64_t max_delay_us);
+
+/* True for the share of calls SIM_CRASH says are to be killed. */
+bool sim_crash_now(sim *s);
+
+/* A feature's write, killed in flight when sim_crash_now says so (then the
+ * delay is of up to max_delay_us) and sent plainly otherwise; idem_key may
+ * be NULL. Counts the kills that cut the answer off and those that came
+ * after it. */
+tt_response sim_call_maybe_killed(sim *s, const char *method, const char *path,
+				  const char *token, const char *body, const char *idem_key,
+				  int64_t max_delay_us);
 
 /* Sets tallyd's test clock to the model's time. */
 void sim_set_clock(sim *s);

@@ -74,21 +74,21 @@ void sim_format_time(int64_t t, char out[32])
 
 typedef struct in_flight {
 	sim *s;
-	const char *method, *path, *token, *body;
+	const char *method, *path, *token, *body, *idem_key;
 	tt_response answer;
 } in_flight;
 
 static void *send_in_flight(void *arg)
 {
 	in_flight *f = arg;
-	f->answer = tt_request(&f->s->srv, f->method, f->path, f->token, f->body, NULL);
+	f->answer = tt_request(&f->s->srv, f->method, f->path, f->token, f->body, f->idem_key);
 	return NULL;
 }
 
-tt_response sim_call_killed(sim *s, const char *method, const char *path, const char *token,
-			    const char *body, int64_t max_delay_us)
+static tt_response call_killed(sim *s, const char *method, const char *path, const char *token,
+			       const char *body, const char *idem_key, int64_t max_delay_us)
 {
-	in_flight f = {s, method, path, token, body, {0}};
+	in_flight f = {s, method, path, token, body, idem_key, {0}};
 	pthread_t sender;
 	cr_assert_eq(pthread_create(&sender, NULL, send_in_flight, &f), 0);
 	usleep((useconds_t)sim_pick(s, 0, max_delay_us));
@@ -98,6 +98,31 @@ tt_response sim_call_killed(sim *s, const char *method, const char *path, const 
 	s->restarts++;
 	sim_set_clock(s); /* the test clock is not persisted; the model's time is */
 	return f.answer;
+}
+
+tt_response sim_call_killed(sim *s, const char *method, const char *path, const char *token,
+			    const char *body, int64_t max_delay_us)
+{
+	return call_killed(s, method, path, token, body, NULL, max_delay_us);
+}
+
+bool sim_crash_now(sim *s)
+{
+	return sim_pick(s, 1, 100) <= s->crash_percent;
+}
+
+tt_response sim_call_maybe_killed(sim *s, const char *method, const char *path,
+				  const char *token, const char *body, const char *idem_key,
+				  int64_t max_delay_us)
+{
+	if (!sim_crash_now(s))
+		return tt_request(&s->srv, method, path, token, body, idem_key);
+	tt_response r = call_killed(s, method, path, token, body, idem_key, max_delay_us);
+	if (r.status == 0)
+		s->request_kills_mid++;
+	else
+		s->request_kills_after++;
+	return r;
 }
 
 /* ---- setup ----------------------------------------------------------------- */
@@ -141,6 +166,9 @@ void sim_start(sim *s, uint64_t seed)
 	memset(s, 0, sizeof(*s));
 	s->seed = s->rng = seed;
 	s->op = "start";
+	const char *crash = getenv("SIM_CRASH");
+	s->crash_percent = crash && crash[0] ? (int)strtol(crash, NULL, 10) : 4;
+	s->jobs_run_us = 5000; /* until the first run is measured */
 	tt_server_start(&s->srv, NULL);
 	/* a different day of 2027 per seed, so terms end on every kind of month end */
 	s->m.now = SIM_START_EPOCH + sim_pick(s, 0, 364) * 86400 + sim_pick(s, 0, 86399);
@@ -186,6 +214,50 @@ static void settle_contested(sim *s, sim_renewal_try *tries, int n)
 	}
 }
 
+static int64_t monotonic_us(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
+
+/* Sets tallyd's clock to the model's time, which runs the jobs then due
+ * (POST /v1/admin/clock runs them before it answers). At a share of the
+ * ticks that request is killed after a random delay of up to what an
+ * unkilled one took lately, so that many kills land inside the jobs; the
+ * restart sets the clock again, which runs the jobs again to completion.
+ * Whatever the kill cut off halfway, the second run must finish, and do
+ * nothing twice: the model's jobs run once. The share: 5 x SIM_CRASH
+ * percent of the ticks where the model has prepaid work due (renewals,
+ * expiries, suspensions, deletions), SIM_CRASH / 4 of the others, which
+ * still kills whatever other jobs are due (the other features'
+ * reconciliation, daily holds, POC expiry) without the model having to
+ * predict them. */
+static void set_clock_running_jobs(sim *s)
+{
+	int percent = sim_jobs_have_work(&s->m) ? 5 * s->crash_percent : s->crash_percent / 4;
+	if (sim_pick(s, 1, 100) > percent) {
+		int64_t start = monotonic_us();
+		sim_set_clock(s);
+		int64_t took = monotonic_us() - start;
+		s->jobs_run_us = (3 * s->jobs_run_us + took) / 4; /* a moving average */
+		return;
+	}
+	char body[64], now[32];
+	sim_format_time(s->m.now, now);
+	snprintf(body, sizeof(body), "{\"now\":\"%s\"}", now);
+	tt_response r = call_killed(s, "POST", "/v1/admin/clock", s->srv.admin_token, body, NULL,
+				    s->jobs_run_us);
+	if (r.status == 0)
+		s->job_kills_mid++;
+	else if (r.status == 200)
+		s->job_kills_after++;
+	else
+		sim_disagree(s, "clock move before the kill -> %ld %s", r.status,
+			 r.raw ? r.raw : "");
+	tt_response_free(&r);
+}
+
 /* The clock moves by seconds, in ticks of at most a day (tallyd's jobs run
  * every second in production; each tick runs what is due). */
 void sim_move_clock(sim *s, int64_t seconds)
@@ -194,7 +266,7 @@ void sim_move_clock(sim *s, int64_t seconds)
 		int64_t tick = seconds < 86400 ? seconds : sim_pick(s, 43200, 86400);
 		seconds -= tick;
 		s->m.now += tick;
-		sim_set_clock(s);
+		set_clock_running_jobs(s);
 		json_decref(sim_call_ok(s, "POST", "/v1/admin/jobs/run", s->srv.admin_token, NULL));
 		sim_renewal_try contested[SIM_RESOURCES_MAX];
 		int n = sim_jobs(&s->m, contested, SIM_RESOURCES_MAX);

@@ -104,6 +104,8 @@ typedef struct sim_model {
 	int resource_count;
 	sim_checkout checkouts[SIM_CHECKOUTS_MAX];
 	int checkout_count;
+	/* crashes: every amount the admin topped up, for the bank invariant */
+	int64_t topped_up;
 } sim_model;
 
 /* t plus months calendar months, the day clamped to the month's last. */
@@ -140,6 +142,13 @@ int sim_jobs(sim_model *m, sim_renewal_try *contested, int contested_max);
 
 /* Applies a contested renewal tallyd says it made. */
 void sim_settle_renewal(sim_model *m, const sim_renewal_try *t);
+
+/* ---- crashes (sim_model_crash.c) ---- */
+
+/* True when the jobs due at m->now have prepaid work to do (a checkout to
+ * expire, a renewal to try, a term to end, a suspended resource to delete):
+ * the ticks where a kill can cut a job off halfway. No change to m. */
+bool sim_jobs_have_work(const sim_model *m);
 
 const char *sim_status_name(sim_status s);
 const char *sim_checkout_status_name(sim_checkout_status s);

@@ -51,6 +51,59 @@ static void check_ledger(sim *s)
 	json_decref(got);
 }
 
+/* The bank invariant, the part the ledger check cannot prove alone. The
+ * check proves the books balance (what left one ledger account went into
+ * another), no wallet is below zero and each account's sums are its
+ * transfers'; check_wallet proves each wallet holds what the model says.
+ * What is left: that the money which came in from outside is exactly what
+ * the simulation put in -- no top-up lost, none applied twice (a retry
+ * after a kill). Admin top-ups come in through gateway clearing with code
+ * "top_up"; together, wallets + holds + what went out (revenue, tax,
+ * ...) = what came in. */
+/* The admin top-ups recorded on gateway clearing account id. */
+static int64_t top_ups_into(sim *s, const char *clearing)
+{
+	int64_t sum = 0;
+	char path[192], after[64] = "";
+	for (int page = 0; page < 1000; page++) {
+		snprintf(path, sizeof(path), "/v1/ledger/transfers?account=%s&limit=500%s%s",
+			 clearing, after[0] ? "&after=" : "", after);
+		json_t *got = sim_call_ok(s, "GET", path, s->srv.admin_token, NULL);
+		size_t i;
+		json_t *v;
+		json_array_foreach(json_object_get(got, "data"), i, v) {
+			const char *code = json_string_value(json_object_get(v, "code"));
+			const char *debit = json_string_value(json_object_get(v, "debit_account"));
+			if (code && strcmp(code, "top_up") == 0 && debit && strcmp(debit, clearing) == 0)
+				sum += sim_member_int(v, "amount", NULL);
+		}
+		const char *next = json_string_value(json_object_get(got, "next"));
+		snprintf(after, sizeof(after), "%s", next ? next : "");
+		json_decref(got);
+		if (!after[0])
+			break;
+	}
+	return sum;
+}
+
+static void check_money_in(sim *s)
+{
+	json_t *sys = sim_call_ok(s, "GET", "/v1/ledger/accounts", s->srv.admin_token, NULL);
+	int64_t topped_up = 0;
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(sys, "data"), i, v) { /* one per currency */
+		const char *kind = json_string_value(json_object_get(v, "kind"));
+		const char *id = json_string_value(json_object_get(v, "id"));
+		if (kind && id && strcmp(kind, "gateway_clearing") == 0)
+			topped_up += top_ups_into(s, id);
+	}
+	json_decref(sys);
+	if (topped_up != s->m.topped_up)
+		sim_disagree(s, "money in: tallyd's top-ups total %" PRId64 ", the simulation put in "
+			 "%" PRId64, topped_up, s->m.topped_up);
+}
+
 static void check_wallet(sim *s, const sim_account *a)
 {
 	json_t *got = sim_call_ok(s, "GET", "/v1/wallets", a->token, NULL);
@@ -90,6 +143,7 @@ static void check_invoiced(sim *s, const sim_account *a)
 static void check_everything(sim *s)
 {
 	check_ledger(s);
+	check_money_in(s);
 	for (int i = 0; i < s->m.account_count; i++) {
 		check_wallet(s, &s->m.accounts[i]);
 		check_invoiced(s, &s->m.accounts[i]);
@@ -119,6 +173,10 @@ static void simulate(uint64_t seed, int steps)
 	}
 	fprintf(stderr, "sim: seed %" PRIu64 ": %d steps, %d resources, %d checkouts, %d restarts,"
 		" agreed\n", seed, steps, s.m.resource_count, s.m.checkout_count, s.restarts);
+	fprintf(stderr, "sim: seed %" PRIu64 ": kills in jobs runs: %d mid-run, %d after the answer"
+		" (a run takes ~%" PRId64 " us); in requests: %d mid-request, %d after the answer\n",
+		seed, s.job_kills_mid, s.job_kills_after, s.jobs_run_us, s.request_kills_mid,
+		s.request_kills_after);
 	tt_server_stop(&s.srv);
 }
 
