@@ -117,6 +117,11 @@ typedef struct sim_poc_resource {
 	sim_status status;
 	int64_t created_at, accrued_until;
 	bool checked_deleted; /* tallyd agreed it is deleted: no need to read it again */
+	int cluster;          /* index of its cluster in resources, or -1 */
+	bool is_cluster;      /* no fee of its own: its members are what is paid */
+	bool cluster_poc;     /* a cluster's POC flag (cleared by its Stop POC) */
+	bool converted;       /* Stop POC paid: now a prepaid resource of m->resources */
+	char role[16];
 } sim_poc_resource;
 
 typedef struct sim_poc {

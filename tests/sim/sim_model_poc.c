@@ -37,7 +37,7 @@ static void set_status(sim_model *m, int wallet, sim_status from, sim_status to)
 {
 	for (int i = 0; i < m->poc.resource_count; i++) {
 		sim_poc_resource *r = &m->poc.resources[i];
-		if (r->wallet != wallet || r->status == SIM_DELETED || r->status == to)
+		if (r->wallet != wallet || r->converted || r->status == SIM_DELETED || r->status == to)
 			continue;
 		if (from != SIM_DELETED && r->status != from)
 			continue;
@@ -56,7 +56,8 @@ static void accrue(sim_model *m, int wallet)
 	bool any = false;
 	for (int i = 0; i < m->poc.resource_count; i++) {
 		sim_poc_resource *r = &m->poc.resources[i];
-		if (r->wallet != wallet || r->status != SIM_ACTIVE || limit - r->accrued_until < 3600)
+		if (r->wallet != wallet || r->converted || r->is_cluster || r->status != SIM_ACTIVE ||
+		    limit - r->accrued_until < 3600)
 			continue;
 		int64_t until = r->accrued_until + (limit - r->accrued_until) / 3600 * 3600;
 		due += sim_usage_cost(r->line.unit_price, r->line.quantity, until - r->created_at) -
