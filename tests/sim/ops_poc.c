@@ -221,6 +221,20 @@ static void op_poc_change(sim *s)
 	if (p->wallet_count == 0)
 		return op_grant(s);
 	sim_poc_wallet *w = &p->wallets[sim_pick(s, 0, p->wallet_count - 1)];
+	/* mostly a live one, an empty one first (what a top-up brings back);
+	 * now and then any, the expired ones refused */
+	for (int pass = 0; pass < 2 && sim_pick(s, 0, 4) > 0; pass++) {
+		sim_poc_wallet *found = NULL;
+		for (int i = 0; i < p->wallet_count && !found; i++) {
+			sim_poc_wallet *live = &p->wallets[i];
+			if (live->expires_at > s->m.now && (pass == 1 || live->balance == 0))
+				found = live;
+		}
+		if (found) {
+			w = found;
+			break;
+		}
+	}
 	int kind = (int)sim_pick(s, 0, 2); /* 0 extend, 1 top up, 2 both */
 	int64_t expires = kind != 1 ? s->m.now + sim_pick(s, 3600, 30 * 86400) : 0;
 	int64_t add = kind != 0 ? sim_pick(s, 1, 30) * 100000 + sim_pick(s, 0, 999) : 0;
