@@ -62,8 +62,9 @@ static int accrue_one(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, tl_re
 	 * after this one, and a pass may come hours after the expiry) */
 	int64_t end = wallet.expires_at > 0 && wallet.expires_at < ctx->now ? wallet.expires_at
 									  : ctx->now;
-	int64_t hours = (end - r->accrued_until) / 3600;
-	if (hours <= 0)
+	int64_t hours = end > r->accrued_until ? (end - r->accrued_until) / 3600 : 0;
+	bool expired = end < ctx->now;
+	if (hours <= 0 && !expired)
 		return 0;
 	/* priced in the POC wallet's (the account's) currency, never another */
 	int64_t price = 0;
@@ -81,11 +82,13 @@ static int accrue_one(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, tl_re
 	if (rc < 0)
 		return tl_error_set(err, TL_EINTERNAL, "price_overflow", "POC usage of %.40s overflows",
 				    r->id);
-	/* saved before the charge: a wallet used up suspends r (and saves it) */
-	r->accrued_until = until;
+	/* saved before the charge: a wallet used up suspends r (and saves it);
+	 * past its wallet's expiry nothing is left to charge, so it leaves the
+	 * sweep until the expiry job suspends it */
+	r->accrued_until = expired ? ctx->now : until;
 	r->updated_at = ctx->now;
 	rc = tl_store_resource_update(tx, r, err);
-	return rc ? rc : charge(tx, ctx, r, after - before, until, err);
+	return rc || hours <= 0 ? rc : charge(tx, ctx, r, after - before, until, err);
 }
 
 typedef struct accrual {
