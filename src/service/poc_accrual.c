@@ -51,14 +51,24 @@ static int accrue_one(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, tl_re
 		      tl_error *err)
 {
 	const tl_catalog_item *item = tl_catalog_item_find(cat, r->item_id);
-	int64_t hours = (ctx->now - r->accrued_until) / 3600;
-	if (item == NULL || hours <= 0 || r->poc_wallet_id[0] == '\0')
+	if (item == NULL || r->poc_wallet_id[0] == '\0')
+		return 0;
+	tl_ledger_account wallet;
+	int rc = tl_store_ledger_account_get(tx, r->poc_wallet_id, &wallet, err);
+	if (rc < 0)
+		return rc;
+	/* rule 9: at expiry the resource is suspended, so the use after it is
+	 * never the wallet's, even when the jobs run late (the expiry job runs
+	 * after this one, and a pass may come hours after the expiry) */
+	int64_t end = wallet.expires_at > 0 && wallet.expires_at < ctx->now ? wallet.expires_at
+									  : ctx->now;
+	int64_t hours = end > r->accrued_until ? (end - r->accrued_until) / 3600 : 0;
+	bool expired = end < ctx->now;
+	if (hours <= 0 && !expired)
 		return 0;
 	/* priced in the POC wallet's (the account's) currency, never another */
-	tl_ledger_account wallet;
 	int64_t price = 0;
 	tl_error why = {0};
-	int rc = tl_store_ledger_account_get(tx, r->poc_wallet_id, &wallet, err);
 	if (rc == 0 && tl_catalog_price(cat, item, wallet.currency, &price, &why) < 0) {
 		/* creation checked it, so the catalog changed since: like an item
 		 * it no longer has, not charged rather than charged at another
@@ -72,11 +82,13 @@ static int accrue_one(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, tl_re
 	if (rc < 0)
 		return tl_error_set(err, TL_EINTERNAL, "price_overflow", "POC usage of %.40s overflows",
 				    r->id);
-	/* saved before the charge: a wallet used up suspends r (and saves it) */
-	r->accrued_until = until;
+	/* saved before the charge: a wallet used up suspends r (and saves it);
+	 * past its wallet's expiry nothing is left to charge, so it leaves the
+	 * sweep until the expiry job suspends it */
+	r->accrued_until = expired ? ctx->now : until;
 	r->updated_at = ctx->now;
 	rc = tl_store_resource_update(tx, r, err);
-	return rc ? rc : charge(tx, ctx, r, after - before, until, err);
+	return rc || hours <= 0 ? rc : charge(tx, ctx, r, after - before, until, err);
 }
 
 typedef struct accrual {
@@ -88,7 +100,17 @@ typedef struct accrual {
 static int accrue_tx(tl_tx *tx, void *arg, tl_error *err)
 {
 	accrual *a = arg;
-	return accrue_one(tx, a->ctx, a->catalog, a->r, err);
+	/* read again: the pass's list was read before the others were charged,
+	 * and one of them using the wallet up suspended this one since; saving
+	 * the copy read before would make it active again */
+	tl_resource r;
+	int rc = tl_store_resource_get(tx, a->r->id, &r, err);
+	if (rc < 0)
+		return rc;
+	if (strcmp(r.status, "active") == 0 && strcmp(r.billing_mode, "poc") == 0)
+		rc = accrue_one(tx, a->ctx, a->catalog, &r, err);
+	tl_resource_release(&r);
+	return rc;
 }
 
 int tl_poc_accrue_due(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog, size_t max,

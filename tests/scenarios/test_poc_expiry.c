@@ -251,3 +251,57 @@ Test(poc_expiry, a_wallet_behind_more_than_a_pass_of_expired_ones_is_suspended_o
 	cr_assert_str_eq(status_of(id), "suspended", "suspended at its wallet's expiry");
 	cr_assert_eq(count_events("poc_wallet.expiring"), 3, "reminded 7, 3 and 1 days ahead");
 }
+
+static int64_t promotional(const char *member)
+{
+	tt_response r = tt_request(&srv, "GET", "/v1/ledger/accounts", srv.admin_token, NULL, NULL);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	int64_t sum = 0;
+	size_t i;
+	json_t *a;
+	json_array_foreach(json_object_get(r.json, "data"), i, a)
+		if (strcmp(json_string_value(json_object_get(a, "kind")), "promotional") == 0)
+			sum += json_integer_value(json_object_get(a, member));
+	tt_response_free(&r);
+	return sum;
+}
+
+/* Found by the lifecycle simulation (seed 1): jobs that run late (tallyd
+ * down, or the clock moved a day at once) charged the POC use of the hours
+ * after the wallet's expiry before the expiry suspended its resources; at
+ * expiry they are suspended, so nothing after it is the wallet's to pay. */
+Test(poc_expiry, no_poc_use_is_charged_after_the_wallet_expires_even_when_the_jobs_run_late)
+{
+	admin_do("/v1/admin/clock", "{\"now\":\"2026-12-01T00:00:00Z\"}");
+	char path[128], id[64];
+	snprintf(path, sizeof(path), "/v1/accounts/%s/poc-wallets", acc);
+	admin_do(path, "{\"amount\":9000000,\"expires_at\":\"2026-12-01T10:30:00Z\"}");
+	create("{\"type\":\"server\",\"name\":\"late\",\"poc\":true,\"spec\":{\"flavor\":\"s.general.1c2g\"}}",
+	       id);
+	admin_do("/v1/admin/clock", "{\"now\":\"2026-12-02T00:00:00Z\"}"); /* one late pass */
+	cr_assert_str_eq(status_of(id), "suspended");
+	/* 10 whole hours before the expiry: 600 minutes x 250,000 / 43,200 = 3,472 */
+	cr_assert_eq(promotional("posted_credits"), 9000000 - 3472,
+		     "the unused credit back to promotional is what 10 hours left");
+}
+
+/* Found while modelling POC use for the lifecycle simulation: the accrual
+ * pass reads its resources first and charges them one by one; when the
+ * first one's charge used the wallet up and suspended them all, saving the
+ * second one (read before, still active) made it active again, on a wallet
+ * with nothing left, for ever (the wallet is used up only once). */
+Test(poc_expiry, a_wallet_used_up_in_one_pass_suspends_every_resource_it_pays_for)
+{
+	char path[128], ids[3][64];
+	snprintf(path, sizeof(path), "/v1/accounts/%s/poc-wallets", acc);
+	admin_do(path, "{\"amount\":1000,\"expires_at\":\"2099-01-01T00:00:00Z\"}");
+	/* 667 each for their first hour: the second one uses the 1,000 up, and
+	 * the third is charged after that */
+	for (int i = 0; i < 3; i++)
+		create("{\"type\":\"server\",\"name\":\"one\",\"poc\":true,"
+		       "\"spec\":{\"flavor\":\"s.general.2c4g\"}}", ids[i]);
+	admin_do("/v1/admin/clock", "{\"advance_seconds\":3600}");
+	for (int i = 0; i < 3; i++)
+		cr_assert_str_eq(status_of(ids[i]), "suspended", "resource %d of 3 is active", i + 1);
+	cr_assert_eq(count_events("poc_wallet.used_up"), 1);
+}

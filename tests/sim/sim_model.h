@@ -95,6 +95,64 @@ typedef struct sim_account {
 	int64_t invoiced; /* invoice totals less credit notes */
 } sim_account;
 
+/* ---- POC feature (tests/sim/sim_model_poc.c, ops_poc.c) ------------------
+ * POC wallets granted by the admin, extended and topped up; POC servers and
+ * volumes paid from them hour by hour; a wallet used up or expired suspends
+ * what it pays for, and 7 days after expiry that is deleted (rule 9). */
+#define SIM_POC_WALLETS_MAX 64
+#define SIM_POC_RESOURCES_MAX 256
+#define SIM_POC_RETENTION_S (7 * 86400) /* DESIGN.md: deleted 7 days after expiry */
+
+typedef struct sim_poc_wallet {
+	char id[SIM_ID_MAX];
+	int account;
+	int64_t balance, granted, expires_at;
+	int64_t suspended_for, deleted_for; /* the expiry whose step was done */
+} sim_poc_wallet;
+
+typedef struct sim_poc_resource {
+	char id[SIM_ID_MAX];
+	int account, wallet;
+	sim_line line;
+	sim_status status;
+	int64_t created_at, accrued_until;
+	bool checked_deleted; /* tallyd agreed it is deleted: no need to read it again */
+	int cluster;          /* index of its cluster in resources, or -1 */
+	bool is_cluster;      /* no fee of its own: its members are what is paid */
+	bool cluster_poc;     /* a cluster's POC flag (cleared by its Stop POC) */
+	bool converted;       /* Stop POC paid: now a prepaid resource of m->resources */
+	char role[16];
+} sim_poc_resource;
+
+typedef struct sim_poc {
+	sim_poc_wallet wallets[SIM_POC_WALLETS_MAX];
+	int wallet_count;
+	sim_poc_resource resources[SIM_POC_RESOURCES_MAX];
+	int resource_count;
+	int64_t granted, returned; /* the promotional account's debits and credits */
+} sim_poc;
+
+/* Usage cost of quantity x unit_price a month over seconds, whole minutes
+ * of a 30-day month, half up (DESIGN.md "Usage cost"). */
+int64_t sim_usage_cost(int64_t unit_price, int64_t quantity, int64_t seconds);
+
+struct sim_model;
+
+/* A wallet a new POC resource of its account may be paid from: unexpired,
+ * with credit left. */
+bool sim_poc_wallet_usable(const struct sim_model *m, const sim_poc_wallet *w);
+
+/* The POC jobs due at m->now: hourly use charged, wallets used up or
+ * expired suspend their resources, retention ends delete them. */
+void sim_poc_jobs(struct sim_model *m);
+
+/* An admin change of a wallet (new expiry when expires_at > 0, add_amount
+ * added); false when the wallet has expired and nothing changed. */
+bool sim_poc_change(struct sim_model *m, sim_poc_wallet *w, int64_t expires_at,
+		    int64_t add_amount);
+
+/* ---- end of the POC feature's declarations ---- */
+
 typedef struct sim_model {
 	sim_prices prices;
 	int64_t now;
@@ -106,6 +164,7 @@ typedef struct sim_model {
 	int checkout_count;
 	/* crashes: every amount the admin topped up, for the bank invariant */
 	int64_t topped_up;
+	sim_poc poc; /* the POC feature */
 } sim_model;
 
 /* t plus months calendar months, the day clamped to the month's last. */
