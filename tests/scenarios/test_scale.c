@@ -344,3 +344,48 @@ Test(scale, a_poc_resource_finds_a_wallet_past_the_first_256)
 	cr_assert_eq(r.status, 201, "%s", r.raw);
 	tt_response_free(&r);
 }
+
+#define LBS 5120
+static int64_t credit_field(const char *name)
+{
+	tt_response r = tt_request(&srv, "GET", "/v1/wallets", token, NULL, NULL);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	int64_t v = json_integer_value(json_object_get(json_object_get(r.json, "credit"), name));
+	tt_response_free(&r);
+	return v;
+}
+
+/* Deleting a hold-settled resource settles its use from the hold at once,
+ * and holds for the others again. The settlement used to read the
+ * account's oldest 512 postpaid resources only: behind 5,120 older ones
+ * (ten times that), a deleted load balancer (vLB is hold-settled) was not
+ * invoiced, and the others' hold not placed again. */
+Test(scale, deleting_a_hold_settled_resource_behind_many_others_settles_it)
+{
+	char path[160], last[64];
+	snprintf(path, sizeof(path), "/v1/accounts/%s/credit", acc);
+	ok(post(srv.admin_token, path, "{\"amount\":100000000000}"));
+	create_many("{\"type\":\"load_balancer\",\"name\":\"lb-",
+		    "\",\"poc\":false,\"spec\":{}}", LBS);
+	create_last("{\"type\":\"load_balancer\",\"name\":\"lb-last\",\"poc\":false,\"spec\":{}}",
+		    last);
+	json_decref(move_clock("2027-01-15T12:00:00Z"));
+	int64_t before = credit_field("held");
+	snprintf(path, sizeof(path), "/v1/resources/%s", last);
+	tt_response r = tt_request(&srv, "DELETE", path, token, NULL, NULL);
+	cr_assert_lt(r.status, 300, "%s", r.raw);
+	tt_response_free(&r);
+	int64_t after = credit_field("held");
+	/* held again for every one of the LBS left, and for nothing else: 12
+	 * hours used and 3 days ahead of 400,000 a month (of 30 days), 46,667,
+	 * with 10% tax 51,334 each */
+	cr_assert_eq(after, (int64_t)LBS * 51334, "held %lld, then %lld", (long long)before,
+		     (long long)after);
+	snprintf(path, sizeof(path), "/v1/invoices?resource_id=%s", last);
+	int64_t paid = 0;
+	cr_assert_eq(count_all(path, "status", "paid", &paid), 1, "the deleted one is invoiced");
+	cr_assert_eq(paid, 1);
+	r = tt_request(&srv, "GET", "/v1/ledger/check", srv.admin_token, NULL, NULL);
+	cr_assert(json_is_true(json_object_get(r.json, "ok")), "%s", r.raw);
+	tt_response_free(&r);
+}
