@@ -56,6 +56,7 @@ static json_t *move_clock(const char *when)
 
 typedef struct creator {
 	const char *head, *tail; /* a resource's JSON is head, its number, tail */
+	const char *path, *tok;  /* NULL: POST /v1/resources with the account's token */
 	int from, count, step;
 	int failures;
 	char last_error[256];
@@ -68,7 +69,8 @@ static void *create_some(void *arg)
 	for (int i = c->from; i < c->count; i += c->step) {
 		char body[512];
 		snprintf(body, sizeof(body), "%s%d%s", c->head, i, c->tail);
-		tt_response r = tt_client_request(client, "POST", "/v1/resources", token, body);
+		tt_response r = tt_client_request(client, "POST", c->path ? c->path : "/v1/resources",
+						  c->tok ? c->tok : token, body);
 		if (r.status != 201) {
 			c->failures++;
 			snprintf(c->last_error, sizeof(c->last_error), "%ld %s", r.status,
@@ -80,20 +82,28 @@ static void *create_some(void *arg)
 	return NULL;
 }
 
-/* Creates count resources from the template, over CREATORS connections
- * (so their writes share group commits). */
-static void create_many(const char *head, const char *tail, int count)
+/* POSTs count bodies made from the template to path with tok, over
+ * CREATORS connections (so their writes share group commits). */
+static void post_many(const char *path, const char *tok, const char *head, const char *tail,
+		      int count)
 {
 	pthread_t threads[CREATORS];
 	creator c[CREATORS];
 	for (int t = 0; t < CREATORS; t++) {
-		c[t] = (creator){.head = head, .tail = tail, .from = t, .count = count, .step = CREATORS};
+		c[t] = (creator){.head = head, .tail = tail, .path = path, .tok = tok, .from = t,
+				 .count = count, .step = CREATORS};
 		cr_assert_eq(pthread_create(&threads[t], NULL, create_some, &c[t]), 0);
 	}
 	for (int t = 0; t < CREATORS; t++)
 		pthread_join(threads[t], NULL);
 	for (int t = 0; t < CREATORS; t++)
 		cr_assert_eq(c[t].failures, 0, "%d failed: %s", c[t].failures, c[t].last_error);
+}
+
+/* Creates count resources from the template. */
+static void create_many(const char *head, const char *tail, int count)
+{
+	post_many(NULL, NULL, head, tail, count);
 }
 
 /* One more, made after all the others: the newest row, the one a cap by
@@ -387,5 +397,42 @@ Test(scale, deleting_a_hold_settled_resource_behind_many_others_settles_it)
 	cr_assert_eq(paid, 1);
 	r = tt_request(&srv, "GET", "/v1/ledger/check", srv.admin_token, NULL, NULL);
 	cr_assert(json_is_true(json_object_get(r.json, "ok")), "%s", r.raw);
+	tt_response_free(&r);
+}
+
+/* GET /v1/wallets used to list an account's first 256 POC wallets (and GET
+ * /v1/ledger/accounts its first 256 ledger accounts) and drop the rest
+ * without a word. 2,560 wallets, ten times that, are all there, the
+ * newest last. */
+Test(scale, every_poc_wallet_of_an_account_is_listed)
+{
+	char path[160];
+	snprintf(path, sizeof(path), "/v1/accounts/%s/poc-wallets", acc);
+	post_many(path, srv.admin_token, "{\"amount\":1",
+		  "00,\"expires_at\":\"2099-01-01T00:00:00Z\"}", 2559); /* 100, 1100, 2100... */
+	tt_response r = post(srv.admin_token, path,
+			     "{\"amount\":777,\"expires_at\":\"2099-01-01T00:00:00Z\"}");
+	cr_assert_eq(r.status, 201, "%s", r.raw);
+	char newest[64];
+	snprintf(newest, sizeof(newest), "%s", json_string_value(json_object_get(r.json, "id")));
+	tt_response_free(&r);
+
+	r = tt_request(&srv, "GET", "/v1/wallets", token, NULL, NULL);
+	cr_assert_eq(r.status, 200, "%.300s", r.raw);
+	json_t *poc = json_object_get(r.json, "poc");
+	cr_assert_eq(json_array_size(poc), 2560);
+	json_t *last = json_array_get(poc, 2559);
+	cr_assert_str_eq(json_string_value(json_object_get(last, "id")), newest);
+	cr_assert_eq(json_integer_value(json_object_get(last, "balance")), 777);
+	cr_assert_not_null(json_object_get(json_object_get(r.json, "credit"), "balance"));
+	tt_response_free(&r);
+
+	snprintf(path, sizeof(path), "/v1/ledger/accounts?account_id=%s", acc);
+	r = tt_request(&srv, "GET", path, srv.admin_token, NULL, NULL);
+	cr_assert_eq(r.status, 200, "%.300s", r.raw);
+	json_t *data = json_object_get(r.json, "data");
+	cr_assert_eq(json_array_size(data), 2561); /* and the credit wallet */
+	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(data, 2560), "id")),
+			 newest);
 	tt_response_free(&r);
 }
