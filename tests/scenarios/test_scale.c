@@ -436,3 +436,48 @@ Test(scale, every_poc_wallet_of_an_account_is_listed)
 			 newest);
 	tt_response_free(&r);
 }
+
+/* Deleting a prepaid resource refunds every paid term not yet over. The
+ * refund used to look at the resource's newest 8 invoices only: renewed
+ * 79 times ahead (80 terms, ten times that), the oldest 72 unused terms
+ * were kept. */
+Test(scale, deleting_a_resource_renewed_far_ahead_refunds_every_term)
+{
+	char path[160], id[64];
+	const int terms = 80;
+	snprintf(path, sizeof(path), "/v1/accounts/%s/credit", acc);
+	ok(post(srv.admin_token, path, "{\"amount\":100000000}"));
+	tt_response r = post(token, "/v1/checkouts",
+			     "{\"kind\":\"purchase\",\"cycle_months\":1,\"auto_renew\":false,"
+			     "\"items\":[{\"type\":\"server\",\"name\":\"srv\",\"spec\":{\"flavor\":"
+			     "\"s.general.2c4g\"}}]}");
+	cr_assert_eq(r.status, 201, "%s", r.raw);
+	snprintf(id, sizeof(id), "%s",
+		 json_string_value(json_array_get(json_object_get(r.json, "resources"), 0)));
+	snprintf(path, sizeof(path), "/v1/checkouts/%s/pay",
+		 json_string_value(json_object_get(r.json, "id")));
+	tt_response_free(&r);
+	ok(post(token, path, "{\"method\":\"credit\"}"));
+	for (int i = 1; i < terms; i++) {
+		snprintf(path, sizeof(path), "/v1/resources/%s/renew", id);
+		r = post(token, path, "{\"cycle_months\":1}");
+		cr_assert_eq(r.status, 201, "renewal %d: %s", i, r.raw);
+		snprintf(path, sizeof(path), "/v1/checkouts/%s/pay",
+			 json_string_value(json_object_get(r.json, "id")));
+		tt_response_free(&r);
+		ok(post(token, path, "{\"method\":\"credit\"}"));
+	}
+	cr_assert_eq(credit_field("balance"), 100000000 - (int64_t)terms * 528000);
+
+	snprintf(path, sizeof(path), "/v1/resources/%s", id); /* at once: nothing used */
+	r = tt_request(&srv, "DELETE", path, token, NULL, NULL);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	tt_response_free(&r);
+	cr_assert_eq(credit_field("balance"), 100000000, "every term back");
+	int64_t notes = 0;
+	count_all("/v1/invoices", "kind", "credit_note", &notes);
+	cr_assert_eq(notes, terms);
+	r = tt_request(&srv, "GET", "/v1/ledger/check", srv.admin_token, NULL, NULL);
+	cr_assert(json_is_true(json_object_get(r.json, "ok")), "%s", r.raw);
+	tt_response_free(&r);
+}
