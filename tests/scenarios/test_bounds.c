@@ -260,3 +260,68 @@ Test(bounds, ten_times_a_pass_of_accounts_are_all_reconciled)
 	cr_assert(json_is_true(json_object_get(r.json, "ok")), "%s", r.raw);
 	tt_response_free(&r);
 }
+
+/* TL_CHECKOUT_LINES_MAX (4,096): a purchase of 40,960 items is refused
+ * whole (400 invalid_items, as its body is malformed; a Stop POC past it
+ * is 422 too_many_resources), nothing bought and nothing charged. */
+Test(bounds, a_purchase_of_ten_times_the_most_lines_is_refused)
+{
+	enum { ITEMS = 40960 };
+	credit(acc, 100000000);
+	const char *item = "{\"type\":\"volume\",\"name\":\"v\",\"spec\":{\"volume_type\":\"v.ssd\","
+			   "\"size_gb\":10}}";
+	size_t size = (size_t)ITEMS * (strlen(item) + 1) + 128, at = 0;
+	char *body = malloc(size);
+	at += (size_t)snprintf(body + at, size - at,
+			       "{\"kind\":\"purchase\",\"cycle_months\":1,\"items\":[");
+	for (int i = 0; i < ITEMS; i++)
+		at += (size_t)snprintf(body + at, size - at, "%s%s", i ? "," : "", item);
+	snprintf(body + at, size - at, "]}");
+	tt_response r = post(token, "/v1/checkouts", body);
+	free(body);
+	cr_assert_eq(r.status, 400, "%.400s", r.raw);
+	cr_assert_str_eq(tt_error_code(&r), "invalid_items", "%.400s", r.raw);
+	tt_response_free(&r);
+	cr_assert_eq(credit_field("balance"), 100000000);
+}
+
+/* TL_COUPON_SERVICES_MAX (8): a coupon naming 80 services is refused, not
+ * kept with its first 8. */
+Test(bounds, a_coupon_of_ten_times_the_most_services_is_refused)
+{
+	char body[2048];
+	int at = snprintf(body, sizeof(body),
+			  "{\"code\":\"MANY\",\"percent_off\":10,\"services\":[");
+	for (int i = 0; i < 80; i++)
+		at += snprintf(body + at, sizeof(body) - (size_t)at, "%s\"vserver\"", i ? "," : "");
+	snprintf(body + at, sizeof(body) - (size_t)at, "]}");
+	tt_response r = post(srv.admin_token, "/v1/coupons", body);
+	cr_assert_eq(r.status, 400, "%s", r.raw);
+	tt_response_free(&r);
+	r = tt_request(&srv, "GET", "/v1/coupons", srv.admin_token, NULL, NULL);
+	cr_assert_eq(json_array_size(json_object_get(r.json, "data")), 0, "%s", r.raw);
+	tt_response_free(&r);
+}
+
+/* TL_USAGE_KEY_MAX (64): a usage record whose resource id would make a key
+ * ten times too long is rejected on its own (its result names its index),
+ * never cut to a key that could collide with another record's. */
+Test(bounds, a_usage_record_with_a_key_ten_times_too_long_is_refused)
+{
+	char id[700], body[1200];
+	memset(id, 'r', 640);
+	memcpy(id, "res_", 4);
+	id[640] = '\0';
+	snprintf(body, sizeof(body),
+		 "{\"records\":[{\"resource_id\":\"%s\",\"start\":\"2027-01-14T00:00:00Z\","
+		 "\"end\":\"2027-01-14T01:00:00Z\",\"quantity\":1}]}", id);
+	tt_response r = post(srv.admin_token, "/v1/usage", body);
+	cr_assert_eq(r.status, 200, "%.300s", r.raw);
+	cr_assert_eq(json_integer_value(json_object_get(r.json, "accepted")), 0);
+	cr_assert_eq(json_integer_value(json_object_get(r.json, "rejected")), 1);
+	json_t *result = json_array_get(json_object_get(r.json, "results"), 0);
+	cr_assert_eq(json_integer_value(json_object_get(result, "index")), 0);
+	cr_assert_str_eq(json_string_value(json_object_get(result, "result")),
+			 "resource_not_found");
+	tt_response_free(&r);
+}
