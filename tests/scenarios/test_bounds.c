@@ -325,3 +325,39 @@ Test(bounds, a_usage_record_with_a_key_ten_times_too_long_is_refused)
 			 "resource_not_found");
 	tt_response_free(&r);
 }
+
+/* TL_NAME_MAX (200) and TL_JSON_STRING_MAX (1,024): a name of 2,000 bytes
+ * and a reference of 10,240 are refused (400 invalid_value) and nothing
+ * is made or moved; a name of 200 bytes is taken whole. */
+Test(bounds, a_name_or_a_string_ten_times_too_long_is_refused)
+{
+	char *name = malloc(10241), body[10400], path[128];
+	memset(name, 'n', 10240);
+	name[2000] = '\0';
+	snprintf(body, sizeof(body), "{\"name\":\"%s\"}", name);
+	tt_response r = post(srv.admin_token, "/v1/accounts", body);
+	cr_assert_eq(r.status, 400, "%.300s", r.raw);
+	cr_assert_str_eq(tt_error_code(&r), "invalid_value", "%.300s", r.raw);
+	tt_response_free(&r);
+	name[2000] = 'n';
+	name[10240] = '\0';
+	snprintf(path, sizeof(path), "/v1/accounts/%s/credit", acc);
+	snprintf(body, sizeof(body), "{\"amount\":100,\"reference\":\"%s\"}", name);
+	r = post(srv.admin_token, path, body);
+	cr_assert_eq(r.status, 400, "%.300s", r.raw);
+	cr_assert_str_eq(tt_error_code(&r), "invalid_value", "%.300s", r.raw);
+	tt_response_free(&r);
+	cr_assert_eq(credit_field("balance"), 0);
+	name[1000] = '\0'; /* 5x a name, under the string bound: the name's own */
+	snprintf(body, sizeof(body), "{\"name\":\"%s\"}", name);
+	r = post(srv.admin_token, "/v1/accounts", body);
+	cr_assert_eq(r.status, 400, "%.300s", r.raw);
+	tt_response_free(&r);
+	name[200] = '\0';
+	snprintf(body, sizeof(body), "{\"name\":\"%s\"}", name);
+	r = post(srv.admin_token, "/v1/accounts", body);
+	cr_assert_eq(r.status, 201, "%.300s", r.raw);
+	cr_assert_eq(strlen(json_string_value(json_object_get(r.json, "name"))), 200);
+	tt_response_free(&r);
+	free(name);
+}
