@@ -257,7 +257,7 @@ static void *make_accounts(void *arg)
  * reconciled, a pass at a time, each account once. Each job run (as the
  * ticker's every second) takes the next 50, so ten runs and a spare reach
  * the last account. */
-Test(bounds, ten_times_a_pass_of_accounts_are_all_reconciled)
+Test(bounds, ten_times_a_pass_of_accounts_are_all_reconciled, .timeout = 240)
 {
 	enum { ACCOUNTS = 500 };
 	char (*ids)[64] = calloc(ACCOUNTS, sizeof(*ids));

@@ -370,7 +370,7 @@ static int64_t credit_field(const char *name)
  * account's oldest 512 postpaid resources only: behind 5,120 older ones
  * (ten times that), a deleted load balancer (vLB is hold-settled) was not
  * invoiced, and the others' hold not placed again. */
-Test(scale, deleting_a_hold_settled_resource_behind_many_others_settles_it)
+Test(scale, deleting_a_hold_settled_resource_behind_many_others_settles_it, .timeout = 240)
 {
 	char path[160], last[64];
 	snprintf(path, sizeof(path), "/v1/accounts/%s/credit", acc);
@@ -404,7 +404,7 @@ Test(scale, deleting_a_hold_settled_resource_behind_many_others_settles_it)
  * /v1/ledger/accounts its first 256 ledger accounts) and drop the rest
  * without a word. 2,560 wallets, ten times that, are all there, the
  * newest last. */
-Test(scale, every_poc_wallet_of_an_account_is_listed)
+Test(scale, every_poc_wallet_of_an_account_is_listed, .timeout = 240)
 {
 	char path[160];
 	snprintf(path, sizeof(path), "/v1/accounts/%s/poc-wallets", acc);
