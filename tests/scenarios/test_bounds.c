@@ -391,3 +391,32 @@ Test(bounds, a_name_or_a_string_ten_times_too_long_is_refused)
 	tt_response_free(&r);
 	free(name);
 }
+
+/* TL_USAGE_RECORD_MAX_S (31 days): a record of 310 days fails its batch
+ * (400 invalid_record naming it, field end) before anything is recorded.
+ * Its length used to be unbounded: billed whole in its start's month, a
+ * long record's minutes times its quantity overflowed the reconciliation
+ * and failed the account's month on every pass. A record of 31 days is a
+ * record like any other (here for no resource: rejected on its own). */
+Test(bounds, a_usage_record_ten_times_too_long_fails_its_batch)
+{
+	tt_response r = post(srv.admin_token, "/v1/usage",
+			     "{\"records\":[{\"resource_id\":\"res_aaaaaaaaaaaaaaaa\","
+			     "\"start\":\"2027-01-01T00:00:00Z\",\"end\":\"2027-02-01T00:00:00Z\","
+			     "\"quantity\":1},{\"resource_id\":\"res_aaaaaaaaaaaaaaaa\","
+			     "\"start\":\"2026-03-01T00:00:00Z\",\"end\":\"2027-01-05T00:00:00Z\","
+			     "\"quantity\":1}]}");
+	cr_assert_eq(r.status, 400, "%s", r.raw);
+	cr_assert_str_eq(tt_error_code(&r), "invalid_record", "%s", r.raw);
+	json_t *details = json_object_get(json_object_get(r.json, "error"), "details");
+	cr_assert_eq(json_integer_value(json_object_get(details, "index")), 1, "%s", r.raw);
+	cr_assert_str_eq(json_string_value(json_object_get(details, "field")), "end");
+	tt_response_free(&r);
+	r = post(srv.admin_token, "/v1/usage",
+		 "{\"records\":[{\"resource_id\":\"res_aaaaaaaaaaaaaaaa\","
+		 "\"start\":\"2027-01-01T00:00:00Z\",\"end\":\"2027-02-01T00:00:00Z\","
+		 "\"quantity\":1}]}");
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	cr_assert_eq(json_integer_value(json_object_get(r.json, "rejected")), 1, "%s", r.raw);
+	tt_response_free(&r);
+}
