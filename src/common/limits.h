@@ -143,10 +143,11 @@
 
 /* Longest usage record, end - start, in seconds: 31 days. A record's use
  * is billed whole in the month of its start, so a longer one would bill
- * another month's use in this one; and its minutes were unbounded, so a
- * record from now to year 9999 (5 x 10^9 minutes, times the quantity)
- * overflowed the reconciliation's money product and failed the account's
- * month on every pass, as an unbounded quantity once did. Metering is
+ * another month's use in this one; and its minutes were unbounded: a
+ * record from now to year 9999 (5 x 10^9 minutes, times a quantity of up
+ * to 10^6) is past the 9.2 x 10^14 unit-minutes the usage cost can carry,
+ * which would fail the account's month on every pass, as an unbounded
+ * quantity once did. Metering is
  * per minute or per hour; a month is the longest honest record. */
 #define TL_USAGE_RECORD_MAX_S (31 * 86400)
 

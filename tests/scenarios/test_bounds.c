@@ -394,9 +394,9 @@ Test(bounds, a_name_or_a_string_ten_times_too_long_is_refused)
 
 /* TL_USAGE_RECORD_MAX_S (31 days): a record of 310 days fails its batch
  * (400 invalid_record naming it, field end) before anything is recorded.
- * Its length used to be unbounded: billed whole in its start's month, a
- * long record's minutes times its quantity overflowed the reconciliation
- * and failed the account's month on every pass. A record of 31 days is a
+ * Its length used to be unbounded: billed whole in its start's month, and
+ * a record of centuries (minutes times quantity) past what the usage cost
+ * can carry. A record of 31 days is a
  * record like any other (here for no resource: rejected on its own). */
 Test(bounds, a_usage_record_ten_times_too_long_fails_its_batch)
 {
