@@ -333,30 +333,35 @@ typedef struct wallets {
 	tl_account account;
 	tl_ledger_account rows[TL_WALLETS_MAX];
 	size_t count;
+	json_t *credit, *poc, *data; /* what the pages held */
 } wallets;
 
+/* Every page of the account's wallets: an admin may grant any number of
+ * POC wallets, and the answer used to stop at the first 256. */
 static int wallets_tx(tl_tx *tx, void *arg, tl_error *err)
 {
 	wallets *w = arg;
-	return tl_ledger_wallets(tx, &w->req->ctx, w->account_id, &w->account, w->rows, &w->count,
-				 err);
-}
-
-static json_t *wallets_json(const wallets *w, int64_t now)
-{
-	json_t *poc = json_array(), *credit = json_null();
-	for (size_t i = 0; i < w->count; i++) {
-		if (strcmp(w->rows[i].kind, "credit") == 0) {
-			json_decref(credit);
-			credit = credit_wallet_json(&w->rows[i]);
-		} else if (strcmp(w->rows[i].kind, "poc") == 0) {
-			json_array_append_new(poc, poc_wallet_json(&w->rows[i], now));
+	char after[TL_ID_MAX] = "";
+	int rc;
+	json_array_clear(w->poc);
+	json_decref(w->credit);
+	w->credit = json_null();
+	do {
+		rc = tl_ledger_wallets(tx, &w->req->ctx, w->account_id, after[0] ? after : NULL,
+				       &w->account, w->rows, &w->count, err);
+		for (size_t i = 0; rc == 0 && i < w->count; i++) {
+			if (strcmp(w->rows[i].kind, "credit") == 0) {
+				json_decref(w->credit);
+				w->credit = credit_wallet_json(&w->rows[i]);
+			} else if (strcmp(w->rows[i].kind, "poc") == 0) {
+				json_array_append_new(w->poc,
+						      poc_wallet_json(&w->rows[i], w->req->ctx.now));
+			}
 		}
-	}
-	/* as_of: tallyd's clock, so "days to expiry" agrees with the server's */
-	return json_pack("{s:s, s:s, s:o, s:o, s:o}", "account_id", w->account.id, "currency",
-			 w->account.currency, "as_of", tl_time_to_json(now), "credit", credit,
-			 "poc", poc);
+		if (rc == 0 && w->count > 0)
+			snprintf(after, sizeof(after), "%s", w->rows[w->count - 1].id);
+	} while (rc == 0 && w->count == TL_WALLETS_MAX);
+	return rc;
 }
 
 int tl_h_wallets_get(tl_request *req, tl_response *res, tl_error *err)
@@ -365,20 +370,40 @@ int tl_h_wallets_get(tl_request *req, tl_response *res, tl_error *err)
 	if (w == NULL)
 		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
 	w->req = req;
+	w->credit = json_null();
+	w->poc = json_array();
 	int rc = target_account(req, &w->account_id, err);
 	if (rc == 0)
 		rc = tl_api_read(req, wallets_tx, w, err);
+	/* as_of: tallyd's clock, so "days to expiry" agrees with the server's */
 	if (rc == 0)
-		tl_respond_json(res, 200, wallets_json(w, req->ctx.now));
+		tl_respond_json(res, 200,
+				json_pack("{s:s, s:s, s:o, s:O, s:O}", "account_id", w->account.id,
+					  "currency", w->account.currency, "as_of",
+					  tl_time_to_json(req->ctx.now), "credit", w->credit, "poc",
+					  w->poc));
+	json_decref(w->credit);
+	json_decref(w->poc);
 	free(w);
 	return rc;
 }
 
+/* Every page, as for the wallets. */
 static int ledger_accounts_tx(tl_tx *tx, void *arg, tl_error *err)
 {
 	wallets *w = arg;
-	return tl_store_ledger_account_list(tx, w->account_id, w->rows, TL_WALLETS_MAX, &w->count,
-					    err);
+	char after[TL_ID_MAX] = "";
+	int rc;
+	json_array_clear(w->data);
+	do {
+		rc = tl_store_ledger_account_list_after(tx, w->account_id, after[0] ? after : NULL,
+							w->rows, TL_WALLETS_MAX, &w->count, err);
+		for (size_t i = 0; rc == 0 && i < w->count; i++)
+			json_array_append_new(w->data, ledger_account_json(&w->rows[i]));
+		if (rc == 0 && w->count > 0)
+			snprintf(after, sizeof(after), "%s", w->rows[w->count - 1].id);
+	} while (rc == 0 && w->count == TL_WALLETS_MAX);
+	return rc;
 }
 
 int tl_h_ledger_accounts_list(tl_request *req, tl_response *res, tl_error *err)
@@ -388,13 +413,11 @@ int tl_h_ledger_accounts_list(tl_request *req, tl_response *res, tl_error *err)
 		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
 	w->req = req;
 	w->account_id = tl_query(req, "account_id"); /* none: the system accounts */
+	w->data = json_array();
 	int rc = tl_api_read(req, ledger_accounts_tx, w, err);
-	if (rc == 0) {
-		json_t *items = json_array();
-		for (size_t i = 0; i < w->count; i++)
-			json_array_append_new(items, ledger_account_json(&w->rows[i]));
-		tl_respond_json(res, 200, json_pack("{s:o}", "data", items));
-	}
+	if (rc == 0)
+		tl_respond_json(res, 200, json_pack("{s:O}", "data", w->data));
+	json_decref(w->data);
 	free(w);
 	return rc;
 }

@@ -141,6 +141,16 @@
  * (x 10,000 basis points) can carry. */
 #define TL_USAGE_QUANTITY_MAX 1000000
 
+/* Longest usage record, end - start, in seconds: 31 days. A record's use
+ * is billed whole in the month of its start, so a longer one would bill
+ * another month's use in this one; and its minutes were unbounded: a
+ * record from now to year 9999 (5 x 10^9 minutes, times a quantity of up
+ * to 10^6) is past the 9.2 x 10^14 unit-minutes the usage cost can carry,
+ * which would fail the account's month on every pass, as an unbounded
+ * quantity once did. Metering is
+ * per minute or per hour; a month is the longest honest record. */
+#define TL_USAGE_RECORD_MAX_S (31 * 86400)
+
 /* Expired holds released per sweep transaction: keeps the writer's batch
  * short; the sweep repeats until none is due. */
 #define TL_EXPIRY_SWEEP_MAX 500u

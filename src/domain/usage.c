@@ -55,6 +55,8 @@ static int parse_record(const json_t *rec, size_t index, tl_usage_record *out, t
 		return rc;
 	if (out->start >= out->end)
 		return bad_record(err, index, "end", "must be after start");
+	if (out->end - out->start > TL_USAGE_RECORD_MAX_S)
+		return bad_record(err, index, "end", "must be at most 31 days after start");
 	const json_t *q = json_object_get(rec, "quantity");
 	out->quantity = 0;
 	if (q != NULL) {

@@ -485,14 +485,15 @@ int tl_ledger_change_poc(tl_tx *tx, const tl_ctx *ctx, const char *wallet_id, in
 					 "balance", (json_int_t)tl_ledger_available(out)), err);
 }
 
-int tl_ledger_wallets(tl_tx *tx, const tl_ctx *ctx, const char *account_id,
+int tl_ledger_wallets(tl_tx *tx, const tl_ctx *ctx, const char *account_id, const char *after,
 		      tl_account *out_account, tl_ledger_account *out, size_t *count,
 		      tl_error *err)
 {
 	int rc = tl_accounts_get(tx, ctx, account_id, out_account, err);
 	if (rc < 0)
 		return rc;
-	return tl_store_ledger_account_list(tx, account_id, out, TL_WALLETS_MAX, count, err);
+	return tl_store_ledger_account_list_after(tx, account_id, after, out, TL_WALLETS_MAX,
+						  count, err);
 }
 
 int tl_ledger_holds(tl_tx *tx, const tl_ctx *ctx, const char *account_id, const tl_page *page,

@@ -49,10 +49,13 @@ int tl_ledger_grant_poc(tl_tx *tx, const tl_ctx *ctx, const char *account_id, in
 int tl_ledger_change_poc(tl_tx *tx, const tl_ctx *ctx, const char *wallet_id, int64_t expires_at,
 			 int64_t add_amount, tl_ledger_account *out, tl_error *err);
 
-/* The account's ledger accounts (credit wallet first, then POC wallets);
- * the principal must be allowed to see the account. */
+/* The account's ledger accounts (credit wallet first, then POC wallets),
+ * at most TL_WALLETS_MAX after the ledger account `after` (NULL: from the
+ * first); the principal must be allowed to see the account. A short page
+ * is the last: callers page on, since an admin may grant any number of POC
+ * wallets (GET /v1/wallets once showed the first 256 only). */
 #define TL_WALLETS_MAX 256
-int tl_ledger_wallets(tl_tx *tx, const tl_ctx *ctx, const char *account_id,
+int tl_ledger_wallets(tl_tx *tx, const tl_ctx *ctx, const char *account_id, const char *after,
 		      tl_account *out_account, tl_ledger_account *out, size_t *count,
 		      tl_error *err);
 

@@ -18,8 +18,6 @@
 #include <string.h>
 #include <time.h>
 
-#define RECONCILE_RESOURCES_MAX 512
-
 /* 00:00 UTC on the first day of t's month, and of the month before
  * (back 1) or after (back -1). */
 static int64_t month_start(int64_t t, int back)
@@ -972,15 +970,16 @@ int tl_holds_settle_deletion(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat
 	snprintf(account, sizeof(account), "%s", gone.account_id);
 	tl_resource_release(&gone);
 	tl_ledger_credit_wallet_id(wallet, account);
-	tl_resource *rs = calloc(RECONCILE_RESOURCES_MAX, sizeof(*rs));
+	tl_resource *rs = NULL;
 	json_t *invoices = json_array();
 	size_t n = 0, rated = 0;
 	bool live = false, short_of = false;
 	int64_t used = 0;
 	/* every hold-settled resource the deletion took (a cluster's members
-	 * too) is settled, whatever resource_id itself is */
-	rc = rs ? tl_store_postpaid_resources(tx, account, rs, RECONCILE_RESOURCES_MAX, &n, err)
-		: tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	 * too) is settled, whatever resource_id itself is; all of the
+	 * account's pages: it used to read the oldest 512 only, so a deletion
+	 * past them was neither invoiced nor its hold released */
+	rc = load_postpaid(tx, account, &rs, &n, err);
 	rc = rc ? rc : rate_deleted(tx, ctx, catalog, rs, n, invoices, &live, &rated, err);
 	if (rc == 0 && rated == 0)
 		goto done; /* nothing hold-settled was deleted: the hold stands */

@@ -12,27 +12,34 @@
 #include <stdio.h>
 #include <string.h>
 
-#define TERM_INVOICES_MAX 8 /* newest first; at most two terms are unused */
+#define TERM_INVOICES_PAGE 16 /* invoices read at a time */
 
-/* The paid term invoices of r (purchase, conversion, renewal, recovery)
- * among its newest TERM_INVOICES_MAX, into out (a new array). */
+/* The paid term invoices of r (purchase, conversion, renewal, recovery),
+ * newest first, into out (a new array). Every page of r's invoices: it
+ * used to read the newest 8 only, and a resource renewed further ahead
+ * than that kept its older unused terms' money. */
 static int term_invoices(tl_tx *tx, const tl_resource *r, json_t *out, tl_error *err)
 {
-	tl_doc docs[TERM_INVOICES_MAX] = {0};
+	tl_doc docs[TERM_INVOICES_PAGE] = {0};
 	tl_doc_query q = {.kind = "invoice", .ref = r->id};
-	tl_page page = {.limit = TERM_INVOICES_MAX};
+	tl_page page = {.limit = TERM_INVOICES_PAGE};
 	size_t n = 0;
-	int rc = tl_store_doc_list(tx, &q, &page, docs, &n, err);
-	for (size_t i = 0; i < n; i++) {
-		json_t *inv = json_loads(docs[i].body, 0, NULL);
-		const char *kind = json_string_value(json_object_get(inv, "kind"));
-		const char *status = json_string_value(json_object_get(inv, "status"));
-		if (kind && status && strcmp(kind, "usage") != 0 &&
-		    strcmp(kind, "credit_note") != 0 && strcmp(status, "paid") == 0)
-			json_array_append(out, inv);
-		json_decref(inv);
-		tl_doc_free(&docs[i]);
-	}
+	int rc;
+	do {
+		rc = tl_store_doc_list(tx, &q, &page, docs, &n, err);
+		for (size_t i = 0; i < n; i++) {
+			json_t *inv = rc == 0 ? json_loads(docs[i].body, 0, NULL) : NULL;
+			const char *kind = json_string_value(json_object_get(inv, "kind"));
+			const char *status = json_string_value(json_object_get(inv, "status"));
+			if (kind && status && strcmp(kind, "usage") != 0 &&
+			    strcmp(kind, "credit_note") != 0 && strcmp(status, "paid") == 0)
+				json_array_append(out, inv);
+			json_decref(inv);
+			if (i == n - 1)
+				snprintf(page.after, sizeof(page.after), "%s", docs[i].id);
+			tl_doc_free(&docs[i]);
+		}
+	} while (rc == 0 && n == TERM_INVOICES_PAGE);
 	return rc;
 }
 

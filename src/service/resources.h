@@ -15,7 +15,6 @@
 #include "service/context.h"
 #include "store/store.h"
 
-#define TL_CLUSTER_MEMBERS_MAX 256
 #define TL_CLUSTER_NODES_MAX 50
 
 typedef struct tl_resource_request {

@@ -113,6 +113,9 @@ Test(usage, names_the_first_bad_record_and_field)
 		 "\"end\":\"2026-11-01T01:00:00Z\"}", "end"},
 		{"{\"resource_id\":\"r\",\"start\":\"2026-11-01T01:00:00Z\","
 		 "\"end\":\"2026-11-01T00:00:00Z\"}", "end"},
+		/* a second over TL_USAGE_RECORD_MAX_S (31 days) */
+		{"{\"resource_id\":\"r\",\"start\":\"2026-11-01T00:00:00Z\","
+		 "\"end\":\"2026-12-02T00:00:01Z\"}", "end"},
 		{"{\"resource_id\":\"r\",\"start\":\"2026-11-01T00:00:00Z\","
 		 "\"end\":\"2026-11-01T01:00:00Z\",\"quantity\":0}", "quantity"},
 		{"{\"resource_id\":\"r\",\"start\":\"2026-11-01T00:00:00Z\","

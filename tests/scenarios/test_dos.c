@@ -166,10 +166,22 @@ static void assert_served(const char *what)
 	json_decref(r.json);
 }
 
-/* Connections opened at once in the flood, in multiples of the limit: 4x
- * turns the server's slots over three times, and keeps the test to seconds
- * even under ASan (each connection is a thread to start and stop). */
+/* Connections opened at once in the flood, in multiples of the limit: 10x
+ * (docs/TESTING.md, "Bounds and their 10x tests") turns the server's slots
+ * over nine times, about 5 s here (each connection is a thread to start
+ * and stop). Under ASan a thread costs several times more, and at 10x the
+ * server had not taken the flood in after 45 s on the loaded 2-core VM, so
+ * the ASan pass floods at 4x. */
+#if defined(__SANITIZE_ADDRESS__)
 #define FLOOD_FACTOR 4u
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FLOOD_FACTOR 4u
+#endif
+#endif
+#ifndef FLOOD_FACTOR
+#define FLOOD_FACTOR 10u
+#endif
 
 /* How many of fds the server has closed (or refused). */
 static size_t count_closed(const int *fds, size_t n)
@@ -185,7 +197,7 @@ static size_t count_closed(const int *fds, size_t n)
 	return closed;
 }
 
-Test(dos, idle_connections_do_not_lock_out_healthz_or_clients, .fini = stop, .timeout = 30)
+Test(dos, idle_connections_do_not_lock_out_healthz_or_clients, .fini = stop, .timeout = 60)
 {
 	/* FLOOD_FACTOR times the connection limit when descriptors allow, else
 	 * just over it: either fills every slot of an unshedding server. */
@@ -209,13 +221,13 @@ Test(dos, idle_connections_do_not_lock_out_healthz_or_clients, .fini = stop, .ti
 	/* Wait until the server has taken in the flood: it then holds at most
 	 * TL_MAX_CONNECTIONS of them and has closed the rest (shed, or refused
 	 * at the limit), however long a loaded machine takes to get there. */
-	int64_t until = now_ms() + 20000;
+	int64_t until = now_ms() + 45000;
 	size_t closed = 0;
 	while ((closed = count_closed(fds, opened)) < opened - TL_MAX_CONNECTIONS &&
 	       now_ms() < until)
 		sleep_ms(100);
 	cr_assert_geq(closed, opened - TL_MAX_CONNECTIONS,
-		      "the server took in only part of the flood in 20 s");
+		      "the server took in only part of the flood in 45 s");
 	assert_served("with idle connections open");
 	for (size_t i = 0; i < opened; i++)
 		close(fds[i]);

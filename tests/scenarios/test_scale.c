@@ -56,6 +56,7 @@ static json_t *move_clock(const char *when)
 
 typedef struct creator {
 	const char *head, *tail; /* a resource's JSON is head, its number, tail */
+	const char *path, *tok;  /* NULL: POST /v1/resources with the account's token */
 	int from, count, step;
 	int failures;
 	char last_error[256];
@@ -68,7 +69,8 @@ static void *create_some(void *arg)
 	for (int i = c->from; i < c->count; i += c->step) {
 		char body[512];
 		snprintf(body, sizeof(body), "%s%d%s", c->head, i, c->tail);
-		tt_response r = tt_client_request(client, "POST", "/v1/resources", token, body);
+		tt_response r = tt_client_request(client, "POST", c->path ? c->path : "/v1/resources",
+						  c->tok ? c->tok : token, body);
 		if (r.status != 201) {
 			c->failures++;
 			snprintf(c->last_error, sizeof(c->last_error), "%ld %s", r.status,
@@ -80,20 +82,28 @@ static void *create_some(void *arg)
 	return NULL;
 }
 
-/* Creates count resources from the template, over CREATORS connections
- * (so their writes share group commits). */
-static void create_many(const char *head, const char *tail, int count)
+/* POSTs count bodies made from the template to path with tok, over
+ * CREATORS connections (so their writes share group commits). */
+static void post_many(const char *path, const char *tok, const char *head, const char *tail,
+		      int count)
 {
 	pthread_t threads[CREATORS];
 	creator c[CREATORS];
 	for (int t = 0; t < CREATORS; t++) {
-		c[t] = (creator){.head = head, .tail = tail, .from = t, .count = count, .step = CREATORS};
+		c[t] = (creator){.head = head, .tail = tail, .path = path, .tok = tok, .from = t,
+				 .count = count, .step = CREATORS};
 		cr_assert_eq(pthread_create(&threads[t], NULL, create_some, &c[t]), 0);
 	}
 	for (int t = 0; t < CREATORS; t++)
 		pthread_join(threads[t], NULL);
 	for (int t = 0; t < CREATORS; t++)
 		cr_assert_eq(c[t].failures, 0, "%d failed: %s", c[t].failures, c[t].last_error);
+}
+
+/* Creates count resources from the template. */
+static void create_many(const char *head, const char *tail, int count)
+{
+	post_many(NULL, NULL, head, tail, count);
 }
 
 /* One more, made after all the others: the newest row, the one a cap by
@@ -342,5 +352,132 @@ Test(scale, a_poc_resource_finds_a_wallet_past_the_first_256)
 			     "{\"type\":\"volume\",\"name\":\"v\",\"poc\":true,"
 			     "\"spec\":{\"volume_type\":\"v.ssd\",\"size_gb\":10}}");
 	cr_assert_eq(r.status, 201, "%s", r.raw);
+	tt_response_free(&r);
+}
+
+#define LBS 5120
+static int64_t credit_field(const char *name)
+{
+	tt_response r = tt_request(&srv, "GET", "/v1/wallets", token, NULL, NULL);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	int64_t v = json_integer_value(json_object_get(json_object_get(r.json, "credit"), name));
+	tt_response_free(&r);
+	return v;
+}
+
+/* Deleting a hold-settled resource settles its use from the hold at once,
+ * and holds for the others again. The settlement used to read the
+ * account's oldest 512 postpaid resources only: behind 5,120 older ones
+ * (ten times that), a deleted load balancer (vLB is hold-settled) was not
+ * invoiced, and the others' hold not placed again. */
+Test(scale, deleting_a_hold_settled_resource_behind_many_others_settles_it, .timeout = 240)
+{
+	char path[160], last[64];
+	snprintf(path, sizeof(path), "/v1/accounts/%s/credit", acc);
+	ok(post(srv.admin_token, path, "{\"amount\":100000000000}"));
+	create_many("{\"type\":\"load_balancer\",\"name\":\"lb-",
+		    "\",\"poc\":false,\"spec\":{}}", LBS);
+	create_last("{\"type\":\"load_balancer\",\"name\":\"lb-last\",\"poc\":false,\"spec\":{}}",
+		    last);
+	json_decref(move_clock("2027-01-15T12:00:00Z"));
+	int64_t before = credit_field("held");
+	snprintf(path, sizeof(path), "/v1/resources/%s", last);
+	tt_response r = tt_request(&srv, "DELETE", path, token, NULL, NULL);
+	cr_assert_lt(r.status, 300, "%s", r.raw);
+	tt_response_free(&r);
+	int64_t after = credit_field("held");
+	/* held again for every one of the LBS left, and for nothing else: 12
+	 * hours used and 3 days ahead of 400,000 a month (of 30 days), 46,667,
+	 * with 10% tax 51,334 each */
+	cr_assert_eq(after, (int64_t)LBS * 51334, "held %lld, then %lld", (long long)before,
+		     (long long)after);
+	snprintf(path, sizeof(path), "/v1/invoices?resource_id=%s", last);
+	int64_t paid = 0;
+	cr_assert_eq(count_all(path, "status", "paid", &paid), 1, "the deleted one is invoiced");
+	cr_assert_eq(paid, 1);
+	r = tt_request(&srv, "GET", "/v1/ledger/check", srv.admin_token, NULL, NULL);
+	cr_assert(json_is_true(json_object_get(r.json, "ok")), "%s", r.raw);
+	tt_response_free(&r);
+}
+
+/* GET /v1/wallets used to list an account's first 256 POC wallets (and GET
+ * /v1/ledger/accounts its first 256 ledger accounts) and drop the rest
+ * without a word. 2,560 wallets, ten times that, are all there, the
+ * newest last. */
+Test(scale, every_poc_wallet_of_an_account_is_listed, .timeout = 240)
+{
+	char path[160];
+	snprintf(path, sizeof(path), "/v1/accounts/%s/poc-wallets", acc);
+	post_many(path, srv.admin_token, "{\"amount\":1",
+		  "00,\"expires_at\":\"2099-01-01T00:00:00Z\"}", 2559); /* 100, 1100, 2100... */
+	tt_response r = post(srv.admin_token, path,
+			     "{\"amount\":777,\"expires_at\":\"2099-01-01T00:00:00Z\"}");
+	cr_assert_eq(r.status, 201, "%s", r.raw);
+	char newest[64];
+	snprintf(newest, sizeof(newest), "%s", json_string_value(json_object_get(r.json, "id")));
+	tt_response_free(&r);
+
+	r = tt_request(&srv, "GET", "/v1/wallets", token, NULL, NULL);
+	cr_assert_eq(r.status, 200, "%.300s", r.raw);
+	json_t *poc = json_object_get(r.json, "poc");
+	cr_assert_eq(json_array_size(poc), 2560);
+	json_t *last = json_array_get(poc, 2559);
+	cr_assert_str_eq(json_string_value(json_object_get(last, "id")), newest);
+	cr_assert_eq(json_integer_value(json_object_get(last, "balance")), 777);
+	cr_assert_not_null(json_object_get(json_object_get(r.json, "credit"), "balance"));
+	tt_response_free(&r);
+
+	snprintf(path, sizeof(path), "/v1/ledger/accounts?account_id=%s", acc);
+	r = tt_request(&srv, "GET", path, srv.admin_token, NULL, NULL);
+	cr_assert_eq(r.status, 200, "%.300s", r.raw);
+	json_t *data = json_object_get(r.json, "data");
+	cr_assert_eq(json_array_size(data), 2561); /* and the credit wallet */
+	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(data, 2560), "id")),
+			 newest);
+	tt_response_free(&r);
+}
+
+/* Deleting a prepaid resource refunds every paid term not yet over. The
+ * refund used to look at the resource's newest 8 invoices only: renewed
+ * 79 times ahead (80 terms, ten times that), the oldest 72 unused terms
+ * were kept. */
+Test(scale, deleting_a_resource_renewed_far_ahead_refunds_every_term)
+{
+	char path[160], id[64];
+	const int terms = 80;
+	snprintf(path, sizeof(path), "/v1/accounts/%s/credit", acc);
+	ok(post(srv.admin_token, path, "{\"amount\":100000000}"));
+	tt_response r = post(token, "/v1/checkouts",
+			     "{\"kind\":\"purchase\",\"cycle_months\":1,\"auto_renew\":false,"
+			     "\"items\":[{\"type\":\"server\",\"name\":\"srv\",\"spec\":{\"flavor\":"
+			     "\"s.general.2c4g\"}}]}");
+	cr_assert_eq(r.status, 201, "%s", r.raw);
+	snprintf(id, sizeof(id), "%s",
+		 json_string_value(json_array_get(json_object_get(r.json, "resources"), 0)));
+	snprintf(path, sizeof(path), "/v1/checkouts/%s/pay",
+		 json_string_value(json_object_get(r.json, "id")));
+	tt_response_free(&r);
+	ok(post(token, path, "{\"method\":\"credit\"}"));
+	for (int i = 1; i < terms; i++) {
+		snprintf(path, sizeof(path), "/v1/resources/%s/renew", id);
+		r = post(token, path, "{\"cycle_months\":1}");
+		cr_assert_eq(r.status, 201, "renewal %d: %s", i, r.raw);
+		snprintf(path, sizeof(path), "/v1/checkouts/%s/pay",
+			 json_string_value(json_object_get(r.json, "id")));
+		tt_response_free(&r);
+		ok(post(token, path, "{\"method\":\"credit\"}"));
+	}
+	cr_assert_eq(credit_field("balance"), 100000000 - (int64_t)terms * 528000);
+
+	snprintf(path, sizeof(path), "/v1/resources/%s", id); /* at once: nothing used */
+	r = tt_request(&srv, "DELETE", path, token, NULL, NULL);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	tt_response_free(&r);
+	cr_assert_eq(credit_field("balance"), 100000000, "every term back");
+	int64_t notes = 0;
+	count_all("/v1/invoices", "kind", "credit_note", &notes);
+	cr_assert_eq(notes, terms);
+	r = tt_request(&srv, "GET", "/v1/ledger/check", srv.admin_token, NULL, NULL);
+	cr_assert(json_is_true(json_object_get(r.json, "ok")), "%s", r.raw);
 	tt_response_free(&r);
 }
