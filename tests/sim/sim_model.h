@@ -95,6 +95,42 @@ typedef struct sim_account {
 	int64_t invoiced; /* invoice totals less credit notes */
 } sim_account;
 
+/* ==== gateway feature (ops_gateway.c, sim_model_gateway.c) ================ */
+
+#define SIM_GW_TXNS_MAX 512
+#define SIM_GW_TXNS_PER_CHECKOUT 3 /* tallyd allows 32; a few show the rules */
+
+typedef enum {
+	SIM_GW_STARTED,
+	SIM_GW_APPLIED,   /* paid the checkout */
+	SIM_GW_KEPT,      /* paid, kept as credit: the checkout could not take it */
+	SIM_GW_CANCELLED,
+	SIM_GW_FAILED,
+} sim_gw_status;
+
+typedef struct sim_gw_txn {
+	char id[64];
+	int checkout;     /* index into sim_model.checkouts */
+	int64_t amount;   /* the checkout's total when the payment started */
+	int64_t started_at;
+	sim_gw_status status;
+	char reason[32];  /* why it was kept as credit */
+} sim_gw_txn;
+
+/* The gateway's first notification of t, with result "paid", "cancelled"
+ * or "failed", applied at m->now. DESIGN.md: money received is never
+ * refused; a paid notification tops up the credit, then pays the checkout
+ * when it is open, not expired and still costs t->amount; otherwise the
+ * money stays as credit and t->reason says why (checkout_<status>,
+ * checkout_expired, checkout_changed). */
+struct sim_model;
+void sim_gateway_notify(struct sim_model *m, sim_gw_txn *t, const char *result);
+
+/* The recorded_status tallyd reports for a settled transaction. */
+const char *sim_gw_status_name(sim_gw_status s);
+
+/* ==== end of the gateway feature ========================================== */
+
 typedef struct sim_model {
 	sim_prices prices;
 	int64_t now;
@@ -104,6 +140,9 @@ typedef struct sim_model {
 	int resource_count;
 	sim_checkout checkouts[SIM_CHECKOUTS_MAX];
 	int checkout_count;
+	/* gateway feature (sim_model_gateway.c): the payments started */
+	sim_gw_txn gw_txns[SIM_GW_TXNS_MAX];
+	int gw_txn_count;
 } sim_model;
 
 /* t plus months calendar months, the day clamped to the month's last. */
