@@ -137,7 +137,8 @@ static void op_gw_start(sim *s)
 		int k = (at + i) % n;
 		sim_checkout *c = &s->m.checkouts[k];
 		if (c->status != SIM_OPEN || s->m.now >= c->expires_at ||
-		    txns_of(s, k) >= SIM_GW_TXNS_PER_CHECKOUT)
+		    txns_of(s, k) >= SIM_GW_TXNS_PER_CHECKOUT ||
+		    sim_checkout_total(&s->m.prices, c) == 0) /* a 100% coupon: pay by credit */
 			continue;
 		sim_gw_txn *t = &s->m.gw_txns[s->m.gw_txn_count];
 		memset(t, 0, sizeof(*t));

@@ -90,10 +90,14 @@ static void op_pay(sim *s)
 	snprintf(path, sizeof(path), "/v1/checkouts/%s/pay", c->id);
 	tt_response r = sim_call(s, "POST", path, s->m.accounts[c->account].token,
 			     "{\"method\":\"credit\"}");
+	const char *refused = sim_coupon_refusal(&s->m, c); /* coupons feature */
+	bool short_of_credit = s->m.accounts[c->account].credit < sim_checkout_total(&s->m.prices, c);
 	bool paid = sim_pay(&s->m, c);
 	if (paid && r.status != 200)
 		sim_disagree(s, "pay %s: model pays, tallyd %ld %s", c->id, r.status, r.raw);
-	if (!paid && (r.status != 422 || strcmp(tt_error_code(&r), "insufficient_credit") != 0))
+	if (!paid && (r.status != 422 ||
+		      !((refused && strcmp(tt_error_code(&r), refused) == 0) ||
+			(short_of_credit && strcmp(tt_error_code(&r), "insufficient_credit") == 0))))
 		sim_disagree(s, "pay %s: model refuses for credit, tallyd %ld %s", c->id, r.status,
 			 r.raw);
 	tt_response_free(&r);
@@ -115,12 +119,23 @@ static void op_change(sim *s)
 	sim_checkout *c = open_checkout(s, (int)sim_pick(s, 0, s->m.checkout_count));
 	if (c == NULL)
 		return;
-	c->cycle_months = s->m.prices.cycles[sim_pick(s, 0, s->m.prices.cycle_count - 1)].months;
-	c->auto_renew = sim_pick(s, 0, 1) == 1;
+	int months = s->m.prices.cycles[sim_pick(s, 0, s->m.prices.cycle_count - 1)].months;
+	bool auto_renew = sim_pick(s, 0, 1) == 1;
 	char path[128], body[96];
 	snprintf(path, sizeof(path), "/v1/checkouts/%s", c->id);
-	snprintf(body, sizeof(body), "{\"cycle_months\":%d,\"auto_renew\":%s}", c->cycle_months,
-		 c->auto_renew ? "true" : "false");
+	snprintf(body, sizeof(body), "{\"cycle_months\":%d,\"auto_renew\":%s}", months,
+		 auto_renew ? "true" : "false");
+	const char *refused = sim_coupon_refusal(&s->m, c); /* coupons feature */
+	if (refused) { /* a change re-prices, with the coupon, which no longer applies */
+		tt_response r = sim_call(s, "PATCH", path, s->m.accounts[c->account].token, body);
+		if (r.status != 422 || strcmp(tt_error_code(&r), refused) != 0)
+			sim_disagree(s, "change of %s: model refuses %s, tallyd %ld %s", c->id,
+				 refused, r.status, r.raw);
+		tt_response_free(&r);
+		return;
+	}
+	c->cycle_months = months;
+	c->auto_renew = auto_renew;
 	json_t *got = sim_call_ok(s, "PATCH", path, s->m.accounts[c->account].token, body);
 	expect_checkout_total(s, c, got);
 	json_decref(got);

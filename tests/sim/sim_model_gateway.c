@@ -24,6 +24,8 @@ void sim_gateway_notify(sim_model *m, sim_gw_txn *t, const char *result)
 		snprintf(t->reason, sizeof(t->reason), "checkout_expired");
 	else if (sim_checkout_total(&m->prices, c) != t->amount)
 		snprintf(t->reason, sizeof(t->reason), "checkout_changed");
+	else if (sim_coupon_refusal(m, c)) /* the coupon ran out since it was applied */
+		snprintf(t->reason, sizeof(t->reason), "%s", sim_coupon_refusal(m, c));
 	else if (!sim_pay(m, c)) /* cannot happen: the credit now holds the total */
 		snprintf(t->reason, sizeof(t->reason), "model_refused");
 	t->status = t->reason[0] ? SIM_GW_KEPT : SIM_GW_APPLIED;
