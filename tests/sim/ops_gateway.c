@@ -226,13 +226,39 @@ static void op_gw_notify(sim *s)
 	deliver(s, t, result, sim_pick(s, 0, 1) ? t->started_at : s->m.now);
 }
 
-/* The customer pays on the gateway's page at once: started, then paid. */
+/* In another tab, the customer changes the term of a checkout being paid
+ * on the gateway's page (the payment then no longer matches its total). */
+static void change_term(sim *s, sim_checkout *c)
+{
+	if (sim_coupon_refusal(&s->m, c))
+		return; /* ops_prepaid.c's change covers that refusal */
+	char path[128], body[64];
+	int was = c->cycle_months;
+	for (int tries = 0; tries < 4 && c->cycle_months == was; tries++)
+		c->cycle_months =
+			s->m.prices.cycles[sim_pick(s, 0, s->m.prices.cycle_count - 1)].months;
+	snprintf(path, sizeof(path), "/v1/checkouts/%s", c->id);
+	snprintf(body, sizeof(body), "{\"cycle_months\":%d}", c->cycle_months);
+	json_t *got = sim_call_ok(s, "PATCH", path, s->m.accounts[c->account].token, body);
+	if (sim_member_int(got, "total", NULL) != sim_checkout_total(&s->m.prices, c))
+		sim_disagree(s, "checkout %s total after a change: tallyd %" PRId64 ", model %" PRId64,
+			 c->id, sim_member_int(got, "total", NULL),
+			 sim_checkout_total(&s->m.prices, c));
+	json_decref(got);
+}
+
+/* The customer pays on the gateway's page at once: started, then paid;
+ * sometimes after changing the checkout's term in another tab. */
 static void op_gw_pay(sim *s)
 {
 	int before = s->m.gw_txn_count;
 	op_gw_start(s);
-	if (s->m.gw_txn_count > before)
-		deliver(s, &s->m.gw_txns[before], "paid", s->m.now);
+	if (s->m.gw_txn_count == before)
+		return;
+	sim_gw_txn *t = &s->m.gw_txns[before];
+	if (sim_pick(s, 0, 2) == 0)
+		change_term(s, &s->m.checkouts[t->checkout]);
+	deliver(s, t, "paid", s->m.now);
 }
 
 static const sim_op gateway_ops[] = {
