@@ -125,6 +125,8 @@ static void op_pay(sim *s)
 		return op_purchase(s);
 	char path[128];
 	snprintf(path, sizeof(path), "/v1/checkouts/%s/pay", c->id);
+	const char *refused = sim_coupon_refusal(&s->m, c); /* coupons feature */
+	bool short_of_credit = s->m.accounts[c->account].credit < sim_checkout_total(&s->m.prices, c);
 	tt_response r = sim_call_maybe_killed(s, "POST", path, s->m.accounts[c->account].token,
 					      "{\"method\":\"credit\"}", NULL, KILL_DELAY_US);
 	if (r.status == 0) {
@@ -144,7 +146,9 @@ static void op_pay(sim *s)
 	bool paid = sim_pay(&s->m, c);
 	if (paid && r.status != 200)
 		sim_disagree(s, "pay %s: model pays, tallyd %ld %s", c->id, r.status, r.raw);
-	if (!paid && (r.status != 422 || strcmp(tt_error_code(&r), "insufficient_credit") != 0))
+	if (!paid && (r.status != 422 ||
+		      !((refused && strcmp(tt_error_code(&r), refused) == 0) ||
+			(short_of_credit && strcmp(tt_error_code(&r), "insufficient_credit") == 0))))
 		sim_disagree(s, "pay %s: model refuses for credit, tallyd %ld %s", c->id, r.status,
 			 r.raw);
 	tt_response_free(&r);
@@ -180,27 +184,38 @@ static void op_change(sim *s)
 	sim_checkout *c = open_checkout(s, (int)sim_pick(s, 0, s->m.checkout_count));
 	if (c == NULL)
 		return;
-	int was_months = c->cycle_months;
-	bool was_auto_renew = c->auto_renew;
-	c->cycle_months = s->m.prices.cycles[sim_pick(s, 0, s->m.prices.cycle_count - 1)].months;
-	c->auto_renew = sim_pick(s, 0, 1) == 1;
+	int months = s->m.prices.cycles[sim_pick(s, 0, s->m.prices.cycle_count - 1)].months;
+	bool auto_renew = sim_pick(s, 0, 1) == 1;
 	char path[128], body[96];
 	snprintf(path, sizeof(path), "/v1/checkouts/%s", c->id);
-	snprintf(body, sizeof(body), "{\"cycle_months\":%d,\"auto_renew\":%s}", c->cycle_months,
-		 c->auto_renew ? "true" : "false");
+	snprintf(body, sizeof(body), "{\"cycle_months\":%d,\"auto_renew\":%s}", months,
+		 auto_renew ? "true" : "false");
 	const char *token = s->m.accounts[c->account].token;
+	const char *refused = sim_coupon_refusal(&s->m, c); /* coupons feature */
+	if (refused) { /* a change re-prices, with the coupon, which no longer applies */
+		tt_response r = sim_call(s, "PATCH", path, token, body);
+		if (r.status != 422 || strcmp(tt_error_code(&r), refused) != 0)
+			sim_disagree(s, "change of %s: model refuses %s, tallyd %ld %s", c->id,
+				 refused, r.status, r.raw);
+		tt_response_free(&r);
+		return;
+	}
+	int was_months = c->cycle_months;
+	bool was_auto_renew = c->auto_renew;
+	c->cycle_months = months;
+	c->auto_renew = auto_renew;
 	tt_response r = sim_call_maybe_killed(s, "PATCH", path, token, body, NULL, KILL_DELAY_US);
 	if (r.status == 0) { /* cut off: the new term and total, or the old ones */
 		json_t *got = sim_call_ok(s, "GET", path, token, NULL);
-		int months = (int)sim_member_int(got, "cycle_months", NULL);
-		bool auto_renew = json_is_true(json_object_get(got, "auto_renew"));
-		if (months == was_months && auto_renew == was_auto_renew) {
+		int got_months = (int)sim_member_int(got, "cycle_months", NULL);
+		bool got_auto_renew = json_is_true(json_object_get(got, "auto_renew"));
+		if (got_months == was_months && got_auto_renew == was_auto_renew) {
 			c->cycle_months = was_months;
 			c->auto_renew = was_auto_renew;
-		} else if (months != c->cycle_months || auto_renew != c->auto_renew) {
+		} else if (got_months != c->cycle_months || got_auto_renew != c->auto_renew) {
 			sim_disagree(s, "change %s cut off: tallyd has %d months auto_renew %d, "
-				 "neither the old %d/%d nor the new %d/%d", c->id, months,
-				 auto_renew, was_months, was_auto_renew, c->cycle_months,
+				 "neither the old %d/%d nor the new %d/%d", c->id, got_months,
+				 got_auto_renew, was_months, was_auto_renew, c->cycle_months,
 				 c->auto_renew);
 		}
 		expect_checkout_total(s, c, got);

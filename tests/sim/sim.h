@@ -62,6 +62,8 @@ typedef struct sim_feature {
 extern const sim_feature sim_feature_clock;   /* sim_driver.c */
 extern const sim_feature sim_feature_prepaid; /* ops_prepaid.c */
 extern const sim_feature sim_feature_poc;     /* ops_poc.c */
+extern const sim_feature sim_feature_gateway; /* ops_gateway.c */
+extern const sim_feature sim_feature_coupons; /* ops_coupons.c */
 
 /* The seeded random source (splitmix64) and a uniform pick in [lo, hi]. */
 uint64_t sim_random(sim *s);

@@ -54,11 +54,10 @@ void sim_line_price(const sim_prices *p, const sim_line *l, int months, int64_t 
 
 int64_t sim_checkout_total(const sim_prices *p, const sim_checkout *c)
 {
-	int64_t sum = 0, total, tax;
-	for (int i = 0; i < c->line_count; i++) {
-		sim_line_price(p, &c->lines[i], c->cycle_months, &total, &tax);
-		sum += total;
-	}
+	int64_t sum = 0, totals[SIM_LINES_MAX], taxes[SIM_LINES_MAX];
+	sim_checkout_lines(p, c, totals, taxes); /* with its coupon */
+	for (int i = 0; i < c->line_count; i++)
+		sum += totals[i];
 	return sum;
 }
 
@@ -78,8 +77,12 @@ bool sim_pay(sim_model *m, sim_checkout *c)
 {
 	sim_account *a = &m->accounts[c->account];
 	int64_t total = sim_checkout_total(&m->prices, c);
-	if (c->status != SIM_OPEN || m->now >= c->expires_at || a->credit < total)
+	if (c->status != SIM_OPEN || m->now >= c->expires_at || a->credit < total ||
+	    sim_coupon_refusal(m, c))
 		return false;
+	sim_coupon_redeem(m, c);
+	int64_t totals[SIM_LINES_MAX], taxes[SIM_LINES_MAX];
+	sim_checkout_lines(&m->prices, c, totals, taxes);
 	a->credit -= total;
 	a->invoiced += total;
 	c->status = SIM_PAID;
@@ -95,8 +98,8 @@ bool sim_pay(sim_model *m, sim_checkout *c)
 		r->term_start = m->now;
 		r->term_end = sim_add_months(m->now, c->cycle_months);
 		r->tried_term_end = -1;
-		sim_term t = {.start = r->term_start, .end = r->term_end};
-		sim_line_price(&m->prices, &r->line, r->cycle_months, &t.total, &t.tax);
+		sim_term t = {.start = r->term_start, .end = r->term_end, .total = totals[i],
+			      .tax = taxes[i]};
 		push_term(r, m->now, t);
 	}
 	return true;

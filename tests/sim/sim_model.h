@@ -86,6 +86,10 @@ typedef struct sim_checkout {
 	bool auto_renew;
 	int64_t expires_at;
 	sim_checkout_status status;
+	/* coupons feature: the coupon applied (index + 1 into sim_model.coupons,
+	 * 0 for none) and its terms, which sim_checkout_total applies */
+	int coupon;
+	int64_t coupon_percent, coupon_amount_off;
 } sim_checkout;
 
 typedef struct sim_account {
@@ -152,6 +156,72 @@ bool sim_poc_change(struct sim_model *m, sim_poc_wallet *w, int64_t expires_at,
 		    int64_t add_amount);
 
 /* ---- end of the POC feature's declarations ---- */
+/* ==== gateway feature (ops_gateway.c, sim_model_gateway.c) ================ */
+
+#define SIM_GW_TXNS_MAX 512
+#define SIM_GW_TXNS_PER_CHECKOUT 3 /* tallyd allows 32; a few show the rules */
+
+typedef enum {
+	SIM_GW_STARTED,
+	SIM_GW_APPLIED,   /* paid the checkout */
+	SIM_GW_KEPT,      /* paid, kept as credit: the checkout could not take it */
+	SIM_GW_CANCELLED,
+	SIM_GW_FAILED,
+} sim_gw_status;
+
+typedef struct sim_gw_txn {
+	char id[64];
+	int checkout;     /* index into sim_model.checkouts */
+	int64_t amount;   /* the checkout's total when the payment started */
+	int64_t started_at;
+	sim_gw_status status;
+	char reason[32];  /* why it was kept as credit */
+} sim_gw_txn;
+
+/* The gateway's first notification of t, with result "paid", "cancelled"
+ * or "failed", applied at m->now. DESIGN.md: money received is never
+ * refused; a paid notification tops up the credit, then pays the checkout
+ * when it is open, not expired and still costs t->amount; otherwise the
+ * money stays as credit and t->reason says why (checkout_<status>,
+ * checkout_expired, checkout_changed). */
+struct sim_model;
+void sim_gateway_notify(struct sim_model *m, sim_gw_txn *t, const char *result);
+
+/* The recorded_status tallyd reports for a settled transaction. */
+const char *sim_gw_status_name(sim_gw_status s);
+
+/* ==== end of the gateway feature ========================================== */
+
+/* ==== coupons feature (ops_coupons.c, sim_model_coupons.c) ================ */
+
+#define SIM_COUPONS_MAX 8
+
+/* An admin's coupon: percent_off or amount_off of a purchase checkout's
+ * subtotal, with its limits (0: none). Redeemed when a checkout is paid. */
+typedef struct sim_coupon {
+	char code[16];
+	int64_t percent_off, amount_off;
+	int64_t expires_at;
+	int64_t max_redemptions, max_per_account;
+	int64_t redemptions;
+	int64_t account_redemptions[SIM_ACCOUNTS_MAX];
+} sim_coupon;
+
+/* Each line's total and tax of checkout c with its coupon (DESIGN.md: the
+ * coupon comes off the subtotal after the cycle discounts, never below
+ * zero, spread over the lines in proportion by the largest remainder; tax
+ * per line on what remains). */
+void sim_checkout_lines(const sim_prices *p, const sim_checkout *c, int64_t totals[],
+			int64_t taxes[]);
+
+/* Why c's coupon cannot be used now (coupon_expired, coupon_exhausted), or
+ * NULL when it can (or c has none). */
+const char *sim_coupon_refusal(const struct sim_model *m, const sim_checkout *c);
+
+/* Counts a redemption of c's coupon (c is being paid). */
+void sim_coupon_redeem(struct sim_model *m, const sim_checkout *c);
+
+/* ==== end of the coupons feature ========================================== */
 
 typedef struct sim_model {
 	sim_prices prices;
@@ -165,6 +235,12 @@ typedef struct sim_model {
 	/* crashes: every amount the admin topped up, for the bank invariant */
 	int64_t topped_up;
 	sim_poc poc; /* the POC feature */
+	/* gateway feature (sim_model_gateway.c): the payments started */
+	sim_gw_txn gw_txns[SIM_GW_TXNS_MAX];
+	int gw_txn_count;
+	/* coupons feature (sim_model_coupons.c) */
+	sim_coupon coupons[SIM_COUPONS_MAX];
+	int coupon_count;
 } sim_model;
 
 /* t plus months calendar months, the day clamped to the month's last. */
@@ -177,7 +253,7 @@ int64_t sim_cycle_discount_bp(const sim_prices *p, int months);
 void sim_line_price(const sim_prices *p, const sim_line *l, int months, int64_t *total,
 		    int64_t *tax);
 
-/* A checkout's total: the sum of its lines' totals. */
+/* A checkout's total: the sum of its lines' totals, its coupon applied. */
 int64_t sim_checkout_total(const sim_prices *p, const sim_checkout *c);
 
 /* Paying c by credit at m->now: true and the books moved when it is open

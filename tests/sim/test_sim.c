@@ -22,6 +22,8 @@ static const sim_feature *const features[] = {
 	&sim_feature_prepaid,
 	&sim_feature_clock,
 	&sim_feature_poc,
+	&sim_feature_gateway,
+	&sim_feature_coupons,
 };
 #define FEATURE_COUNT ((int)(sizeof(features) / sizeof(features[0])))
 
