@@ -537,6 +537,21 @@ static tt_response ask(const char *who, json_t *c)
 	return r;
 }
 
+/* Events of a type on who's trail after the instant since. */
+static int events_since(const char *who, const char *type, const char *since)
+{
+	tt_response r = call(who, "GET", NULL, "/v1/events?limit=500");
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	int n = 0;
+	size_t i;
+	json_t *e;
+	json_array_foreach(json_object_get(r.json, "data"), i, e)
+		n += strcmp(json_string_value(json_object_get(e, "type")), type) == 0 &&
+		     strcmp(json_string_value(json_object_get(e, "created_at")), since) > 0;
+	tt_response_free(&r);
+	return n;
+}
+
 Test(upgrade, release_database_reads_back_unchanged)
 {
 	json_error_t e;
@@ -591,7 +606,6 @@ Test(upgrade, release_database_reads_back_unchanged)
 	}
 	cr_assert_eq(wrong, 0, "%d of %zu answers changed after the upgrade (the first are above)",
 		     wrong, json_array_size(recorded));
-	json_decref(fx);
 
 	/* the books still balance, and the upgraded data is usable: a month on
 	 * (month end, renewals, the suspended resources deleted), a new
@@ -600,7 +614,13 @@ Test(upgrade, release_database_reads_back_unchanged)
 	cr_assert(json_is_true(json_object_get(r.json, "ok")), "%s", r.raw);
 	tt_response_free(&r);
 	clock_to("2088-03-01T00:00:00Z");
+	clock_to("2088-03-10T00:00:00Z");
 	clock_to("2088-03-16T00:00:00Z");
+	/* what the jobs did on the upgraded data, by the audit trail */
+	cr_expect_gt(events_since("postpaid", "invoice.issued", now), 0, "no month end");
+	cr_expect_gt(events_since("prepaid", "resource.renewed", now), 0, "no renewal");
+	cr_expect_gt(events_since("prepaid", "resource.deleted", now), 0,
+		     "the suspended resource not deleted");
 	r = call("admin", "GET", NULL, "/v1/ledger/check");
 	cr_assert(json_is_true(json_object_get(r.json, "ok")), "%s", r.raw);
 	tt_response_free(&r);
@@ -620,4 +640,5 @@ Test(upgrade, release_database_reads_back_unchanged)
 	r = call("admin", "GET", NULL, "/v1/ledger/check");
 	cr_assert(json_is_true(json_object_get(r.json, "ok")), "%s", r.raw);
 	tt_response_free(&r);
+	json_decref(fx);
 }
