@@ -24,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 #include "harness.h"
 
 #define SECRET "upgrade fixture gateway secret"
