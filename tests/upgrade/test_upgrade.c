@@ -100,7 +100,7 @@ static void must(const char *who, const char *method, const char *body, char *id
 
 static void clock_to(const char *when)
 {
-	char body[64];
+	char body[600];
 	snprintf(body, sizeof(body), "{\"now\":\"%s\"}", when);
 	must("admin", "POST", body, NULL, "/v1/admin/clock");
 }
@@ -445,7 +445,7 @@ Test(upgrade, generate_fixture)
 	/* the database, as the release left it: .dump leaves out the schema
 	 * version (PRAGMA user_version), which says which migrations ran */
 	cr_assert_eq(tt_server_term(&srv), 0);
-	char cmd[2048], out[256];
+	char cmd[8192], out[256];
 	snprintf(cmd, sizeof(cmd), "sqlite3 %s .dump > %s && echo \"PRAGMA user_version=$(sqlite3 "
 		 "%s 'PRAGMA user_version');\" >> %s", srv.db, fixture_path("release.sql"), srv.db,
 		 fixture_path("release.sql"));
@@ -564,7 +564,7 @@ Test(upgrade, release_database_reads_back_unchanged)
 	 * migrations on it when it starts */
 	tt_server_start(&srv, server_args);
 	cr_assert_eq(tt_server_term(&srv), 0);
-	char cmd[2048], out[512];
+	char cmd[8192], out[512];
 	snprintf(cmd, sizeof(cmd), "rm -f %s %s-wal %s-shm && sqlite3 -bail %s < %s 2>&1", srv.db,
 		 srv.db, srv.db, srv.db, fixture_path("release.sql"));
 	cr_assert_eq(tt_run(cmd, out, sizeof(out)), 0, "%s", out);
