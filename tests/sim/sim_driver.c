@@ -3,6 +3,7 @@
 #include <criterion/criterion.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,9 +35,13 @@ void sim_disagree(const sim *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
+	/* the test ends here: its tallyd must not outlive it; the database
+	 * stays, for whoever looks into the disagreement */
+	if (s->srv.pid > 0)
+		kill(s->srv.pid, SIGKILL);
 	cr_assert_fail("simulation disagrees at seed %" PRIu64 " step %d (%s): %s\n"
-		       "replay: make simulate SEED=%" PRIu64 " STEPS=%d",
-		       s->seed, s->step, s->op, what, s->seed, s->step + 1);
+		       "replay: make simulate SEED=%" PRIu64 " STEPS=%d (tallyd's database: %s)",
+		       s->seed, s->step, s->op, what, s->seed, s->step + 1, s->srv.db);
 }
 
 tt_response sim_call(sim *s, const char *method, const char *path, const char *token,
