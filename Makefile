@@ -70,9 +70,11 @@ check-style:
 test-unit: build check-style
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
+# The simulation runs one seed here: ASan looks for memory errors on the
+# paths the seed takes, the normal build checks the model on three.
 test-asan: asan
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 SIM_SEEDS=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
 # Every saved crash input, then each harness for a few seconds: fails when
