@@ -1,8 +1,11 @@
 // payments.js: payment history (what was paid, how, for which resources,
 // with its invoices) and the holds on the credit: which hold, for which
 // resources, how much, until when and what became of it. A payment and a
-// hold both name their checkout (a hold by its reference), whose lines
-// name the resources.
+// hold placed at payment both name their checkout (a hold by its
+// reference), whose lines name the resources. The daily hold (DESIGN.md:
+// the month's use so far and 3 days) is for every resource the account
+// is billed for on its use, so it lists the account's live postpaid
+// resources.
 import {get, listAll} from '../api.js';
 import {add, h, table} from '../dom.js';
 import {money, plural, when} from '../format.js';
@@ -54,7 +57,7 @@ function paymentsTable(payments, resources, currency) {
 function holdsTable(holds, resources, currency) {
   return table([
     {label: 'Hold', class: 'wide-only', cell: x => h('code', null, x.id)},
-    {label: 'For', cell: x => resourceLinks(resources.get(x.reference))},
+    {label: 'For', cell: x => resourceLinks(resources.get(x.reference) || resources.get(DAILY_HOLD))},
     {label: 'Amount', class: 'num', cell: x => money(x.amount, currency)},
     {label: 'Status', cell: x => h('span', {class: `badge badge-hold-${x.status}`}, HOLD_STATUS[x.status] || x.status)},
     {label: 'Until', cell: x => when(x.expires_at)},
@@ -63,12 +66,21 @@ function holdsTable(holds, resources, currency) {
   ], holds, 'Holds');
 }
 
+const DAILY_HOLD = 'daily';
+
+// The account's live resources billed on their use: what a daily hold is for.
+async function postpaidResources() {
+  const list = await listAll('/v1/resources', {billing: 'postpaid'}, () => true, 4);
+  return list.items.filter(r => r.status !== 'deleted').map(r => ({id: r.id, name: r.name}));
+}
+
 export async function renderPayments(view) {
   const [wallets, payments, holds] = await Promise.all([
     get('/v1/wallets'), listAll('/v1/payments', {}, () => true, 4), listAll('/v1/holds', {}, () => true, 4)]);
   const c = wallets.currency;
   const resources = await checkoutResources([...payments.items.map(p => p.checkout_id),
     ...holds.items.map(x => x.reference)]);
+  if (holds.items.some(x => !resources.has(x.reference))) resources.set(DAILY_HOLD, await postpaidResources());
   const live = holds.items.filter(x => x.status === 'pending');
   add(view, pageTitle('Payments'),
     h('section', {class: 'card', 'aria-labelledby': 'holds-h'},
