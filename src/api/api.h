@@ -37,6 +37,8 @@ typedef struct tl_app {
 	/* payment gateway: the sandbox (tests, demos) when enabled */
 	bool sandbox_gateway;
 	char gateway_secret[129];  /* shared HMAC secret of gateway notifications */
+	char vnpay_url[256];       /* VNPay's payment page (--vnpay-url), or "" */
+	char vnpay_tmn_code[16];   /* VNPay's terminal code (--vnpay-tmn-code), or "" */
 	char public_url[160];      /* how browsers reach tallyd, for redirects */
 	const char *web_dir;       /* the console's files; NULL or "": not served */
 	tl_clock *clock;
@@ -235,6 +237,8 @@ int tl_h_pay_gateway(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_sandbox_page(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_sandbox_action(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_gateway_notify(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_vnpay_ipn(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_vnpay_return(tl_request *req, tl_response *res, tl_error *err);
 /* h_usage.c and h_accounts.c (account type) */
 int tl_h_usage_submit(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_accounts_change(tl_request *req, tl_response *res, tl_error *err);

@@ -38,6 +38,8 @@ const tl_route tl_routes[] = {
 
 	/* payment gateway */
 	{"POST", "/v1/gateway/notify", TL_AUTH_NONE, false, tl_h_gateway_notify},
+	{"GET", "/v1/gateway/vnpay/ipn", TL_AUTH_NONE, false, tl_h_vnpay_ipn},
+	{"GET", "/v1/gateway/vnpay/return", TL_AUTH_NONE, false, tl_h_vnpay_return},
 	{"GET", "/sandbox-gateway/pay", TL_AUTH_NONE, false, tl_h_sandbox_page},
 	{"POST", "/sandbox-gateway/pay", TL_AUTH_NONE, false, tl_h_sandbox_action},
 

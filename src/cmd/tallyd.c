@@ -36,6 +36,8 @@ typedef struct config {
 	int64_t checkout_ttl_s;
 	bool sandbox_gateway;
 	const char *public_url;
+	const char *vnpay_url;
+	const char *vnpay_tmn_code;
 	const char *web_dir;
 	tl_server_timeouts timeouts;
 } config;
@@ -64,6 +66,11 @@ static void usage(FILE *out)
 	      "                      Cancel) for tests and demos (TALLY_SANDBOX_GATEWAY=1)\n"
 	      "  --public-url URL    how browsers reach this tallyd, for gateway redirects\n"
 	      "                      (TALLY_PUBLIC_URL; default http://HOST:PORT of --listen)\n"
+	      "  --vnpay-url URL     pay through VNPay: its payment page, e.g.\n"
+	      "                      https://sandbox.vnpayment.vn/paymentv2/vpcpay.html\n"
+	      "                      (TALLY_VNPAY_URL); its hash secret is TALLY_GATEWAY_SECRET\n"
+	      "  --vnpay-tmn-code CODE  the merchant's VNPay terminal code (TALLY_VNPAY_TMN_CODE;\n"
+	      "                      required with --vnpay-url)\n"
 	      "  --web DIR           the web console's files, served at / (TALLY_WEB; default:\n"
 	      "                      the source tree's web/); --web '' serves no console\n"
 	      "  --http-threads N    0 (default): a thread per connection; N: N epoll threads\n"
@@ -165,6 +172,8 @@ static int parse_args(int argc, char **argv, config *cfg)
 	cfg->access_log = env_flag("TALLY_ACCESS_LOG", true);
 	cfg->sandbox_gateway = env_flag("TALLY_SANDBOX_GATEWAY", false);
 	cfg->public_url = getenv("TALLY_PUBLIC_URL");
+	cfg->vnpay_url = getenv("TALLY_VNPAY_URL");
+	cfg->vnpay_tmn_code = getenv("TALLY_VNPAY_TMN_CODE");
 	cfg->web_dir = getenv("TALLY_WEB") ? getenv("TALLY_WEB") : TALLY_WEB_DIR;
 	static const struct option options[] = {
 		{"listen", required_argument, NULL, 'l'}, {"db", required_argument, NULL, 'd'},
@@ -174,6 +183,8 @@ static int parse_args(int argc, char **argv, config *cfg)
 		{"checkout-ttl", required_argument, NULL, 'E'},
 		{"sandbox-gateway", no_argument, NULL, 'G'}, {"public-url", required_argument, NULL, 'P'},
 		{"web", required_argument, NULL, 'W'},
+		{"vnpay-url", required_argument, NULL, 'U'},
+		{"vnpay-tmn-code", required_argument, NULL, 'N'},
 		{"header-timeout", required_argument, NULL, 'H'},
 		{"body-timeout", required_argument, NULL, 'B'},
 		{"idle-timeout", required_argument, NULL, 'I'},
@@ -196,6 +207,8 @@ static int parse_args(int argc, char **argv, config *cfg)
 		case 'G': cfg->sandbox_gateway = true; break;
 		case 'P': cfg->public_url = optarg; break;
 		case 'W': cfg->web_dir = optarg; break;
+		case 'U': cfg->vnpay_url = optarg; break;
+		case 'N': cfg->vnpay_tmn_code = optarg; break;
 		case 'H': header_timeout = optarg; break;
 		case 'B': body_timeout = optarg; break;
 		case 'I': idle_timeout = optarg; break;
@@ -206,6 +219,13 @@ static int parse_args(int argc, char **argv, config *cfg)
 	}
 	if (optind < argc) {
 		fprintf(stderr, "tallyd: unexpected argument \"%s\"\n", argv[optind]);
+		return -1;
+	}
+	if (cfg->vnpay_url && cfg->vnpay_url[0] &&
+	    (strlen(cfg->vnpay_url) >= 256 || !cfg->vnpay_tmn_code || !cfg->vnpay_tmn_code[0] ||
+	     strlen(cfg->vnpay_tmn_code) >= 16)) {
+		fprintf(stderr, "tallyd: --vnpay-url takes a URL under 256 bytes and needs "
+				"--vnpay-tmn-code (under 16 characters)\n");
 		return -1;
 	}
 	if (parse_ttl(ttl, &cfg->checkout_ttl_s) < 0) {
@@ -342,6 +362,10 @@ int main(int argc, char **argv)
 		      .checkout_ttl_s = cfg.checkout_ttl_s, .sandbox_gateway = cfg.sandbox_gateway,
 		      .access_log = cfg.access_log, .web_dir = cfg.web_dir,
 		      .metrics = tl_metrics_new()};
+	if (cfg.vnpay_url && cfg.vnpay_url[0]) {
+		snprintf(app.vnpay_url, sizeof(app.vnpay_url), "%s", cfg.vnpay_url);
+		snprintf(app.vnpay_tmn_code, sizeof(app.vnpay_tmn_code), "%s", cfg.vnpay_tmn_code);
+	}
 	tl_error err = {0};
 	char generated[TL_ADMIN_TOKEN_STR_MAX];
 	int status = 1;

@@ -169,14 +169,20 @@ static int start_on_gateway(tl_tx *tx, const tl_ctx *ctx, const tl_gateway *gw,
 			    tl_gateway_started *out, tl_error *err)
 {
 	char return_url[TL_GATEWAY_VALUE_MAX];
-	int n = snprintf(return_url, sizeof(return_url), "%s/?checkout_id=%s", cfg->public_url,
-			 c->id);
+	/* VNPay's return is checked by tallyd first (h_gateway.c), which then
+	 * sends the browser to the console */
+	int n = strcmp(gw->name, "vnpay") == 0
+			? snprintf(return_url, sizeof(return_url), "%s/v1/gateway/vnpay/return",
+				   cfg->public_url)
+			: snprintf(return_url, sizeof(return_url), "%s/?checkout_id=%s",
+				   cfg->public_url, c->id);
 	if (n < 0 || (size_t)n >= sizeof(return_url))
 		return tl_error_set(err, TL_EINTERNAL, NULL, "the public URL is too long");
 	tl_id_new(out->txn_id, sizeof(out->txn_id), "gtx");
 	tl_gateway_payment p = {.txn_id = out->txn_id, .checkout_id = c->id,
 				.amount = c->totals.total, .currency = c->currency,
-				.return_url = return_url, .now = ctx->now};
+				.return_url = return_url, .now = ctx->now,
+				.expires_at = c->expires_at, .ip_addr = cfg->client_ip};
 	int rc = gw->start(cfg, &p, out->redirect_url, sizeof(out->redirect_url), err);
 	rc = rc ? rc : record_started(tx, ctx, gw->name, c, out->txn_id, err);
 	if (rc < 0)
@@ -347,6 +353,10 @@ static int apply_paid(tl_tx *tx, const tl_ctx *ctx, const char *gateway, txn_rec
 	json_object_set_new(body, "result", json_string("paid"));
 	json_object_set_new(body, "top_up_transfer_id", json_string(t.id));
 	json_object_set_new(body, "notified_at", json_integer((json_int_t)ctx->now));
+	if (out->notice.gateway_ref[0])
+		json_object_set_new(body, "gateway_ref", json_string(out->notice.gateway_ref));
+	if (out->notice.bank_code[0])
+		json_object_set_new(body, "bank_code", json_string(out->notice.bank_code));
 	if (paid == 0) {
 		out->status = "paid";
 		out->invoice_ids = a.paid.invoice_ids;
@@ -405,6 +415,10 @@ int tl_gateway_payments_apply(tl_tx *tx, const tl_ctx *ctx, const tl_gateway *gw
 	rc = record_load(tx, out->notice.txn_id, &r, err);
 	if (rc < 0)
 		return rc;
+	/* a gateway that names no checkout (VNPay) pays the one tallyd recorded */
+	if (out->notice.checkout_id[0] == '\0')
+		snprintf(out->notice.checkout_id, sizeof(out->notice.checkout_id), "%s",
+			 record_text(&r, "checkout_id"));
 	/* A gateway retries until it is answered: a retry of what was applied
 	 * gets its first answer however late. A first delivery is applied
 	 * however late too: the transaction id, not the time, stops replays. */
@@ -419,6 +433,17 @@ int tl_gateway_payments_apply(tl_tx *tx, const tl_ctx *ctx, const tl_gateway *gw
 		out->status = NULL;
 	}
 	return rc;
+}
+
+int tl_gateway_payments_checkout_of(tl_tx *tx, const char *txn_id, char *out, tl_error *err)
+{
+	txn_record r;
+	int rc = record_load(tx, txn_id, &r, err);
+	if (rc < 0)
+		return rc;
+	snprintf(out, TL_ID_MAX, "%s", record_text(&r, "checkout_id"));
+	record_free(&r);
+	return 0;
 }
 
 /* ---- the shared secret ---------------------------------------------------- */

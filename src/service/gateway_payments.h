@@ -61,6 +61,11 @@ int tl_gateway_payments_apply(tl_tx *tx, const tl_ctx *ctx, const tl_gateway *gw
 			      const tl_gateway_config *cfg, const tl_gateway_params *params,
 			      tl_gateway_applied *out, tl_error *err);
 
+/* The checkout gateway transaction txn_id was started for, into out
+ * (TL_ID_MAX bytes): 404 gateway_txn_not_found when tallyd did not start
+ * it. Changes nothing (a gateway's return URL reads it). */
+int tl_gateway_payments_checkout_of(tl_tx *tx, const char *txn_id, char *out, tl_error *err);
+
 /* The secret gateway messages are signed with, into out (size bytes):
  * env_secret (TALLY_GATEWAY_SECRET) when set and not empty; otherwise the
  * one the database keeps, generated (256 random bits, as hex) and kept on
