@@ -39,6 +39,10 @@ typedef struct tl_app {
 	char gateway_secret[129];  /* shared HMAC secret of gateway notifications */
 	char vnpay_url[256];       /* VNPay's payment page (--vnpay-url), or "" */
 	char vnpay_tmn_code[16];   /* VNPay's terminal code (--vnpay-tmn-code), or "" */
+	/* the seller printed on invoices (--seller-name, ...), or "" */
+	char seller_name[160];
+	char seller_address[320];
+	char seller_tax_code[32];
 	char public_url[160];      /* how browsers reach tallyd, for redirects */
 	const char *web_dir;       /* the console's files; NULL or "": not served */
 	tl_clock *clock;
@@ -87,6 +91,7 @@ struct tl_response {
 	unsigned status;
 	json_t *json;             /* body, or */
 	char *text;               /* a ready body (metrics, replays); owned */
+	size_t text_len;          /* text's bytes when binary (a PDF); 0: strlen */
 	const char *content_type; /* default application/json */
 	bool replayed;            /* answered from the idempotency store */
 	/* What a retry with the same Idempotency-Key gets instead of this

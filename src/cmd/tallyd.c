@@ -38,6 +38,7 @@ typedef struct config {
 	const char *public_url;
 	const char *vnpay_url;
 	const char *vnpay_tmn_code;
+	const char *seller_name, *seller_address, *seller_tax_code;
 	const char *web_dir;
 	tl_server_timeouts timeouts;
 } config;
@@ -71,6 +72,9 @@ static void usage(FILE *out)
 	      "                      (TALLY_VNPAY_URL); its hash secret is TALLY_GATEWAY_SECRET\n"
 	      "  --vnpay-tmn-code CODE  the merchant's VNPay terminal code (TALLY_VNPAY_TMN_CODE;\n"
 	      "                      required with --vnpay-url)\n"
+	      "  --seller-name TEXT, --seller-address TEXT, --seller-tax-code TEXT\n"
+	      "                      the seller printed on invoices' PDFs (TALLY_SELLER_NAME,\n"
+	      "                      TALLY_SELLER_ADDRESS, TALLY_SELLER_TAX_CODE)\n"
 	      "  --web DIR           the web console's files, served at / (TALLY_WEB; default:\n"
 	      "                      the source tree's web/); --web '' serves no console\n"
 	      "  --http-threads N    0 (default): a thread per connection; N: N epoll threads\n"
@@ -174,6 +178,9 @@ static int parse_args(int argc, char **argv, config *cfg)
 	cfg->public_url = getenv("TALLY_PUBLIC_URL");
 	cfg->vnpay_url = getenv("TALLY_VNPAY_URL");
 	cfg->vnpay_tmn_code = getenv("TALLY_VNPAY_TMN_CODE");
+	cfg->seller_name = getenv("TALLY_SELLER_NAME");
+	cfg->seller_address = getenv("TALLY_SELLER_ADDRESS");
+	cfg->seller_tax_code = getenv("TALLY_SELLER_TAX_CODE");
 	cfg->web_dir = getenv("TALLY_WEB") ? getenv("TALLY_WEB") : TALLY_WEB_DIR;
 	static const struct option options[] = {
 		{"listen", required_argument, NULL, 'l'}, {"db", required_argument, NULL, 'd'},
@@ -185,6 +192,9 @@ static int parse_args(int argc, char **argv, config *cfg)
 		{"web", required_argument, NULL, 'W'},
 		{"vnpay-url", required_argument, NULL, 'U'},
 		{"vnpay-tmn-code", required_argument, NULL, 'N'},
+		{"seller-name", required_argument, NULL, 'S'},
+		{"seller-address", required_argument, NULL, 'A'},
+		{"seller-tax-code", required_argument, NULL, 'X'},
 		{"header-timeout", required_argument, NULL, 'H'},
 		{"body-timeout", required_argument, NULL, 'B'},
 		{"idle-timeout", required_argument, NULL, 'I'},
@@ -209,6 +219,9 @@ static int parse_args(int argc, char **argv, config *cfg)
 		case 'W': cfg->web_dir = optarg; break;
 		case 'U': cfg->vnpay_url = optarg; break;
 		case 'N': cfg->vnpay_tmn_code = optarg; break;
+		case 'S': cfg->seller_name = optarg; break;
+		case 'A': cfg->seller_address = optarg; break;
+		case 'X': cfg->seller_tax_code = optarg; break;
 		case 'H': header_timeout = optarg; break;
 		case 'B': body_timeout = optarg; break;
 		case 'I': idle_timeout = optarg; break;
@@ -226,6 +239,13 @@ static int parse_args(int argc, char **argv, config *cfg)
 	     strlen(cfg->vnpay_tmn_code) >= 16)) {
 		fprintf(stderr, "tallyd: --vnpay-url takes a URL under 256 bytes and needs "
 				"--vnpay-tmn-code (under 16 characters)\n");
+		return -1;
+	}
+	if ((cfg->seller_name && strlen(cfg->seller_name) >= 160) ||
+	    (cfg->seller_address && strlen(cfg->seller_address) >= 320) ||
+	    (cfg->seller_tax_code && strlen(cfg->seller_tax_code) >= 32)) {
+		fprintf(stderr, "tallyd: --seller-name is under 160 bytes, --seller-address under "
+				"320, --seller-tax-code under 32\n");
 		return -1;
 	}
 	if (parse_ttl(ttl, &cfg->checkout_ttl_s) < 0) {
@@ -362,6 +382,12 @@ int main(int argc, char **argv)
 		      .checkout_ttl_s = cfg.checkout_ttl_s, .sandbox_gateway = cfg.sandbox_gateway,
 		      .access_log = cfg.access_log, .web_dir = cfg.web_dir,
 		      .metrics = tl_metrics_new()};
+	snprintf(app.seller_name, sizeof(app.seller_name), "%s",
+		 cfg.seller_name ? cfg.seller_name : "");
+	snprintf(app.seller_address, sizeof(app.seller_address), "%s",
+		 cfg.seller_address ? cfg.seller_address : "");
+	snprintf(app.seller_tax_code, sizeof(app.seller_tax_code), "%s",
+		 cfg.seller_tax_code ? cfg.seller_tax_code : "");
 	if (cfg.vnpay_url && cfg.vnpay_url[0]) {
 		snprintf(app.vnpay_url, sizeof(app.vnpay_url), "%s", cfg.vnpay_url);
 		snprintf(app.vnpay_tmn_code, sizeof(app.vnpay_tmn_code), "%s", cfg.vnpay_tmn_code);

@@ -173,6 +173,11 @@
  * next pass. */
 #define TL_RECONCILE_INVOICES_MAX 1000u
 
+/* Bytes of an invoice's PDF: one invoice has a line per resource and its
+ * PDF is ~20 KiB with the embedded font subsets; 4 MiB stops a runaway
+ * rendering from growing the heap without bound. */
+#define TL_INVOICE_PDF_MAX (4u * 1024u * 1024u)
+
 /* Names (accounts, resources) in bytes of UTF-8. */
 #define TL_NAME_MAX 200u
 
