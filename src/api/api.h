@@ -243,6 +243,7 @@ int tl_h_sandbox_page(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_sandbox_action(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_gateway_notify(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_vnpay_ipn(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_top_up_gateway(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_vnpay_return(tl_request *req, tl_response *res, tl_error *err);
 /* h_usage.c and h_accounts.c (account type) */
 int tl_h_usage_submit(tl_request *req, tl_response *res, tl_error *err);

@@ -110,6 +110,59 @@ int tl_h_pay_gateway(tl_request *req, tl_response *res, tl_error *err)
 	return rc;
 }
 
+/* ---- POST /v1/wallets/top-ups --------------------------------------------------- */
+
+typedef struct top_up_call {
+	tl_request *req;
+	tl_response *res;
+	const tl_gateway *gw;
+	tl_gateway_config cfg;
+	int64_t amount;
+	char ip[INET6_ADDRSTRLEN];
+	tl_gateway_started started;
+} top_up_call;
+
+static int top_up_tx(tl_tx *tx, void *arg, tl_error *err)
+{
+	top_up_call *t = arg;
+	int rc = tl_gateway_payments_start_top_up(tx, &t->req->ctx, t->gw, &t->cfg, t->amount,
+						  "VND", &t->started, err);
+	if (rc == 0)
+		tl_respond_json(t->res, 201,
+				json_pack("{s:s, s:s, s:s, s:s, s:I, s:s}", "status",
+					  "awaiting_payment", "redirect_url",
+					  t->started.redirect_url, "gateway", t->gw->name,
+					  "gateway_txn_id", t->started.txn_id, "amount",
+					  (json_int_t)t->amount, "currency", "VND"));
+	return rc;
+}
+
+int tl_h_top_up_gateway(tl_request *req, tl_response *res, tl_error *err)
+{
+	static const tl_field fields[] = {{"amount", TL_JSON_INTEGER, true}};
+	const tl_gateway *gw = active_gateway(req, err);
+	if (gw == NULL)
+		return TL_ERULE;
+	json_t *body = NULL;
+	int64_t amount = 0;
+	int rc = tl_json_body(req, &body, err);
+	rc = rc ? rc : tl_json_check(body, fields, 1, err);
+	rc = rc ? rc : tl_json_int_range(body, "amount", 1, TL_GATEWAY_TOP_UP_MAX, &amount, err);
+	json_decref(body);
+	if (rc < 0)
+		return rc;
+	top_up_call *t = calloc(1, sizeof(*t));
+	if (t == NULL)
+		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	*t = (top_up_call){.req = req, .res = res, .gw = gw, .cfg = config_of(req->app),
+			   .amount = amount};
+	client_ip(req, t->ip, sizeof(t->ip));
+	t->cfg.client_ip = t->ip;
+	rc = tl_api_write(req, res, top_up_tx, t, err);
+	free(t);
+	return rc;
+}
+
 /* ---- delivering a notification --------------------------------------------------- */
 
 typedef struct notify_call {
@@ -423,13 +476,14 @@ static int read_action(const tl_request *req, tl_gateway_params *link,
 static const char *outcome_text(const tl_response *res, char *out, size_t size)
 {
 	static const char *const words[] = {"paid", "kept_as_credit", "cancelled",
-					    "already_applied"};
+					    "already_applied", "topped_up"};
 	static const char *const texts[] = {
 		"Payment received: tally applied it and the checkout is paid.",
 		("Payment received: the checkout could no longer be paid, so the money was "
 		 "kept as credit on the account."),
 		"Payment cancelled: the checkout stays open until it expires.",
-		"This payment was sent to tally already; nothing changed."};
+		"This payment was sent to tally already; nothing changed.",
+		"Payment received: the money is on the account as credit."};
 	json_t *body = res->json ? json_incref(res->json)
 				 : json_loads(res->text ? res->text : "", 0, NULL);
 	const char *status = json_string_value(json_object_get(body, "status"));
@@ -591,8 +645,13 @@ int tl_h_vnpay_return(tl_request *req, tl_response *res, tl_error *err)
 	if (rc < 0)
 		return rc;
 	char back[TL_GATEWAY_VALUE_MAX + 96];
-	snprintf(back, sizeof(back), "%s/?checkout_id=%s&result=%s", req->app->public_url,
-		 r.checkout_id, tl_gateway_result_name(notice.result));
+	if (r.checkout_id[0]) /* a checkout's payment: its page in the console */
+		snprintf(back, sizeof(back), "%s/?checkout_id=%s&result=%s", req->app->public_url,
+			 r.checkout_id, tl_gateway_result_name(notice.result));
+	else /* a top-up of credit: the wallets */
+		snprintf(back, sizeof(back), "%s/?top_up=%s&result=%s#/wallets",
+			 req->app->public_url, notice.txn_id,
+			 tl_gateway_result_name(notice.result));
 	html h = {.data = malloc(PAGE_MAX)};
 	if (h.data == NULL)
 		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");

@@ -19,6 +19,7 @@ const tl_route tl_routes[] = {
 	{"POST", "/v1/accounts/{acc}/poc-wallets", TL_AUTH_ADMIN, false, tl_h_poc_wallets_create},
 	{"PATCH", "/v1/poc-wallets/{id}", TL_AUTH_ADMIN, false, tl_h_poc_wallets_change},
 	{"GET", "/v1/wallets", TL_AUTH_ANY, false, tl_h_wallets_get},
+	{"POST", "/v1/wallets/top-ups", TL_AUTH_ANY, false, tl_h_top_up_gateway},
 	{"GET", "/v1/holds", TL_AUTH_ANY, false, tl_h_holds_list},
 	{"POST", "/v1/ledger/transfers", TL_AUTH_ADMIN, false, tl_h_transfers_create},
 	{"GET", "/v1/ledger/transfers", TL_AUTH_ADMIN, false, tl_h_transfers_list},

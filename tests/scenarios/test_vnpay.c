@@ -487,3 +487,77 @@ Test(vnpay, the_sandbox_checks_the_payment_url_over_its_decoded_values)
 	cr_assert_eq(r.status, 401, "%s", r.raw);
 	tt_response_free(&r);
 }
+
+/* ---- a top-up of credit through the gateway ----------------------------------------- */
+
+static void start_top_up(const customer *c, int64_t amount, char *link, size_t size, char *txn)
+{
+	char body[64];
+	snprintf(body, sizeof(body), "{\"amount\":%lld}", (long long)amount);
+	tt_response r = tt_request(&srv, "POST", "/v1/wallets/top-ups", c->token, body, NULL);
+	cr_assert_eq(r.status, 201, "%s", r.raw);
+	cr_assert_str_eq(json_string_value(json_object_get(r.json, "status")), "awaiting_payment");
+	const char *url = json_string_value(json_object_get(r.json, "redirect_url"));
+	snprintf(link, size, "%s", strchr(url, '?') + 1);
+	snprintf(txn, 64, "%s", json_string_value(json_object_get(r.json, "gateway_txn_id")));
+	tt_response_free(&r);
+}
+
+Test(vnpay, a_top_up_paid_at_the_gateway_is_credit_once)
+{
+	customer c;
+	new_customer(&c);
+	char link[4096], txn[64], amount[32];
+	start_top_up(&c, 200000, link, sizeof(link), txn);
+	query_get(link, "vnp_Amount", amount, sizeof(amount));
+	cr_assert_str_eq(amount, "20000000");
+	cr_assert_eq(balance(&c), 0, "starting moves nothing");
+	ipn m = {txn, 199999, "00", "00", NULL, NULL};
+	assert_ipn(&m, "04");
+	cr_assert_eq(balance(&c), 0);
+	m.amount = 200000;
+	assert_ipn(&m, "00");
+	cr_assert_eq(balance(&c), 200000);
+	assert_ipn(&m, "02");
+	cr_assert_eq(balance(&c), 200000, "a replay adds nothing");
+	assert_books_balance();
+
+	/* through the sandbox's page, and back to the console's wallets */
+	start_top_up(&c, 50000, link, sizeof(link), txn);
+	char form[4200];
+	snprintf(form, sizeof(form), "%s&action=pay", link);
+	const char *headers[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
+	tt_response r = tt_request_h(&srv, "POST", "/sandbox-gateway/pay", headers, form,
+				     strlen(form));
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	cr_assert(strstr(r.raw, "on the account as credit"), "%s", r.raw);
+	tt_response_free(&r);
+	cr_assert_eq(balance(&c), 250000);
+	assert_books_balance();
+}
+
+Test(vnpay, a_top_up_is_the_customers_and_bounded)
+{
+	customer c;
+	new_customer(&c);
+	tt_response r = tt_request(&srv, "POST", "/v1/wallets/top-ups", srv.admin_token,
+				   "{\"amount\":100000}", NULL);
+	cr_assert_eq(r.status, 403, "%s", r.raw);
+	tt_response_free(&r);
+	r = tt_request(&srv, "POST", "/v1/wallets/top-ups", c.token, "{\"amount\":0}", NULL);
+	cr_assert_eq(r.status, 400, "%s", r.raw);
+	tt_response_free(&r);
+	r = tt_request(&srv, "POST", "/v1/wallets/top-ups", c.token, "{}", NULL);
+	cr_assert_eq(r.status, 400, "%s", r.raw);
+	tt_response_free(&r);
+	char link[4096], txn[64];
+	for (int i = 0; i < 32; i++)
+		start_top_up(&c, 10000, link, sizeof(link), txn);
+	r = tt_request(&srv, "POST", "/v1/wallets/top-ups", c.token, "{\"amount\":10000}", NULL);
+	cr_assert_eq(r.status, 429, "%s", r.raw);
+	tt_response_free(&r);
+	/* one paid frees a place */
+	ipn m = {txn, 10000, "00", "00", NULL, NULL};
+	assert_ipn(&m, "00");
+	start_top_up(&c, 10000, link, sizeof(link), txn);
+}
