@@ -60,10 +60,14 @@ void tl_invoice_pdf_money(int64_t amount, const char *currency, bool vi, char *o
 		grouped[n++] = whole[i];
 	}
 	grouped[n] = '\0';
-	char minor[24] = "";
-	if (digits > 0)
-		snprintf(minor, sizeof(minor), "%c%0*llu", vi ? ',' : '.', digits,
-			 (unsigned long long)(abs % (uint64_t)scale));
+	char minor[8] = ""; /* the separator and up to 4 digits, written by hand */
+	if (digits > 0) {
+		uint64_t rest = abs % (uint64_t)scale;
+		minor[0] = vi ? ',' : '.';
+		for (int i = digits; i >= 1; i--, rest /= 10)
+			minor[i] = (char)('0' + rest % 10);
+		minor[digits + 1] = '\0';
+	}
 	const char *symbol = vi && strcmp(currency, "VND") == 0 ? "₫" : currency;
 	snprintf(out, size, "%s%s%s %s", negative ? "-" : "", grouped, minor, symbol);
 }
