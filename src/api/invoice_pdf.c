@@ -12,6 +12,7 @@
 #include "api/invoice_pdf.h"
 #include "domain/currency.h"
 
+#include <fontconfig/fontconfig.h>
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <pango/pangocairo.h>
@@ -243,6 +244,13 @@ static void draw(pen *p, const json_t *inv, const tl_seller *seller, bool vi)
 		tl_invoice_pdf_money(int_of(inv, "amount_paid"), cur, vi, money, sizeof(money));
 		total_row(p, l->paid, money, false);
 	}
+}
+
+void tl_invoice_pdf_release(void)
+{
+	pango_cairo_font_map_set_default(NULL);
+	cairo_debug_reset_static_data();
+	FcFini();
 }
 
 /* ---- the PDF's bytes -------------------------------------------------------- */

@@ -12,6 +12,7 @@
 #include "service/admin.h"
 #include "service/ledger.h"
 #include "service/gateway_payments.h"
+#include "api/invoice_pdf.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -414,6 +415,7 @@ int main(int argc, char **argv)
 	}
 	tl_store_close(app.store);
 	tl_metrics_free(app.metrics);
+	tl_invoice_pdf_release();
 	tl_clock_destroy(&clock);
 	if (status == 0)
 		tl_log("info", "stopped", NULL);
