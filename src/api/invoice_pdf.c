@@ -7,7 +7,7 @@
  * Input is the invoice's JSON as the API answers it (domain/invoice.c) and
  * the seller from tallyd's configuration; nothing here reads the store.
  * Money: "1.947.000 ₫" in Vietnamese, "1,947,000 VND" in English (minor
- * digits from the currency table). Dates: dd/mm/yyyy and yyyy-mm-dd.
+ * digits from the currency table). Dates: dd/mm/yyyy and yyyy-mm-dd, in GMT+7.
  */
 #include "api/invoice_pdf.h"
 #include "domain/currency.h"
@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define PAGE_W 595.0 /* A4 in points */
 #define PAGE_H 842.0
@@ -73,18 +74,22 @@ void tl_invoice_pdf_money(int64_t amount, const char *currency, bool vi, char *o
 	snprintf(out, size, "%s%s%s %s", negative ? "-" : "", grouped, minor, symbol);
 }
 
-/* "2026-12-06T..." as 06/12/2026 or 2026-12-06. */
+/* "2026-12-06T20:00:00Z" as the date in Vietnam (GMT+7, where the seller
+ * issues it): 07/12/2026 or 2026-12-07. */
 static void format_date(const char *iso, bool vi, char *out, size_t size)
 {
-	int y, m, d;
-	if (iso == NULL || sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3) {
+	struct tm tm = {0};
+	if (iso == NULL || sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon,
+				  &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6) {
 		snprintf(out, size, "%s", iso ? iso : "");
 		return;
 	}
-	if (vi)
-		snprintf(out, size, "%02d/%02d/%04d", d, m, y);
-	else
-		snprintf(out, size, "%04d-%02d-%02d", y, m, d);
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	time_t local = timegm(&tm) + 7 * 3600;
+	gmtime_r(&local, &tm);
+	if (strftime(out, size, vi ? "%d/%m/%Y" : "%Y-%m-%d", &tm) == 0 && size > 0)
+		out[0] = '\0';
 }
 
 static const char *text_of(const json_t *obj, const char *name)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "harness.h"
 
@@ -161,4 +162,40 @@ Test(invoice_pdf, english_by_accept_and_accept_language)
 	r = tt_request(&srv, "GET", path, other.token, NULL, NULL);
 	cr_assert_eq(r.status, 404, "%s", r.raw);
 	tt_response_free(&r);
+}
+
+/* An invoice issued at 20:00 UTC is dated the next day: Vietnam's. */
+Test(invoice_pdf, dates_are_vietnams)
+{
+	tt_response r = tt_request(&srv, "GET", "/v1/admin/clock", srv.admin_token, NULL, NULL);
+	struct tm tm = {0};
+	cr_assert(sscanf(json_string_value(json_object_get(r.json, "now")), "%d-%d-%dT%d:%d:%d",
+			 &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+			 &tm.tm_sec) == 6, "%s", r.raw);
+	tt_response_free(&r);
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	time_t now = timegm(&tm);
+	long to_20h = ((20 * 3600 - (now % 86400)) + 86400) % 86400;
+	char body[64];
+	snprintf(body, sizeof(body), "{\"advance_seconds\":%ld}", to_20h);
+	r = tt_request(&srv, "POST", "/v1/admin/clock", srv.admin_token, body, NULL);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	tt_response_free(&r);
+	time_t next_day = now + to_20h + 86400;
+	struct tm day;
+	gmtime_r(&next_day, &day);
+	char want_vi[32], want_en[32];
+	strftime(want_vi, sizeof(want_vi), "Ngày phát hành: %d/%m/%Y", &day);
+	strftime(want_en, sizeof(want_en), "Issued: %Y-%m-%d", &day);
+
+	paid p;
+	buy(&p);
+	char path[128], text[16384];
+	snprintf(path, sizeof(path), "/v1/invoices/%s.pdf?lang=vi", p.invoice);
+	pdf_text(&p, path, "", text, sizeof(text));
+	expect_has(text, want_vi);
+	snprintf(path, sizeof(path), "/v1/invoices/%s.pdf?lang=en", p.invoice);
+	pdf_text(&p, path, "", text, sizeof(text));
+	expect_has(text, want_en);
 }
