@@ -37,6 +37,12 @@ typedef struct tl_app {
 	/* payment gateway: the sandbox (tests, demos) when enabled */
 	bool sandbox_gateway;
 	char gateway_secret[129];  /* shared HMAC secret of gateway notifications */
+	char vnpay_url[256];       /* VNPay's payment page (--vnpay-url), or "" */
+	char vnpay_tmn_code[16];   /* VNPay's terminal code (--vnpay-tmn-code), or "" */
+	/* the seller printed on invoices (--seller-name, ...), or "" */
+	char seller_name[160];
+	char seller_address[320];
+	char seller_tax_code[32];
 	char public_url[160];      /* how browsers reach tallyd, for redirects */
 	const char *web_dir;       /* the console's files; NULL or "": not served */
 	const char *backup_dir;    /* where POST /v1/admin/backup writes its files */
@@ -87,6 +93,7 @@ struct tl_response {
 	unsigned status;
 	json_t *json;             /* body, or */
 	char *text;               /* a ready body (metrics, replays); owned */
+	size_t text_len;          /* text's bytes when binary (a PDF); 0: strlen */
 	const char *content_type; /* default application/json */
 	bool replayed;            /* answered from the idempotency store */
 	/* What a retry with the same Idempotency-Key gets instead of this
@@ -238,6 +245,9 @@ int tl_h_pay_gateway(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_sandbox_page(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_sandbox_action(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_gateway_notify(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_vnpay_ipn(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_top_up_gateway(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_vnpay_return(tl_request *req, tl_response *res, tl_error *err);
 /* h_usage.c and h_accounts.c (account type) */
 int tl_h_usage_submit(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_accounts_change(tl_request *req, tl_response *res, tl_error *err);

@@ -2,40 +2,72 @@
  * h_gateway.c: HTTP handlers for paying through a redirect gateway
  * (service/gateway_payments.h) and for the sandbox gateway's own pages.
  *
- *   POST /v1/checkouts/{id}/pay {method: gateway}  -> redirect_url (h_commerce.c
+ *   POST /v1/checkouts/{id}/pay {method: gateway}  -> redirect_url: VNPay's
+ *                                                     payment URL (h_commerce.c
  *                                                     hands the call here)
- *   GET  /sandbox-gateway/pay?<signed link>        -> the payment page: Pay / Cancel
- *   POST /sandbox-gateway/pay (form)               -> the sandbox notifies tally,
- *                                                     then sends the browser back
- *   POST /v1/gateway/notify (form or JSON)         -> the notification; no token:
- *                                                     the signature authenticates
+ *   GET  /v1/gateway/vnpay/ipn?<vnp_*>             -> VNPay's IPN, answered
+ *                                                     {RspCode, Message}
+ *   GET  /v1/gateway/vnpay/return?<vnp_*>          -> the browser back from
+ *                                                     VNPay: verified, then
+ *                                                     sent to the console
+ *   GET  /sandbox-gateway/pay?<vnp_* payment URL>  -> the sandbox, a VNPay
+ *                                                     stand-in: Pay / Cancel
+ *   POST /sandbox-gateway/pay (form)               -> the sandbox sends its IPN
+ *                                                     to the VNPay adapter, then
+ *                                                     the browser to the return
+ *   POST /v1/gateway/notify (form or JSON)         -> tally's own signed
+ *                                                     notification (sandbox only)
  *
- * Only the sandbox gateway exists so far, and only under --sandbox-gateway.
+ * Payments go through the VNPay adapter: to VNPay itself with --vnpay-url
+ * and --vnpay-tmn-code, or to the sandbox under --sandbox-gateway.
  */
 #include "api/api.h"
+#include "common/log.h"
 #include "domain/currency.h"
 #include "gateway/gateway.h"
 #include "service/gateway_payments.h"
 
+#include <arpa/inet.h>
 #include <microhttpd.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 /* The gateway payments go through, or NULL (and 422) when none is set up. */
 static const tl_gateway *active_gateway(const tl_request *req, tl_error *err)
 {
-	if (req->app->sandbox_gateway)
-		return &tl_gateway_sandbox;
+	if (req->app->sandbox_gateway || req->app->vnpay_url[0])
+		return &tl_gateway_vnpay;
 	tl_error_set(err, TL_ERULE, "gateway_not_configured",
 		     "no payment gateway is configured on this tallyd (start it with "
-		     "--sandbox-gateway for the sandbox); pay by credit");
+		     "--vnpay-url, or --sandbox-gateway for the sandbox); pay by credit");
 	return NULL;
 }
 
 static tl_gateway_config config_of(const tl_app *app)
 {
-	return (tl_gateway_config){.secret = app->gateway_secret, .public_url = app->public_url};
+	return (tl_gateway_config){.secret = app->gateway_secret,
+				   .public_url = app->public_url,
+				   .pay_url = app->vnpay_url[0] ? app->vnpay_url : NULL,
+				   .tmn_code = app->vnpay_tmn_code[0] ? app->vnpay_tmn_code : NULL};
+}
+
+/* The connection's peer address as text into out (INET6_ADDRSTRLEN). */
+static void client_ip(const tl_request *req, char *out, size_t size)
+{
+	snprintf(out, size, "127.0.0.1");
+	const union MHD_ConnectionInfo *info =
+		req->conn ? MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS)
+			  : NULL;
+	const struct sockaddr *sa = info ? info->client_addr : NULL;
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+			  (socklen_t)size);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+			  out, (socklen_t)size);
 }
 
 /* ---- POST /v1/checkouts/{id}/pay, method gateway ------------------------------ */
@@ -45,6 +77,7 @@ typedef struct start_call {
 	tl_response *res;
 	const tl_gateway *gw;
 	tl_gateway_config cfg;
+	char ip[INET6_ADDRSTRLEN];
 	tl_gateway_started started; /* a URL of up to 4 KiB */
 } start_call;
 
@@ -70,8 +103,63 @@ int tl_h_pay_gateway(tl_request *req, tl_response *res, tl_error *err)
 	if (s == NULL)
 		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
 	*s = (start_call){.req = req, .res = res, .gw = gw, .cfg = config_of(req->app)};
+	client_ip(req, s->ip, sizeof(s->ip));
+	s->cfg.client_ip = s->ip;
 	int rc = tl_api_write(req, res, start_tx, s, err);
 	free(s);
+	return rc;
+}
+
+/* ---- POST /v1/wallets/top-ups --------------------------------------------------- */
+
+typedef struct top_up_call {
+	tl_request *req;
+	tl_response *res;
+	const tl_gateway *gw;
+	tl_gateway_config cfg;
+	int64_t amount;
+	char ip[INET6_ADDRSTRLEN];
+	tl_gateway_started started;
+} top_up_call;
+
+static int top_up_tx(tl_tx *tx, void *arg, tl_error *err)
+{
+	top_up_call *t = arg;
+	int rc = tl_gateway_payments_start_top_up(tx, &t->req->ctx, t->gw, &t->cfg, t->amount,
+						  "VND", &t->started, err);
+	if (rc == 0)
+		tl_respond_json(t->res, 201,
+				json_pack("{s:s, s:s, s:s, s:s, s:I, s:s}", "status",
+					  "awaiting_payment", "redirect_url",
+					  t->started.redirect_url, "gateway", t->gw->name,
+					  "gateway_txn_id", t->started.txn_id, "amount",
+					  (json_int_t)t->amount, "currency", "VND"));
+	return rc;
+}
+
+int tl_h_top_up_gateway(tl_request *req, tl_response *res, tl_error *err)
+{
+	static const tl_field fields[] = {{"amount", TL_JSON_INTEGER, true}};
+	const tl_gateway *gw = active_gateway(req, err);
+	if (gw == NULL)
+		return TL_ERULE;
+	json_t *body = NULL;
+	int64_t amount = 0;
+	int rc = tl_json_body(req, &body, err);
+	rc = rc ? rc : tl_json_check(body, fields, 1, err);
+	rc = rc ? rc : tl_json_int_range(body, "amount", 1, TL_GATEWAY_TOP_UP_MAX, &amount, err);
+	json_decref(body);
+	if (rc < 0)
+		return rc;
+	top_up_call *t = calloc(1, sizeof(*t));
+	if (t == NULL)
+		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	*t = (top_up_call){.req = req, .res = res, .gw = gw, .cfg = config_of(req->app),
+			   .amount = amount};
+	client_ip(req, t->ip, sizeof(t->ip));
+	t->cfg.client_ip = t->ip;
+	rc = tl_api_write(req, res, top_up_tx, t, err);
+	free(t);
 	return rc;
 }
 
@@ -156,10 +244,12 @@ static int read_notification(const tl_request *req, tl_gateway_params *out, tl_e
 
 int tl_h_gateway_notify(tl_request *req, tl_response *res, tl_error *err)
 {
-	const tl_gateway *gw = active_gateway(req, err);
-	if (gw == NULL)
-		return TL_ERULE;
-	notify_call *n = new_notify_call(req, res, gw);
+	/* tally's own signed format: the sandbox's, not VNPay's (its IPN below) */
+	if (!req->app->sandbox_gateway)
+		return tl_error_set(err, TL_ERULE, "gateway_not_configured",
+				    "tally's own notification format is taken only under "
+				    "--sandbox-gateway; VNPay notifies GET /v1/gateway/vnpay/ipn");
+	notify_call *n = new_notify_call(req, res, &tl_gateway_sandbox);
 	if (n == NULL)
 		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
 	int rc = read_notification(req, &n->params, err);
@@ -336,7 +426,7 @@ static int render_payment_page(tl_response *res, const tl_gateway_params *link,
 	html_begin(&h, "Pay - sandbox gateway", NULL);
 	html_raw(&h, "<dl>");
 	page_detail(&h, "Amount", "amount", money);
-	page_detail(&h, "Checkout", "checkout", p->checkout_id);
+	page_detail(&h, "Order", "checkout", p->checkout_id ? p->checkout_id : "");
 	page_detail(&h, "Gateway transaction", "txn", p->txn_id);
 	html_raw(&h, "</dl>\n");
 	page_form(&h, link);
@@ -353,7 +443,7 @@ int tl_h_sandbox_page(tl_request *req, tl_response *res, tl_error *err)
 	tl_gateway_config cfg = config_of(req->app);
 	tl_gateway_payment p;
 	int rc = read_link(req, link, err);
-	rc = rc ? rc : tl_sandbox_read_link(&cfg, link, &p, err);
+	rc = rc ? rc : tl_vnpay_read_payment(&cfg, link, &p, err);
 	rc = rc ? rc : render_payment_page(res, link, &p, err);
 	free(link);
 	return rc;
@@ -386,13 +476,14 @@ static int read_action(const tl_request *req, tl_gateway_params *link,
 static const char *outcome_text(const tl_response *res, char *out, size_t size)
 {
 	static const char *const words[] = {"paid", "kept_as_credit", "cancelled",
-					    "already_applied"};
+					    "already_applied", "topped_up"};
 	static const char *const texts[] = {
 		"Payment received: tally applied it and the checkout is paid.",
 		("Payment received: the checkout could no longer be paid, so the money was "
 		 "kept as credit on the account."),
 		"Payment cancelled: the checkout stays open until it expires.",
-		"This payment was sent to tally already; nothing changed."};
+		"This payment was sent to tally already; nothing changed.",
+		"Payment received: the money is on the account as credit."};
 	json_t *body = res->json ? json_incref(res->json)
 				 : json_loads(res->text ? res->text : "", 0, NULL);
 	const char *status = json_string_value(json_object_get(body, "status"));
@@ -410,16 +501,27 @@ static const char *outcome_text(const tl_response *res, char *out, size_t size)
 	return word;
 }
 
-static int render_outcome(tl_response *res, const tl_gateway_payment *p, tl_error *err)
+/* VNPay sends the browser to vnp_ReturnUrl with the IPN's signed
+ * parameters. */
+static int render_outcome(tl_response *res, const tl_gateway_payment *p,
+			  const tl_gateway_params *ipn, tl_error *err)
 {
-	char text[TL_ERROR_MESSAGE_MAX + 64], back[TL_GATEWAY_VALUE_MAX + 32];
+	char text[TL_ERROR_MESSAGE_MAX + 64];
 	unsigned status = res->status;
-	const char *word = outcome_text(res, text, sizeof(text));
-	snprintf(back, sizeof(back), "%s%cresult=%s", p->return_url,
-		 strchr(p->return_url, '?') ? '&' : '?', word);
-	html h = {.data = malloc(PAGE_MAX)};
-	if (h.data == NULL)
+	(void)outcome_text(res, text, sizeof(text));
+	char *back = malloc(TL_GATEWAY_URL_MAX);
+	if (back == NULL)
 		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	int n = snprintf(back, TL_GATEWAY_URL_MAX, "%s%c", p->return_url,
+			 strchr(p->return_url, '?') ? '&' : '?');
+	int rc = n > 0 && (size_t)n < TL_GATEWAY_URL_MAX
+			 ? tl_vnpay_query(ipn, back + n, TL_GATEWAY_URL_MAX - (size_t)n, err)
+			 : tl_error_set(err, TL_EINTERNAL, NULL, "the return URL is too long");
+	html h = {.data = rc == 0 ? malloc(PAGE_MAX) : NULL};
+	if (h.data == NULL) {
+		free(back);
+		return rc ? rc : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	}
 	h.data[0] = '\0';
 	html_begin(&h, "Payment result - sandbox gateway", back);
 	html_raw(&h, "<p id=\"outcome\">");
@@ -427,6 +529,7 @@ static int render_outcome(tl_response *res, const tl_gateway_payment *p, tl_erro
 	html_raw(&h, "</p>\n<p><a id=\"return\" href=\"");
 	html_text(&h, back);
 	html_raw(&h, "\">Return to the merchant</a></p>\n");
+	free(back);
 	return html_finish(&h, res, status, err);
 }
 
@@ -434,20 +537,131 @@ int tl_h_sandbox_action(tl_request *req, tl_response *res, tl_error *err)
 {
 	if (!sandbox_on(req, err))
 		return TL_ENOTFOUND;
-	notify_call *n = new_notify_call(req, res, &tl_gateway_sandbox);
+	notify_call *n = new_notify_call(req, res, &tl_gateway_vnpay);
 	tl_gateway_params *link = calloc(1, sizeof(*link));
 	int rc = n && link ? 0 : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
 	tl_gateway_result result = TL_GATEWAY_FAILED;
 	tl_gateway_payment p;
 	rc = rc ? rc : read_action(req, link, &result, err);
-	rc = rc ? rc : tl_sandbox_read_link(&n->cfg, link, &p, err);
-	/* A real gateway calls POST /v1/gateway/notify over the network; the
-	 * sandbox lives in this process, so it hands the same signed parameters
-	 * to the same use case directly, in one write transaction. */
-	rc = rc ? rc : tl_sandbox_notification(&n->cfg, &p, result, req->ctx.now, &n->params, err);
+	rc = rc ? rc : tl_vnpay_read_payment(&n->cfg, link, &p, err);
+	/* VNPay calls the IPN URL over the network; the sandbox lives in this
+	 * process, so it hands the same signed parameters to the same adapter
+	 * and use case directly, in one write transaction. */
+	rc = rc ? rc : tl_vnpay_notification(&n->cfg, &p, result, req->ctx.now, &n->params, err);
 	rc = rc ? rc : deliver(n, err);
-	rc = rc ? rc : render_outcome(res, &p, err);
+	rc = rc ? rc : render_outcome(res, &p, &n->params, err);
 	free(link);
 	free(n);
 	return rc;
+}
+
+/* ---- GET /v1/gateway/vnpay/ipn -------------------------------------------------- */
+
+/* VNPay's answer code for an IPN from tally's answer: its status, or its
+ * error's code (refusals are answered, not failed: see transact.c). */
+static void ipn_answer(tl_response *res, const char *status, const char *error)
+{
+	static const struct {
+		const char *status, *error, *code, *message;
+	} map[] = {
+		{"already_applied", NULL, "02", "Order already confirmed"},
+		{NULL, "invalid_signature", "97", "Invalid signature"},
+		{NULL, "gateway_txn_not_found", "01", "Order not found"},
+		{NULL, "amount_mismatch", "04", "Invalid amount"},
+	};
+	const char *code = status ? "00" : "99", *message = status ? "Confirm Success"
+								   : "Unknown error";
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		if ((map[i].status && status && strcmp(map[i].status, status) == 0) ||
+		    (map[i].error && error && strcmp(map[i].error, error) == 0)) {
+			code = map[i].code;
+			message = map[i].message;
+		}
+	}
+	tl_response_reset(res);
+	tl_respond_json(res, 200, json_pack("{s:s, s:s}", "RspCode", code, "Message", message));
+}
+
+/* Answered 200 {RspCode, Message} whatever happened, as VNPay expects; a
+ * failure of the store is 99, which VNPay retries. */
+int tl_h_vnpay_ipn(tl_request *req, tl_response *res, tl_error *err)
+{
+	if (active_gateway(req, err) == NULL)
+		return TL_ERULE;
+	notify_call *n = new_notify_call(req, res, &tl_gateway_vnpay);
+	if (n == NULL)
+		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	int rc = read_link(req, &n->params, err);
+	rc = rc ? rc : deliver(n, err);
+	char status[24] = "", error[48] = "";
+	if (rc < 0) {
+		snprintf(error, sizeof(error), "%s", err->code);
+	} else if (res->json && res->status < 300) {
+		const char *s = json_string_value(json_object_get(res->json, "status"));
+		snprintf(status, sizeof(status), "%s", s ? s : "");
+	} else if (res->json) {
+		const char *e = json_string_value(
+			json_object_get(json_object_get(res->json, "error"), "code"));
+		snprintf(error, sizeof(error), "%s", e ? e : "");
+	}
+	tl_log("info", "vnpay_ipn",
+	       json_pack("{s:s, s:s}", "status", status, "error", error));
+	ipn_answer(res, status[0] ? status : NULL, error);
+	tl_error_clear(err);
+	free(n);
+	return 0;
+}
+
+/* ---- GET /v1/gateway/vnpay/return ----------------------------------------------- */
+
+typedef struct return_call {
+	const char *txn_id;
+	char checkout_id[TL_ID_MAX];
+} return_call;
+
+static int return_tx(tl_tx *tx, void *arg, tl_error *err)
+{
+	return_call *r = arg;
+	return tl_gateway_payments_checkout_of(tx, r->txn_id, r->checkout_id, err);
+}
+
+/* Proves nothing and moves nothing (only the IPN does): checked like an
+ * IPN, it sends the browser to the console's page of the checkout with
+ * what VNPay said (paid, cancelled or failed). */
+int tl_h_vnpay_return(tl_request *req, tl_response *res, tl_error *err)
+{
+	if (active_gateway(req, err) == NULL)
+		return TL_ERULE;
+	tl_gateway_params *ps = calloc(1, sizeof(*ps));
+	if (ps == NULL)
+		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	tl_gateway_config cfg = config_of(req->app);
+	tl_gateway_notice notice;
+	int rc = read_link(req, ps, err);
+	rc = rc ? rc : tl_gateway_vnpay.verify(&cfg, ps, &notice, err);
+	free(ps);
+	return_call r = {.txn_id = notice.txn_id};
+	rc = rc ? rc : tl_api_read(req, return_tx, &r, err);
+	if (rc < 0)
+		return rc;
+	char back[TL_GATEWAY_VALUE_MAX + 96];
+	if (r.checkout_id[0]) /* a checkout's payment: its page in the console */
+		snprintf(back, sizeof(back), "%s/?checkout_id=%s&result=%s", req->app->public_url,
+			 r.checkout_id, tl_gateway_result_name(notice.result));
+	else /* a top-up of credit: the wallets */
+		snprintf(back, sizeof(back), "%s/?top_up=%s&result=%s#/wallets",
+			 req->app->public_url, notice.txn_id,
+			 tl_gateway_result_name(notice.result));
+	html h = {.data = malloc(PAGE_MAX)};
+	if (h.data == NULL)
+		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	h.data[0] = '\0';
+	html_raw(&h, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+		     "<meta http-equiv=\"refresh\" content=\"0;url=");
+	html_text(&h, back);
+	html_raw(&h, "\"><title>Returning to tally</title></head><body><p><a id=\"return\" "
+		     "href=\"");
+	html_text(&h, back);
+	html_raw(&h, "\">Back to the console</a></p>\n");
+	return html_finish(&h, res, 200, err);
 }

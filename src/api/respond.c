@@ -35,6 +35,14 @@ void tl_respond_error(tl_response *res, const tl_error *err)
 
 char *tl_response_body_text(const tl_response *res)
 {
+	if (res->text && res->text_len) { /* binary: may hold NULs */
+		char *copy = malloc(res->text_len + 1);
+		if (copy) {
+			memcpy(copy, res->text, res->text_len);
+			copy[res->text_len] = '\0';
+		}
+		return copy;
+	}
 	if (res->text)
 		return strdup(res->text);
 	if (res->json)

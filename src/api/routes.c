@@ -19,6 +19,7 @@ const tl_route tl_routes[] = {
 	{"POST", "/v1/accounts/{acc}/poc-wallets", TL_AUTH_ADMIN, false, tl_h_poc_wallets_create},
 	{"PATCH", "/v1/poc-wallets/{id}", TL_AUTH_ADMIN, false, tl_h_poc_wallets_change},
 	{"GET", "/v1/wallets", TL_AUTH_ANY, false, tl_h_wallets_get},
+	{"POST", "/v1/wallets/top-ups", TL_AUTH_ANY, false, tl_h_top_up_gateway},
 	{"GET", "/v1/holds", TL_AUTH_ANY, false, tl_h_holds_list},
 	{"POST", "/v1/ledger/transfers", TL_AUTH_ADMIN, false, tl_h_transfers_create},
 	{"GET", "/v1/ledger/transfers", TL_AUTH_ADMIN, false, tl_h_transfers_list},
@@ -38,6 +39,8 @@ const tl_route tl_routes[] = {
 
 	/* payment gateway */
 	{"POST", "/v1/gateway/notify", TL_AUTH_NONE, false, tl_h_gateway_notify},
+	{"GET", "/v1/gateway/vnpay/ipn", TL_AUTH_NONE, false, tl_h_vnpay_ipn},
+	{"GET", "/v1/gateway/vnpay/return", TL_AUTH_NONE, false, tl_h_vnpay_return},
 	{"GET", "/sandbox-gateway/pay", TL_AUTH_NONE, false, tl_h_sandbox_page},
 	{"POST", "/sandbox-gateway/pay", TL_AUTH_NONE, false, tl_h_sandbox_action},
 

@@ -315,7 +315,7 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, request_state 
 				     tl_response *res, const char *allow)
 {
 	char *body = tl_response_body_text(res);
-	size_t len = body ? strlen(body) : 0;
+	size_t len = body ? (res->text && res->text_len ? res->text_len : strlen(body)) : 0;
 	struct MHD_Response *r =
 		MHD_create_response_from_buffer(len, body ? body : (char *)"", MHD_RESPMEM_MUST_FREE);
 	if (r == NULL) {

@@ -13,6 +13,7 @@
 #include "service/admin.h"
 #include "service/ledger.h"
 #include "service/gateway_payments.h"
+#include "api/invoice_pdf.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -39,6 +40,9 @@ typedef struct config {
 	int64_t checkout_ttl_s;
 	bool sandbox_gateway;
 	const char *public_url;
+	const char *vnpay_url;
+	const char *vnpay_tmn_code;
+	const char *seller_name, *seller_address, *seller_tax_code;
 	const char *web_dir;
 	const char *admin_token;    /* NULL: generated on a database's first start */
 	const char *gateway_secret; /* NULL: the same */
@@ -62,7 +66,8 @@ typedef struct config {
  */
 enum {
 	S_LISTEN, S_DB, S_CATALOG, S_CHECKOUT_TTL, S_TEST_CLOCK, S_NO_ACCESS_LOG,
-	S_SANDBOX_GATEWAY, S_PUBLIC_URL, S_WEB, S_HTTP_THREADS, S_HEADER_TIMEOUT,
+	S_SANDBOX_GATEWAY, S_PUBLIC_URL, S_VNPAY_URL, S_VNPAY_TMN_CODE, S_SELLER_NAME,
+	S_SELLER_ADDRESS, S_SELLER_TAX_CODE, S_WEB, S_HTTP_THREADS, S_HEADER_TIMEOUT,
 	S_BODY_TIMEOUT, S_IDLE_TIMEOUT, S_BACKUP_DIR, S_IDEMPOTENCY_RETENTION, S_ADMIN_TOKEN,
 	S_GATEWAY_SECRET,
 	S_COUNT
@@ -85,6 +90,11 @@ static const setting_spec settings[S_COUNT] = {
 	[S_NO_ACCESS_LOG] = {"no-access-log", true, "TALLY_ACCESS_LOG", true, false},
 	[S_SANDBOX_GATEWAY] = {"sandbox-gateway", true, "TALLY_SANDBOX_GATEWAY", false, false},
 	[S_PUBLIC_URL] = {"public-url", false, "TALLY_PUBLIC_URL", false, false},
+	[S_VNPAY_URL] = {"vnpay-url", false, "TALLY_VNPAY_URL", false, false},
+	[S_VNPAY_TMN_CODE] = {"vnpay-tmn-code", false, "TALLY_VNPAY_TMN_CODE", false, false},
+	[S_SELLER_NAME] = {"seller-name", false, "TALLY_SELLER_NAME", false, false},
+	[S_SELLER_ADDRESS] = {"seller-address", false, "TALLY_SELLER_ADDRESS", false, false},
+	[S_SELLER_TAX_CODE] = {"seller-tax-code", false, "TALLY_SELLER_TAX_CODE", false, false},
 	[S_WEB] = {"web", false, "TALLY_WEB", false, false},
 	[S_HTTP_THREADS] = {"http-threads", false, "TALLY_HTTP_THREADS", false, false},
 	[S_HEADER_TIMEOUT] = {"header-timeout", false, "TALLY_HEADER_TIMEOUT_MS", false, false},
@@ -130,6 +140,14 @@ static void usage(FILE *out)
 	      "                      Cancel) for tests and demos (TALLY_SANDBOX_GATEWAY=1)\n"
 	      "  --public-url URL    how browsers reach this tallyd, for gateway redirects\n"
 	      "                      (TALLY_PUBLIC_URL; default http://HOST:PORT of --listen)\n"
+	      "  --vnpay-url URL     pay through VNPay: its payment page, e.g.\n"
+	      "                      https://sandbox.vnpayment.vn/paymentv2/vpcpay.html\n"
+	      "                      (TALLY_VNPAY_URL); its hash secret is gateway-secret\n"
+	      "  --vnpay-tmn-code CODE  the merchant's VNPay terminal code (TALLY_VNPAY_TMN_CODE;\n"
+	      "                      required with --vnpay-url)\n"
+	      "  --seller-name TEXT, --seller-address TEXT, --seller-tax-code TEXT\n"
+	      "                      the seller printed on invoices' PDFs (TALLY_SELLER_NAME,\n"
+	      "                      TALLY_SELLER_ADDRESS, TALLY_SELLER_TAX_CODE)\n"
 	      "  --web DIR           the web console's files, served at / (TALLY_WEB; default:\n"
 	      "                      the installed console, DATADIR/web); --web '' serves none\n"
 	      "  --http-threads N    0 (default): a thread per connection; N: N epoll threads\n"
@@ -308,6 +326,11 @@ static int apply_setting(config *cfg, int id, const setting_value *v)
 	case S_NO_ACCESS_LOG: cfg->access_log = !on; return 0;
 	case S_SANDBOX_GATEWAY: cfg->sandbox_gateway = on; return 0;
 	case S_PUBLIC_URL: cfg->public_url = s; return 0;
+	case S_VNPAY_URL: cfg->vnpay_url = s; return 0;
+	case S_VNPAY_TMN_CODE: cfg->vnpay_tmn_code = s; return 0;
+	case S_SELLER_NAME: cfg->seller_name = s; return 0;
+	case S_SELLER_ADDRESS: cfg->seller_address = s; return 0;
+	case S_SELLER_TAX_CODE: cfg->seller_tax_code = s; return 0;
 	case S_WEB: cfg->web_dir = s ? s : cfg->default_web; return 0;
 	case S_HTTP_THREADS:
 		if (s && parse_count(s, &cfg->http_threads) < 0)
@@ -462,6 +485,26 @@ static void locate_data_dir(config *cfg)
 		cfg->default_catalog[0] = cfg->default_web[0] = '\0';
 }
 
+/* The settings that depend on one another or fill fixed fields of tl_app. */
+static int check_gateway_and_seller(const config *cfg)
+{
+	if (cfg->vnpay_url && cfg->vnpay_url[0] &&
+	    (strlen(cfg->vnpay_url) >= 256 || !cfg->vnpay_tmn_code || !cfg->vnpay_tmn_code[0] ||
+	     strlen(cfg->vnpay_tmn_code) >= 16)) {
+		fprintf(stderr, "tallyd: vnpay-url takes a URL under 256 bytes and needs "
+				"vnpay-tmn-code (under 16 characters)\n");
+		return -1;
+	}
+	if ((cfg->seller_name && strlen(cfg->seller_name) >= 160) ||
+	    (cfg->seller_address && strlen(cfg->seller_address) >= 320) ||
+	    (cfg->seller_tax_code && strlen(cfg->seller_tax_code) >= 32)) {
+		fprintf(stderr, "tallyd: seller-name is under 160 bytes, seller-address under "
+				"320, seller-tax-code under 32\n");
+		return -1;
+	}
+	return 0;
+}
+
 enum { OPT_SETTING = 256, OPT_CONFIG = 512, OPT_CHECK_CONFIG, OPT_RESTORE, OPT_HELP, OPT_VERSION };
 
 /* 0 to run, 1 to exit successfully (--help), -1 on a usage error. */
@@ -526,7 +569,7 @@ static int parse_args(int argc, char **argv, config *cfg)
 	for (int i = 0; i < S_COUNT; i++)
 		if (apply_setting(cfg, i, &values[i]) < 0)
 			return -1;
-	return 0;
+	return check_gateway_and_seller(cfg);
 }
 
 /* --check-config: the settings parsed; now the catalog and the console. */
@@ -695,6 +738,16 @@ int main(int argc, char **argv)
 		      .backup_dir = cfg.backup_dir,
 		      .idempotency_retention_s = cfg.idempotency_retention_s,
 		      .metrics = tl_metrics_new()};
+	snprintf(app.seller_name, sizeof(app.seller_name), "%s",
+		 cfg.seller_name ? cfg.seller_name : "");
+	snprintf(app.seller_address, sizeof(app.seller_address), "%s",
+		 cfg.seller_address ? cfg.seller_address : "");
+	snprintf(app.seller_tax_code, sizeof(app.seller_tax_code), "%s",
+		 cfg.seller_tax_code ? cfg.seller_tax_code : "");
+	if (cfg.vnpay_url && cfg.vnpay_url[0]) {
+		snprintf(app.vnpay_url, sizeof(app.vnpay_url), "%s", cfg.vnpay_url);
+		snprintf(app.vnpay_tmn_code, sizeof(app.vnpay_tmn_code), "%s", cfg.vnpay_tmn_code);
+	}
 	tl_error err = {0};
 	char generated[TL_ADMIN_TOKEN_STR_MAX];
 	int status = 1;
@@ -717,6 +770,7 @@ int main(int argc, char **argv)
 	}
 	tl_store_close(app.store);
 	tl_metrics_free(app.metrics);
+	tl_invoice_pdf_release();
 	tl_clock_destroy(&clock);
 	if (status == 0)
 		tl_log("info", "stopped", NULL);

@@ -112,6 +112,11 @@
  * still pay it), so a caller pressing pay in a loop must not grow the store
  * without end; a customer retrying in a few tabs needs a handful. */
 #define TL_GATEWAY_STARTS_PER_CHECKOUT_MAX 32u
+/* Top-ups of credit through the gateway: the same bound on an account's
+ * top-ups still waiting for the gateway, for the same reason; and the
+ * largest one, under VNPay's per-transaction ceiling (1,000,000,000 VND). */
+#define TL_GATEWAY_TOP_UPS_PENDING_MAX 32u
+#define TL_GATEWAY_TOP_UP_MAX 500000000ll
 
 /* Lines (resources) in one checkout. A Stop POC converts a whole cluster
  * in one checkout (DESIGN.md rule 7), so this is the most POC members a
@@ -193,6 +198,11 @@
  * resources still finishes in its pass; the next accounts wait for the
  * next pass. */
 #define TL_RECONCILE_INVOICES_MAX 1000u
+
+/* Bytes of an invoice's PDF: one invoice has a line per resource and its
+ * PDF is ~20 KiB with the embedded font subsets; 4 MiB stops a runaway
+ * rendering from growing the heap without bound. */
+#define TL_INVOICE_PDF_MAX (4u * 1024u * 1024u)
 
 /* Names (accounts, resources) in bytes of UTF-8. */
 #define TL_NAME_MAX 200u

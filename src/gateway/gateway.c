@@ -20,7 +20,8 @@ static bool name_ok(const char *name)
 	if (len == 0 || len >= TL_GATEWAY_NAME_MAX)
 		return false;
 	for (const char *p = name; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '_'))
 			return false;
 	return true;
 }
@@ -52,7 +53,7 @@ int tl_gateway_params_add(tl_gateway_params *ps, const char *name, const char *v
 {
 	if (!name_ok(name))
 		return tl_error_set(err, TL_EINVALID, "invalid_parameter",
-				    "parameter names are 1 to %u characters of a-z, 0-9 and _",
+				    "parameter names are 1 to %u characters of a-z, A-Z, 0-9 and _",
 				    TL_GATEWAY_NAME_MAX - 1);
 	if (tl_gateway_params_get(ps, name))
 		return param_error(err, "invalid_parameter", name, "given twice");

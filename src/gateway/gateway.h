@@ -39,11 +39,11 @@
 #include "common/err.h"
 #include "common/limits.h"
 
-/* Limits of gateway parameters. A notification has under ten parameters;
+/* Limits of gateway parameters. A notification has under 14 parameters;
  * the longest value is a return URL (public URL, path and a checkout id,
  * ~250 bytes). A form body is bounded so a caller cannot make the parser
  * work on megabytes of parameters. */
-#define TL_GATEWAY_PARAMS_MAX 16u
+#define TL_GATEWAY_PARAMS_MAX 20u /* VNPay: 14 in a payment URL, 13 in an IPN */
 #define TL_GATEWAY_NAME_MAX 32u    /* with the NUL */
 #define TL_GATEWAY_VALUE_MAX 512u  /* with the NUL */
 #define TL_GATEWAY_FORM_MAX 8192u  /* bytes of a form or JSON body */
@@ -62,7 +62,7 @@ typedef struct tl_gateway_params {
 } tl_gateway_params;
 
 /* Adds a parameter: 400 invalid_parameter when the name is taken, not
- * [a-z0-9_] or too long, or the value is too long or not clean text. */
+ * [a-zA-Z0-9_] (VNPay's are vnp_TmnCode, ...) or too long, or the value is too long or not clean text. */
 int tl_gateway_params_add(tl_gateway_params *ps, const char *name, const char *value,
 			  tl_error *err);
 /* The value, or NULL when absent. */
@@ -99,6 +99,9 @@ int tl_gateway_param_int(const tl_gateway_params *ps, const char *name, int64_t 
 typedef struct tl_gateway_config {
 	const char *secret;     /* the shared HMAC secret */
 	const char *public_url; /* how browsers reach tallyd */
+	const char *pay_url;    /* VNPay: its payment page; NULL: the sandbox's */
+	const char *tmn_code;   /* VNPay: the merchant's terminal code */
+	const char *client_ip;  /* VNPay: the requesting customer's address */
 } tl_gateway_config;
 
 /* One payment to start on a gateway. */
@@ -109,6 +112,8 @@ typedef struct tl_gateway_payment {
 	const char *currency;
 	const char *return_url; /* where the browser goes back to */
 	int64_t now;
+	int64_t expires_at;     /* VNPay: the checkout's expiry (0: now + 15 min) */
+	const char *ip_addr;    /* VNPay: the customer's address (NULL: 127.0.0.1) */
 } tl_gateway_payment;
 
 typedef enum { TL_GATEWAY_PAID, TL_GATEWAY_CANCELLED, TL_GATEWAY_FAILED } tl_gateway_result;
@@ -123,10 +128,12 @@ typedef struct tl_gateway_notice {
 	char currency[4];
 	tl_gateway_result result;
 	int64_t ts;
+	char gateway_ref[TL_GATEWAY_TXN_MAX]; /* VNPay: vnp_TransactionNo, or "" */
+	char bank_code[24];                   /* VNPay: vnp_BankCode, or "" */
 } tl_gateway_notice;
 
 typedef struct tl_gateway {
-	const char *name; /* "sandbox" */
+	const char *name; /* "sandbox", "vnpay" */
 	/* Writes the gateway's signed payment page URL for p into out_url. */
 	int (*start)(const tl_gateway_config *cfg, const tl_gateway_payment *p, char *out_url,
 		     size_t size, tl_error *err);
@@ -152,5 +159,51 @@ int tl_sandbox_read_link(const tl_gateway_config *cfg, const tl_gateway_params *
 int tl_sandbox_notification(const tl_gateway_config *cfg, const tl_gateway_payment *p,
 			    tl_gateway_result result, int64_t now, tl_gateway_params *out,
 			    tl_error *err);
+
+/* ---- vnpay.c: VNPay's published protocol (version 2.1.0) -------------------- *
+ *
+ * Payment URL: <pay_url>?<signed query> with vnp_Version=2.1.0,
+ * vnp_Command=pay, vnp_TmnCode, vnp_Amount (VND x 100), vnp_CurrCode=VND,
+ * vnp_TxnRef (tally's gateway transaction id), vnp_OrderInfo, vnp_OrderType,
+ * vnp_ReturnUrl, vnp_IpAddr, vnp_CreateDate and vnp_ExpireDate
+ * (yyyyMMddHHmmss in GMT+7), vnp_Locale.
+ *
+ * Signing (VNPay's reference code): every vnp_* parameter but
+ * vnp_SecureHash and vnp_SecureHashType, sorted by name (bytewise), each
+ * name and value form-encoded as PHP's urlencode does (A-Z a-z 0-9 - _ .
+ * kept, space as '+', every other byte %XX with upper-case hex), written
+ * name=value and joined by '&'; vnp_SecureHash is HMAC-SHA512 of that
+ * keyed with the hash secret, as hex (either case is accepted).
+ *
+ * IPN and return: vnp_TmnCode, vnp_Amount, vnp_TxnRef, vnp_ResponseCode,
+ * vnp_TransactionStatus (both "00": paid; vnp_ResponseCode "24": the
+ * customer cancelled; else failed), vnp_TransactionNo, vnp_BankCode,
+ * vnp_PayDate, vnp_OrderInfo, ... and vnp_SecureHash. A notice from VNPay
+ * names no checkout (the caller takes it from tally's record of the
+ * transaction) and is always in VND. */
+
+extern const tl_gateway tl_gateway_vnpay;
+
+/* The canonical (signed) string of ps: see above; TL_EINTERNAL when short. */
+int tl_vnpay_canonical(const tl_gateway_params *ps, char *out, size_t size, tl_error *err);
+/* Sets vnp_SecureHash (lower-case hex) on ps. */
+int tl_vnpay_sign(tl_gateway_params *ps, const char *secret, tl_error *err);
+/* 401 invalid_signature when vnp_SecureHash is missing, malformed or wrong. */
+int tl_vnpay_verify_signature(const tl_gateway_params *ps, const char *secret, tl_error *err);
+/* The signed query string of ps (the canonical string and vnp_SecureHash). */
+int tl_vnpay_query(const tl_gateway_params *ps, char *out, size_t size, tl_error *err);
+/* t as yyyyMMddHHmmss in GMT+7 (out: 15 bytes), and back (false when not). */
+void tl_vnpay_format_time(int64_t t, char out[15]);
+bool tl_vnpay_parse_time(const char *text, int64_t *out);
+
+/* The sandbox as a VNPay stand-in: reads a payment URL's query (401
+ * invalid_signature unless signed with cfg->secret); out points into link,
+ * its checkout_id at vnp_OrderInfo (which names the checkout). */
+int tl_vnpay_read_payment(const tl_gateway_config *cfg, const tl_gateway_params *link,
+			  tl_gateway_payment *out, tl_error *err);
+/* The signed IPN (and return) parameters VNPay sends for a payment. */
+int tl_vnpay_notification(const tl_gateway_config *cfg, const tl_gateway_payment *p,
+			  tl_gateway_result result, int64_t now, tl_gateway_params *out,
+			  tl_error *err);
 
 #endif

@@ -1,7 +1,9 @@
 /*
- * sandbox.c: the sandbox gateway, a stand-in for a Vietnamese redirect
- * gateway (VNPay-like) for tests and demos. It is served by tallyd itself
- * (only under --sandbox-gateway) and signs with tallyd's own gateway secret.
+ * sandbox.c: tally's own signed notification format (POST /v1/gateway/notify,
+ * only under --sandbox-gateway), and its link format. The sandbox's pages
+ * now speak VNPay's protocol (vnpay.c) so payments go through the VNPay
+ * adapter; this format stays for gateways without an adapter of their own
+ * and is what tests/scenarios/test_gateway.c signs by hand.
  *
  * Its payment page link (GET <public_url>/sandbox-gateway/pay?...) carries
  *   checkout_id, amount, currency, txn_id, return_url, ts, signature

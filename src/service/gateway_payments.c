@@ -169,14 +169,20 @@ static int start_on_gateway(tl_tx *tx, const tl_ctx *ctx, const tl_gateway *gw,
 			    tl_gateway_started *out, tl_error *err)
 {
 	char return_url[TL_GATEWAY_VALUE_MAX];
-	int n = snprintf(return_url, sizeof(return_url), "%s/?checkout_id=%s", cfg->public_url,
-			 c->id);
+	/* VNPay's return is checked by tallyd first (h_gateway.c), which then
+	 * sends the browser to the console */
+	int n = strcmp(gw->name, "vnpay") == 0
+			? snprintf(return_url, sizeof(return_url), "%s/v1/gateway/vnpay/return",
+				   cfg->public_url)
+			: snprintf(return_url, sizeof(return_url), "%s/?checkout_id=%s",
+				   cfg->public_url, c->id);
 	if (n < 0 || (size_t)n >= sizeof(return_url))
 		return tl_error_set(err, TL_EINTERNAL, NULL, "the public URL is too long");
 	tl_id_new(out->txn_id, sizeof(out->txn_id), "gtx");
 	tl_gateway_payment p = {.txn_id = out->txn_id, .checkout_id = c->id,
 				.amount = c->totals.total, .currency = c->currency,
-				.return_url = return_url, .now = ctx->now};
+				.return_url = return_url, .now = ctx->now,
+				.expires_at = c->expires_at, .ip_addr = cfg->client_ip};
 	int rc = gw->start(cfg, &p, out->redirect_url, sizeof(out->redirect_url), err);
 	rc = rc ? rc : record_started(tx, ctx, gw->name, c, out->txn_id, err);
 	if (rc < 0)
@@ -207,6 +213,70 @@ int tl_gateway_payments_start(tl_tx *tx, const tl_ctx *ctx, const tl_gateway *gw
 	}
 	free(c);
 	return rc;
+}
+
+/* ---- top-ups ------------------------------------------------------------------ */
+
+#define TOP_UP_REF "top_up"
+
+int tl_gateway_payments_start_top_up(tl_tx *tx, const tl_ctx *ctx, const tl_gateway *gw,
+				     const tl_gateway_config *cfg, int64_t amount,
+				     const char *currency, tl_gateway_started *out,
+				     tl_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (ctx->who->is_admin || ctx->who->account_id[0] == '\0')
+		return tl_error_set(err, TL_EFORBIDDEN, "account_required",
+				    "a top-up is the customer's: use the account's token");
+	if (amount <= 0 || amount > TL_GATEWAY_TOP_UP_MAX)
+		return tl_error_set(err, TL_EINVALID, "invalid_amount",
+				    "a top-up is 1 to %lld", (long long)TL_GATEWAY_TOP_UP_MAX);
+	const char *account = ctx->who->account_id;
+	tl_doc_query q = {.kind = TXN_KIND, .account_id = account, .ref = TOP_UP_REF,
+			  .status = "started"};
+	int64_t pending = 0;
+	int rc = tl_store_doc_count(tx, &q, &pending, err);
+	if (rc < 0)
+		return rc;
+	if (pending >= (int64_t)TL_GATEWAY_TOP_UPS_PENDING_MAX) {
+		tl_error_set(err, TL_ELIMIT, "too_many_gateway_payments",
+			     "%lld top-ups are still waiting for the gateway, the most an account "
+			     "may have",
+			     (long long)pending);
+		tl_error_details(err,
+				 json_pack("{s:i}", "max", (int)TL_GATEWAY_TOP_UPS_PENDING_MAX));
+		return TL_ELIMIT;
+	}
+	char return_url[TL_GATEWAY_VALUE_MAX];
+	snprintf(return_url, sizeof(return_url), "%s/v1/gateway/vnpay/return", cfg->public_url);
+	tl_id_new(out->txn_id, sizeof(out->txn_id), "gtx");
+	tl_gateway_payment p = {.txn_id = out->txn_id, .checkout_id = account,
+				.amount = amount, .currency = currency,
+				.return_url = return_url, .now = ctx->now,
+				.ip_addr = cfg->client_ip};
+	rc = gw->start(cfg, &p, out->redirect_url, sizeof(out->redirect_url), err);
+	if (rc < 0)
+		return rc;
+	char id[TL_ID_MAX], at[TL_TIME_STR_MAX];
+	tl_id_new(id, sizeof(id), "gwt");
+	tl_time_format(ctx->now, at);
+	json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s}", "id", id,
+				 "gateway", gw->name, "txn_id", out->txn_id, "purpose", TOP_UP_REF,
+				 "checkout_id", "", "account_id", account, "amount",
+				 (json_int_t)amount, "currency", currency, "status", "started",
+				 "created_at", at);
+	if (body == NULL)
+		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	rc = tl_billing_insert(tx, TXN_KIND, id, account, out->txn_id, TOP_UP_REF, body,
+			       ctx->now, err);
+	json_decref(body);
+	if (rc < 0)
+		return rc;
+	return tl_audit_record(tx, ctx, "account.gateway_top_up_started", account, account, NULL,
+			       json_pack("{s:s, s:s, s:I, s:s}", "gateway", gw->name, "txn_id",
+					 out->txn_id, "amount", (json_int_t)amount, "currency",
+					 currency),
+			       err);
 }
 
 /* ---- apply ------------------------------------------------------------------ */
@@ -335,6 +405,19 @@ static int apply_paid(tl_tx *tx, const tl_ctx *ctx, const char *gateway, txn_rec
 	int rc = top_up(tx, &as_customer, gateway, r, &out->notice, &t, err);
 	if (rc < 0)
 		return rc;
+	if (strcmp(record_text(r, "purpose"), TOP_UP_REF) == 0) {
+		/* a top-up: the money on the credit wallet is all it asked for */
+		json_t *body = json_deep_copy(r->body);
+		json_object_set_new(body, "result", json_string("paid"));
+		json_object_set_new(body, "top_up_transfer_id", json_string(t.id));
+		json_object_set_new(body, "notified_at", json_integer((json_int_t)ctx->now));
+		json_object_set_new(body, "status", json_string("applied"));
+		if (out->notice.gateway_ref[0])
+			json_object_set_new(body, "gateway_ref",
+					    json_string(out->notice.gateway_ref));
+		out->status = "topped_up";
+		return record_finish(tx, &as_customer, r, body, err);
+	}
 	pay_attempt a = {.ctx = &as_customer, .notice = &out->notice};
 	tl_error why = {0};
 	int paid = tl_store_nested(tx, pay_attempt_tx, &a, &why);
@@ -347,6 +430,10 @@ static int apply_paid(tl_tx *tx, const tl_ctx *ctx, const char *gateway, txn_rec
 	json_object_set_new(body, "result", json_string("paid"));
 	json_object_set_new(body, "top_up_transfer_id", json_string(t.id));
 	json_object_set_new(body, "notified_at", json_integer((json_int_t)ctx->now));
+	if (out->notice.gateway_ref[0])
+		json_object_set_new(body, "gateway_ref", json_string(out->notice.gateway_ref));
+	if (out->notice.bank_code[0])
+		json_object_set_new(body, "bank_code", json_string(out->notice.bank_code));
 	if (paid == 0) {
 		out->status = "paid";
 		out->invoice_ids = a.paid.invoice_ids;
@@ -405,6 +492,10 @@ int tl_gateway_payments_apply(tl_tx *tx, const tl_ctx *ctx, const tl_gateway *gw
 	rc = record_load(tx, out->notice.txn_id, &r, err);
 	if (rc < 0)
 		return rc;
+	/* a gateway that names no checkout (VNPay) pays the one tallyd recorded */
+	if (out->notice.checkout_id[0] == '\0')
+		snprintf(out->notice.checkout_id, sizeof(out->notice.checkout_id), "%s",
+			 record_text(&r, "checkout_id"));
 	/* A gateway retries until it is answered: a retry of what was applied
 	 * gets its first answer however late. A first delivery is applied
 	 * however late too: the transaction id, not the time, stops replays. */
@@ -419,6 +510,17 @@ int tl_gateway_payments_apply(tl_tx *tx, const tl_ctx *ctx, const tl_gateway *gw
 		out->status = NULL;
 	}
 	return rc;
+}
+
+int tl_gateway_payments_checkout_of(tl_tx *tx, const char *txn_id, char *out, tl_error *err)
+{
+	txn_record r;
+	int rc = record_load(tx, txn_id, &r, err);
+	if (rc < 0)
+		return rc;
+	snprintf(out, TL_ID_MAX, "%s", record_text(&r, "checkout_id"));
+	record_free(&r);
+	return 0;
 }
 
 /* ---- the shared secret ---------------------------------------------------- */

@@ -35,9 +35,21 @@ int tl_gateway_payments_start(tl_tx *tx, const tl_ctx *ctx, const tl_gateway *gw
 			      const tl_gateway_config *cfg, const char *checkout_id,
 			      tl_gateway_started *out, tl_error *err);
 
+/* A top-up of the account's credit through the gateway: ctx must be an
+ * account (admin: 403 account_required), amount 1 to TL_GATEWAY_TOP_UP_MAX
+ * in the currency (VND for VNPay; the adapter refuses others), at most
+ * TL_GATEWAY_TOP_UPS_PENDING_MAX still started (429
+ * too_many_gateway_payments). Recorded like a checkout's payment with no
+ * checkout (purpose top_up); its paid notification moves the money to the
+ * credit wallet and nothing else ("topped_up"). */
+int tl_gateway_payments_start_top_up(tl_tx *tx, const tl_ctx *ctx, const tl_gateway *gw,
+				     const tl_gateway_config *cfg, int64_t amount,
+				     const char *currency, tl_gateway_started *out,
+				     tl_error *err);
+
 typedef struct tl_gateway_applied {
-	const char *status; /* "paid", "kept_as_credit", "cancelled", "failed" or
-			     * "already_applied" */
+	const char *status; /* "paid", "kept_as_credit", "topped_up", "cancelled",
+			     * "failed" or "already_applied" */
 	tl_gateway_notice notice;
 	char recorded_result[12];   /* already_applied: what was recorded first */
 	char recorded_status[16];   /* already_applied: applied, kept_as_credit, ... */
@@ -60,6 +72,11 @@ typedef struct tl_gateway_applied {
 int tl_gateway_payments_apply(tl_tx *tx, const tl_ctx *ctx, const tl_gateway *gw,
 			      const tl_gateway_config *cfg, const tl_gateway_params *params,
 			      tl_gateway_applied *out, tl_error *err);
+
+/* The checkout gateway transaction txn_id was started for, into out
+ * (TL_ID_MAX bytes): 404 gateway_txn_not_found when tallyd did not start
+ * it. Changes nothing (a gateway's return URL reads it). */
+int tl_gateway_payments_checkout_of(tl_tx *tx, const char *txn_id, char *out, tl_error *err);
 
 /* The secret gateway messages are signed with, into out (size bytes):
  * env_secret (TALLY_GATEWAY_SECRET) when set and not empty; otherwise the

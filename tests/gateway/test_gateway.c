@@ -77,7 +77,7 @@ Test(gateway, forms_decode_plus_and_percent_and_refuse_what_is_malformed)
 	cr_assert_str_eq(tl_gateway_params_get(&ps, "b"), "AB");
 	cr_assert_str_eq(tl_gateway_params_get(&ps, "c"), "");
 	cr_assert_str_eq(tl_gateway_params_get(&ps, "d"), "");
-	static const char *const bad[] = {"a=%4", "a=%zz", "a=%00", "a=1&a=2", "A=1",
+	static const char *const bad[] = {"a=%4", "a=%zz", "a=%00", "a=1&a=2", "a-b=1",
 					  "a=%0A", "a=%FF", "=1"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		cr_expect_eq(tl_gateway_params_from_form(&ps, bad[i], strlen(bad[i]), &err),
@@ -152,4 +152,90 @@ Test(gateway, a_signed_link_is_not_a_notification)
 	cr_assert_eq(tl_gateway_sandbox.verify(&cfg, &link, &n, &err), TL_EINVALID);
 	cr_assert_str_eq(err.code, "invalid_notification");
 	tl_error_clear(&err);
+}
+
+/* ---- VNPay ---------------------------------------------------------------- */
+
+/* A payment URL's parameters, with text that needs encoding: Vietnamese,
+ * spaces, '&', '=', '~' and '*' (PHP's urlencode encodes both). */
+static tl_gateway_params vnpay_vector(void)
+{
+	static const char *const pairs[][2] = {
+		{"vnp_Version", "2.1.0"},
+		{"vnp_Command", "pay"},
+		{"vnp_TmnCode", "TALLYSBX"},
+		{"vnp_Amount", "52800000"},
+		{"vnp_CurrCode", "VND"},
+		{"vnp_TxnRef", "gtx_2onut442l2frckou"},
+		{"vnp_OrderInfo", "Thanh to\xc3\xa1n \xc4\x91\xc6\xa1n h\xc3\xa0ng a&b=c ~*"},
+		{"vnp_ReturnUrl", "https://tally.example/v1/gateway/vnpay/return"},
+		{"vnp_CreateDate", "20261206094500"},
+		{"vnp_Locale", "vn"},
+		{"vnp_SecureHashType", "HmacSHA512"},
+	};
+	tl_gateway_params ps = {0};
+	tl_error err = {0};
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
+		cr_assert_eq(tl_gateway_params_add(&ps, pairs[i][0], pairs[i][1], &err), 0, "%s",
+			     err.message);
+	return ps;
+}
+
+/* The hash data and hash below were computed outside tally: Python's
+ * quote_plus(safe='') with '~' as %7E (PHP's urlencode, which VNPay's
+ * reference code uses) and hmac.new(key, data, sha512), and the hash
+ * again with `openssl dgst -sha512 -hmac`. */
+Test(vnpay, the_hash_data_and_hash_match_vnpays_reference_signing)
+{
+	tl_gateway_params ps = vnpay_vector();
+	tl_error err = {0};
+	char data[1024];
+	cr_assert_eq(tl_vnpay_canonical(&ps, data, sizeof(data), &err), 0);
+	cr_assert_str_eq(data,
+			 "vnp_Amount=52800000&vnp_Command=pay&vnp_CreateDate=20261206094500"
+			 "&vnp_CurrCode=VND&vnp_Locale=vn&vnp_OrderInfo=Thanh+to%C3%A1n+%C4%91"
+			 "%C6%A1n+h%C3%A0ng+a%26b%3Dc+%7E%2A&vnp_ReturnUrl=https%3A%2F%2F"
+			 "tally.example%2Fv1%2Fgateway%2Fvnpay%2Freturn&vnp_TmnCode=TALLYSBX"
+			 "&vnp_TxnRef=gtx_2onut442l2frckou&vnp_Version=2.1.0");
+	cr_assert_eq(tl_vnpay_sign(&ps, "VNPay secret", &err), 0);
+	const char *hash = "65e7307433862f016243bda64dd67566bd00b3611d80864d05a1572fe339eb23"
+			   "49b49fc00083553d2f2e2d26d31e1cba0295eb2509892cbc40efe192356f32f1";
+	cr_assert_str_eq(tl_gateway_params_get(&ps, "vnp_SecureHash"), hash);
+	/* signed again, the hash is not signed over */
+	cr_assert_eq(tl_vnpay_sign(&ps, "VNPay secret", &err), 0);
+	cr_assert_str_eq(tl_gateway_params_get(&ps, "vnp_SecureHash"), hash);
+	cr_assert_eq(tl_vnpay_verify_signature(&ps, "VNPay secret", &err), 0);
+	/* upper-case hex is the same hash */
+	char upper[129];
+	for (size_t i = 0; i <= 128; i++)
+		upper[i] = (char)(hash[i] >= 'a' && hash[i] <= 'f' ? hash[i] - 32 : hash[i]);
+	tl_gateway_params_remove(&ps, "vnp_SecureHash");
+	cr_assert_eq(tl_gateway_params_add(&ps, "vnp_SecureHash", upper, &err), 0);
+	cr_assert_eq(tl_vnpay_verify_signature(&ps, "VNPay secret", &err), 0);
+	/* a non-vnp_ parameter is neither signed nor believed */
+	cr_assert_eq(tl_gateway_params_add(&ps, "action", "pay", &err), 0);
+	cr_assert_eq(tl_vnpay_verify_signature(&ps, "VNPay secret", &err), 0);
+	/* a changed value or key is refused */
+	cr_assert_eq(tl_vnpay_verify_signature(&ps, "VNPay secret!", &err), TL_EAUTH);
+	cr_assert_str_eq(err.code, "invalid_signature");
+	tl_error_clear(&err);
+	tl_gateway_params_remove(&ps, "vnp_Amount");
+	cr_assert_eq(tl_gateway_params_add(&ps, "vnp_Amount", "100", &err), 0);
+	cr_assert_eq(tl_vnpay_verify_signature(&ps, "VNPay secret", &err), TL_EAUTH);
+	tl_error_clear(&err);
+}
+
+Test(vnpay, times_are_yyyymmddhhmmss_in_gmt_plus_7)
+{
+	char text[15];
+	tl_vnpay_format_time(1796523900, text); /* 2026-12-06T02:25:00Z */
+	cr_assert_str_eq(text, "20261206092500");
+	int64_t t;
+	cr_assert(tl_vnpay_parse_time("20261206092500", &t));
+	cr_assert_eq(t, 1796523900);
+	tl_vnpay_format_time(1796506800, text); /* 2026-12-05T21:40:00Z: the next day */
+	cr_assert_str_eq(text, "20261206044000");
+	cr_assert(!tl_vnpay_parse_time("2026120609250", &t));
+	cr_assert(!tl_vnpay_parse_time("2026120609250x", &t));
+	cr_assert(!tl_vnpay_parse_time("20261306092500", &t));
 }

@@ -271,6 +271,43 @@ static void assert_paid_once(const customer *c, const char *id, int64_t credit)
 	assert_books_balance();
 }
 
+/* The path and query of the sandbox outcome page's link back (VNPay's
+ * return URL with the IPN's signed parameters), its &amp; undone. */
+static void return_link(const tt_response *r, char *out, size_t size)
+{
+	const char *href = strstr(r->raw, "id=\"return\" href=\"");
+	cr_assert_not_null(href, "%s", r->raw);
+	href += strlen("id=\"return\" href=\"") + strlen(srv.url);
+	size_t n = 0;
+	for (const char *p = href; *p && *p != '"' && n + 1 < size; p++) {
+		out[n++] = *p;
+		if (strncmp(p, "&amp;", 5) == 0)
+			p += 4;
+	}
+	out[n] = '\0';
+	cr_assert_eq(strncmp(out, "/v1/gateway/vnpay/return?", 25), 0, "%s", out);
+}
+
+/* The return URL is verified and sends the browser to the console's page
+ * of the checkout; tampered, it is refused. */
+static void follow_return(const char *back, const char *checkout, const char *result)
+{
+	tt_response r = tt_request(&srv, "GET", back, NULL, NULL, NULL);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	char want[160];
+	snprintf(want, sizeof(want), "/?checkout_id=%s&amp;result=%s\"", checkout, result);
+	cr_assert(strstr(r.raw, want) && strstr(r.raw, "http-equiv=\"refresh\""), "want %s: %s",
+		  want, r.raw);
+	tt_response_free(&r);
+	char tampered[2048];
+	snprintf(tampered, sizeof(tampered), "%s", back);
+	char *code = strstr(tampered, "vnp_ResponseCode=");
+	cr_assert_not_null(code);
+	code[17] = code[17] == '0' ? '2' : '0';
+	r = tt_request(&srv, "GET", tampered, NULL, NULL, NULL);
+	assert_error(&r, 401, "invalid_signature");
+}
+
 Test(gateway, a_payment_on_the_sandbox_page_tops_up_then_pays_the_checkout)
 {
 	customer c;
@@ -284,7 +321,7 @@ Test(gateway, a_payment_on_the_sandbox_page_tops_up_then_pays_the_checkout)
 	tt_response r = tt_request(&srv, "GET", link, NULL, NULL, NULL);
 	cr_assert_eq(r.status, 200, "%s", r.raw);
 	cr_assert_str_eq(r.content_type, "text/html; charset=utf-8");
-	cr_assert(strstr(r.raw, "528,000 VND") && strstr(r.raw, "value=\"528000\""), "%s", r.raw);
+	cr_assert(strstr(r.raw, "528,000 VND") && strstr(r.raw, "value=\"52800000\""), "%s", r.raw);
 	cr_assert(strstr(r.raw, id) && strstr(r.raw, ">Pay<") && strstr(r.raw, ">Cancel<"));
 	tt_response_free(&r);
 
@@ -294,9 +331,12 @@ Test(gateway, a_payment_on_the_sandbox_page_tops_up_then_pays_the_checkout)
 	r = post_form("/sandbox-gateway/pay", form);
 	cr_assert_eq(r.status, 200, "%s", r.raw);
 	cr_assert(strstr(r.raw, "checkout is paid"), "%s", r.raw);
-	cr_assert(strstr(r.raw, "href=\"http://") && strstr(r.raw, "result=paid\""),
+	cr_assert(strstr(r.raw, "href=\"http://") && strstr(r.raw, "vnp_ResponseCode=00&amp;"),
 		  "a link back: %s", r.raw);
+	char back[2048];
+	return_link(&r, back, sizeof(back));
 	tt_response_free(&r);
+	follow_return(back, id, "paid");
 
 	assert_paid_once(&c, id, 100000);
 	r = tt_request(&srv, "GET", "/v1/invoices", c.token, NULL, NULL);
@@ -319,9 +359,12 @@ Test(gateway, cancel_on_the_page_leaves_the_checkout_open_to_pay_again)
 	snprintf(form, sizeof(form), "%s&action=cancel", strchr(link, '?') + 1);
 	tt_response r = post_form("/sandbox-gateway/pay", form);
 	cr_assert_eq(r.status, 200, "%s", r.raw);
-	cr_assert(strstr(r.raw, "Payment cancelled") && strstr(r.raw, "result=cancelled\""),
+	cr_assert(strstr(r.raw, "Payment cancelled") && strstr(r.raw, "vnp_ResponseCode=24&amp;"),
 		  "%s", r.raw);
+	char back[2048];
+	return_link(&r, back, sizeof(back));
 	tt_response_free(&r);
+	follow_return(back, id, "cancelled");
 	assert_unchanged(&c, id, 0);
 
 	redirect_of(&c, id, link, sizeof(link)); /* a new gateway transaction */
@@ -339,9 +382,9 @@ Test(gateway, a_tampered_payment_link_is_refused)
 	char id[64], link[2048], form[2200];
 	new_checkout(&c, id);
 	redirect_of(&c, id, link, sizeof(link));
-	char *amount = strstr(link, "amount=528000");
+	char *amount = strstr(link, "vnp_Amount=52800000");
 	cr_assert_not_null(amount, "%s", link);
-	memcpy(amount, "amount=000001", 13);
+	memcpy(amount, "vnp_Amount=00000100", 19);
 	tt_response r = tt_request(&srv, "GET", link, NULL, NULL, NULL);
 	assert_error(&r, 401, "invalid_signature");
 	snprintf(form, sizeof(form), "%s&action=pay", strchr(link, '?') + 1);

@@ -5,6 +5,7 @@ import {add, h, replace} from '../dom.js';
 import {money, plural} from '../format.js';
 import {errorPanel, pageTitle, whileBusy} from '../ui.js';
 import {checkoutTarget, closedCheckout, totals} from './checkout.js';
+import {topUpOffer} from './topup.js';
 
 function methodOption(value, label, detail, {checked, disabled}) {
   const id = `method-${value}`;
@@ -24,6 +25,7 @@ function creditDetail(available, due, currency, otherwise) {
       ? h('p', null, 'After this payment: ', h('strong', {id: 'credit-after'}, money(after, currency)))
       : h('p', {class: 'warning', id: 'credit-short'},
         `Your available credit is ${money(-after, currency)} short. ${otherwise}`),
+    after < 0 ? topUpOffer(-after, currency) : null,
   ];
 }
 
