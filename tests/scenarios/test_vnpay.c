@@ -49,7 +49,7 @@ static void php_urlencode(const char *s, char *out, size_t size)
 		else if (*p == ' ')
 			out[n++] = '+';
 		else
-			n += (size_t)sprintf(out + n, "%%%02X", *p);
+			n += (size_t)snprintf(out + n, size - n, "%%%02X", *p);
 	}
 	out[n] = '\0';
 }
