@@ -140,17 +140,19 @@ static int top_up_tx(tl_tx *tx, void *arg, tl_error *err)
 int tl_h_top_up_gateway(tl_request *req, tl_response *res, tl_error *err)
 {
 	static const tl_field fields[] = {{"amount", TL_JSON_INTEGER, true}};
-	const tl_gateway *gw = active_gateway(req, err);
-	if (gw == NULL)
-		return TL_ERULE;
 	json_t *body = NULL;
 	int64_t amount = 0;
+	/* the body first, as on every write route: a malformed one is 400
+	 * whatever the server's gateway */
 	int rc = tl_json_body(req, &body, err);
 	rc = rc ? rc : tl_json_check(body, fields, 1, err);
 	rc = rc ? rc : tl_json_int_range(body, "amount", 1, TL_GATEWAY_TOP_UP_MAX, &amount, err);
 	json_decref(body);
 	if (rc < 0)
 		return rc;
+	const tl_gateway *gw = active_gateway(req, err);
+	if (gw == NULL)
+		return TL_ERULE;
 	top_up_call *t = calloc(1, sizeof(*t));
 	if (t == NULL)
 		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
