@@ -3,6 +3,7 @@
 // wallets and spending, errors, keyboard use and a phone-width screen.
 import {describe, it} from 'node:test';
 import assert from 'node:assert/strict';
+import {execFileSync} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import {assertClean, newCustomer, pocCluster, rendered, screenshot, signedInPage, tallydAndBrowser, vnd} from './support.mjs';
 
@@ -153,6 +154,15 @@ describe('invoices', () => {
     assert.ok((await page.textContent('.invoice .totals')).includes(vnd(invoice.total)));
     assert.ok((await page.textContent('.invoice .facts')).includes(`Invoice customer (${customer.account.id})`));
     await screenshot(page, 'invoice', {fullPage: true});
+
+    // the PDF tallyd renders, in the console's language, read back as text
+    const [pdf] = await Promise.all([page.waitForEvent('download'), page.click('#download-pdf')]);
+    assert.equal(pdf.suggestedFilename(), `${invoice.number}.pdf`);
+    const pdfPath = await pdf.path();
+    assert.equal(readFileSync(pdfPath).subarray(0, 5).toString('latin1'), '%PDF-');
+    const pdfText = execFileSync('pdftotext', ['-layout', pdfPath, '-'], {encoding: 'utf8'});
+    assert.ok(pdfText.includes(invoice.number), pdfText);
+    assert.ok(/Invoice|INVOICE/.test(pdfText), `an English PDF: ${pdfText}`);
 
     const [json] = await Promise.all([page.waitForEvent('download'), page.click('#download-json')]);
     assert.equal(json.suggestedFilename(), `${invoice.number}.json`);

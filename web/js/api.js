@@ -62,6 +62,22 @@ export async function request(method, path, body, options = {}) {
 
 export const get = (path, options) => request('GET', path, undefined, options);
 
+// GET path as a file (a PDF, say): the body as a Blob, with the account's
+// token, so a download needs no token in its URL.
+export async function getFile(path, accept) {
+  const headers = {Accept: accept};
+  const token = session.token();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let response;
+  try {
+    response = await fetch(path, {headers});
+  } catch (cause) {
+    throw new ApiError(0, 'network_error', `tallyd cannot be reached (${cause.message}); check your connection and try again`);
+  }
+  if (!response.ok) throw await errorFrom(response);
+  return response.blob();
+}
+
 function newIdempotencyKey() {
   return `console-${crypto.randomUUID()}`;
 }

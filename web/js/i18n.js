@@ -145,6 +145,8 @@ const VI = {
   'All invoices': 'Mọi hóa đơn',
   Print: 'In',
   'Download JSON': 'Tải JSON',
+  'Download PDF': 'Tải PDF',
+  'Preparing the PDF…': 'Đang tạo PDF…',
   'Download CSV': 'Tải CSV',
   Invoice: 'Hóa đơn',
   'Billed to': 'Khách hàng',

@@ -1,10 +1,11 @@
 // invoices.js: invoice history, and one invoice laid out to print cleanly
-// (print.css), with its download as JSON and as CSV.
-import {get, listAll, query} from '../api.js';
+// (print.css), with its download as a PDF tallyd renders (in the console's
+// language), as JSON and as CSV.
+import {get, getFile, listAll, query} from '../api.js';
 import {add, facts, h, replace, table} from '../dom.js';
 import {day, kindLabel, money, percentFromBp, plural, serviceLabel, when} from '../format.js';
 import {actionButton, pageTitle} from '../ui.js';
-import {t, tr} from '../i18n.js';
+import {lang, t, tr} from '../i18n.js';
 
 function period(invoice) {
   return invoice.period ? `${day(invoice.period.start)} – ${day(invoice.period.end)}` : '—';
@@ -170,14 +171,19 @@ export function invoiceTotals(invoice) {
 export async function renderInvoice(view, {args: [id]}) {
   const invoice = await get(`/v1/invoices/${id}`);
   const account = await get(`/v1/accounts/${invoice.account_id}`);
+  const pdfStatus = h('div', {class: 'no-print', 'aria-live': 'polite'});
   const actions = h('div', {class: 'page-actions no-print'},
     h('button', {type: 'button', class: 'btn', onclick: () => window.print()}, 'Print'),
+    actionButton('Download PDF', {id: 'download-pdf'}, 'Preparing the PDF…', pdfStatus, async () =>
+      download(`${invoice.number}.pdf`, 'application/pdf',
+        await getFile(`/v1/invoices/${invoice.id}.pdf?lang=${lang()}`, 'application/pdf'))),
     h('button', {type: 'button', class: 'btn', id: 'download-json',
       onclick: () => download(`${invoice.number}.json`, 'application/json', `${JSON.stringify(invoice, null, 2)}\n`)}, 'Download JSON'),
     h('button', {type: 'button', class: 'btn', id: 'download-csv',
       onclick: () => download(`${invoice.number}.csv`, 'text/csv', invoiceCsv(invoice))}, 'Download CSV'));
   add(view, 
     pageTitle(t('Invoice {number}', {number: invoice.number}), statusBadge(invoice), actions),
+    pdfStatus,
     h('div', {class: 'invoice'},
       facts([
         ['Invoice', `${invoice.number} (${invoice.id})`],
