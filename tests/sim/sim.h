@@ -64,6 +64,7 @@ extern const sim_feature sim_feature_prepaid; /* ops_prepaid.c */
 extern const sim_feature sim_feature_poc;     /* ops_poc.c */
 extern const sim_feature sim_feature_gateway; /* ops_gateway.c */
 extern const sim_feature sim_feature_coupons; /* ops_coupons.c */
+extern const sim_feature sim_feature_postpaid; /* ops_postpaid.c */
 
 /* The seeded random source (splitmix64) and a uniform pick in [lo, hi]. */
 uint64_t sim_random(sim *s);
