@@ -33,6 +33,21 @@ static void top_up(sim *s, int64_t amount)
 	s->m.topped_up += amount; /* the bank invariant counts every top-up */
 }
 
+/* In debt (DESIGN.md: unpaid use blocks new purchases), the request must be
+ * refused with 422 account_in_debt: true when it was. */
+static bool refused_in_debt(sim *s, const char *method, const char *path, const char *body)
+{
+	int64_t debt = sim_postpaid_debt(&s->m);
+	if (debt == 0)
+		return false;
+	tt_response r = sim_call(s, method, path, s->m.pp.token, body);
+	if (r.status != 422 || strcmp(tt_error_code(&r), "account_in_debt") != 0)
+		sim_disagree(s, "%s %s with a debt of %" PRId64 ": tallyd %ld %s", method, path, debt,
+			     r.status, r.raw ? r.raw : "");
+	tt_response_free(&r);
+	return true;
+}
+
 /* The postpaid account, made on the feature's first operation. */
 static void start(sim *s)
 {
@@ -74,7 +89,10 @@ static void start(sim *s)
 	snprintf(meter_token, sizeof(meter_token), "%s",
 		 json_string_value(json_object_get(got, "token")));
 	json_decref(got);
-	top_up(s, sim_pick(s, 20, 100) * 1000000 + sim_pick(s, 0, 999));
+	/* half the runs are rich, half live on the edge of their credit (debt) */
+	int64_t first = sim_pick(s, 0, 1) ? sim_pick(s, 20, 100) * 1000000 : sim_pick(s, 0, 15) * 100000;
+	if (first + sim_pick(s, 0, 999) > 0)
+		top_up(s, first + sim_pick(s, 0, 999));
 }
 
 static void op_create_lb(sim *s)
@@ -87,6 +105,8 @@ static void op_create_lb(sim *s)
 	char body[192];
 	snprintf(body, sizeof(body), "{\"type\":\"load_balancer\",\"name\":\"sim lb\",\"poc\":false,"
 		 "\"spec\":{\"item\":\"%s\"}}", pp_items[k].id);
+	if (refused_in_debt(s, "POST", "/v1/resources", body))
+		return;
 	json_t *got = sim_call_ok(s, "POST", "/v1/resources", pp->token, body);
 	sim_pp_resource *r = &pp->resources[pp->resource_count++];
 	memset(r, 0, sizeof(*r));
@@ -111,6 +131,8 @@ static void op_create_snapshot(sim *s)
 	char body[192];
 	snprintf(body, sizeof(body), "{\"type\":\"snapshot\",\"name\":\"sim snap\",\"poc\":false,"
 		 "\"spec\":{\"size_gb\":%" PRId64 "}}", gb);
+	if (refused_in_debt(s, "POST", "/v1/resources", body))
+		return;
 	json_t *got = sim_call_ok(s, "POST", "/v1/resources", pp->token, body);
 	sim_pp_resource *r = &pp->resources[pp->resource_count++];
 	memset(r, 0, sizeof(*r));
@@ -194,10 +216,27 @@ static void op_delete(sim *s)
 	sim_postpaid_delete(&s->m, r);
 }
 
+/* A purchase in debt: 422 account_in_debt (not sent otherwise: the
+ * postpaid account buys nothing prepaid). */
+static void op_checkout(sim *s)
+{
+	if (s->m.pp.started && s->item_count > 0) {
+		char body[256];
+		snprintf(body, sizeof(body), "{\"kind\":\"purchase\",\"cycle_months\":1,\"items\":"
+			 "[{\"type\":\"server\",\"name\":\"s\",\"spec\":{\"flavor\":"
+			 "\"s.general.1c2g\"}}]}");
+		refused_in_debt(s, "POST", "/v1/checkouts", body);
+	}
+}
+
+/* A top-up; the debt collection (run by the jobs at once) pays what is
+ * owed from it (settled in check). */
 static void op_top_up(sim *s)
 {
-	if (s->m.pp.started)
-		top_up(s, sim_pick(s, 1, 30) * 100000 + sim_pick(s, 0, 999));
+	if (!s->m.pp.started)
+		return;
+	top_up(s, sim_pick(s, 1, 30) * 100000 + sim_pick(s, 0, 999));
+	json_decref(sim_call_ok(s, "POST", "/v1/admin/jobs/run", s->srv.admin_token, NULL));
 }
 
 static sim_pp_resource *resource_by_id(sim *s, const char *id)
@@ -208,7 +247,7 @@ static sim_pp_resource *resource_by_id(sim *s, const char *id)
 	return NULL;
 }
 
-static void check_invoice(sim *s, const json_t *inv)
+static void check_invoice(sim *s, const json_t *inv, int64_t *newly_paid)
 {
 	const char *rid = json_string_value(json_object_get(inv, "resource_id"));
 	const char *kind = json_string_value(json_object_get(inv, "kind"));
@@ -219,7 +258,7 @@ static void check_invoice(sim *s, const json_t *inv)
 	if (r == NULL || kind == NULL || strcmp(kind, "usage") != 0 || end == NULL)
 		sim_disagree(s, "postpaid account: an invoice the model does not know: %s",
 			     json_dumps(inv, JSON_COMPACT));
-	const sim_pp_invoice *want = NULL;
+	sim_pp_invoice *want = NULL;
 	for (int i = 0; i < r->invoice_count && want == NULL; i++) {
 		char when[32];
 		sim_format_time(r->invoices[i].period_end, when);
@@ -230,28 +269,26 @@ static void check_invoice(sim *s, const json_t *inv)
 		sim_disagree(s, "%s: a usage invoice ending %s the model has not", r->id, end);
 	int64_t total = sim_member_int(inv, "total", NULL);
 	int64_t paid = sim_member_int(inv, "amount_paid", NULL);
-	const char *want_status = want->paid == want->total ? "paid"
-				  : want->paid > 0	   ? "partial_paid"
-							   : "unpaid";
-	if (total != want->total || paid != want->paid || status == NULL ||
+	/* tallyd says what it paid; the caller checks the sum of it */
+	const char *want_status = paid == want->total ? "paid" : paid > 0 ? "partial_paid" : "unpaid";
+	if (total != want->total || paid < want->paid || paid > want->total || status == NULL ||
 	    strcmp(status, want_status) != 0)
 		sim_disagree(s, "%s usage invoice to %s: tallyd total %" PRId64 " paid %" PRId64
 			     " %s, model %" PRId64 " paid %" PRId64 " %s", r->id, end, total, paid,
 			     status ? status : "?", want->total, want->paid, want_status);
+	*newly_paid += paid - want->paid;
+	want->paid = paid;
 }
 
-static void check(sim *s)
+/* Reads every usage invoice: each total must be the model's; what tallyd
+ * paid of them since the last settlement must be, in all, exactly what the
+ * credit could pay of what was owed (every invoice paid when it covers
+ * them all; the credit used up otherwise). Which invoice gets the last
+ * credit is tallyd's order: the model takes it. */
+static void settle(sim *s)
 {
 	sim_postpaid *pp = &s->m.pp;
-	if (!pp->started)
-		return;
-	json_t *w = sim_call_ok(s, "GET", "/v1/wallets", pp->token, NULL);
-	int64_t balance = sim_member_int(w, "credit", "balance");
-	int64_t held = sim_member_int(w, "credit", "held");
-	json_decref(w);
-	if (balance != pp->credit || held < 0 || held > balance)
-		sim_disagree(s, "postpaid credit: tallyd balance %" PRId64 " held %" PRId64
-			     ", model %" PRId64, balance, held, pp->credit);
+	int64_t debt = sim_postpaid_debt(&s->m), newly_paid = 0;
 	int want = 0, got = 0;
 	for (int i = 0; i < pp->resource_count; i++)
 		want += pp->resources[i].invoice_count;
@@ -263,7 +300,7 @@ static void check(sim *s)
 		size_t i;
 		json_t *inv;
 		json_array_foreach(json_object_get(list, "data"), i, inv) {
-			check_invoice(s, inv);
+			check_invoice(s, inv, &newly_paid);
 			got++;
 		}
 		const char *next = json_string_value(json_object_get(list, "next"));
@@ -275,6 +312,64 @@ static void check(sim *s)
 	if (got != want)
 		sim_disagree(s, "postpaid account: tallyd has %d usage invoices, the model %d", got,
 			     want);
+	int64_t payable = debt < pp->credit ? debt : pp->credit;
+	if (newly_paid != payable)
+		sim_disagree(s, "postpaid: tallyd paid %" PRId64 " of a debt of %" PRId64 " with %" PRId64
+			     " credit; the rules say %" PRId64, newly_paid, debt, pp->credit, payable);
+	pp->credit -= newly_paid;
+}
+
+/* After each jobs tick: the payments settled, then each resource's
+ * suspension as tallyd has it (the hold is not modelled, so when it
+ * suspends is read): a suspension is allowed only when the credit is short
+ * of a hold's most: the month's use so far and 3 days ahead of every live
+ * resource, with tax, at the largest quantity any record of it showed. */
+void sim_postpaid_tick(sim *s)
+{
+	sim_postpaid *pp = &s->m.pp;
+	if (!pp->started)
+		return;
+	settle(s);
+	int64_t most = 0, since = sim_pp_month(s->m.now, 0);
+	for (int i = 0; i < pp->resource_count; i++) {
+		const sim_pp_resource *r = &pp->resources[i];
+		int64_t q = r->quantity;
+		for (int k = 0; k < r->record_count; k++)
+			q = r->records[k].unit_minutes > q ? r->records[k].unit_minutes : q;
+		if (!r->deleted)
+			most += sim_usage_cost(r->unit_price, q, s->m.now - since + 3 * 86400 + 60) *
+				(10000 + s->m.prices.tax_rate_bp) / 10000 + 1;
+	}
+	json_t *list = sim_call_ok(s, "GET", "/v1/resources?limit=500", pp->token, NULL);
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(list, "data"), i, v) {
+		sim_pp_resource *r = resource_by_id(s, json_string_value(json_object_get(v, "id")));
+		const char *status = json_string_value(json_object_get(v, "status"));
+		if (r == NULL || r->deleted || status == NULL)
+			continue;
+		bool on = strcmp(status, "suspended") == 0;
+		if (on && !r->suspended && pp->credit >= most)
+			sim_disagree(s, "%s suspended with %" PRId64 " credit, more than any hold (%" PRId64
+				     ")", r->id, pp->credit, most);
+		sim_postpaid_suspend(&s->m, r, on);
+	}
+	json_decref(list);
+}
+
+static void check(sim *s)
+{
+	sim_postpaid *pp = &s->m.pp;
+	if (!pp->started)
+		return;
+	settle(s);
+	json_t *w = sim_call_ok(s, "GET", "/v1/wallets", pp->token, NULL);
+	int64_t balance = sim_member_int(w, "credit", "balance");
+	int64_t held = sim_member_int(w, "credit", "held");
+	json_decref(w);
+	if (balance != pp->credit || held < 0 || held > balance)
+		sim_disagree(s, "postpaid credit: tallyd balance %" PRId64 " held %" PRId64
+			     ", model %" PRId64, balance, held, pp->credit);
 }
 
 static const sim_op postpaid_ops[] = {
@@ -282,7 +377,8 @@ static const sim_op postpaid_ops[] = {
 	{"pp_create_snapshot", 3, op_create_snapshot},
 	{"pp_usage", 6, op_usage},
 	{"pp_delete", 2, op_delete},
-	{"pp_top_up", 1, op_top_up},
+	{"pp_top_up", 2, op_top_up},
+	{"pp_checkout", 1, op_checkout},
 };
 
 const sim_feature sim_feature_postpaid = {

@@ -113,6 +113,10 @@ void sim_set_clock(sim *s);
  * on tallyd and in the model at each tick. */
 void sim_move_clock(sim *s, int64_t seconds);
 
+/* postpaid feature (ops_postpaid.c): after each jobs tick, what tallyd
+ * paid and suspended, settled into the model. */
+void sim_postpaid_tick(sim *s);
+
 /* Starts tallyd and the accounts of one seeded run. */
 void sim_start(sim *s, uint64_t seed);
 

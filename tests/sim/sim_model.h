@@ -250,6 +250,10 @@ typedef struct sim_pp_resource {
 	int64_t created_at;
 	int64_t rated_until; /* the end of its last usage invoice, or its creation */
 	bool metered, deleted;
+	/* suspended by tallyd's hold (its credit short): since when, and the
+	 * seconds suspended since rated_until, which are not billed */
+	bool suspended;
+	int64_t suspended_since, suspended_s;
 	sim_pp_record records[SIM_PP_RECORDS_MAX];
 	int record_count;
 	sim_pp_invoice invoices[SIM_PP_INVOICES_MAX];
@@ -275,8 +279,16 @@ struct sim_model;
 int64_t sim_pp_month(int64_t t, int months);
 
 /* The monthly reconciliation due at m->now: each resource's use of the
- * month just ended invoiced and paid from the credit. */
+ * month just ended invoiced. Who pays what is settled from tallyd
+ * (ops_postpaid.c): when the credit is short, the order the invoices are
+ * paid in is tallyd's, and the rules only say how much in all. */
 void sim_postpaid_jobs(struct sim_model *m);
+
+/* r's suspension seen at m->now: starts (on) or ends (off). */
+void sim_postpaid_suspend(struct sim_model *m, sim_pp_resource *r, bool on);
+
+/* What the account owes: the usage invoices' totals less what was paid. */
+int64_t sim_postpaid_debt(const struct sim_model *m);
 
 /* The customer deletes r at m->now: its use since it was last rated is
  * invoiced at once and paid from the credit. */
@@ -322,6 +334,12 @@ int64_t sim_checkout_total(const sim_prices *p, const sim_checkout *c);
 /* Paying c by credit at m->now: true and the books moved when it is open
  * and the credit covers it; false and nothing changed otherwise. */
 bool sim_pay(sim_model *m, sim_checkout *c);
+
+/* r's suspension seen at m->now: starts (on) or ends (off). */
+void sim_postpaid_suspend(struct sim_model *m, sim_pp_resource *r, bool on);
+
+/* What the account owes: the usage invoices' totals less what was paid. */
+int64_t sim_postpaid_debt(const struct sim_model *m);
 
 /* The customer deletes r at m->now: unused whole minutes of every paid
  * term not over come back as credit. */

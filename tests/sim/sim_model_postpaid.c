@@ -9,7 +9,13 @@
  *   - tax is round half up of the pre-tax amount x tax_rate_bp / 10^4, on
  *     each invoice;
  *   - an invoice is paid from the credit as far as it goes: paid when all
- *     of it, partial_paid when some, unpaid (all of it debt) when none. */
+ *     of it, partial_paid when some, unpaid (all of it debt) when none;
+ *     which of several invoices gets the last credit is tallyd's order,
+ *     so the model settles it from what tallyd did (ops_postpaid.c),
+ *     checking that what was paid in all is min(credit, what is owed);
+ *   - a resource suspended (its hold short) is not billed for the time it
+ *     is suspended; when tallyd suspends is read from tallyd (the hold's
+ *     amount is not modelled), checked against the credit. */
 #include "sim_model.h"
 
 #include <time.h>
@@ -35,8 +41,7 @@ static void invoice(sim_model *m, sim_pp_resource *r, int64_t period_end, int64_
 {
 	sim_postpaid *pp = &m->pp;
 	int64_t total = pre_tax + half_up(pre_tax, m->prices.tax_rate_bp, 10000);
-	int64_t paid = total < pp->credit ? total : pp->credit;
-	pp->credit -= paid;
+	int64_t paid = 0; /* ops_postpaid.c settles the payment from tallyd */
 	pp->invoiced += total;
 	if (pre_tax == 0)
 		return; /* no use, no invoice */
@@ -62,10 +67,36 @@ static void rate(sim_model *m, sim_pp_resource *r, int64_t end)
 		r->record_count = kept;
 		pre_tax = half_up(unit_minutes, r->unit_price, 43200);
 	} else if (end > r->rated_until) {
-		pre_tax = sim_usage_cost(r->unit_price, r->quantity, end - r->rated_until);
+		if (r->suspended) {
+			r->suspended_s += end - r->suspended_since;
+			r->suspended_since = end;
+		}
+		pre_tax = sim_usage_cost(r->unit_price, r->quantity,
+					 end - r->rated_until - r->suspended_s);
+		r->suspended_s = 0;
 	}
 	invoice(m, r, end, pre_tax);
 	r->rated_until = end;
+}
+
+void sim_postpaid_suspend(sim_model *m, sim_pp_resource *r, bool on)
+{
+	if (on == r->suspended)
+		return;
+	if (on)
+		r->suspended_since = m->now;
+	else
+		r->suspended_s += m->now - r->suspended_since;
+	r->suspended = on;
+}
+
+int64_t sim_postpaid_debt(const sim_model *m)
+{
+	int64_t debt = 0;
+	for (int i = 0; i < m->pp.resource_count; i++)
+		for (int k = 0; k < m->pp.resources[i].invoice_count; k++)
+			debt += m->pp.resources[i].invoices[k].total - m->pp.resources[i].invoices[k].paid;
+	return debt;
 }
 
 void sim_postpaid_delete(sim_model *m, sim_pp_resource *r)
