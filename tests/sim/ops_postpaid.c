@@ -89,8 +89,10 @@ static void start(sim *s)
 	snprintf(meter_token, sizeof(meter_token), "%s",
 		 json_string_value(json_object_get(got, "token")));
 	json_decref(got);
-	/* half the runs are rich, half live on the edge of their credit (debt) */
-	int64_t first = sim_pick(s, 0, 1) ? sim_pick(s, 20, 100) * 1000000 : sim_pick(s, 0, 15) * 100000;
+	/* a third of the runs are rich, the others live on the edge of their
+	 * credit (debt, partly paid invoices, the collection) */
+	int64_t first = sim_pick(s, 0, 2) == 0 ? sim_pick(s, 20, 100) * 1000000
+					       : sim_pick(s, 0, 8) * 100000;
 	if (first + sim_pick(s, 0, 999) > 0)
 		top_up(s, first + sim_pick(s, 0, 999));
 }
@@ -235,7 +237,8 @@ static void op_top_up(sim *s)
 {
 	if (!s->m.pp.started)
 		return;
-	top_up(s, sim_pick(s, 1, 30) * 100000 + sim_pick(s, 0, 999));
+	top_up(s, sim_pick(s, 0, 1) ? sim_pick(s, 1, 30) * 100000 + sim_pick(s, 0, 999)
+			    : sim_pick(s, 1000, 300000)); /* small: a part of the debt */
 	json_decref(sim_call_ok(s, "POST", "/v1/admin/jobs/run", s->srv.admin_token, NULL));
 }
 
@@ -274,8 +277,9 @@ static void check_invoice(sim *s, const json_t *inv, int64_t *newly_paid)
 	if (total != want->total || paid < want->paid || paid > want->total || status == NULL ||
 	    strcmp(status, want_status) != 0)
 		sim_disagree(s, "%s usage invoice to %s: tallyd total %" PRId64 " paid %" PRId64
-			     " %s, model %" PRId64 " paid %" PRId64 " %s", r->id, end, total, paid,
-			     status ? status : "?", want->total, want->paid, want_status);
+			     " %s; model total %" PRId64 ", paid before %" PRId64 " (paid %" PRId64
+			     " is %s)", r->id, end, total, paid, status ? status : "?", want->total,
+			     want->paid, paid, want_status);
 	*newly_paid += paid - want->paid;
 	want->paid = paid;
 }
@@ -377,7 +381,7 @@ static const sim_op postpaid_ops[] = {
 	{"pp_create_snapshot", 3, op_create_snapshot},
 	{"pp_usage", 6, op_usage},
 	{"pp_delete", 2, op_delete},
-	{"pp_top_up", 2, op_top_up},
+	{"pp_top_up", 6, op_top_up},
 	{"pp_checkout", 1, op_checkout},
 };
 
