@@ -226,7 +226,7 @@ void sim_coupon_redeem(struct sim_model *m, const sim_checkout *c);
 /* ==== postpaid feature (ops_postpaid.c, sim_model_postpaid.c) ============== */
 
 #define SIM_PP_RESOURCES_MAX 32
-#define SIM_PP_INVOICES_MAX 48 /* usage invoices of one resource: its months */
+#define SIM_PP_INVOICES_MAX 160 /* usage invoices of one resource: its months (13 years) */
 
 /* One usage invoice: the month [period_start, period_end) of a resource,
  * its total (tax in) and what was paid of it. */

@@ -45,7 +45,7 @@ static void invoice(sim_model *m, sim_pp_resource *r, int64_t period_end, int64_
 	pp->invoiced += total;
 	if (pre_tax == 0)
 		return; /* no use, no invoice */
-	if (r->invoice_count < SIM_PP_INVOICES_MAX)
+	if (r->invoice_count < SIM_PP_INVOICES_MAX) /* past it, the check finds one unknown */
 		r->invoices[r->invoice_count++] = (sim_pp_invoice){period_end, total, paid};
 }
 
