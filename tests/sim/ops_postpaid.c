@@ -201,6 +201,10 @@ static void op_usage(sim *s)
 		dup = true;
 		if (sim_pick(s, 1, 100) > 30)
 			break;
+		if (sim_pick(s, 0, 1)) /* the copy with another quantity: still a copy */
+			snprintf(body, sizeof(body), "{\"records\":[{\"resource_id\":\"%s\",\"start\":"
+				 "\"%s\",\"end\":\"%s\",\"quantity\":%" PRId64 "}]}", r->id, from,
+				 to, sim_pick(s, 1, 3000));
 	}
 }
 
