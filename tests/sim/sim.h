@@ -64,6 +64,7 @@ extern const sim_feature sim_feature_prepaid; /* ops_prepaid.c */
 extern const sim_feature sim_feature_poc;     /* ops_poc.c */
 extern const sim_feature sim_feature_gateway; /* ops_gateway.c */
 extern const sim_feature sim_feature_coupons; /* ops_coupons.c */
+extern const sim_feature sim_feature_postpaid; /* ops_postpaid.c */
 
 /* The seeded random source (splitmix64) and a uniform pick in [lo, hi]. */
 uint64_t sim_random(sim *s);
@@ -111,6 +112,10 @@ void sim_set_clock(sim *s);
 /* Moves the clock by seconds in ticks of at most a day, running the jobs
  * on tallyd and in the model at each tick. */
 void sim_move_clock(sim *s, int64_t seconds);
+
+/* postpaid feature (ops_postpaid.c): after each jobs tick, what tallyd
+ * paid and suspended, settled into the model. */
+void sim_postpaid_tick(sim *s);
 
 /* Starts tallyd and the accounts of one seeded run. */
 void sim_start(sim *s, uint64_t seed);

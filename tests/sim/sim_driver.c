@@ -277,6 +277,7 @@ void sim_move_clock(sim *s, int64_t seconds)
 		int n = sim_jobs(&s->m, contested, SIM_RESOURCES_MAX);
 		if (n > 0)
 			settle_contested(s, contested, n);
+		sim_postpaid_tick(s);
 	}
 }
 

@@ -198,6 +198,7 @@ static int renew_account(sim_model *m, int account, const int *due, int n,
 int sim_jobs(sim_model *m, sim_renewal_try *contested, int contested_max)
 {
 	sim_poc_jobs(m);
+	sim_postpaid_jobs(m);
 	for (int i = 0; i < m->checkout_count; i++)
 		if (m->checkouts[i].status == SIM_OPEN && m->now >= m->checkouts[i].expires_at)
 			m->checkouts[i].status = SIM_EXPIRED;

@@ -223,6 +223,79 @@ void sim_coupon_redeem(struct sim_model *m, const sim_checkout *c);
 
 /* ==== end of the coupons feature ========================================== */
 
+/* ==== postpaid feature (ops_postpaid.c, sim_model_postpaid.c) ============== */
+
+#define SIM_PP_RESOURCES_MAX 32
+#define SIM_PP_INVOICES_MAX 160 /* usage invoices of one resource: its months (13 years) */
+
+/* One usage invoice: the month [period_start, period_end) of a resource,
+ * its total (tax in) and what was paid of it. */
+typedef struct sim_pp_invoice {
+	int64_t period_end;
+	int64_t total, paid;
+} sim_pp_invoice;
+
+/* A postpaid resource created directly: a load balancer (billed on its
+ * running time) or a snapshot (billed on metered records). */
+#define SIM_PP_RECORDS_MAX 64 /* metered records of one resource not yet invoiced */
+
+typedef struct sim_pp_record {
+	int64_t start, end;
+	int64_t unit_minutes; /* whole minutes begun x quantity */
+} sim_pp_record;
+
+typedef struct sim_pp_resource {
+	char id[SIM_ID_MAX];
+	int64_t unit_price, quantity;
+	int64_t created_at;
+	int64_t rated_until; /* the end of its last usage invoice, or its creation */
+	bool metered, deleted;
+	/* suspended by tallyd's hold (its credit short): since when, and the
+	 * seconds suspended since rated_until, which are not billed */
+	bool suspended;
+	int64_t suspended_since, suspended_s;
+	sim_pp_record records[SIM_PP_RECORDS_MAX];
+	int record_count;
+	sim_pp_invoice invoices[SIM_PP_INVOICES_MAX];
+	int invoice_count;
+} sim_pp_resource;
+
+/* The postpaid account of the run (an account of its own, not one of
+ * sim_model.accounts: its credit carries the daily hold of 3 days of use,
+ * which the other features' checks say must be 0). */
+typedef struct sim_postpaid {
+	bool started;
+	char account_id[SIM_ID_MAX], token[96];
+	int64_t credit;
+	int64_t reconciled; /* the start of the month the last reconciliation ended */
+	sim_pp_resource resources[SIM_PP_RESOURCES_MAX];
+	int resource_count;
+	int64_t invoiced; /* the usage invoices' totals */
+} sim_postpaid;
+
+struct sim_model;
+
+/* 00:00 UTC on the 1st of t's month, moved by months. */
+int64_t sim_pp_month(int64_t t, int months);
+
+/* The monthly reconciliation due at m->now: each resource's use of the
+ * month just ended invoiced. Who pays what is settled from tallyd
+ * (ops_postpaid.c): when the credit is short, the order the invoices are
+ * paid in is tallyd's, and the rules only say how much in all. */
+void sim_postpaid_jobs(struct sim_model *m);
+
+/* r's suspension seen at m->now: starts (on) or ends (off). */
+void sim_postpaid_suspend(struct sim_model *m, sim_pp_resource *r, bool on);
+
+/* What the account owes: the usage invoices' totals less what was paid. */
+int64_t sim_postpaid_debt(const struct sim_model *m);
+
+/* The customer deletes r at m->now: its use since it was last rated is
+ * invoiced at once and paid from the credit. */
+void sim_postpaid_delete(struct sim_model *m, sim_pp_resource *r);
+
+/* ==== end of the postpaid feature ========================================== */
+
 typedef struct sim_model {
 	sim_prices prices;
 	int64_t now;
@@ -241,6 +314,8 @@ typedef struct sim_model {
 	/* coupons feature (sim_model_coupons.c) */
 	sim_coupon coupons[SIM_COUPONS_MAX];
 	int coupon_count;
+	/* postpaid feature (sim_model_postpaid.c) */
+	sim_postpaid pp;
 } sim_model;
 
 /* t plus months calendar months, the day clamped to the month's last. */
@@ -259,6 +334,12 @@ int64_t sim_checkout_total(const sim_prices *p, const sim_checkout *c);
 /* Paying c by credit at m->now: true and the books moved when it is open
  * and the credit covers it; false and nothing changed otherwise. */
 bool sim_pay(sim_model *m, sim_checkout *c);
+
+/* r's suspension seen at m->now: starts (on) or ends (off). */
+void sim_postpaid_suspend(struct sim_model *m, sim_pp_resource *r, bool on);
+
+/* What the account owes: the usage invoices' totals less what was paid. */
+int64_t sim_postpaid_debt(const struct sim_model *m);
 
 /* The customer deletes r at m->now: unused whole minutes of every paid
  * term not over come back as credit. */

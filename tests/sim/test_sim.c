@@ -24,6 +24,7 @@ static const sim_feature *const features[] = {
 	&sim_feature_poc,
 	&sim_feature_gateway,
 	&sim_feature_coupons,
+	&sim_feature_postpaid,
 };
 #define FEATURE_COUNT ((int)(sizeof(features) / sizeof(features[0])))
 
