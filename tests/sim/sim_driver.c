@@ -272,6 +272,7 @@ void sim_move_clock(sim *s, int64_t seconds)
 		int n = sim_jobs(&s->m, contested, SIM_RESOURCES_MAX);
 		if (n > 0)
 			settle_contested(s, contested, n);
+		sim_hold_jobs(&s->m); /* after the renewals: they ran first, on tallyd too */
 	}
 }
 
