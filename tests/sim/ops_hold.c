@@ -198,9 +198,28 @@ static void op_hold_top_up(sim *s)
 		top_up(s, hold_account(s), sim_pick(s, 1, 60) * 100000 + sim_pick(s, 0, 999));
 }
 
+/* The customer deletes a member of a hold-settled cluster. */
+static void op_hold_delete(sim *s)
+{
+	sim_hold *h = &s->m.hold;
+	int n = h->resource_count;
+	for (int i = 0, at = (int)sim_pick(s, 0, n); i < n; i++) {
+		sim_hold_resource *r = &h->resources[(at + i) % n];
+		if (r->status == SIM_DELETED)
+			continue;
+		char path[128];
+		snprintf(path, sizeof(path), "/v1/resources/%s", r->id);
+		json_decref(sim_call_ok(s, "DELETE", path, s->m.accounts[r->account].token, NULL));
+		sim_hold_delete(&s->m, r);
+		s->m.hold.deletions++;
+		return;
+	}
+}
+
 static const sim_op hold_ops[] = {
 	{"hold_convert", 6, op_hold_convert},
 	{"hold_top_up", 3, op_hold_top_up},
+	{"hold_delete", 2, op_hold_delete},
 };
 
 const sim_feature sim_feature_hold = {"hold", hold_ops,

@@ -265,6 +265,7 @@ typedef struct sim_hold {
 	int64_t debt[SIM_ACCOUNTS_MAX];         /* usage invoices credit could not pay */
 	int invoices, warnings, suspensions, reactivations; /* counted for the report */
 	int collected_early; /* debt the job ticker collected between clock ticks */
+	int deletions;
 } sim_hold;
 
 struct sim_model;
@@ -274,6 +275,11 @@ int64_t sim_hold_estimate(const struct sim_model *m, const sim_line *l);
 
 /* A Stop POC of account's cluster paid by a hold of amount at m->now. */
 void sim_hold_paid(struct sim_model *m, int account, int64_t amount);
+
+/* The customer deletes r at m->now: its use since it was last invoiced is
+ * invoiced and paid from the hold, the rest released, and the account's
+ * other resources held for again. */
+void sim_hold_delete(struct sim_model *m, sim_hold_resource *r);
 
 /* The daily hold and the month-end reconciliation due at m->now. */
 void sim_hold_jobs(struct sim_model *m);

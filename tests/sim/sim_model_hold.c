@@ -86,8 +86,8 @@ static void reconcile(sim_model *m, int a, int64_t from, int64_t to)
 	int64_t due = 0;
 	for (int i = 0; i < h->resource_count; i++) {
 		sim_hold_resource *r = &h->resources[i];
-		if (r->account != a || r->rated_until >= to)
-			continue;
+		if (r->account != a || r->rated_until >= to || r->status == SIM_DELETED)
+			continue; /* a deleted one was invoiced at its deletion */
 		int64_t total = use_with_tax(m, r, r->rated_until > from ? r->rated_until : from, to);
 		r->rated_until = to;
 		if (total > 0) {
@@ -161,6 +161,48 @@ void sim_hold_paid(sim_model *m, int account, int64_t amount)
 	h->active[account] = true;
 	h->hold_day[account] = m->now / 86400; /* the payment's hold is today's */
 	h->reconciled_to[account] = month_start(m->now);
+}
+
+void sim_hold_delete(sim_model *m, sim_hold_resource *r)
+{
+	sim_hold *h = &m->hold;
+	int a = r->account;
+	sim_account *acc = &m->accounts[a];
+	bool rated = r->rated_until < m->now;
+	int64_t due = use_with_tax(m, r, r->rated_until, m->now);
+	r->status = SIM_DELETED;
+	if (r->susp_count > 0 && r->susp_to[r->susp_count - 1] == 0)
+		r->susp_to[r->susp_count - 1] = m->now;
+	if (!rated)
+		return; /* nothing to invoice: the hold stands until the next day's */
+	r->rated_until = m->now;
+	if (due > 0) {
+		acc->invoiced += due;
+		h->invoices++;
+	}
+	/* "deleting the resource settles its final usage and releases the rest" */
+	int64_t from_hold = due < acc->held ? due : acc->held;
+	acc->held -= from_hold;
+	due -= from_hold;
+	release(m, a);
+	int64_t from_credit = due < acc->credit ? due : acc->credit;
+	acc->credit -= from_credit;
+	h->debt[a] += due - from_credit;
+	/* the others still there are held for again, as the daily run would
+	 * (the suspended ones not: nothing wakes them here) */
+	int64_t start = month_start(m->now), need = 0;
+	bool live = false;
+	for (int i = 0; i < h->resource_count; i++) {
+		sim_hold_resource *o = &h->resources[i];
+		if (o->account != a || o->status == SIM_DELETED)
+			continue;
+		live = true;
+		need += use_with_tax(m, o, o->rated_until > start ? o->rated_until : start, m->now);
+		if (o->status == SIM_ACTIVE)
+			need += sim_hold_estimate(m, &o->line);
+	}
+	if (live)
+		place(m, a, need);
 }
 
 void sim_hold_jobs(sim_model *m)

@@ -185,9 +185,9 @@ static void simulate(uint64_t seed, int steps)
 		seed, s.job_kills_mid, s.job_kills_after, s.jobs_run_us, s.request_kills_mid,
 		s.request_kills_after);
 	fprintf(stderr, "sim: seed %" PRIu64 ": hold: %d resources, %d usage invoices, %d warnings, "
-		"%d suspensions, %d reactivations, %d debts collected between ticks\n", seed,
+		"%d suspensions, %d reactivations, %d deletions, %d debts collected between ticks\n", seed,
 		s.m.hold.resource_count, s.m.hold.invoices, s.m.hold.warnings, s.m.hold.suspensions,
-		s.m.hold.reactivations, s.m.hold.collected_early);
+		s.m.hold.reactivations, s.m.hold.deletions, s.m.hold.collected_early);
 	tt_server_stop(&s.srv);
 }
 
