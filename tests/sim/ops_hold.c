@@ -140,6 +140,8 @@ static void op_hold_convert(sim *s)
 		r->line = role && strcmp(role, "node") == 0 ? node_line : boot_line;
 		r->status = SIM_ACTIVE;
 		r->rated_until = s->m.now;
+		snprintf(r->cluster_id, sizeof(r->cluster_id), "%s",
+			 json_string_value(json_object_get(cluster, "id")));
 	}
 	json_decref(cluster);
 	sim_hold_paid(&s->m, account, hold);
@@ -198,7 +200,8 @@ static void op_hold_top_up(sim *s)
 		top_up(s, hold_account(s), sim_pick(s, 1, 60) * 100000 + sim_pick(s, 0, 999));
 }
 
-/* The customer deletes a member of a hold-settled cluster. */
+/* The customer deletes a member of a hold-settled cluster, or (one time in
+ * three) the cluster, which takes its members with it. */
 static void op_hold_delete(sim *s)
 {
 	sim_hold *h = &s->m.hold;
@@ -207,10 +210,19 @@ static void op_hold_delete(sim *s)
 		sim_hold_resource *r = &h->resources[(at + i) % n];
 		if (r->status == SIM_DELETED)
 			continue;
+		bool whole = sim_pick(s, 0, 2) == 0;
+		sim_hold_resource *gone[SIM_HOLD_RESOURCES_MAX];
+		int count = 0;
+		for (int j = 0; whole && j < n; j++)
+			if (strcmp(h->resources[j].cluster_id, r->cluster_id) == 0 &&
+			    h->resources[j].status != SIM_DELETED)
+				gone[count++] = &h->resources[j];
+		if (!whole)
+			gone[count++] = r;
 		char path[128];
-		snprintf(path, sizeof(path), "/v1/resources/%s", r->id);
+		snprintf(path, sizeof(path), "/v1/resources/%s", whole ? r->cluster_id : r->id);
 		json_decref(sim_call_ok(s, "DELETE", path, s->m.accounts[r->account].token, NULL));
-		sim_hold_delete(&s->m, r);
+		sim_hold_delete(&s->m, gone, count);
 		s->m.hold.deletions++;
 		return;
 	}

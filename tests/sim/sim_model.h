@@ -248,6 +248,7 @@ typedef struct sim_hold_resource {
 	int64_t rated_until; /* use before it is invoiced */
 	int64_t susp_from[SIM_HOLD_SUSPENSIONS_MAX], susp_to[SIM_HOLD_SUSPENSIONS_MAX];
 	int susp_count; /* susp_to 0: still suspended */
+	char cluster_id[SIM_ID_MAX];
 } sim_hold_resource;
 
 #define SIM_HOLD_ACCOUNTS_MAX 2
@@ -276,10 +277,11 @@ int64_t sim_hold_estimate(const struct sim_model *m, const sim_line *l);
 /* A Stop POC of account's cluster paid by a hold of amount at m->now. */
 void sim_hold_paid(struct sim_model *m, int account, int64_t amount);
 
-/* The customer deletes r at m->now: its use since it was last invoiced is
- * invoiced and paid from the hold, the rest released, and the account's
- * other resources held for again. */
-void sim_hold_delete(struct sim_model *m, sim_hold_resource *r);
+/* The customer deletes rs[0..n) of one account at m->now (a member, or a
+ * cluster's members): their use since they were last invoiced is invoiced
+ * and paid from the hold, the rest released, and the account's other
+ * resources held for again. */
+void sim_hold_delete(struct sim_model *m, sim_hold_resource *const *rs, int n);
 
 /* The daily hold and the month-end reconciliation due at m->now. */
 void sim_hold_jobs(struct sim_model *m);

@@ -163,23 +163,30 @@ void sim_hold_paid(sim_model *m, int account, int64_t amount)
 	h->reconciled_to[account] = month_start(m->now);
 }
 
-void sim_hold_delete(sim_model *m, sim_hold_resource *r)
+void sim_hold_delete(sim_model *m, sim_hold_resource *const *rs, int n)
 {
 	sim_hold *h = &m->hold;
-	int a = r->account;
+	int a = rs[0]->account;
 	sim_account *acc = &m->accounts[a];
-	bool rated = r->rated_until < m->now;
-	int64_t due = use_with_tax(m, r, r->rated_until, m->now);
-	r->status = SIM_DELETED;
-	if (r->susp_count > 0 && r->susp_to[r->susp_count - 1] == 0)
-		r->susp_to[r->susp_count - 1] = m->now;
+	bool rated = false;
+	int64_t due = 0;
+	for (int i = 0; i < n; i++) { /* a cluster's members: one settlement */
+		sim_hold_resource *r = rs[i];
+		int64_t total = use_with_tax(m, r, r->rated_until, m->now);
+		rated = rated || r->rated_until < m->now;
+		r->status = SIM_DELETED;
+		if (r->susp_count > 0 && r->susp_to[r->susp_count - 1] == 0)
+			r->susp_to[r->susp_count - 1] = m->now;
+		if (r->rated_until < m->now)
+			r->rated_until = m->now;
+		if (total > 0) {
+			due += total;
+			acc->invoiced += total;
+			h->invoices++;
+		}
+	}
 	if (!rated)
 		return; /* nothing to invoice: the hold stands until the next day's */
-	r->rated_until = m->now;
-	if (due > 0) {
-		acc->invoiced += due;
-		h->invoices++;
-	}
 	/* "deleting the resource settles its final usage and releases the rest" */
 	int64_t from_hold = due < acc->held ? due : acc->held;
 	acc->held -= from_hold;
