@@ -127,6 +127,13 @@ static void op_hold_convert(sim *s)
 	snprintf(path, sizeof(path), "/v1/checkouts/%s/pay",
 		 json_string_value(json_object_get(chk, "id")));
 	json_decref(chk);
+	if (sim_pick(s, 0, 3) == 0) { /* rule 6: a hold-settled service is paid by hold only */
+		tt_response r = sim_call(s, "POST", path, token, "{\"method\":\"credit\"}");
+		if (r.status != 422 || strcmp(tt_error_code(&r), "method_not_allowed") != 0)
+			sim_disagree(s, "vContainer checkout paid by credit: tallyd %ld %s", r.status,
+				     r.raw);
+		tt_response_free(&r);
+	}
 	json_t *paid = sim_call_ok(s, "POST", path, token, "{\"method\":\"hold\"}");
 	json_decref(paid);
 	size_t i;
