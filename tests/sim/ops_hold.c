@@ -184,9 +184,41 @@ void sim_hold_settle(sim *s)
 	}
 }
 
+/* The account's payments of method hold, summed (every page). */
+static int64_t hold_payments(sim *s, const sim_account *a)
+{
+	int64_t sum = 0;
+	char path[160], after[64] = "";
+	for (int page = 0; page < 1000; page++) {
+		snprintf(path, sizeof(path), "/v1/payments?limit=500%s%s", after[0] ? "&after=" : "",
+			 after);
+		json_t *got = sim_call_ok(s, "GET", path, a->token, NULL);
+		size_t i;
+		json_t *p;
+		json_array_foreach(json_object_get(got, "data"), i, p) {
+			const char *method = json_string_value(json_object_get(p, "method"));
+			if (method && strcmp(method, "hold") == 0)
+				sum += sim_member_int(p, "amount", NULL);
+		}
+		const char *next = json_string_value(json_object_get(got, "next"));
+		snprintf(after, sizeof(after), "%s", next ? next : "");
+		json_decref(got);
+		if (!after[0])
+			break;
+	}
+	return sum;
+}
+
 static void check_hold(sim *s)
 {
 	sim_hold *h = &s->m.hold;
+	/* the month's use is paid from the hold, not from the credit it frees */
+	for (int a = s->m.account_count; a < s->m.account_count + h->account_count; a++) {
+		int64_t got = hold_payments(s, &s->m.accounts[a]);
+		if (got != h->hold_payments[a])
+			sim_disagree(s, "%s payments by hold: tallyd %" PRId64 ", model %" PRId64,
+				     s->m.accounts[a].id, got, h->hold_payments[a]);
+	}
 	for (int i = 0; i < h->resource_count; i++) {
 		const sim_hold_resource *r = &h->resources[i];
 		if (r->status == SIM_DELETED)

@@ -264,6 +264,9 @@ typedef struct sim_hold {
 	int64_t reconciled_to[SIM_ACCOUNTS_MAX]; /* months before this are invoiced */
 	int64_t warned_day[SIM_ACCOUNTS_MAX], warned_streak[SIM_ACCOUNTS_MAX];
 	int64_t debt[SIM_ACCOUNTS_MAX];         /* usage invoices credit could not pay */
+	/* payments of method hold: each conversion's hold, and what each hold
+	 * paid of usage invoices */
+	int64_t hold_payments[SIM_ACCOUNTS_MAX];
 	int invoices, warnings, suspensions, reactivations; /* counted for the report */
 	int collected_early; /* debt the job ticker collected between clock ticks */
 	int deletions;

@@ -98,6 +98,7 @@ static void reconcile(sim_model *m, int a, int64_t from, int64_t to)
 	}
 	int64_t from_hold = due < acc->held ? due : acc->held;
 	acc->held -= from_hold;
+	h->hold_payments[a] += from_hold;
 	due -= from_hold;
 	release(m, a);
 	int64_t from_credit = due < acc->credit ? due : acc->credit;
@@ -156,6 +157,7 @@ void sim_hold_paid(sim_model *m, int account, int64_t amount)
 	sim_hold *h = &m->hold;
 	m->accounts[account].credit -= amount;
 	m->accounts[account].held += amount;
+	h->hold_payments[account] += amount;
 	if (h->active[account])
 		return; /* its daily hold ran at today's jobs; it stands until tomorrow's */
 	h->active[account] = true;
@@ -190,6 +192,7 @@ void sim_hold_delete(sim_model *m, sim_hold_resource *const *rs, int n)
 	/* "deleting the resource settles its final usage and releases the rest" */
 	int64_t from_hold = due < acc->held ? due : acc->held;
 	acc->held -= from_hold;
+	h->hold_payments[a] += from_hold;
 	due -= from_hold;
 	release(m, a);
 	int64_t from_credit = due < acc->credit ? due : acc->credit;
