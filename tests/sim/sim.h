@@ -65,6 +65,9 @@ extern const sim_feature sim_feature_poc;     /* ops_poc.c */
 extern const sim_feature sim_feature_gateway; /* ops_gateway.c */
 extern const sim_feature sim_feature_coupons; /* ops_coupons.c */
 extern const sim_feature sim_feature_postpaid; /* ops_postpaid.c */
+extern const sim_feature sim_feature_hold;    /* ops_hold.c */
+/* Before the checks: usage debt the job ticker collected (ops_hold.c). */
+void sim_hold_settle(sim *s);
 
 /* The seeded random source (splitmix64) and a uniform pick in [lo, hi]. */
 uint64_t sim_random(sim *s);

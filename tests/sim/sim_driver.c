@@ -278,6 +278,7 @@ void sim_move_clock(sim *s, int64_t seconds)
 		if (n > 0)
 			settle_contested(s, contested, n);
 		sim_postpaid_tick(s);
+		sim_hold_jobs(&s->m); /* after the renewals: they ran first, on tallyd too */
 	}
 }
 

@@ -97,6 +97,7 @@ typedef struct sim_account {
 	char token[96];
 	int64_t credit;   /* balance of the credit wallet */
 	int64_t invoiced; /* invoice totals less credit notes */
+	int64_t held;     /* hold feature: credit held (balance = credit + held) */
 } sim_account;
 
 /* ---- POC feature (tests/sim/sim_model_poc.c, ops_poc.c) ------------------
@@ -295,6 +296,72 @@ int64_t sim_postpaid_debt(const struct sim_model *m);
 void sim_postpaid_delete(struct sim_model *m, sim_pp_resource *r);
 
 /* ==== end of the postpaid feature ========================================== */
+/* ==== hold feature (ops_hold.c, sim_model_hold.c) ======================== */
+
+/* vContainer clusters converted by Stop POC paid with method hold: their
+ * members are billed on use. DESIGN.md "Hold settlement": the payment
+ * holds 3 days of use; each day's first jobs run replaces the account's
+ * holds by this month's use so far + 3 days of the live ones; at the
+ * month's end each resource's use is invoiced and paid from the hold;
+ * credit short of the hold: warned, all of it held, and on the 4th warned
+ * day in a row (today and the 3 grace days before) suspended; a day not
+ * short wakes the suspended ones. sim_account.credit stays the AVAILABLE
+ * credit: the wallet's balance is credit + held. */
+#define SIM_HOLD_RESOURCES_MAX 128
+#define SIM_HOLD_SUSPENSIONS_MAX 16
+#define SIM_HOLD_DAYS 3        /* catalog hold_days */
+#define SIM_HOLD_GRACE_DAYS 3  /* warned days before the suspension */
+
+typedef struct sim_hold_resource {
+	char id[SIM_ID_MAX];
+	int account;
+	sim_line line;
+	sim_status status;
+	int64_t rated_until; /* use before it is invoiced */
+	int64_t susp_from[SIM_HOLD_SUSPENSIONS_MAX], susp_to[SIM_HOLD_SUSPENSIONS_MAX];
+	int susp_count; /* susp_to 0: still suspended */
+	char cluster_id[SIM_ID_MAX];
+} sim_hold_resource;
+
+#define SIM_HOLD_ACCOUNTS_MAX 2
+
+typedef struct sim_hold {
+	sim_hold_resource resources[SIM_HOLD_RESOURCES_MAX];
+	int resource_count;
+	/* its own accounts, at m->accounts[m->account_count + i]: usage debt
+	 * blocks new purchases there, and the other features do not model it */
+	int account_count;
+	bool active[SIM_ACCOUNTS_MAX];          /* has had a hold-settled resource */
+	int64_t hold_day[SIM_ACCOUNTS_MAX];     /* day number of the last daily hold */
+	int64_t reconciled_to[SIM_ACCOUNTS_MAX]; /* months before this are invoiced */
+	int64_t warned_day[SIM_ACCOUNTS_MAX], warned_streak[SIM_ACCOUNTS_MAX];
+	int64_t debt[SIM_ACCOUNTS_MAX];         /* usage invoices credit could not pay */
+	/* payments of method hold: each conversion's hold, and what each hold
+	 * paid of usage invoices */
+	int64_t hold_payments[SIM_ACCOUNTS_MAX];
+	int invoices, warnings, suspensions, reactivations; /* counted for the report */
+	int collected_early; /* debt the job ticker collected between clock ticks */
+	int deletions;
+} sim_hold;
+
+struct sim_model;
+
+/* 3 days of use of one line with its tax (the hold's estimate). */
+int64_t sim_hold_estimate(const struct sim_model *m, const sim_line *l);
+
+/* A Stop POC of account's cluster paid by a hold of amount at m->now. */
+void sim_hold_paid(struct sim_model *m, int account, int64_t amount);
+
+/* The customer deletes rs[0..n) of one account at m->now (a member, or a
+ * cluster's members): their use since they were last invoiced is invoiced
+ * and paid from the hold, the rest released, and the account's other
+ * resources held for again. */
+void sim_hold_delete(struct sim_model *m, sim_hold_resource *const *rs, int n);
+
+/* The daily hold and the month-end reconciliation due at m->now. */
+void sim_hold_jobs(struct sim_model *m);
+
+/* ==== end of the hold feature ============================================= */
 
 typedef struct sim_model {
 	sim_prices prices;
@@ -316,6 +383,7 @@ typedef struct sim_model {
 	int coupon_count;
 	/* postpaid feature (sim_model_postpaid.c) */
 	sim_postpaid pp;
+	sim_hold hold; /* hold feature (sim_model_hold.c) */
 } sim_model;
 
 /* t plus months calendar months, the day clamped to the month's last. */
