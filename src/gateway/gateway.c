@@ -193,16 +193,22 @@ static void buf_put(text_buf *b, const char *s, size_t n)
 	b->data[b->len] = '\0';
 }
 
-static void buf_put_encoded(text_buf *b, const char *s)
+/* RFC 3986 (A-Z a-z 0-9 - . _ ~ as they are, every other byte %XX), or
+ * PHP's urlencode (the same but '~' is encoded and space is '+'); hex in
+ * upper case either way. */
+static void buf_put_encoded(text_buf *b, const char *s, bool php)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		unsigned c = *p;
 		bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-			     (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+			     (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+			     (c == '~' && !php);
 		char esc[3] = {'%', hex[c >> 4], hex[c & 15]};
 		if (plain)
 			buf_put(b, (const char *)p, 1);
+		else if (php && c == ' ')
+			buf_put(b, "+", 1);
 		else
 			buf_put(b, esc, 3);
 	}
@@ -214,13 +220,16 @@ static int by_name(const void *a, const void *b)
 		      ((const tl_gateway_param *const *)b)[0]->name);
 }
 
-int tl_gateway_params_encode(const tl_gateway_params *ps, bool with_signature, char *out,
-			     size_t size, tl_error *err)
+/* The parameters keep() takes (all when NULL), sorted by name, name=value
+ * joined by '&'; the scheme decides how names and values are encoded. */
+static int canonical(const tl_gateway_scheme *scheme, bool (*keep)(const tl_gateway_scheme *,
+								    const char *),
+		     const tl_gateway_params *ps, char *out, size_t size, tl_error *err)
 {
 	const tl_gateway_param *sorted[TL_GATEWAY_PARAMS_MAX];
 	size_t n = 0;
 	for (size_t i = 0; i < ps->count; i++)
-		if (with_signature || strcmp(ps->items[i].name, "signature") != 0)
+		if (keep == NULL || keep(scheme, ps->items[i].name))
 			sorted[n++] = &ps->items[i];
 	qsort(sorted, n, sizeof(sorted[0]), by_name);
 	text_buf b = {.data = out, .size = size};
@@ -229,9 +238,12 @@ int tl_gateway_params_encode(const tl_gateway_params *ps, bool with_signature, c
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0)
 			buf_put(&b, "&", 1);
-		buf_put(&b, sorted[i]->name, strlen(sorted[i]->name));
+		if (scheme->php_urlencode)
+			buf_put_encoded(&b, sorted[i]->name, true);
+		else
+			buf_put(&b, sorted[i]->name, strlen(sorted[i]->name));
 		buf_put(&b, "=", 1);
-		buf_put_encoded(&b, sorted[i]->value);
+		buf_put_encoded(&b, sorted[i]->value, scheme->php_urlencode);
 	}
 	if (b.overflow || size == 0)
 		return tl_error_set(err, TL_EINTERNAL, NULL, "gateway parameters over %zu bytes",
@@ -239,18 +251,46 @@ int tl_gateway_params_encode(const tl_gateway_params *ps, bool with_signature, c
 	return 0;
 }
 
+static bool is_signed(const tl_gateway_scheme *scheme, const char *name)
+{
+	return scheme->is_signed(name);
+}
+
+int tl_gateway_canonical(const tl_gateway_scheme *scheme, const tl_gateway_params *ps,
+			 char *out, size_t size, tl_error *err)
+{
+	return canonical(scheme, is_signed, ps, out, size, err);
+}
+
+/* The sandbox's own scheme: every parameter but `signature`, values in
+ * RFC 3986. */
+static bool sandbox_signs(const char *name)
+{
+	return strcmp(name, "signature") != 0;
+}
+
+const tl_gateway_scheme tl_gateway_tally_scheme = {"signature", sandbox_signs, false};
+
+int tl_gateway_params_encode(const tl_gateway_params *ps, bool with_signature, char *out,
+			     size_t size, tl_error *err)
+{
+	return canonical(&tl_gateway_tally_scheme, with_signature ? NULL : is_signed, ps, out,
+			 size, err);
+}
+
 /* ---- signatures ------------------------------------------------------------- */
 
-static int mac(const tl_gateway_params *ps, const char *secret,
-	       unsigned char out[crypto_auth_hmacsha512_BYTES], tl_error *err)
+static int mac(const tl_gateway_scheme *scheme, const tl_gateway_params *ps,
+	       const char *secret, unsigned char out[crypto_auth_hmacsha512_BYTES],
+	       tl_error *err)
 {
 	/* the parameters' limits bound the canonical string: each is at most
-	 * a name, '=', a value of which every byte may become %XX, and '&' */
-	size_t size = TL_GATEWAY_PARAMS_MAX * (TL_GATEWAY_NAME_MAX + 3 * TL_GATEWAY_VALUE_MAX + 2);
+	 * a name and a value of which every byte may become %XX, '=' and '&' */
+	size_t size = TL_GATEWAY_PARAMS_MAX * (3 * TL_GATEWAY_NAME_MAX + 3 * TL_GATEWAY_VALUE_MAX + 2);
 	char *text = malloc(size);
 	if (text == NULL)
 		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
-	int rc = tl_gateway_params_encode(ps, false, text, size, err);
+	int rc = tl_gateway_canonical(scheme, ps, text, size, err);
 	if (rc == 0) {
 		/* the _init/_update/_final form takes a key of any length */
 		crypto_auth_hmacsha512_state st;
@@ -263,37 +303,49 @@ static int mac(const tl_gateway_params *ps, const char *secret,
 	return rc;
 }
 
-int tl_gateway_sign(tl_gateway_params *ps, const char *secret, tl_error *err)
+int tl_gateway_scheme_sign(const tl_gateway_scheme *scheme, tl_gateway_params *ps,
+			   const char *secret, tl_error *err)
 {
 	unsigned char sig[crypto_auth_hmacsha512_BYTES];
-	int rc = mac(ps, secret, sig, err);
+	int rc = mac(scheme, ps, secret, sig, err);
 	if (rc < 0)
 		return rc;
 	char hex[TL_GATEWAY_SIGNATURE_HEX + 1];
 	sodium_bin2hex(hex, sizeof(hex), sig, sizeof(sig));
-	tl_gateway_params_remove(ps, "signature");
-	return tl_gateway_params_add(ps, "signature", hex, err);
+	tl_gateway_params_remove(ps, scheme->signature);
+	return tl_gateway_params_add(ps, scheme->signature, hex, err);
 }
 
-int tl_gateway_verify_signature(const tl_gateway_params *ps, const char *secret,
-				tl_error *err)
+int tl_gateway_scheme_verify(const tl_gateway_scheme *scheme, const tl_gateway_params *ps,
+			     const char *secret, tl_error *err)
 {
-	const char *given = tl_gateway_params_get(ps, "signature");
+	const char *given = tl_gateway_params_get(ps, scheme->signature);
 	unsigned char claimed[crypto_auth_hmacsha512_BYTES];
 	size_t claimed_len = 0;
 	if (given == NULL || strlen(given) != TL_GATEWAY_SIGNATURE_HEX ||
 	    sodium_hex2bin(claimed, sizeof(claimed), given, TL_GATEWAY_SIGNATURE_HEX, NULL,
 			   &claimed_len, NULL) != 0 || claimed_len != sizeof(claimed))
 		return tl_error_set(err, TL_EAUTH, "invalid_signature",
-				    "the signature is missing or is not 128 hex digits");
+				    "%s is missing or is not 128 hex digits", scheme->signature);
 	unsigned char expected[crypto_auth_hmacsha512_BYTES];
-	int rc = mac(ps, secret, expected, err);
+	int rc = mac(scheme, ps, secret, expected, err);
 	if (rc < 0)
 		return rc;
 	if (sodium_memcmp(claimed, expected, sizeof(expected)) != 0)
 		return tl_error_set(err, TL_EAUTH, "invalid_signature",
-				    "the signature does not match the parameters");
+				    "%s does not match the parameters", scheme->signature);
 	return 0;
+}
+
+int tl_gateway_sign(tl_gateway_params *ps, const char *secret, tl_error *err)
+{
+	return tl_gateway_scheme_sign(&tl_gateway_tally_scheme, ps, secret, err);
+}
+
+int tl_gateway_verify_signature(const tl_gateway_params *ps, const char *secret,
+				tl_error *err)
+{
+	return tl_gateway_scheme_verify(&tl_gateway_tally_scheme, ps, secret, err);
 }
 
 /* ---- reading parameters ------------------------------------------------------ */

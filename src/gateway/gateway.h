@@ -76,6 +76,29 @@ int tl_gateway_params_from_form(tl_gateway_params *out, const char *body, size_t
 /* Reads a JSON object whose members are all strings. */
 int tl_gateway_params_from_json(tl_gateway_params *out, const json_t *obj, tl_error *err);
 
+/* How a gateway signs its parameters: which it signs, how the canonical
+ * string encodes them, and the parameter that carries the HMAC-SHA512. */
+typedef struct tl_gateway_scheme {
+	const char *signature; /* "signature", "vnp_SecureHash" */
+	bool (*is_signed)(const char *name);
+	bool php_urlencode; /* names and values as PHP's urlencode (VNPay); else
+			     * names as they are and values in RFC 3986 */
+} tl_gateway_scheme;
+
+extern const tl_gateway_scheme tl_gateway_tally_scheme; /* the sandbox's own (above) */
+
+/* The signed parameters sorted by name, encoded and joined by '&';
+ * TL_EINTERNAL when out is short. */
+int tl_gateway_canonical(const tl_gateway_scheme *scheme, const tl_gateway_params *ps,
+			 char *out, size_t size, tl_error *err);
+/* Sets scheme->signature on ps. */
+int tl_gateway_scheme_sign(const tl_gateway_scheme *scheme, tl_gateway_params *ps,
+			   const char *secret, tl_error *err);
+/* 401 invalid_signature when the signature is missing, malformed or wrong
+ * (compared in constant time). */
+int tl_gateway_scheme_verify(const tl_gateway_scheme *scheme, const tl_gateway_params *ps,
+			     const char *secret, tl_error *err);
+
 /* The parameters sorted, encoded and joined (see above); with_signature
  * adds `signature` too (a query string); TL_EINTERNAL when out is short. */
 int tl_gateway_params_encode(const tl_gateway_params *ps, bool with_signature, char *out,

@@ -39,121 +39,24 @@ static bool signed_name(const char *name)
 	       strcmp(name, "vnp_SecureHashType") != 0;
 }
 
-typedef struct out_buf {
-	char *data;
-	size_t size, len;
-	bool overflow;
-} out_buf;
-
-static void put(out_buf *b, const char *s, size_t n)
-{
-	if (b->overflow || n >= b->size - b->len) {
-		b->overflow = true;
-		return;
-	}
-	memcpy(b->data + b->len, s, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-}
-
-/* PHP's urlencode: A-Z a-z 0-9 - _ . as they are, space as '+', every
- * other byte (UTF-8 included) as %XX in upper-case hex. */
-static void put_urlencoded(out_buf *b, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		unsigned c = *p;
-		char esc[3] = {'%', hex[c >> 4], hex[c & 15]};
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		    c == '-' || c == '_' || c == '.')
-			put(b, (const char *)p, 1);
-		else if (c == ' ')
-			put(b, "+", 1);
-		else
-			put(b, esc, 3);
-	}
-}
-
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(((const tl_gateway_param *const *)a)[0]->name,
-		      ((const tl_gateway_param *const *)b)[0]->name);
-}
+/* VNPay's reference code: every vnp_* parameter but the hash, PHP's
+ * urlencode for names and values (A-Z a-z 0-9 - _ . as they are, space as
+ * '+', every other byte, UTF-8 included, as %XX in upper-case hex). */
+static const tl_gateway_scheme vnpay_scheme = {"vnp_SecureHash", signed_name, true};
 
 int tl_vnpay_canonical(const tl_gateway_params *ps, char *out, size_t size, tl_error *err)
 {
-	const tl_gateway_param *sorted[TL_GATEWAY_PARAMS_MAX];
-	size_t n = 0;
-	for (size_t i = 0; i < ps->count; i++)
-		if (signed_name(ps->items[i].name))
-			sorted[n++] = &ps->items[i];
-	qsort(sorted, n, sizeof(sorted[0]), by_name);
-	out_buf b = {.data = out, .size = size};
-	if (size > 0)
-		out[0] = '\0';
-	for (size_t i = 0; i < n; i++) {
-		if (i > 0)
-			put(&b, "&", 1);
-		put_urlencoded(&b, sorted[i]->name);
-		put(&b, "=", 1);
-		put_urlencoded(&b, sorted[i]->value);
-	}
-	if (b.overflow || size == 0)
-		return tl_error_set(err, TL_EINTERNAL, NULL, "VNPay parameters over %zu bytes", size);
-	return 0;
-}
-
-/* Every parameter at most a name, '=', a value of %XX bytes and '&'. */
-#define CANONICAL_MAX (TL_GATEWAY_PARAMS_MAX * (3 * TL_GATEWAY_NAME_MAX + 3 * TL_GATEWAY_VALUE_MAX + 2))
-
-static int mac(const tl_gateway_params *ps, const char *secret,
-	       unsigned char out[crypto_auth_hmacsha512_BYTES], tl_error *err)
-{
-	char *text = malloc(CANONICAL_MAX);
-	if (text == NULL)
-		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
-	int rc = tl_vnpay_canonical(ps, text, CANONICAL_MAX, err);
-	if (rc == 0) {
-		crypto_auth_hmacsha512_state st; /* takes a key of any length */
-		crypto_auth_hmacsha512_init(&st, (const unsigned char *)secret, strlen(secret));
-		crypto_auth_hmacsha512_update(&st, (const unsigned char *)text, strlen(text));
-		crypto_auth_hmacsha512_final(&st, out);
-		sodium_memzero(&st, sizeof(st));
-	}
-	free(text);
-	return rc;
+	return tl_gateway_canonical(&vnpay_scheme, ps, out, size, err);
 }
 
 int tl_vnpay_sign(tl_gateway_params *ps, const char *secret, tl_error *err)
 {
-	unsigned char sig[crypto_auth_hmacsha512_BYTES];
-	int rc = mac(ps, secret, sig, err);
-	if (rc < 0)
-		return rc;
-	char hex[TL_GATEWAY_SIGNATURE_HEX + 1];
-	sodium_bin2hex(hex, sizeof(hex), sig, sizeof(sig));
-	tl_gateway_params_remove(ps, "vnp_SecureHash");
-	return tl_gateway_params_add(ps, "vnp_SecureHash", hex, err);
+	return tl_gateway_scheme_sign(&vnpay_scheme, ps, secret, err);
 }
 
 int tl_vnpay_verify_signature(const tl_gateway_params *ps, const char *secret, tl_error *err)
 {
-	const char *given = tl_gateway_params_get(ps, "vnp_SecureHash");
-	unsigned char claimed[crypto_auth_hmacsha512_BYTES];
-	size_t claimed_len = 0;
-	if (given == NULL || strlen(given) != TL_GATEWAY_SIGNATURE_HEX ||
-	    sodium_hex2bin(claimed, sizeof(claimed), given, TL_GATEWAY_SIGNATURE_HEX, NULL,
-			   &claimed_len, NULL) != 0 || claimed_len != sizeof(claimed))
-		return tl_error_set(err, TL_EAUTH, "invalid_signature",
-				    "vnp_SecureHash is missing or is not 128 hex digits");
-	unsigned char expected[crypto_auth_hmacsha512_BYTES];
-	int rc = mac(ps, secret, expected, err);
-	if (rc < 0)
-		return rc;
-	if (sodium_memcmp(claimed, expected, sizeof(expected)) != 0)
-		return tl_error_set(err, TL_EAUTH, "invalid_signature",
-				    "vnp_SecureHash does not match the parameters");
-	return 0;
+	return tl_gateway_scheme_verify(&vnpay_scheme, ps, secret, err);
 }
 
 int tl_vnpay_query(const tl_gateway_params *ps, char *out, size_t size, tl_error *err)
