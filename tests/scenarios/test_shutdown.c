@@ -16,8 +16,32 @@ enum { WRITERS = 8, PER_WRITER = 400 };
 typedef struct writer {
 	int index;
 	char acked[PER_WRITER][64]; /* ids of accounts whose 201 came back */
-	int acked_count;
+	int acked_count;            /* read by the test's thread while it grows */
 } writer;
+
+/* Records an acknowledged account id; the count is published after it. */
+static void ack(writer *w, const json_t *answer)
+{
+	int n = __atomic_load_n(&w->acked_count, __ATOMIC_RELAXED);
+	snprintf(w->acked[n], 64, "%s", json_string_value(json_object_get(answer, "id")));
+	__atomic_store_n(&w->acked_count, n + 1, __ATOMIC_RELEASE);
+}
+
+/* Waits until the writers have had a few writes acknowledged (up to 30 s:
+ * a loaded machine with an ASan tallyd may take seconds to answer the
+ * first), so the signal that follows lands in the middle of the burst. */
+static void wait_for_acks(writer *writers)
+{
+	for (int tries = 0; tries < 3000; tries++) {
+		int acked = 0;
+		for (int i = 0; i < WRITERS; i++)
+			acked += __atomic_load_n(&writers[i].acked_count, __ATOMIC_ACQUIRE);
+		if (acked >= WRITERS)
+			return;
+		struct timespec tick = {0, 10000000};
+		nanosleep(&tick, NULL);
+	}
+}
 
 static void *write_burst(void *arg)
 {
@@ -27,8 +51,7 @@ static void *write_burst(void *arg)
 		snprintf(body, sizeof(body), "{\"name\":\"w%d-%d\"}", w->index, i);
 		tt_response r = tt_request(&srv, "POST", "/v1/accounts", srv.admin_token, body, NULL);
 		if (r.status == 201)
-			snprintf(w->acked[w->acked_count++], 64, "%s",
-				 json_string_value(json_object_get(r.json, "id")));
+			ack(w, r.json);
 		long status = r.status;
 		tt_response_free(&r);
 		if (status == 0)
@@ -46,8 +69,7 @@ Test(shutdown, sigterm_during_writes_loses_no_acknowledged_write, .fini = stop)
 		writers[i].index = i;
 		pthread_create(&threads[i], NULL, write_burst, &writers[i]);
 	}
-	struct timespec pause = {0, 300000000};
-	nanosleep(&pause, NULL);
+	wait_for_acks(writers);
 	cr_assert_eq(tt_server_term(&srv), 0, "tallyd did not exit cleanly on SIGTERM");
 	int acked = 0;
 	for (int i = 0; i < WRITERS; i++) {
@@ -81,8 +103,7 @@ static void *write_keepalive(void *arg)
 		tt_response r = tt_client_request(c, "POST", "/v1/accounts", srv.admin_token, body);
 		long status = r.status;
 		if (status == 201)
-			snprintf(w->acked[w->acked_count++], 64, "%s",
-				 json_string_value(json_object_get(r.json, "id")));
+			ack(w, r.json);
 		tt_response_free(&r);
 		if (status != 201)
 			break; /* 503 while draining, or the server is gone */
@@ -100,8 +121,7 @@ Test(shutdown, keepalive_clients_get_an_answer_for_every_committed_write, .fini 
 		writers[i] = (writer){.index = i};
 		pthread_create(&threads[i], NULL, write_keepalive, &writers[i]);
 	}
-	struct timespec pause = {0, 300000000};
-	nanosleep(&pause, NULL);
+	wait_for_acks(writers);
 	cr_assert_eq(tt_server_term(&srv), 0);
 	int acked = 0;
 	for (int i = 0; i < WRITERS; i++) {
@@ -125,8 +145,7 @@ Test(shutdown, sigkill_loses_no_acknowledged_write, .fini = stop)
 		writers[i].index = i;
 		pthread_create(&threads[i], NULL, write_burst, &writers[i]);
 	}
-	struct timespec pause = {0, 300000000};
-	nanosleep(&pause, NULL);
+	wait_for_acks(writers);
 	tt_server_kill(&srv);
 	int acked = 0;
 	for (int i = 0; i < WRITERS; i++) {
