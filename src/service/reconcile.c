@@ -1012,12 +1012,25 @@ done:
 
 int tl_holds_daily_placed(tl_tx *tx, const tl_ctx *ctx, const char *account, tl_error *err)
 {
-	tl_resource existing = {0};
+	/* Only live ones have a daily hold (the daily run skips an account whose
+	 * hold-settled resources are all deleted): with none, this payment's
+	 * hold is today's. */
+	tl_resource page[4];
+	char after[TL_ID_MAX] = "";
+	bool live = false;
 	size_t n = 0;
-	int rc = tl_store_postpaid_resources(tx, account, &existing, 1, &n, err);
-	if (n)
-		tl_resource_release(&existing);
-	if (rc < 0 || n > 0)
+	int rc = 0;
+	do {
+		rc = after[0] ? tl_store_postpaid_resources_after(tx, account, after, page, 4, &n,
+								  err)
+			      : tl_store_postpaid_resources(tx, account, page, 4, &n, err);
+		for (size_t k = 0; k < n; k++) {
+			live = live || strcmp(page[k].status, "deleted") != 0;
+			memcpy(after, page[k].id, sizeof(after));
+			tl_resource_release(&page[k]);
+		}
+	} while (rc == 0 && !live && n == 4);
+	if (rc < 0 || live)
 		return rc;
 	char today[16];
 	day_name(ctx->now, today);

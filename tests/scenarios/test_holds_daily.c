@@ -168,6 +168,30 @@ Test(holds_daily, the_hold_paid_at_checkout_is_the_day_s_hold)
 	cr_assert_eq(held(), 2400000 - 9 * 25000, "15 hours used + 3 days");
 }
 
+/* Seed 6 of the simulation: an account whose earlier hold-settled cluster
+ * was deleted has no daily hold (the daily run skips it), so a new
+ * conversion's hold is the day's too, as on a first conversion. */
+Test(holds_daily, the_hold_paid_at_checkout_is_the_day_s_after_a_deleted_cluster)
+{
+	char node[64], path[128], holds[512];
+	convert_cluster("2027-03-09T09:00:00Z", 3000000, node);
+	snprintf(path, sizeof(path), "/v1/resources/%s", node);
+	tt_response r = tt_request(&srv, "GET", path, token, NULL, NULL);
+	snprintf(path, sizeof(path), "/v1/resources/%s",
+		 json_string_value(json_object_get(r.json, "cluster_id")));
+	tt_response_free(&r);
+	r = tt_request(&srv, "DELETE", path, token, NULL, NULL);
+	cr_assert_lt(r.status, 300, "%s", r.raw);
+	tt_response_free(&r);
+	convert_cluster("2027-03-10T09:00:00Z", 3000000, node);
+	admin("/v1/admin/clock", "{\"now\":\"2027-03-10T11:00:00Z\"}");
+	admin("/v1/admin/jobs/run", "{}");
+	holds_summary(holds, sizeof(holds));
+	cr_assert(strncmp(holds, "pending:chk_", 12) == 0,
+		  "the same day's run leaves the checkout's hold alone: %s", holds);
+	cr_assert(strstr(holds, "use and 3 days") == NULL, "no daily hold that day: %s", holds);
+}
+
 /* DESIGN.md: "deleting the resource settles its final usage and releases
  * the rest": its use is invoiced and paid from the hold at once, and the
  * days that follow hold nothing for it. */
