@@ -11,6 +11,7 @@
  * this build's is refused rather than guessed at.
  */
 #include "store/store_sqlite_internal.h"
+#include "store/migrations.h"
 #include "common/limits.h"
 
 #include <sqlite3.h>
@@ -19,152 +20,8 @@
 #include <string.h>
 #include <time.h>
 
-/* Each entry moves the schema from version i to i + 1. Never edit a
- * migration that has shipped; add a new one. */
-static const char *const migrations[] = {
-	/* 1: foundation */
-	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-	"CREATE TABLE accounts (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
-	"  name TEXT NOT NULL, currency TEXT NOT NULL, type TEXT NOT NULL,"
-	"  created_at INTEGER NOT NULL);"
-	"CREATE TABLE tokens (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
-	"  account_id TEXT NOT NULL REFERENCES accounts(id), secret_hash BLOB NOT NULL,"
-	"  created_at INTEGER NOT NULL);"
-	"CREATE TABLE events (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
-	"  account_id TEXT, actor TEXT NOT NULL, type TEXT NOT NULL,"
-	"  subject_id TEXT NOT NULL, before TEXT, after TEXT, created_at INTEGER NOT NULL);"
-	"CREATE INDEX events_by_account ON events(account_id, seq);"
-	"CREATE TABLE idempotency (scope TEXT NOT NULL, key TEXT NOT NULL,"
-	"  fingerprint BLOB NOT NULL, status INTEGER NOT NULL, body TEXT NOT NULL,"
-	"  created_at INTEGER NOT NULL, PRIMARY KEY (scope, key));",
-
-	/* 2: the ledger. The CHECKs repeat the domain's invariants so that even
-	 * a bug above the store cannot overdraw a wallet. */
-	"CREATE TABLE ledger_accounts (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
-	"  account_id TEXT REFERENCES accounts(id), kind TEXT NOT NULL,"
-	"  currency TEXT NOT NULL, flags INTEGER NOT NULL, expires_at INTEGER NOT NULL,"
-	"  cluster_id TEXT, posted_debits INTEGER NOT NULL DEFAULT 0,"
-	"  posted_credits INTEGER NOT NULL DEFAULT 0, pending_debits INTEGER NOT NULL DEFAULT 0,"
-	"  pending_credits INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL,"
-	"  CHECK (posted_debits >= 0 AND posted_credits >= 0 AND pending_debits >= 0"
-	"         AND pending_credits >= 0),"
-	"  CHECK ((flags & 1) = 0 OR posted_debits + pending_debits <= posted_credits));"
-	"CREATE INDEX ledger_accounts_by_account ON ledger_accounts(account_id, seq);"
-	"CREATE TABLE transfers (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
-	"  debit_account TEXT NOT NULL, credit_account TEXT NOT NULL,"
-	"  amount INTEGER NOT NULL CHECK (amount >= 0), code TEXT NOT NULL,"
-	"  reference TEXT NOT NULL, kind INTEGER NOT NULL, pending_id TEXT,"
-	"  expires_at INTEGER NOT NULL, state TEXT NOT NULL, resolved_amount INTEGER NOT NULL,"
-	"  created_at INTEGER NOT NULL);"
-	"CREATE INDEX transfers_by_debit ON transfers(debit_account, seq);"
-	"CREATE INDEX transfers_by_credit ON transfers(credit_account, seq);"
-	"CREATE INDEX transfers_due ON transfers(expires_at) WHERE state = 'pending'"
-	"  AND expires_at > 0;"
-	/* credit wallets of the accounts made before the ledger existed */
-	"INSERT INTO ledger_accounts (id, account_id, kind, currency, flags, expires_at,"
-	"  created_at) SELECT 'cw_' || substr(id, 5), id, 'credit', currency, 1, 0, created_at"
-	"  FROM accounts;",
-
-	/* 3: documents: checkouts, coupons, invoices, payments and resources,
-	 * each a JSON body owned by its domain module, with the columns its
-	 * queries need. Invoice numbers come from counters, in the same
-	 * transaction as the invoice, so they have no gaps. */
-	"CREATE TABLE documents (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL,"
-	"  id TEXT NOT NULL UNIQUE, account_id TEXT, key TEXT, ref TEXT,"
-	"  status TEXT NOT NULL, due_at INTEGER NOT NULL, body TEXT NOT NULL,"
-	"  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
-	"CREATE UNIQUE INDEX documents_by_key ON documents(kind, key) WHERE key IS NOT NULL;"
-	"CREATE INDEX documents_by_account ON documents(kind, account_id, seq);"
-	"CREATE INDEX documents_by_ref ON documents(kind, ref, seq) WHERE ref IS NOT NULL;"
-	"CREATE INDEX documents_due ON documents(kind, status, due_at);"
-	"CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);",
-
-	/* 4: resources get a table of their own (searched and filtered); the
-	 * ones purchases made as documents move into it. */
-	"CREATE TABLE resources (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
-	"  account_id TEXT NOT NULL, type TEXT NOT NULL, name TEXT NOT NULL,"
-	"  cluster_id TEXT, role TEXT, item_id TEXT NOT NULL, service TEXT NOT NULL,"
-	"  quantity INTEGER NOT NULL, spec TEXT NOT NULL, status TEXT NOT NULL,"
-	"  billing_mode TEXT NOT NULL, cluster_poc INTEGER NOT NULL, poc_wallet_id TEXT,"
-	"  cycle_months INTEGER NOT NULL, term_start INTEGER NOT NULL, term_end INTEGER NOT NULL,"
-	"  auto_renew INTEGER NOT NULL, open_checkout_id TEXT, accrued_until INTEGER NOT NULL,"
-	"  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
-	"CREATE INDEX resources_by_account ON resources(account_id, seq);"
-	"CREATE INDEX resources_by_cluster ON resources(cluster_id) WHERE cluster_id IS NOT NULL;"
-	"CREATE INDEX resources_in_poc ON resources(accrued_until) WHERE billing_mode = 'poc'"
-	"  AND status = 'active';"
-	"INSERT INTO resources (id, account_id, type, name, cluster_id, role, item_id, service,"
-	"  quantity, spec, status, billing_mode, cluster_poc, poc_wallet_id, cycle_months,"
-	"  term_start, term_end, auto_renew, open_checkout_id, accrued_until, created_at,"
-	"  updated_at)"
-	" SELECT id, account_id, json_extract(body, '$.type'), json_extract(body, '$.name'),"
-	"  NULL, NULL, json_extract(body, '$.item_id'), json_extract(body, '$.service'),"
-	"  coalesce(json_extract(body, '$.spec.size_gb'), 1), json_extract(body, '$.spec'),"
-	"  'active', 'prepaid', 0, NULL, json_extract(body, '$.billing.cycle_months'),"
-	"  unixepoch(json_extract(body, '$.billing.term_start')),"
-	"  unixepoch(json_extract(body, '$.billing.term_end')),"
-	"  json_extract(body, '$.billing.auto_renew'), NULL, 0, created_at, updated_at"
-	"  FROM documents WHERE kind = 'resource' ORDER BY seq;"
-	"DELETE FROM documents WHERE kind = 'resource';",
-
-	/* 5: job runs, keyed so that no job does a thing twice for one subject
-	 * and period, whatever crashes or restarts in between */
-	"CREATE TABLE job_runs (job TEXT NOT NULL, subject TEXT NOT NULL, period TEXT NOT NULL,"
-	"  done_at INTEGER NOT NULL, PRIMARY KEY (job, subject, period));"
-	"CREATE INDEX ledger_accounts_poc_expiry ON ledger_accounts(expires_at)"
-	"  WHERE kind = 'poc';"
-	"CREATE INDEX resources_term_due ON resources(term_end) WHERE billing_mode = 'prepaid'"
-	"  AND status IN ('active', 'suspended');",
-
-	/* 6: a POC wallet's resources, suspended and deleted with it at its
-	 * expiry: without this each wallet's step read every resource */
-	"CREATE INDEX resources_by_poc_wallet ON resources(poc_wallet_id)"
-	"  WHERE poc_wallet_id IS NOT NULL;",
-
-	/* 7: the accounts with postpaid use, looked for by every job pass (the
-	 * reconciliation and the daily hold), which read every resource */
-	"CREATE INDEX resources_postpaid ON resources(account_id)"
-	"  WHERE billing_mode = 'postpaid' AND type != 'cluster';",
-
-	/* 8: when a POC wallet's next expiry step is due (NULL: none left).
-	 * The expiry sweep took the 500 soonest-expiring wallets that were not
-	 * finished, and a wallet stays unfinished for 7 days after its expiry:
-	 * with 500 in that window, none after them was ever reminded or
-	 * suspended. Every wallet not finished is due at once after this. */
-	"ALTER TABLE ledger_accounts ADD COLUMN next_step_at INTEGER DEFAULT 0;"
-	"UPDATE ledger_accounts SET next_step_at = NULL WHERE kind != 'poc' OR id IN"
-	"  (SELECT subject FROM job_runs WHERE job = 'poc_expiry.done');"
-	"CREATE INDEX poc_wallets_next_step ON ledger_accounts(next_step_at)"
-	"  WHERE kind = 'poc' AND next_step_at IS NOT NULL;",
-
-	/* 9: when a prepaid resource's next term step is due (NULL: none
-	 * left); any update of the resource makes it due at once. The renewal
-	 * sweep took the 500 soonest-ending terms, resources with nothing to
-	 * do among them (no auto-renew, retried today, waiting for deletion),
-	 * and with 500 of those no later term was ever renewed. */
-	"ALTER TABLE resources ADD COLUMN next_step_at INTEGER DEFAULT 0;"
-	"CREATE INDEX resources_next_step ON resources(next_step_at)"
-	"  WHERE billing_mode = 'prepaid' AND type != 'cluster' AND next_step_at IS NOT NULL;",
-
-	/* 10: a token's scope: every token so far acts for its account; a
-	 * "metering" token only submits usage (metered usage is the
-	 * provider's word, not the customer's) */
-	"ALTER TABLE tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'account';",
-	/* 11: the subjects a job failed on (one row per job and subject,
-	 * removed when it succeeds), so one failing account or resource is
-	 * retried on its own schedule instead of failing every pass for all;
-	 * the sweeps leave out a subject until its next_retry_at */
-	"CREATE TABLE job_failures (seq INTEGER PRIMARY KEY, job TEXT NOT NULL,"
-	"  subject TEXT NOT NULL, account_id TEXT, code TEXT NOT NULL, message TEXT NOT NULL,"
-	"  attempts INTEGER NOT NULL, first_failed_at INTEGER NOT NULL,"
-	"  last_failed_at INTEGER NOT NULL, next_retry_at INTEGER NOT NULL,"
-	"  UNIQUE (job, subject));"
-	"CREATE INDEX job_failures_by_subject ON job_failures(subject, next_retry_at);",
-	/* 12 (issue 20, retention): the idempotency purge deletes by age;
-	 * without this index each pass would scan every stored answer */
-	"CREATE INDEX idempotency_by_age ON idempotency(created_at);",
-};
-#define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))
+/* The schema's history: src/store/migrations/sqlite/NNN_name.sql. */
+#define MIGRATION_COUNT tl_sqlite_migration_count
 
 int tl_store_schema_version(void)
 {
@@ -286,6 +143,28 @@ static int read_user_version(sqlite_conn *c, int *out, tl_error *err)
 	return rc == SQLITE_ROW ? 0 : tl_sqlite_error(c, err, "reading schema version");
 }
 
+/* The migrations table says which migration made each version and when,
+ * for an operator (SELECT * FROM schema_migrations). PRAGMA user_version
+ * stays the version that counts: it is read and bumped in the
+ * migration's own transaction. A database migrated before this table
+ * existed gets rows for its earlier versions with no time. */
+static const char create_migrations_table_sql[] =
+	"CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL, applied_at INTEGER)";
+
+static int record_migration(sqlite_conn *c, int version, bool now, tl_error *err)
+{
+	sqlite3_stmt *st = tl_sqlite_stmt(
+		c, "INSERT OR IGNORE INTO schema_migrations (version, name, applied_at)"
+		   " VALUES (?, ?, CASE WHEN ? THEN CAST(strftime('%s', 'now') AS INTEGER) END)");
+	if (st == NULL)
+		return tl_sqlite_error(c, err, "recording a migration");
+	sqlite3_bind_int(st, 1, version);
+	sqlite3_bind_text(st, 2, tl_sqlite_migrations[version - 1].name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, now);
+	return tl_sqlite_step_done(c, st, err, "recording a migration");
+}
+
 /* Applies migration v (to version v + 1) if the database is still at v.
  * The version is read inside the write transaction, so two tallyd starting
  * on one new database cannot both apply it. */
@@ -295,6 +174,10 @@ static int migrate_one(sqlite_conn *c, int v, tl_error *err)
 	int rc = sqlite_exec(c, "BEGIN IMMEDIATE", err);
 	if (rc == 0)
 		rc = read_user_version(c, &version, err);
+	if (rc == 0 && version <= MIGRATION_COUNT)
+		rc = sqlite_exec(c, create_migrations_table_sql, err);
+	for (int known = 1; rc == 0 && version <= MIGRATION_COUNT && known <= version; known++)
+		rc = record_migration(c, known, false, err);
 	if (rc == 0 && version > MIGRATION_COUNT)
 		rc = tl_error_set(err, TL_EUNAVAILABLE, "schema_too_new",
 				  "the database has schema version %d but this tallyd knows "
@@ -303,9 +186,11 @@ static int migrate_one(sqlite_conn *c, int v, tl_error *err)
 	if (rc == 0 && version == v && v < MIGRATION_COUNT) {
 		char bump[64];
 		snprintf(bump, sizeof(bump), "PRAGMA user_version=%d;", v + 1);
-		rc = sqlite_exec(c, migrations[v], err);
+		rc = sqlite_exec(c, tl_sqlite_migrations[v].sql, err);
 		if (rc == 0)
 			rc = sqlite_exec(c, bump, err);
+		if (rc == 0)
+			rc = record_migration(c, v + 1, true, err);
 	}
 	if (rc == 0)
 		rc = sqlite_exec(c, "COMMIT", err);

@@ -70,6 +70,51 @@ Test(store, migrates_a_new_database_to_the_current_version)
 	sqlite3_close(db);
 }
 
+static void migrations_summary(int *rows, int *untimed, char *first, size_t first_size)
+{
+	sqlite3 *db;
+	sqlite3_open(path, &db);
+	sqlite3_stmt *st;
+	sqlite3_prepare_v2(db,
+			   "SELECT count(*), count(*) - count(applied_at),"
+			   " (SELECT name FROM schema_migrations WHERE version = 1)"
+			   " FROM schema_migrations",
+			   -1, &st, NULL);
+	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+	*rows = sqlite3_column_int(st, 0);
+	*untimed = sqlite3_column_int(st, 1);
+	snprintf(first, first_size, "%s", (const char *)sqlite3_column_text(st, 2));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+/* schema_migrations names the file that made each version, and when; a
+ * database migrated before the table existed (the 2026-12 release) gets
+ * rows for its versions, with no time. */
+Test(store, records_each_migration_by_name)
+{
+	tl_store *s;
+	tl_error e = {0};
+	cr_assert_eq(tl_store_open(&s, path, &e), 0, "%s", e.message);
+	tl_store_close(s);
+	int rows, untimed;
+	char first[64];
+	migrations_summary(&rows, &untimed, first, sizeof(first));
+	cr_assert_eq(rows, tl_store_schema_version());
+	cr_assert_eq(untimed, 0);
+	cr_assert_str_eq(first, "001_foundation");
+
+	sqlite3 *db;
+	sqlite3_open(path, &db);
+	cr_assert_eq(sqlite3_exec(db, "DROP TABLE schema_migrations", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	cr_assert_eq(tl_store_open(&s, path, &e), 0, "%s", e.message);
+	tl_store_close(s);
+	migrations_summary(&rows, &untimed, first, sizeof(first));
+	cr_assert_eq(rows, tl_store_schema_version());
+	cr_assert_eq(untimed, tl_store_schema_version());
+}
+
 Test(store, refuses_a_database_from_a_newer_tally)
 {
 	sqlite3 *db;
