@@ -981,6 +981,16 @@ int tl_holds_settle_deletion(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat
 	 * past them was neither invoiced nor its hold released */
 	rc = load_postpaid(tx, account, &rs, &n, err);
 	rc = rc ? rc : rate_deleted(tx, ctx, catalog, rs, n, invoices, &live, &rated, err);
+	/* one deleted by this call with no use to rate (deleted the moment it
+	 * was converted) is settled too: nothing to invoice, the rest of the
+	 * hold released. Seed 14 of the simulation: its conversion's hold
+	 * stood until it expired 35 days later, as no daily run visits an
+	 * account with nothing hold-settled left. */
+	for (size_t k = 0; rc == 0 && rated == 0 && k < n; k++)
+		rated += hold_settled(catalog, &rs[k]) && strcmp(rs[k].status, "deleted") == 0 &&
+			 rs[k].updated_at == ctx->now &&
+			 (strcmp(rs[k].id, resource_id) == 0 ||
+			  strcmp(rs[k].cluster_id, resource_id) == 0);
 	if (rc == 0 && rated == 0)
 		goto done; /* nothing hold-settled was deleted: the hold stands */
 	/* the final use is paid from the hold at once; the rest of it released */

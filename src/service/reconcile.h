@@ -64,7 +64,9 @@ int tl_holds_daily_placed(tl_tx *tx, const tl_ctx *ctx, const char *account, tl_
  * account's hold (payment method "hold"; the hold posted for it, the rest
  * released), what the hold lacks from credit, else debt; while other
  * hold-settled resources of the account run, a new hold of their month so
- * far plus 3 days is placed. Otherwise nothing happens. */
+ * far plus 3 days is placed. One this call deleted with no use to rate
+ * (deleted the moment it was converted) releases the hold the same way,
+ * with nothing invoiced. Otherwise nothing happens. */
 int tl_holds_settle_deletion(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog,
 			     const char *resource_id, tl_error *err);
 

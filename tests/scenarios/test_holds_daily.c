@@ -192,6 +192,56 @@ Test(holds_daily, the_hold_paid_at_checkout_is_the_day_s_after_a_deleted_cluster
 	cr_assert(strstr(holds, "use and 3 days") == NULL, "no daily hold that day: %s", holds);
 }
 
+/* Seed 14 of the simulation: a cluster deleted the moment it was converted
+ * used nothing, yet DESIGN.md's "deleting the resource settles its final
+ * usage and releases the rest" holds: its conversion's hold is released at
+ * once, not left until it expires 35 days on (no daily run visits an
+ * account with nothing hold-settled left). */
+Test(holds_daily, a_cluster_deleted_as_it_is_converted_releases_its_hold)
+{
+	char node[64], path[128], holds[512];
+	convert_cluster("2027-03-09T09:00:00Z", 3000000, node);
+	cr_assert_eq(held(), 1800000);
+	snprintf(path, sizeof(path), "/v1/resources/%s", node);
+	tt_response r = tt_request(&srv, "GET", path, token, NULL, NULL);
+	snprintf(path, sizeof(path), "/v1/resources/%s",
+		 json_string_value(json_object_get(r.json, "cluster_id")));
+	tt_response_free(&r);
+	r = tt_request(&srv, "DELETE", path, token, NULL, NULL);
+	cr_assert_lt(r.status, 300, "%s", r.raw);
+	tt_response_free(&r);
+	cr_assert_eq(held(), 0, "released at the deletion");
+	holds_summary(holds, sizeof(holds));
+	cr_assert(strncmp(holds, "voided:chk_", 11) == 0, "%s", holds);
+	admin("/v1/admin/clock", "{\"now\":\"2027-03-10T01:00:00Z\"}");
+	cr_assert_eq(held(), 0, "and nothing held the next day");
+	r = tt_request(&srv, "GET", "/v1/wallets", token, NULL, NULL);
+	cr_assert_eq(json_integer_value(json_object_get(json_object_get(r.json, "credit"),
+							"balance")),
+		     3000000, "nothing used, nothing charged: %s", r.raw);
+	tt_response_free(&r);
+	r = tt_request(&srv, "GET", "/v1/ledger/check", srv.admin_token, NULL, NULL);
+	cr_assert(json_is_true(json_object_get(r.json, "ok")), "%s", r.raw);
+	tt_response_free(&r);
+}
+
+/* The same with another cluster still running: the rest is released and
+ * the one left is held for again (its 3 days; no use yet). */
+Test(holds_daily, a_node_deleted_as_it_is_converted_leaves_the_others_held)
+{
+	char first[64], second[64], path[128];
+	convert_cluster("2027-03-09T09:00:00Z", 3000000, first);
+	convert_cluster("2027-03-09T09:00:00Z", 3000000, second);
+	cr_assert_eq(held(), 2 * 1800000);
+	snprintf(path, sizeof(path), "/v1/resources/%s", second);
+	tt_response r = tt_request(&srv, "DELETE", path, token, NULL, NULL);
+	cr_assert_lt(r.status, 300, "%s", r.raw);
+	tt_response_free(&r);
+	cr_assert_eq(held(), 1800000, "3 days of the first node only");
+	admin("/v1/admin/clock", "{\"now\":\"2027-03-10T00:00:00Z\"}");
+	cr_assert_eq(held(), 1800000 + 15 * 25000, "15 hours of the first + 3 days");
+}
+
 /* DESIGN.md: "deleting the resource settles its final usage and releases
  * the rest": its use is invoiced and paid from the hold at once, and the
  * days that follow hold nothing for it. */

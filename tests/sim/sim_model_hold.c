@@ -170,12 +170,10 @@ void sim_hold_delete(sim_model *m, sim_hold_resource *const *rs, int n)
 	sim_hold *h = &m->hold;
 	int a = rs[0]->account;
 	sim_account *acc = &m->accounts[a];
-	bool rated = false;
 	int64_t due = 0;
 	for (int i = 0; i < n; i++) { /* a cluster's members: one settlement */
 		sim_hold_resource *r = rs[i];
 		int64_t total = use_with_tax(m, r, r->rated_until, m->now);
-		rated = rated || r->rated_until < m->now;
 		r->status = SIM_DELETED;
 		if (r->susp_count > 0 && r->susp_to[r->susp_count - 1] == 0)
 			r->susp_to[r->susp_count - 1] = m->now;
@@ -187,9 +185,10 @@ void sim_hold_delete(sim_model *m, sim_hold_resource *const *rs, int n)
 			h->invoices++;
 		}
 	}
-	if (!rated)
-		return; /* nothing to invoice: the hold stands until the next day's */
-	/* "deleting the resource settles its final usage and releases the rest" */
+	/* DESIGN.md "Hold settlement": "deleting the resource settles its final
+	 * usage and releases the rest" -- also when it used nothing (deleted
+	 * the moment it was converted): the rest is released now, not at the
+	 * next day's hold (seed 14: tallyd left it until its expiry) */
 	int64_t from_hold = due < acc->held ? due : acc->held;
 	acc->held -= from_hold;
 	h->hold_payments[a] += from_hold;
