@@ -3,6 +3,7 @@
 #include "jobs/jobs.h"
 #include "common/log.h"
 #include "service/checkout.h"
+#include "service/idempotency.h"
 #include "service/job_failures.h"
 #include "service/ledger.h"
 #include "service/poc_accrual.h"
@@ -101,7 +102,7 @@ static int renewals_pass(tl_tx *tx, const tl_ctx *ctx, job_pass *p, tl_error *er
 static int purge_batch(tl_tx *tx, void *arg, tl_error *err)
 {
 	job_pass *p = arg;
-	return tl_store_idem_purge(tx, p->idempotency_before, p->batch, &p->visited, err);
+	return tl_idempotency_purge(tx, p->idempotency_before, p->batch, &p->visited, err);
 }
 
 static int retention_pass(tl_tx *tx, const tl_ctx *ctx, job_pass *p, tl_error *err)
