@@ -272,7 +272,8 @@ static int list_transfers_tx(tl_tx *tx, void *arg, tl_error *err)
 	if (l->holds)
 		return tl_ledger_holds(tx, &l->req->ctx, l->account, &l->page, l->rows, &l->count,
 				       err);
-	return tl_store_transfer_list(tx, l->account, false, &l->page, l->rows, &l->count, err);
+	return tl_ledger_transfers(tx, &l->req->ctx, l->account, &l->page, l->rows, &l->count,
+				   err);
 }
 
 static json_t *hold_json(const tl_transfer *t)
@@ -396,8 +397,8 @@ static int ledger_accounts_tx(tl_tx *tx, void *arg, tl_error *err)
 	int rc;
 	json_array_clear(w->data);
 	do {
-		rc = tl_store_ledger_account_list_after(tx, w->account_id, after[0] ? after : NULL,
-							w->rows, TL_WALLETS_MAX, &w->count, err);
+		rc = tl_ledger_accounts(tx, &w->req->ctx, w->account_id, after[0] ? after : NULL,
+					w->rows, &w->count, err);
 		for (size_t i = 0; rc == 0 && i < w->count; i++)
 			json_array_append_new(w->data, ledger_account_json(&w->rows[i]));
 		if (rc == 0 && w->count > 0)

@@ -10,6 +10,7 @@
  */
 #include "api/api.h"
 #include "common/log.h"
+#include "service/idempotency.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -39,60 +40,49 @@ static void fingerprint_request(const tl_request *req, unsigned char out[TL_FING
 	crypto_generichash_final(&st, out, TL_FINGERPRINT_BYTES);
 }
 
-static const char *idem_scope(const tl_request *req)
-{
-	return req->who.is_admin ? "admin" : req->who.account_id;
-}
-
-/* Answers from a stored response; 1 when one was found, 0 when not. */
+/* Answers from a stored response; 1 when one was found (or the key was
+ * reused: answered with the error), 0 when not. */
 static int replay_stored(tl_tx *tx, write_job *job, tl_error *err)
 {
-	tl_idem_record stored = {0};
+	unsigned status = 0;
+	char *body = NULL;
 	tl_error lookup_err = {0};
-	int rc = tl_store_idem_get(tx, idem_scope(job->req), job->req->idempotency_key, &stored,
-				   &lookup_err);
-	if (rc == TL_ENOTFOUND) {
+	int rc = tl_idempotency_find(tx, &job->req->ctx, job->req->idempotency_key,
+				     job->fingerprint, &status, &body, &lookup_err);
+	if (rc == TL_ERULE) {
+		tl_respond_error(job->res, &lookup_err);
 		tl_error_clear(&lookup_err);
-		return 0;
+		return 1;
 	}
 	if (rc < 0) {
 		tl_error_set(err, lookup_err.err, lookup_err.code, "%s", lookup_err.message);
 		tl_error_clear(&lookup_err);
 		return rc;
 	}
-	if (sodium_memcmp(stored.fingerprint, job->fingerprint, TL_FINGERPRINT_BYTES) != 0) {
-		free(stored.body);
-		tl_error reused = {0};
-		tl_error_set(&reused, TL_ERULE, "idempotency_key_reused",
-			     "Idempotency-Key \"%.64s\" was used for a different request",
-			     job->req->idempotency_key);
-		tl_respond_error(job->res, &reused);
-		tl_error_clear(&reused);
-		return 1;
-	}
+	if (rc == 0)
+		return 0;
 	tl_response_reset(job->res);
-	job->res->status = stored.status;
-	job->res->text = stored.body;
+	job->res->status = status;
+	job->res->text = body;
 	job->res->replayed = true;
 	return 1;
 }
 
 static int store_answer(tl_tx *tx, write_job *job, tl_error *err)
 {
-	tl_idem_record rec = {.status = job->res->status, .created_at = job->req->ctx.now};
-	snprintf(rec.scope, sizeof(rec.scope), "%s", idem_scope(job->req));
-	snprintf(rec.key, sizeof(rec.key), "%s", job->req->idempotency_key);
-	memcpy(rec.fingerprint, job->fingerprint, TL_FINGERPRINT_BYTES);
+	unsigned status = job->res->status;
+	char *body;
 	if (job->res->retry_status) {
-		rec.status = job->res->retry_status;
-		rec.body = json_dumps(job->res->retry_json, JSON_COMPACT);
+		status = job->res->retry_status;
+		body = json_dumps(job->res->retry_json, JSON_COMPACT);
 	} else {
-		rec.body = tl_response_body_text(job->res);
+		body = tl_response_body_text(job->res);
 	}
-	if (rec.body == NULL)
+	if (body == NULL)
 		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
-	int rc = tl_store_idem_put(tx, &rec, err);
-	free(rec.body);
+	int rc = tl_idempotency_store(tx, &job->req->ctx, job->req->idempotency_key,
+				      job->fingerprint, status, body, err);
+	free(body);
 	return rc;
 }
 

@@ -116,3 +116,55 @@ int tl_stop_poc_plan_make(const tl_resource *target, const tl_resource *cluster,
 			 "Stop POC is done on the cluster", target->type, target->id, cluster->id);
 	return 0;
 }
+
+static bool one_of(const char *s, const char *const *set)
+{
+	for (; *set; set++)
+		if (strcmp(s, *set) == 0)
+			return true;
+	return false;
+}
+
+static int invalid_resource(const tl_resource *r, tl_error *err, const char *why)
+{
+	tl_error_set(err, TL_EINTERNAL, "invalid_resource", "resource %.40s: %s", r->id, why);
+	return TL_EINTERNAL;
+}
+
+int tl_resource_assert_valid(const tl_resource *r, tl_error *err)
+{
+	static const char *const types[] = {"server", "volume", "cluster", "load_balancer",
+					    "snapshot", NULL};
+	static const char *const statuses[] = {"active", "suspended", "deleted", NULL};
+	static const char *const modes[] = {"poc", "prepaid", "postpaid", NULL};
+	bool cluster = strcmp(r->type, "cluster") == 0;
+	bool poc = strcmp(r->billing_mode, "poc") == 0;
+	bool prepaid = strcmp(r->billing_mode, "prepaid") == 0;
+	if (r->id[0] == '\0' || r->account_id[0] == '\0')
+		return invalid_resource(r, err, "no id or no account");
+	if (!one_of(r->type, types))
+		return invalid_resource(r, err, "unknown type");
+	if (!one_of(r->status, statuses))
+		return invalid_resource(r, err, "unknown status");
+	if (!one_of(r->billing_mode, modes))
+		return invalid_resource(r, err, "unknown billing mode");
+	if (r->quantity < 1)
+		return invalid_resource(r, err, "quantity below 1");
+	if (poc && !tl_resource_type_poc_eligible(r->type))
+		return invalid_resource(r, err, "this type is never POC");
+	if (r->cluster_poc && !cluster)
+		return invalid_resource(r, err, "only a cluster has cluster_poc");
+	if (poc && r->poc_wallet_id[0] == '\0')
+		return invalid_resource(r, err, "POC with no POC wallet");
+	if (!poc && !cluster && r->poc_wallet_id[0] != '\0')
+		return invalid_resource(r, err, "a POC wallet but not POC");
+	bool term = r->cycle_months != 0 || r->term_start != 0 || r->term_end != 0;
+	if (prepaid && !cluster &&
+	    (r->cycle_months < 1 || r->term_start <= 0 || r->term_end <= r->term_start))
+		return invalid_resource(r, err, "prepaid with no valid term");
+	if (!prepaid && !cluster && term)
+		return invalid_resource(r, err, "a term but not prepaid");
+	if (strcmp(r->status, "deleted") == 0 && r->open_checkout_id[0] != '\0')
+		return invalid_resource(r, err, "deleted but still in an open checkout");
+	return 0;
+}

@@ -1,7 +1,9 @@
-/* jobs.c: the hold-expiry sweep and the ticker thread that runs it. */
+/* jobs.c: the due jobs, as one table (name, pass, batch, schedule) and
+ * one loop that runs each, and the ticker thread that runs them. */
 #include "jobs/jobs.h"
 #include "common/log.h"
 #include "service/checkout.h"
+#include "service/idempotency.h"
 #include "service/job_failures.h"
 #include "service/ledger.h"
 #include "service/poc_accrual.h"
@@ -13,245 +15,213 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
-typedef struct expire_run {
-	int64_t now;
-	size_t released;
-} expire_run;
+/* ---- the jobs ------------------------------------------------------------- */
 
-static int expire_tx(tl_tx *tx, void *arg, tl_error *err)
-{
-	expire_run *run = arg;
-	tl_principal job = {.is_admin = true, .actor = "job:hold_expiry"};
-	tl_ctx ctx = {.who = &job, .now = run->now};
-	return tl_ledger_expire_due(tx, &ctx, &run->released, err);
-}
-
-int tl_jobs_expire_holds(tl_store *store, tl_clock *clock, size_t *released, tl_error *err)
-{
-	*released = 0;
-	expire_run run = {.now = tl_clock_now(clock)};
-	/* Bounded: each pass releases what is due by `now`, which no pass
-	 * moves, so passes end once fewer than a full sweep were due. */
-	do {
-		int rc = tl_store_write(store, expire_tx, &run, err);
-		if (rc < 0)
-			return rc;
-		*released += run.released;
-	} while (run.released == TL_EXPIRY_SWEEP_MAX);
-	return 0;
-}
-
-typedef struct checkout_run {
-	int64_t now;
-	size_t expired;
-} checkout_run;
-
-static int expire_checkouts_tx(tl_tx *tx, void *arg, tl_error *err)
-{
-	checkout_run *run = arg;
-	tl_principal job = {.is_admin = true, .actor = "job:checkout_expiry"};
-	tl_ctx ctx = {.who = &job, .now = run->now};
-	return tl_checkouts_expire_due(tx, &ctx, TL_EXPIRY_SWEEP_MAX, &run->expired, err);
-}
-
-static int expire_checkouts(tl_store *store, tl_clock *clock, size_t *expired, tl_error *err)
-{
-	*expired = 0;
-	checkout_run run = {.now = tl_clock_now(clock)};
-	do { /* bounded as the hold sweep is */
-		int rc = tl_store_write(store, expire_checkouts_tx, &run, err);
-		if (rc < 0)
-			return rc;
-		*expired += run.expired;
-	} while (run.expired == TL_EXPIRY_SWEEP_MAX);
-	return 0;
-}
-
-typedef struct accrual_run {
-	int64_t now;
+/* One pass of a job: its inputs, and what it did, kept apart from the
+ * run's report until the pass's transaction commits. */
+typedef struct job_pass {
+	int64_t now;                /* the job's now, the same for all its passes */
 	const tl_catalog *catalog;
-	size_t charged;
-} accrual_run;
+	int64_t idempotency_before; /* retention: answers stored before this go */
+	size_t batch;               /* the job's batch, for the pass to take */
+	size_t visited;             /* subjects the pass took: a full batch means more */
+	tl_jobs_report did;
+} job_pass;
 
-static int accrue_tx(tl_tx *tx, void *arg, tl_error *err)
+typedef enum job_schedule {
+	/* passes of a batch each, each its own transaction, until one takes
+	 * less than a full batch; every job that way moves each subject it
+	 * visits past `now` (released, charged up to now, to its next step,
+	 * deleted), which no pass moves, so passes end */
+	UNTIL_DRAINED,
+	/* one bounded pass per run: the next run takes the next subjects */
+	ONCE_PER_RUN,
+} job_schedule;
+
+typedef struct job {
+	const char *name; /* its actor in the audit trail is "job:<name>" */
+	int (*pass)(tl_tx *tx, const tl_ctx *ctx, job_pass *p, tl_error *err);
+	size_t batch;
+	job_schedule schedule;
+} job;
+
+static int hold_expiry_pass(tl_tx *tx, const tl_ctx *ctx, job_pass *p, tl_error *err)
 {
-	accrual_run *run = arg;
-	tl_principal job = {.is_admin = true, .actor = "job:poc_accrual"};
-	tl_ctx ctx = {.who = &job, .now = run->now};
-	return tl_poc_accrue_due(tx, &ctx, run->catalog, TL_EXPIRY_SWEEP_MAX, &run->charged, err);
+	int rc = tl_ledger_expire_due(tx, ctx, &p->visited, err); /* its batch: TL_EXPIRY_SWEEP_MAX */
+	p->did.holds_expired = p->visited;
+	return rc;
 }
 
-static int accrue_poc(tl_store *store, tl_clock *clock, const tl_catalog *catalog,
-		      size_t *charged, tl_error *err)
+static int checkout_expiry_pass(tl_tx *tx, const tl_ctx *ctx, job_pass *p, tl_error *err)
 {
-	*charged = 0;
-	accrual_run run = {.now = tl_clock_now(clock), .catalog = catalog};
-	do { /* each pass charges resources up to now, so passes end */
-		int rc = tl_store_write(store, accrue_tx, &run, err);
-		if (rc < 0)
-			return rc;
-		*charged += run.charged;
-	} while (run.charged == TL_EXPIRY_SWEEP_MAX);
-	return 0;
+	int rc = tl_checkouts_expire_due(tx, ctx, p->batch, &p->visited, err);
+	p->did.checkouts_expired = p->visited;
+	return rc;
 }
 
-typedef struct expiry_run {
-	int64_t now;
-	tl_poc_expiry_report report;
-} expiry_run;
-
-static int poc_expiry_tx(tl_tx *tx, void *arg, tl_error *err)
+static int poc_accrual_pass(tl_tx *tx, const tl_ctx *ctx, job_pass *p, tl_error *err)
 {
-	expiry_run *run = arg;
-	tl_principal job = {.is_admin = true, .actor = "job:poc_expiry"};
-	tl_ctx ctx = {.who = &job, .now = run->now};
-	return tl_poc_expiry_run(tx, &ctx, TL_EXPIRY_SWEEP_MAX, &run->report, err);
+	int rc = tl_poc_accrue_due(tx, ctx, p->catalog, p->batch, &p->visited, err);
+	p->did.poc_resources_charged = p->visited;
+	return rc;
 }
 
-/* Passes of up to TL_EXPIRY_SWEEP_MAX wallets, each its own transaction,
- * until no wallet has a step due: a pass moves each wallet it visits to
- * its next step, so passes end. */
-static int expire_poc(tl_store *store, tl_clock *clock, tl_jobs_report *out, tl_error *err)
+static int poc_expiry_pass(tl_tx *tx, const tl_ctx *ctx, job_pass *p, tl_error *err)
 {
-	expiry_run run = {.now = tl_clock_now(clock)};
-	do {
-		int rc = tl_store_write(store, poc_expiry_tx, &run, err);
-		if (rc < 0)
-			return rc;
-		out->poc_reminders += run.report.reminders;
-		out->poc_resources_suspended += run.report.suspended;
-		out->poc_resources_deleted += run.report.deleted;
-	} while (run.report.visited == TL_EXPIRY_SWEEP_MAX);
-	return 0;
+	tl_poc_expiry_report r = {0};
+	int rc = tl_poc_expiry_run(tx, ctx, p->batch, &r, err);
+	p->visited = r.visited;
+	p->did.poc_reminders = r.reminders;
+	p->did.poc_resources_suspended = r.suspended;
+	p->did.poc_resources_deleted = r.deleted;
+	return rc;
 }
 
-typedef struct renewals_run {
-	int64_t now;
-	const tl_catalog *catalog;
-	tl_renewals_report report;
-} renewals_run;
-
-static int renewals_tx(tl_tx *tx, void *arg, tl_error *err)
+static int renewals_pass(tl_tx *tx, const tl_ctx *ctx, job_pass *p, tl_error *err)
 {
-	renewals_run *run = arg;
-	tl_principal job = {.is_admin = true, .actor = "job:renewals"};
-	tl_ctx ctx = {.who = &job, .now = run->now};
-	return tl_renewals_run(tx, &ctx, run->catalog, TL_EXPIRY_SWEEP_MAX, &run->report, err);
-}
-
-/* Passes of up to TL_EXPIRY_SWEEP_MAX resources, each its own
- * transaction, until none has a term step due: a pass moves each resource
- * it visits to its next step, so passes end. */
-static int renew(tl_store *store, tl_clock *clock, const tl_catalog *catalog,
-		 tl_jobs_report *out, tl_error *err)
-{
-	renewals_run run = {.now = tl_clock_now(clock), .catalog = catalog};
-	do {
-		int rc = tl_store_write(store, renewals_tx, &run, err);
-		if (rc < 0)
-			return rc;
-		out->renewed += run.report.renewed;
-		out->renewals_failed += run.report.failed;
-		out->terms_suspended += run.report.suspended;
-		out->terms_deleted += run.report.deleted;
-	} while (run.report.visited == TL_EXPIRY_SWEEP_MAX);
-	return 0;
-}
-
-typedef struct reconcile_run {
-	int64_t now;
-	const tl_catalog *catalog;
-	tl_reconcile_report report;
-	tl_holds_report holds;
-} reconcile_run;
-
-static int reconcile_tx(tl_tx *tx, void *arg, tl_error *err)
-{
-	reconcile_run *run = arg;
-	tl_principal job = {.is_admin = true, .actor = "job:reconcile"};
-	tl_ctx ctx = {.who = &job, .now = run->now};
-	int rc = tl_reconcile_run(tx, &ctx, run->catalog, TL_RECONCILE_ACCOUNTS_MAX, &run->report,
-				  err);
-	rc = rc ? rc : tl_holds_daily_run(tx, &ctx, run->catalog, TL_RECONCILE_ACCOUNTS_MAX,
-					  &run->holds, err);
-	return rc ? rc : tl_reconcile_collect_debt(tx, &ctx, TL_EXPIRY_SWEEP_MAX,
-						   &run->report.debts_collected, err);
-}
-
-/* A bounded pass: an account's month is claimed with its invoices, so the
- * next pass takes the next accounts. */
-static int reconcile(tl_store *store, tl_clock *clock, const tl_catalog *catalog,
-		     tl_jobs_report *out, tl_error *err)
-{
-	reconcile_run run = {.now = tl_clock_now(clock), .catalog = catalog};
-	int rc = tl_store_write(store, reconcile_tx, &run, err);
-	out->accounts_reconciled = run.report.accounts;
-	out->usage_invoices = run.report.invoices;
-	out->usage_invoices_unpaid = run.report.unpaid;
-	out->debts_collected = run.report.debts_collected;
-	out->holds_adjusted = run.holds.adjusted;
-	out->holds_short = run.holds.warned;
-	out->holds_suspended = run.holds.suspended;
-	out->holds_reactivated = run.holds.reactivated;
+	tl_renewals_report r = {0};
+	int rc = tl_renewals_run(tx, ctx, p->catalog, p->batch, &r, err);
+	p->visited = r.visited;
+	p->did.renewed = r.renewed;
+	p->did.renewals_failed = r.failed;
+	p->did.terms_suspended = r.suspended;
+	p->did.terms_deleted = r.deleted;
 	return rc;
 }
 
 /* Retention: stored Idempotency-Key answers older than the window go, a
  * bounded batch per transaction. The whole table is the job's one subject
  * ("idempotency"): a batch that fails is recorded in job_failures (and so
- * in tally_job_failing_subjects) and waits for its retry. Audit events and
- * money records have no retention: they are never purged. */
-typedef struct retention_run {
-	int64_t now;
-	int64_t before;
-	size_t purged;
-	bool waiting; /* failed before; its retry has not come */
-} retention_run;
-
+ * in tally_job_failing_subjects) and waits for its retry, and meanwhile a
+ * pass takes nothing. Audit events and money records have no retention:
+ * they are never purged. */
 static int purge_batch(tl_tx *tx, void *arg, tl_error *err)
 {
-	retention_run *run = arg;
-	return tl_store_idem_purge(tx, run->before, TL_RETENTION_SWEEP_MAX, &run->purged, err);
+	job_pass *p = arg;
+	return tl_idempotency_purge(tx, p->idempotency_before, p->batch, &p->visited, err);
 }
 
-static int retention_tx(tl_tx *tx, void *arg, tl_error *err)
+static int retention_pass(tl_tx *tx, const tl_ctx *ctx, job_pass *p, tl_error *err)
 {
-	retention_run *run = arg;
-	tl_principal job = {.is_admin = true, .actor = "job:retention"};
-	tl_ctx ctx = {.who = &job, .now = run->now};
 	tl_job_subject s = {.job = "retention", .subject = "idempotency"};
-	run->purged = 0;
 	tl_job_failure f;
 	tl_error lookup = {0};
 	int rc = tl_store_job_failure_get(tx, s.job, s.subject, &f, &lookup);
-	run->waiting = rc == 0 && f.next_retry_at > run->now;
+	bool waiting = rc == 0 && f.next_retry_at > p->now;
 	if (rc < 0 && rc != TL_ENOTFOUND) {
 		tl_error_set(err, rc, lookup.code, "%s", lookup.message);
 		tl_error_clear(&lookup);
 		return rc;
 	}
 	tl_error_clear(&lookup);
-	return run->waiting ? 0 : tl_job_subject_run(tx, &ctx, &s, purge_batch, run, NULL, err);
+	rc = waiting ? 0 : tl_job_subject_run(tx, ctx, &s, purge_batch, p, NULL, err);
+	p->did.idempotency_purged = p->visited;
+	return rc;
 }
 
-static int purge_idempotency(tl_store *store, tl_clock *clock, int64_t retention_s,
-			     size_t *purged, tl_error *err)
+/* The monthly reconciliation, the daily holds and debt collection: a
+ * bounded pass, as an account's month is claimed with its invoices. */
+static int reconcile_pass(tl_tx *tx, const tl_ctx *ctx, job_pass *p, tl_error *err)
 {
-	*purged = 0;
-	if (retention_s <= 0) /* an app set up without one (tests, fuzzers) */
-		retention_s = (int64_t)TL_IDEMPOTENCY_RETENTION_DAYS_DEFAULT * 86400;
-	retention_run run = {.now = tl_clock_now(clock)};
-	run.before = run.now - retention_s;
-	do { /* each pass deletes what is older than a fixed time, so passes end */
-		int rc = tl_store_write(store, retention_tx, &run, err);
+	tl_reconcile_report r = {0};
+	tl_holds_report h = {0};
+	int rc = tl_reconcile_run(tx, ctx, p->catalog, p->batch, &r, err);
+	rc = rc ? rc : tl_holds_daily_run(tx, ctx, p->catalog, p->batch, &h, err);
+	rc = rc ? rc : tl_reconcile_collect_debt(tx, ctx, TL_EXPIRY_SWEEP_MAX,
+						 &r.debts_collected, err);
+	p->did.accounts_reconciled = r.accounts;
+	p->did.usage_invoices = r.invoices;
+	p->did.usage_invoices_unpaid = r.unpaid;
+	p->did.debts_collected = r.debts_collected;
+	p->did.holds_adjusted = h.adjusted;
+	p->did.holds_short = h.warned;
+	p->did.holds_suspended = h.suspended;
+	p->did.holds_reactivated = h.reactivated;
+	return rc;
+}
+
+/* Every job, in the order a run takes them. */
+static const job jobs[] = {
+	{"hold_expiry", hold_expiry_pass, TL_EXPIRY_SWEEP_MAX, UNTIL_DRAINED},
+	{"checkout_expiry", checkout_expiry_pass, TL_EXPIRY_SWEEP_MAX, UNTIL_DRAINED},
+	{"poc_accrual", poc_accrual_pass, TL_EXPIRY_SWEEP_MAX, UNTIL_DRAINED},
+	{"poc_expiry", poc_expiry_pass, TL_EXPIRY_SWEEP_MAX, UNTIL_DRAINED},
+	{"renewals", renewals_pass, TL_EXPIRY_SWEEP_MAX, UNTIL_DRAINED},
+	{"retention", retention_pass, TL_RETENTION_SWEEP_MAX, UNTIL_DRAINED},
+	{"reconcile", reconcile_pass, TL_RECONCILE_ACCOUNTS_MAX, ONCE_PER_RUN},
+};
+#define JOB_COUNT (sizeof(jobs) / sizeof(jobs[0]))
+
+/* ---- running them ---------------------------------------------------------- */
+
+static void report_add(tl_jobs_report *out, const tl_jobs_report *d)
+{
+	out->holds_expired += d->holds_expired;
+	out->checkouts_expired += d->checkouts_expired;
+	out->poc_resources_charged += d->poc_resources_charged;
+	out->poc_reminders += d->poc_reminders;
+	out->poc_resources_suspended += d->poc_resources_suspended;
+	out->poc_resources_deleted += d->poc_resources_deleted;
+	out->renewed += d->renewed;
+	out->renewals_failed += d->renewals_failed;
+	out->terms_suspended += d->terms_suspended;
+	out->terms_deleted += d->terms_deleted;
+	out->accounts_reconciled += d->accounts_reconciled;
+	out->usage_invoices += d->usage_invoices;
+	out->usage_invoices_unpaid += d->usage_invoices_unpaid;
+	out->debts_collected += d->debts_collected;
+	out->holds_adjusted += d->holds_adjusted;
+	out->holds_short += d->holds_short;
+	out->holds_suspended += d->holds_suspended;
+	out->holds_reactivated += d->holds_reactivated;
+	out->idempotency_purged += d->idempotency_purged;
+}
+
+typedef struct job_run {
+	const job *job;
+	job_pass pass;
+} job_run;
+
+static int pass_tx(tl_tx *tx, void *arg, tl_error *err)
+{
+	job_run *run = arg;
+	tl_principal who = {.is_admin = true};
+	snprintf(who.actor, sizeof(who.actor), "job:%s", run->job->name);
+	tl_ctx ctx = {.who = &who, .now = run->pass.now};
+	run->pass.visited = 0;
+	run->pass.did = (tl_jobs_report){0};
+	return run->job->pass(tx, &ctx, &run->pass, err);
+}
+
+/* Runs job j as its schedule says; what its committed passes did is added
+ * to out. */
+static int run_job(tl_store *store, tl_clock *clock, const job *j, const tl_catalog *catalog,
+		   int64_t idempotency_retention_s, tl_jobs_report *out, tl_error *err)
+{
+	job_run run = {.job = j, .pass = {.now = tl_clock_now(clock), .catalog = catalog,
+					  .batch = j->batch}};
+	if (idempotency_retention_s <= 0) /* an app set up without one (tests, fuzzers) */
+		idempotency_retention_s = (int64_t)TL_IDEMPOTENCY_RETENTION_DAYS_DEFAULT * 86400;
+	run.pass.idempotency_before = run.pass.now - idempotency_retention_s;
+	do {
+		int rc = tl_store_write(store, pass_tx, &run, err);
 		if (rc < 0)
 			return rc;
-		*purged += run.purged;
-	} while (run.purged == TL_RETENTION_SWEEP_MAX && !run.waiting);
+		report_add(out, &run.pass.did);
+	} while (j->schedule == UNTIL_DRAINED && run.pass.visited == j->batch);
 	return 0;
+}
+
+int tl_jobs_expire_holds(tl_store *store, tl_clock *clock, size_t *released, tl_error *err)
+{
+	tl_jobs_report r = {0};
+	int rc = run_job(store, clock, &jobs[0], NULL, 0, &r, err);
+	*released = r.holds_expired;
+	return rc;
 }
 
 /* Keeps the first failure (its message in err) and lets the next job run. */
@@ -276,17 +246,13 @@ int tl_jobs_run_due(tl_store *store, tl_clock *clock, const tl_catalog *catalog,
 {
 	*out = (tl_jobs_report){0};
 	tl_error e = {0};
-	int rc = first_failure(0, tl_jobs_expire_holds(store, clock, &out->holds_expired, &e), err,
-			       &e);
-	rc = first_failure(rc, expire_checkouts(store, clock, &out->checkouts_expired, &e), err, &e);
-	rc = first_failure(rc, accrue_poc(store, clock, catalog, &out->poc_resources_charged, &e),
-			   err, &e);
-	rc = first_failure(rc, expire_poc(store, clock, out, &e), err, &e);
-	rc = first_failure(rc, renew(store, clock, catalog, out, &e), err, &e);
-	rc = first_failure(rc, purge_idempotency(store, clock, idempotency_retention_s,
-						 &out->idempotency_purged, &e),
-			   err, &e);
-	return first_failure(rc, reconcile(store, clock, catalog, out, &e), err, &e);
+	int rc = 0;
+	for (size_t i = 0; i < JOB_COUNT; i++)
+		rc = first_failure(rc,
+				   run_job(store, clock, &jobs[i], catalog,
+					   idempotency_retention_s, out, &e),
+				   err, &e);
+	return rc;
 }
 
 static json_t *with_reconciliation(json_t *j, const tl_jobs_report *r);

@@ -2,7 +2,8 @@
  * gateway_payments.c: starting a gateway payment and applying the
  * gateway's notification (rules in gateway_payments.h).
  *
- * A gateway transaction's life, as its "gateway_txn" document records it:
+ * A gateway transaction's life, as its row of gateway_transactions
+ * (domain/gateway_txn.h) records it:
  *
  *   (none) --pay with method gateway----------> started
  *   started --paid, the checkout takes it-----> applied         (top-up, checkout paid)
@@ -13,8 +14,7 @@
  *   (none) --any notification----------------> refused 404     (tallyd did not start it)
  *
  * Invariants:
- *   1. One document per gateway transaction id (the documents table's
- *      unique (kind, key)), written when tallyd sends the customer to the
+ *   1. One record per gateway transaction id (unique txn_id), written when tallyd sends the customer to the
  *      gateway; it names the checkout, account, amount and currency, and a
  *      notification that differs in any of them is refused.
  *   2. It leaves `started` once, in the same transaction as the money it
@@ -24,52 +24,29 @@
  *      the account's credit wallet (gateway_top_up). Only then is the
  *      checkout paid from credit, in a savepoint of its own; if the
  *      checkout cannot take it (no longer open, expired, re-priced, or any
- *      rule of paying refuses) the money stays as credit and the document
+ *      rule of paying refuses) the money stays as credit and the record
  *      and an event (gateway.payment_kept_as_credit) say why.
  */
 #include "service/gateway_payments.h"
+#include "domain/gateway_txn.h"
 #include "service/audit.h"
-#include "service/billing_docs.h"
 #include "service/checkout.h"
 #include "service/ledger.h"
 #include "common/ids.h"
-#include "common/timefmt.h"
 
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define TXN_KIND "gateway_txn"
-
 /* ---- the transaction's record --------------------------------------------- */
-
-/* A gateway_txn document and its parsed body. */
-typedef struct txn_record {
-	tl_doc doc;
-	json_t *body;
-} txn_record;
-
-static void record_free(txn_record *r)
-{
-	json_decref(r->body);
-	tl_doc_free(&r->doc);
-	memset(r, 0, sizeof(*r));
-}
-
-static const char *record_text(const txn_record *r, const char *name)
-{
-	const char *v = json_string_value(json_object_get(r->body, name));
-	return v ? v : "";
-}
 
 /* The record of gateway transaction txn_id: 404 gateway_txn_not_found when
  * tallyd did not start it. */
-static int record_load(tl_tx *tx, const char *txn_id, txn_record *out, tl_error *err)
+static int record_load(tl_tx *tx, const char *txn_id, tl_gateway_txn *out, tl_error *err)
 {
-	memset(out, 0, sizeof(*out));
 	tl_error lookup = {0};
-	int rc = tl_store_doc_get_by_key(tx, TXN_KIND, txn_id, &out->doc, &lookup);
+	int rc = tl_store_gateway_txn_get(tx, txn_id, out, &lookup);
 	if (rc == TL_ENOTFOUND) {
 		tl_error_clear(&lookup);
 		tl_error_set(err, TL_ENOTFOUND, "gateway_txn_not_found",
@@ -80,35 +57,42 @@ static int record_load(tl_tx *tx, const char *txn_id, txn_record *out, tl_error 
 	if (rc < 0) {
 		tl_error_set(err, lookup.err, lookup.code, "%s", lookup.message);
 		tl_error_clear(&lookup);
-		return rc;
 	}
-	out->body = json_loads(out->doc.body, 0, NULL);
-	if (!json_is_object(out->body) || !json_is_integer(json_object_get(out->body, "amount"))) {
-		record_free(out);
-		return tl_error_set(err, TL_EINTERNAL, "corrupt_gateway_txn",
-				    "the record of gateway transaction %s is corrupt", txn_id);
-	}
-	return 0;
+	return rc;
 }
 
-/* Moves the record out of `started` to body's status, with the notice's
- * facts, and writes the event. Steals body. */
-static int record_finish(tl_tx *tx, const tl_ctx *ctx, txn_record *r, json_t *body,
-			 tl_error *err)
+/* Saves r, which the notification moved out of `started`, and writes the
+ * event. */
+static int record_finish(tl_tx *tx, const tl_ctx *ctx, tl_gateway_txn *r, tl_error *err)
 {
-	const char *status = json_string_value(json_object_get(body, "status"));
-	snprintf(r->doc.status, sizeof(r->doc.status), "%s", status ? status : "");
-	r->doc.updated_at = ctx->now;
-	free(r->doc.body);
-	r->doc.body = json_dumps(body, JSON_COMPACT);
-	int rc = r->doc.body ? tl_store_doc_update(tx, &r->doc, err)
-			     : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
-	if (rc < 0) {
-		json_decref(body);
+	r->notified_at = ctx->now;
+	r->updated_at = ctx->now;
+	int rc = tl_gateway_txn_assert_valid(r, err);
+	rc = rc ? rc : tl_store_gateway_txn_update(tx, r, err);
+	if (rc < 0)
 		return rc;
-	}
-	return tl_audit_record(tx, ctx, "gateway.notification_applied", r->doc.account_id,
-			       r->doc.id, json_pack("{s:s}", "status", "started"), body, err);
+	return tl_audit_record(tx, ctx, "gateway.notification_applied", r->account_id, r->id,
+			       json_pack("{s:s}", "status", "started"), tl_gateway_txn_to_json(r),
+			       err);
+}
+
+/* Records a payment tallyd sends the customer to make, as started: what a
+ * notification for it must match. checkout_id "" for a top-up. */
+static int record_started(tl_tx *tx, const tl_ctx *ctx, const char *gateway,
+			  const char *checkout_id, const char *account_id, int64_t amount,
+			  const char *currency, const char *txn_id, tl_error *err)
+{
+	tl_gateway_txn t = {.amount = amount, .created_at = ctx->now, .updated_at = ctx->now};
+	tl_id_new(t.id, sizeof(t.id), "gwt");
+	snprintf(t.gateway, sizeof(t.gateway), "%s", gateway);
+	snprintf(t.txn_id, sizeof(t.txn_id), "%s", txn_id);
+	snprintf(t.purpose, sizeof(t.purpose), "%s", checkout_id[0] ? "checkout" : "top_up");
+	snprintf(t.checkout_id, sizeof(t.checkout_id), "%s", checkout_id);
+	snprintf(t.account_id, sizeof(t.account_id), "%s", account_id);
+	snprintf(t.currency, sizeof(t.currency), "%s", currency);
+	snprintf(t.status, sizeof(t.status), "started");
+	int rc = tl_gateway_txn_assert_valid(&t, err);
+	return rc ? rc : tl_store_gateway_txn_insert(tx, &t, err);
 }
 
 /* ---- start --------------------------------------------------------------- */
@@ -127,33 +111,11 @@ static int check_payable(const tl_checkout *c, int64_t now, tl_error *err)
 	return 0;
 }
 
-/* The record of a payment tallyd sends the customer to make: what a
- * notification for it must match. */
-static int record_started(tl_tx *tx, const tl_ctx *ctx, const char *gateway,
-			  const tl_checkout *c, const char *txn_id, tl_error *err)
-{
-	char id[TL_ID_MAX], at[TL_TIME_STR_MAX];
-	tl_id_new(id, sizeof(id), "gwt");
-	tl_time_format(ctx->now, at);
-	json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s}", "id", id,
-				 "gateway", gateway, "txn_id", txn_id, "checkout_id", c->id,
-				 "account_id", c->account_id, "amount",
-				 (json_int_t)c->totals.total, "currency", c->currency, "status",
-				 "started", "created_at", at);
-	if (body == NULL)
-		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
-	int rc = tl_billing_insert(tx, TXN_KIND, id, c->account_id, txn_id, c->id, body, ctx->now,
-				   err);
-	json_decref(body);
-	return rc;
-}
-
 /* A checkout starts at most TL_GATEWAY_STARTS_PER_CHECKOUT_MAX payments. */
 static int check_start_limit(tl_tx *tx, const tl_checkout *c, tl_error *err)
 {
-	tl_doc_query q = {.kind = TXN_KIND, .account_id = c->account_id, .ref = c->id};
 	int64_t started = 0;
-	int rc = tl_store_doc_count(tx, &q, &started, err);
+	int rc = tl_store_gateway_txn_count_of_checkout(tx, c->id, &started, err);
 	if (rc < 0 || started < (int64_t)TL_GATEWAY_STARTS_PER_CHECKOUT_MAX)
 		return rc;
 	tl_error_set(err, TL_ELIMIT, "too_many_gateway_payments",
@@ -184,7 +146,9 @@ static int start_on_gateway(tl_tx *tx, const tl_ctx *ctx, const tl_gateway *gw,
 				.return_url = return_url, .now = ctx->now,
 				.expires_at = c->expires_at, .ip_addr = cfg->client_ip};
 	int rc = gw->start(cfg, &p, out->redirect_url, sizeof(out->redirect_url), err);
-	rc = rc ? rc : record_started(tx, ctx, gw->name, c, out->txn_id, err);
+	rc = rc ? rc
+		: record_started(tx, ctx, gw->name, c->id, c->account_id, c->totals.total,
+				 c->currency, out->txn_id, err);
 	if (rc < 0)
 		return rc;
 	return tl_audit_record(tx, ctx, "checkout.gateway_payment_started", c->account_id, c->id,
@@ -217,8 +181,6 @@ int tl_gateway_payments_start(tl_tx *tx, const tl_ctx *ctx, const tl_gateway *gw
 
 /* ---- top-ups ------------------------------------------------------------------ */
 
-#define TOP_UP_REF "top_up"
-
 int tl_gateway_payments_start_top_up(tl_tx *tx, const tl_ctx *ctx, const tl_gateway *gw,
 				     const tl_gateway_config *cfg, int64_t amount,
 				     const char *currency, tl_gateway_started *out,
@@ -232,10 +194,8 @@ int tl_gateway_payments_start_top_up(tl_tx *tx, const tl_ctx *ctx, const tl_gate
 		return tl_error_set(err, TL_EINVALID, "invalid_amount",
 				    "a top-up is 1 to %lld", (long long)TL_GATEWAY_TOP_UP_MAX);
 	const char *account = ctx->who->account_id;
-	tl_doc_query q = {.kind = TXN_KIND, .account_id = account, .ref = TOP_UP_REF,
-			  .status = "started"};
 	int64_t pending = 0;
-	int rc = tl_store_doc_count(tx, &q, &pending, err);
+	int rc = tl_store_gateway_top_ups_pending(tx, account, &pending, err);
 	if (rc < 0)
 		return rc;
 	if (pending >= (int64_t)TL_GATEWAY_TOP_UPS_PENDING_MAX) {
@@ -257,19 +217,7 @@ int tl_gateway_payments_start_top_up(tl_tx *tx, const tl_ctx *ctx, const tl_gate
 	rc = gw->start(cfg, &p, out->redirect_url, sizeof(out->redirect_url), err);
 	if (rc < 0)
 		return rc;
-	char id[TL_ID_MAX], at[TL_TIME_STR_MAX];
-	tl_id_new(id, sizeof(id), "gwt");
-	tl_time_format(ctx->now, at);
-	json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s}", "id", id,
-				 "gateway", gw->name, "txn_id", out->txn_id, "purpose", TOP_UP_REF,
-				 "checkout_id", "", "account_id", account, "amount",
-				 (json_int_t)amount, "currency", currency, "status", "started",
-				 "created_at", at);
-	if (body == NULL)
-		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
-	rc = tl_billing_insert(tx, TXN_KIND, id, account, out->txn_id, TOP_UP_REF, body,
-			       ctx->now, err);
-	json_decref(body);
+	rc = record_started(tx, ctx, gw->name, "", account, amount, currency, out->txn_id, err);
 	if (rc < 0)
 		return rc;
 	return tl_audit_record(tx, ctx, "account.gateway_top_up_started", account, account, NULL,
@@ -282,13 +230,12 @@ int tl_gateway_payments_start_top_up(tl_tx *tx, const tl_ctx *ctx, const tl_gate
 /* ---- apply ------------------------------------------------------------------ */
 
 /* A retry of what was recorded: its first outcome, nothing changed. */
-static void answer_recorded(const txn_record *r, tl_gateway_applied *out)
+static void answer_recorded(const tl_gateway_txn *r, tl_gateway_applied *out)
 {
-	snprintf(out->recorded_result, sizeof(out->recorded_result), "%s",
-		 record_text(r, "result"));
-	snprintf(out->recorded_status, sizeof(out->recorded_status), "%s", r->doc.status);
-	snprintf(out->payment_id, sizeof(out->payment_id), "%s", record_text(r, "payment_id"));
-	snprintf(out->reason, sizeof(out->reason), "%s", record_text(r, "reason"));
+	snprintf(out->recorded_result, sizeof(out->recorded_result), "%s", r->result);
+	snprintf(out->recorded_status, sizeof(out->recorded_status), "%s", r->status);
+	snprintf(out->payment_id, sizeof(out->payment_id), "%s", r->payment_id);
+	snprintf(out->reason, sizeof(out->reason), "%s", r->reason);
 	out->status = "already_applied";
 }
 
@@ -303,11 +250,11 @@ static int mismatch(tl_error *err, const char *code, const char *what, json_t *e
 }
 
 /* The notification must be about the payment tallyd started. */
-static int check_matches(const txn_record *r, const tl_gateway_notice *n, tl_error *err)
+static int check_matches(const tl_gateway_txn *r, const tl_gateway_notice *n, tl_error *err)
 {
-	const char *checkout = record_text(r, "checkout_id");
-	const char *currency = record_text(r, "currency");
-	json_int_t amount = json_integer_value(json_object_get(r->body, "amount"));
+	const char *checkout = r->checkout_id;
+	const char *currency = r->currency;
+	json_int_t amount = (json_int_t)r->amount;
 	if (strcmp(checkout, n->checkout_id) != 0)
 		return mismatch(err, "checkout_mismatch", "checkout", json_string(checkout),
 				json_string(n->checkout_id));
@@ -321,14 +268,14 @@ static int check_matches(const txn_record *r, const tl_gateway_notice *n, tl_err
 }
 
 /* The money arrives: gateway clearing -> the account's credit wallet. */
-static int top_up(tl_tx *tx, const tl_ctx *ctx, const char *gateway, const txn_record *r,
+static int top_up(tl_tx *tx, const tl_ctx *ctx, const char *gateway, const tl_gateway_txn *r,
 		  const tl_gateway_notice *n, tl_transfer *t, tl_error *err)
 {
 	memset(t, 0, sizeof(*t));
 	t->kind = TL_TRANSFER_SINGLE;
 	t->amount = n->amount;
 	tl_ledger_system_account_id(t->debit_account, "gateway_clearing", n->currency);
-	tl_ledger_credit_wallet_id(t->credit_account, r->doc.account_id);
+	tl_ledger_credit_wallet_id(t->credit_account, r->account_id);
 	snprintf(t->code, sizeof(t->code), "gateway_top_up");
 	snprintf(t->reference, sizeof(t->reference), "%s %s %s", gateway, n->txn_id,
 		 n->checkout_id);
@@ -393,30 +340,36 @@ static bool is_failure(int rc)
 	return rc == TL_EINTERNAL || rc == TL_EUNAVAILABLE;
 }
 
-static int apply_paid(tl_tx *tx, const tl_ctx *ctx, const char *gateway, txn_record *r,
+/* What every paid notification records: the money's arrival and the
+ * gateway's references. */
+static void record_paid(tl_gateway_txn *r, const tl_transfer *t, const tl_gateway_notice *n,
+			bool with_bank)
+{
+	snprintf(r->result, sizeof(r->result), "paid");
+	snprintf(r->top_up_transfer_id, sizeof(r->top_up_transfer_id), "%s", t->id);
+	snprintf(r->gateway_ref, sizeof(r->gateway_ref), "%s", n->gateway_ref);
+	if (with_bank)
+		snprintf(r->bank_code, sizeof(r->bank_code), "%s", n->bank_code);
+}
+
+static int apply_paid(tl_tx *tx, const tl_ctx *ctx, const char *gateway, tl_gateway_txn *r,
 		      tl_gateway_applied *out, tl_error *err)
 {
 	/* the payment is the customer's: it acts for the transaction's account */
 	tl_principal customer = {.is_admin = false};
-	snprintf(customer.account_id, sizeof(customer.account_id), "%s", r->doc.account_id);
+	snprintf(customer.account_id, sizeof(customer.account_id), "%s", r->account_id);
 	snprintf(customer.actor, sizeof(customer.actor), "%s", ctx->who->actor);
 	tl_ctx as_customer = {.who = &customer, .now = ctx->now};
 	tl_transfer t;
 	int rc = top_up(tx, &as_customer, gateway, r, &out->notice, &t, err);
 	if (rc < 0)
 		return rc;
-	if (strcmp(record_text(r, "purpose"), TOP_UP_REF) == 0) {
+	if (strcmp(r->purpose, "top_up") == 0) {
 		/* a top-up: the money on the credit wallet is all it asked for */
-		json_t *body = json_deep_copy(r->body);
-		json_object_set_new(body, "result", json_string("paid"));
-		json_object_set_new(body, "top_up_transfer_id", json_string(t.id));
-		json_object_set_new(body, "notified_at", json_integer((json_int_t)ctx->now));
-		json_object_set_new(body, "status", json_string("applied"));
-		if (out->notice.gateway_ref[0])
-			json_object_set_new(body, "gateway_ref",
-					    json_string(out->notice.gateway_ref));
+		record_paid(r, &t, &out->notice, false);
+		snprintf(r->status, sizeof(r->status), "applied");
 		out->status = "topped_up";
-		return record_finish(tx, &as_customer, r, body, err);
+		return record_finish(tx, &as_customer, r, err);
 	}
 	pay_attempt a = {.ctx = &as_customer, .notice = &out->notice};
 	tl_error why = {0};
@@ -426,39 +379,29 @@ static int apply_paid(tl_tx *tx, const tl_ctx *ctx, const char *gateway, txn_rec
 		tl_error_clear(&why);
 		return paid;
 	}
-	json_t *body = json_deep_copy(r->body);
-	json_object_set_new(body, "result", json_string("paid"));
-	json_object_set_new(body, "top_up_transfer_id", json_string(t.id));
-	json_object_set_new(body, "notified_at", json_integer((json_int_t)ctx->now));
-	if (out->notice.gateway_ref[0])
-		json_object_set_new(body, "gateway_ref", json_string(out->notice.gateway_ref));
-	if (out->notice.bank_code[0])
-		json_object_set_new(body, "bank_code", json_string(out->notice.bank_code));
+	record_paid(r, &t, &out->notice, true);
 	if (paid == 0) {
 		out->status = "paid";
 		out->invoice_ids = a.paid.invoice_ids;
 		snprintf(out->payment_id, sizeof(out->payment_id), "%s", a.paid.payment_id);
-		json_object_set_new(body, "status", json_string("applied"));
-		json_object_set_new(body, "payment_id", json_string(a.paid.payment_id));
-		return record_finish(tx, &as_customer, r, body, err);
+		snprintf(r->status, sizeof(r->status), "applied");
+		snprintf(r->payment_id, sizeof(r->payment_id), "%s", a.paid.payment_id);
+		return record_finish(tx, &as_customer, r, err);
 	}
 	/* Money received is never refused: it stays as the customer's credit. */
 	out->status = "kept_as_credit";
 	snprintf(out->reason, sizeof(out->reason), "%s", why.code[0] ? why.code : "refused");
-	json_object_set_new(body, "status", json_string("kept_as_credit"));
-	json_object_set_new(body, "reason", json_string(out->reason));
-	json_object_set_new(body, "reason_message", json_string(why.message));
+	snprintf(r->status, sizeof(r->status), "kept_as_credit");
+	snprintf(r->reason, sizeof(r->reason), "%s", out->reason);
+	snprintf(r->reason_message, sizeof(r->reason_message), "%s", why.message);
+	r->notified_at = ctx->now;
 	tl_error_clear(&why);
-	rc = tl_audit_record(tx, &as_customer, "gateway.payment_kept_as_credit",
-			     r->doc.account_id, r->doc.id, NULL, json_incref(body), err);
-	if (rc < 0) {
-		json_decref(body);
-		return rc;
-	}
-	return record_finish(tx, &as_customer, r, body, err);
+	rc = tl_audit_record(tx, &as_customer, "gateway.payment_kept_as_credit", r->account_id,
+			     r->id, NULL, tl_gateway_txn_to_json(r), err);
+	return rc ? rc : record_finish(tx, &as_customer, r, err);
 }
 
-static int apply_started(tl_tx *tx, const tl_ctx *ctx, const char *gateway, txn_record *r,
+static int apply_started(tl_tx *tx, const tl_ctx *ctx, const char *gateway, tl_gateway_txn *r,
 			 tl_gateway_applied *out, tl_error *err)
 {
 	int rc = check_matches(r, &out->notice, err);
@@ -469,11 +412,9 @@ static int apply_started(tl_tx *tx, const tl_ctx *ctx, const char *gateway, txn_
 	/* cancelled or failed: the checkout stays open */
 	const char *result = tl_gateway_result_name(out->notice.result);
 	out->status = result;
-	json_t *body = json_deep_copy(r->body);
-	json_object_set_new(body, "result", json_string(result));
-	json_object_set_new(body, "status", json_string(result));
-	json_object_set_new(body, "notified_at", json_integer((json_int_t)ctx->now));
-	return record_finish(tx, ctx, r, body, err);
+	snprintf(r->result, sizeof(r->result), "%s", result);
+	snprintf(r->status, sizeof(r->status), "%s", result);
+	return record_finish(tx, ctx, r, err);
 }
 
 int tl_gateway_payments_apply(tl_tx *tx, const tl_ctx *ctx, const tl_gateway *gw,
@@ -488,22 +429,21 @@ int tl_gateway_payments_apply(tl_tx *tx, const tl_ctx *ctx, const tl_gateway *gw
 	tl_principal gateway = {.is_admin = true};
 	snprintf(gateway.actor, sizeof(gateway.actor), "gateway:%s", gw->name);
 	tl_ctx as_gateway = {.who = &gateway, .now = ctx->now};
-	txn_record r;
+	tl_gateway_txn r;
 	rc = record_load(tx, out->notice.txn_id, &r, err);
 	if (rc < 0)
 		return rc;
 	/* a gateway that names no checkout (VNPay) pays the one tallyd recorded */
 	if (out->notice.checkout_id[0] == '\0')
 		snprintf(out->notice.checkout_id, sizeof(out->notice.checkout_id), "%s",
-			 record_text(&r, "checkout_id"));
+			 r.checkout_id);
 	/* A gateway retries until it is answered: a retry of what was applied
 	 * gets its first answer however late. A first delivery is applied
 	 * however late too: the transaction id, not the time, stops replays. */
-	if (strcmp(r.doc.status, "started") != 0)
+	if (strcmp(r.status, "started") != 0)
 		answer_recorded(&r, out);
 	else
 		rc = apply_started(tx, &as_gateway, gw->name, &r, out, err);
-	record_free(&r);
 	if (rc < 0) {
 		json_decref(out->invoice_ids);
 		out->invoice_ids = NULL;
@@ -514,12 +454,11 @@ int tl_gateway_payments_apply(tl_tx *tx, const tl_ctx *ctx, const tl_gateway *gw
 
 int tl_gateway_payments_checkout_of(tl_tx *tx, const char *txn_id, char *out, tl_error *err)
 {
-	txn_record r;
+	tl_gateway_txn r;
 	int rc = record_load(tx, txn_id, &r, err);
 	if (rc < 0)
 		return rc;
-	snprintf(out, TL_ID_MAX, "%s", record_text(&r, "checkout_id"));
-	record_free(&r);
+	snprintf(out, TL_ID_MAX, "%s", r.checkout_id);
 	return 0;
 }
 

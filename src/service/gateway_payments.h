@@ -14,8 +14,9 @@
  *           refused. A cancelled or failed payment is recorded and changes
  *           nothing else (the checkout stays open until it expires).
  *
- * Each gateway transaction is applied at most once: its record is a
- * "gateway_txn" document keyed by the gateway's transaction id.
+ * Each gateway transaction is applied at most once: its record is a row of
+ * gateway_transactions (domain/gateway_txn.h), unique by the gateway's
+ * transaction id.
  */
 #ifndef TL_GATEWAY_PAYMENTS_H
 #define TL_GATEWAY_PAYMENTS_H

@@ -508,6 +508,25 @@ int tl_ledger_holds(tl_tx *tx, const tl_ctx *ctx, const char *account_id, const 
 	return tl_store_transfer_list(tx, wallet, true, page, out, count, err);
 }
 
+int tl_ledger_transfers(tl_tx *tx, const tl_ctx *ctx, const char *ledger_account,
+			const tl_page *page, tl_transfer *out, size_t *count, tl_error *err)
+{
+	*count = 0;
+	if (!ctx->who->is_admin)
+		return tl_error_set(err, TL_EFORBIDDEN, NULL, "only the admin reads the ledger");
+	return tl_store_transfer_list(tx, ledger_account, false, page, out, count, err);
+}
+
+int tl_ledger_accounts(tl_tx *tx, const tl_ctx *ctx, const char *account_id, const char *after,
+		       tl_ledger_account *out, size_t *count, tl_error *err)
+{
+	*count = 0;
+	if (!ctx->who->is_admin)
+		return tl_error_set(err, TL_EFORBIDDEN, NULL, "only the admin reads the ledger");
+	return tl_store_ledger_account_list_after(tx, account_id, after, out, TL_WALLETS_MAX,
+						  count, err);
+}
+
 /* ---- expiry and checks ---------------------------------------------------- */
 
 static int expire_one(account_cache *cache, const tl_ctx *ctx, tl_transfer *p, tl_error *err)

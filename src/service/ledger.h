@@ -63,6 +63,17 @@ int tl_ledger_wallets(tl_tx *tx, const tl_ctx *ctx, const char *account_id, cons
 int tl_ledger_holds(tl_tx *tx, const tl_ctx *ctx, const char *account_id, const tl_page *page,
 		    tl_transfer *out, size_t *count, tl_error *err);
 
+/* Admin: the transfers of a ledger account (cw_..., sys_...), a page
+ * newest first (GET /v1/ledger/transfers). */
+int tl_ledger_transfers(tl_tx *tx, const tl_ctx *ctx, const char *ledger_account,
+			const tl_page *page, tl_transfer *out, size_t *count, tl_error *err);
+
+/* Admin: the ledger accounts of a customer account (NULL: the system
+ * accounts), at most TL_WALLETS_MAX after the ledger account `after` (NULL:
+ * from the first); a short page is the last (GET /v1/ledger/accounts). */
+int tl_ledger_accounts(tl_tx *tx, const tl_ctx *ctx, const char *account_id, const char *after,
+		       tl_ledger_account *out, size_t *count, tl_error *err);
+
 /* Releases up to TL_EXPIRY_SWEEP_MAX holds whose expiry has come;
  * *released says how many. */
 int tl_ledger_expire_due(tl_tx *tx, const tl_ctx *ctx, size_t *released, tl_error *err);

@@ -1,5 +1,6 @@
 /* poc_accrual.c: hourly POC usage against POC wallets; see poc_accrual.h. */
 #include "service/poc_accrual.h"
+#include "service/resources.h"
 #include "service/job_failures.h"
 #include "service/ledger.h"
 #include "service/poc_expiry.h"
@@ -87,7 +88,7 @@ static int accrue_one(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, tl_re
 	 * sweep until the expiry job suspends it */
 	r->accrued_until = expired ? ctx->now : until;
 	r->updated_at = ctx->now;
-	rc = tl_store_resource_update(tx, r, err);
+	rc = tl_resources_save(tx, r, err);
 	return rc || hours <= 0 ? rc : charge(tx, ctx, r, after - before, until, err);
 }
 

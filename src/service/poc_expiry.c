@@ -85,7 +85,7 @@ static int set_status_from(tl_tx *tx, const tl_ctx *ctx, const tl_ledger_account
 				r->updated_at = ctx->now;
 				if (restart_accrual)
 					r->accrued_until = ctx->now;
-				rc = tl_store_resource_update(tx, r, err);
+				rc = tl_resources_save(tx, r, err);
 				rc = rc ? (json_decref(before), rc)
 					: tl_audit_record(tx, ctx, event, r->account_id, r->id, before,
 							  tl_resource_to_json(r), err);

@@ -1,6 +1,7 @@
 /* reconcile.c: the monthly reconciliation of postpaid use, debt
  * collection, and the hold of 3 days of use; see reconcile.h. */
 #include "service/reconcile.h"
+#include "service/resources.h"
 #include "service/suspensions.h"
 #include "service/audit.h"
 #include "service/billing_docs.h"
@@ -527,7 +528,7 @@ static int rate(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, tl_resource
 		r->accrued_until = m->end;
 	if (strcmp(r->status, "deleted") != 0) /* a deleted one's is when it ended */
 		r->updated_at = ctx->now;
-	return rc ? rc : tl_store_resource_update(tx, r, err);
+	return rc ? rc : tl_resources_save(tx, r, err);
 }
 
 /* Every postpaid resource of the account (deleted ones included), read
@@ -830,7 +831,7 @@ static int maybe_suspend(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, co
 		json_t *before = tl_resource_to_json(r);
 		snprintf(r->status, sizeof(r->status), "suspended");
 		r->updated_at = ctx->now;
-		int wrc = tl_store_resource_update(tx, r, err);
+		int wrc = tl_resources_save(tx, r, err);
 		wrc = wrc ? (json_decref(before), wrc)
 			  : tl_audit_record(tx, ctx, "resource.suspended", account, r->id, before,
 					    tl_resource_to_json(r), err);
@@ -872,7 +873,7 @@ static int settle_woken(tl_tx *tx, const tl_ctx *ctx, tl_resource *rs, size_t n,
 		snprintf(r->status, sizeof(r->status), "active");
 		r->updated_at = ctx->now;
 		rc = tl_suspension_close(tx, ctx, r->id, err);
-		rc = rc ? rc : tl_store_resource_update(tx, r, err);
+		rc = rc ? rc : tl_resources_save(tx, r, err);
 		rc = rc ? (json_decref(before), rc)
 			: tl_audit_record(tx, ctx, "resource.reactivated", r->account_id, r->id,
 					  before, tl_resource_to_json(r), err);
@@ -953,7 +954,7 @@ static int rate_deleted(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, tl_
 		if (inv)
 			json_array_append_new(invoices, inv);
 		r->accrued_until = r->updated_at;
-		rc = rc ? rc : tl_store_resource_update(tx, r, err);
+		rc = rc ? rc : tl_resources_save(tx, r, err);
 		(*rated)++;
 	}
 	return rc;

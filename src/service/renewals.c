@@ -75,7 +75,7 @@ static int set_status(tl_tx *tx, const tl_ctx *ctx, tl_resource *r, const char *
 	json_t *before = tl_resource_to_json(r);
 	snprintf(r->status, sizeof(r->status), "%s", status);
 	r->updated_at = ctx->now;
-	int rc = tl_store_resource_update(tx, r, err);
+	int rc = tl_resources_save(tx, r, err);
 	if (rc < 0) {
 		json_decref(before);
 		return rc;

@@ -69,9 +69,16 @@ static void init_resource(tl_resource *r, const tl_ctx *ctx, const char *account
 	r->created_at = r->updated_at = r->accrued_until = ctx->now;
 }
 
+int tl_resources_save(tl_tx *tx, const tl_resource *r, tl_error *err)
+{
+	int rc = tl_resource_assert_valid(r, err);
+	return rc ? rc : tl_store_resource_update(tx, r, err);
+}
+
 static int insert(tl_tx *tx, const tl_ctx *ctx, const tl_resource *r, tl_error *err)
 {
-	int rc = tl_store_resource_insert(tx, r, err);
+	int rc = tl_resource_assert_valid(r, err);
+	rc = rc ? rc : tl_store_resource_insert(tx, r, err);
 	return rc ? rc : tl_audit_record(tx, ctx, "resource.created", r->account_id, r->id, NULL,
 					 tl_resource_to_json(r), err);
 }
@@ -391,7 +398,7 @@ static int save(tl_tx *tx, const tl_ctx *ctx, tl_resource *r, const char *type, 
 		tl_error *err)
 {
 	r->updated_at = ctx->now;
-	int rc = tl_store_resource_update(tx, r, err);
+	int rc = tl_resources_save(tx, r, err);
 	if (rc < 0) {
 		json_decref(before);
 		return rc;
@@ -532,7 +539,7 @@ static int mark_one(tl_tx *tx, const tl_ctx *ctx, const char *id, const char *ch
 		return rc;
 	snprintf(r.open_checkout_id, sizeof(r.open_checkout_id), "%s", checkout_id ? checkout_id : "");
 	r.updated_at = ctx->now;
-	rc = tl_store_resource_update(tx, &r, err);
+	rc = tl_resources_save(tx, &r, err);
 	tl_resource_release(&r);
 	return rc;
 }

@@ -47,6 +47,10 @@ int tl_resources_delete(tl_tx *tx, const tl_ctx *ctx, const char *id, tl_error *
 int tl_resources_cancel_open_checkout(tl_tx *tx, const tl_ctx *ctx, tl_resource *r,
 				      tl_error *err);
 
+/* Saves every mutable field of r once it passes tl_resource_assert_valid:
+ * every service module saves a resource through here. */
+int tl_resources_save(tl_tx *tx, const tl_resource *r, tl_error *err);
+
 /* Loads a resource the principal may see (404 resource_not_found else). */
 int tl_resources_load(tl_tx *tx, const tl_ctx *ctx, const char *id, tl_resource *out,
 		      tl_error *err);

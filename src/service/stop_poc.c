@@ -206,7 +206,7 @@ static int stop_cluster(tl_tx *tx, const tl_ctx *ctx, tl_resource *cluster, tl_e
 			 strcmp(cluster->service, "vcontainer") == 0 ? "postpaid" : "prepaid");
 	cluster->poc_wallet_id[0] = '\0';
 	cluster->updated_at = ctx->now;
-	int rc = tl_store_resource_update(tx, cluster, err);
+	int rc = tl_resources_save(tx, cluster, err);
 	if (rc < 0) {
 		json_decref(before);
 		return rc;

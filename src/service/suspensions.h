@@ -1,8 +1,8 @@
 /*
  * suspensions.h: when a postpaid resource billed on its running time was
- * suspended, so those minutes are not rated. Each suspension is a document
- * (kind "suspension", ref the resource) from its start until it is closed
- * by a reactivation; an open one runs until now.
+ * suspended, so those minutes are not rated. Each suspension is a row of
+ * the suspensions table (domain/suspension.h) from its start until it is
+ * closed by a reactivation; an open one runs until now.
  */
 #ifndef TL_SUSPENSIONS_H
 #define TL_SUSPENSIONS_H

@@ -649,3 +649,44 @@ void tl_event_free_fields(tl_event *e)
 	free(e->after);
 	e->before = e->after = NULL;
 }
+
+/* Gateway transactions and suspensions (issue 16). */
+int tl_store_gateway_txn_insert(tl_tx *tx, const tl_gateway_txn *t, tl_error *err)
+{
+	return tx->drv->gateway_txn_insert(tx->conn, t, err);
+}
+int tl_store_gateway_txn_update(tl_tx *tx, const tl_gateway_txn *t, tl_error *err)
+{
+	return tx->drv->gateway_txn_update(tx->conn, t, err);
+}
+int tl_store_gateway_txn_get(tl_tx *tx, const char *txn_id, tl_gateway_txn *out,
+			     tl_error *err)
+{
+	return tx->drv->gateway_txn_get(tx->conn, txn_id, out, err);
+}
+int tl_store_gateway_txn_count_of_checkout(tl_tx *tx, const char *checkout_id, int64_t *out,
+					   tl_error *err)
+{
+	return tx->drv->gateway_txn_count_of_checkout(tx->conn, checkout_id, out, err);
+}
+int tl_store_gateway_top_ups_pending(tl_tx *tx, const char *account_id, int64_t *out,
+				     tl_error *err)
+{
+	return tx->drv->gateway_top_ups_pending(tx->conn, account_id, out, err);
+}
+int tl_store_suspension_insert(tl_tx *tx, const tl_suspension *s, tl_error *err)
+{
+	return tx->drv->suspension_insert(tx->conn, s, err);
+}
+int tl_store_suspension_close(tl_tx *tx, const char *resource_id, int64_t end_at,
+			      tl_error *err)
+{
+	return tx->drv->suspension_close(tx->conn, resource_id, end_at, err);
+}
+int tl_store_suspensions_overlapping(tl_tx *tx, const char *resource_id, int64_t from,
+				     int64_t to, int64_t after_seq, tl_suspension *out,
+				     size_t max, size_t *count, tl_error *err)
+{
+	return tx->drv->suspensions_overlapping(tx->conn, resource_id, from, to, after_seq, out,
+						max, count, err);
+}

@@ -33,6 +33,8 @@
 #include "domain/account.h"
 #include "domain/ledger.h"
 #include "domain/resource.h"
+#include "domain/gateway_txn.h"
+#include "domain/suspension.h"
 
 typedef struct tl_store tl_store;
 typedef struct tl_tx tl_tx;
@@ -333,5 +335,35 @@ int tl_store_idem_put(tl_tx *tx, const tl_idem_record *r, tl_error *err);
  * *deleted says how many. */
 int tl_store_idem_purge(tl_tx *tx, int64_t before, size_t max, size_t *deleted,
 			tl_error *err);
+
+/* Gateway transactions (issue 16: the gateway_transactions table). */
+/* TL_ECONFLICT "already_exists" when the id or the txn_id is taken. */
+int tl_store_gateway_txn_insert(tl_tx *tx, const tl_gateway_txn *t, tl_error *err);
+/* Rewrites what a notification sets: status, result, top_up_transfer_id,
+ * payment_id, gateway_ref, bank_code, reason, reason_message,
+ * notified_at and updated_at (TL_ENOTFOUND when t->id is not stored). */
+int tl_store_gateway_txn_update(tl_tx *tx, const tl_gateway_txn *t, tl_error *err);
+/* By the gateway's transaction id: TL_ENOTFOUND when none. */
+int tl_store_gateway_txn_get(tl_tx *tx, const char *txn_id, tl_gateway_txn *out,
+			     tl_error *err);
+/* How many payments were started for the checkout, whatever became of them. */
+int tl_store_gateway_txn_count_of_checkout(tl_tx *tx, const char *checkout_id, int64_t *out,
+					   tl_error *err);
+/* How many of the account's top-ups are still started. */
+int tl_store_gateway_top_ups_pending(tl_tx *tx, const char *account_id, int64_t *out,
+				     tl_error *err);
+
+/* Suspensions (issue 16: the suspensions table). */
+int tl_store_suspension_insert(tl_tx *tx, const tl_suspension *s, tl_error *err);
+/* Closes the resource's newest open suspension at end_at; 1 when one was
+ * closed, 0 when it had none open. */
+int tl_store_suspension_close(tl_tx *tx, const char *resource_id, int64_t end_at,
+			      tl_error *err);
+/* The resource's suspensions that overlap [from, to) (an open one runs
+ * until now), oldest first, after the one whose seq is after_seq (0: from
+ * the first). */
+int tl_store_suspensions_overlapping(tl_tx *tx, const char *resource_id, int64_t from,
+				     int64_t to, int64_t after_seq, tl_suspension *out,
+				     size_t max, size_t *count, tl_error *err);
 
 #endif

@@ -116,6 +116,21 @@ typedef struct tl_store_driver {
 	int (*restore)(const char *backup, const char *url, tl_error *err);
 	int (*job_run_count)(void *conn, const char *job, const char *period, int64_t *out,
 			     tl_error *err);
+	/* Gateway transactions and suspensions (issue 16). */
+	int (*gateway_txn_insert)(void *conn, const tl_gateway_txn *t, tl_error *err);
+	int (*gateway_txn_update)(void *conn, const tl_gateway_txn *t, tl_error *err);
+	int (*gateway_txn_get)(void *conn, const char *txn_id, tl_gateway_txn *out,
+			       tl_error *err);
+	int (*gateway_txn_count_of_checkout)(void *conn, const char *checkout_id, int64_t *out,
+					     tl_error *err);
+	int (*gateway_top_ups_pending)(void *conn, const char *account_id, int64_t *out,
+				       tl_error *err);
+	int (*suspension_insert)(void *conn, const tl_suspension *s, tl_error *err);
+	int (*suspension_close)(void *conn, const char *resource_id, int64_t end_at,
+				tl_error *err);
+	int (*suspensions_overlapping)(void *conn, const char *resource_id, int64_t from,
+				       int64_t to, int64_t after_seq, tl_suspension *out,
+				       size_t max, size_t *count, tl_error *err);
 } tl_store_driver;
 
 extern const tl_store_driver tl_store_sqlite_driver;

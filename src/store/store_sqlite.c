@@ -589,4 +589,13 @@ const tl_store_driver tl_store_sqlite_driver = {
 	.backup = tl_sqlite_backup,
 	.restore = tl_sqlite_restore,
 	.job_run_count = tl_sqlite_job_run_count,
+	/* Gateway transactions and suspensions (issue 16). */
+	.gateway_txn_insert = tl_sqlite_gateway_txn_insert,
+	.gateway_txn_update = tl_sqlite_gateway_txn_update,
+	.gateway_txn_get = tl_sqlite_gateway_txn_get,
+	.gateway_txn_count_of_checkout = tl_sqlite_gateway_txn_count_of_checkout,
+	.gateway_top_ups_pending = tl_sqlite_gateway_top_ups_pending,
+	.suspension_insert = tl_sqlite_suspension_insert,
+	.suspension_close = tl_sqlite_suspension_close,
+	.suspensions_overlapping = tl_sqlite_suspensions_overlapping,
 };

@@ -10,7 +10,7 @@
 
 /* Prepared statements are cached per connection, keyed by the address of
  * the SQL text (every statement is a string literal in this file). */
-#define STMT_CACHE_MAX 64
+#define STMT_CACHE_MAX 128
 
 typedef struct sqlite_conn {
 	sqlite3 *db;
@@ -128,5 +128,21 @@ int tl_sqlite_idem_purge(void *conn, int64_t before, size_t max, size_t *deleted
 			 tl_error *err);
 int tl_sqlite_job_run_count(void *conn, const char *job, const char *period, int64_t *out,
 			    tl_error *err);
+
+/* Gateway transactions and suspensions (store_sqlite_gateway.c). */
+int tl_sqlite_gateway_txn_insert(void *conn, const tl_gateway_txn *t, tl_error *err);
+int tl_sqlite_gateway_txn_update(void *conn, const tl_gateway_txn *t, tl_error *err);
+int tl_sqlite_gateway_txn_get(void *conn, const char *txn_id, tl_gateway_txn *out,
+			      tl_error *err);
+int tl_sqlite_gateway_txn_count_of_checkout(void *conn, const char *checkout_id, int64_t *out,
+					    tl_error *err);
+int tl_sqlite_gateway_top_ups_pending(void *conn, const char *account_id, int64_t *out,
+				      tl_error *err);
+int tl_sqlite_suspension_insert(void *conn, const tl_suspension *s, tl_error *err);
+int tl_sqlite_suspension_close(void *conn, const char *resource_id, int64_t end_at,
+			       tl_error *err);
+int tl_sqlite_suspensions_overlapping(void *conn, const char *resource_id, int64_t from,
+				      int64_t to, int64_t after_seq, tl_suspension *out,
+				      size_t max, size_t *count, tl_error *err);
 
 #endif
