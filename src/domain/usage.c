@@ -2,11 +2,13 @@
 #include "domain/usage.h"
 #include "common/limits.h"
 #include "common/timefmt.h"
+#include "domain/money.h"
 
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static int bad_record(tl_error *err, size_t index, const char *field, const char *why)
 {
@@ -126,4 +128,37 @@ json_t *tl_usage_to_json(const tl_usage_record *r, int64_t quantity, int64_t rec
 	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:s}", "resource_id", r->resource_id, "start",
 			 start, "end", end, "quantity", (json_int_t)quantity, "minutes",
 			 (json_int_t)tl_usage_minutes(r->start, r->end), "received_at", received);
+}
+
+/* 00:00 UTC on the first day of t's month moved by `months`. */
+static int64_t month_start(int64_t t, int months)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	int month = tm.tm_year * 12 + tm.tm_mon + months;
+	struct tm first = {.tm_year = month / 12, .tm_mon = month % 12, .tm_mday = 1};
+	return (int64_t)timegm(&first);
+}
+
+int64_t tl_usage_month_of(int64_t t)
+{
+	return month_start(t, 0);
+}
+
+int64_t tl_usage_month_after(int64_t t)
+{
+	return month_start(t, 1);
+}
+
+int tl_usage_total_add(tl_usage_total *t, int64_t start, int64_t end, int64_t quantity,
+		       tl_error *err)
+{
+	int64_t use = 0;
+	if (tl_money_mul(tl_usage_minutes(start, end), quantity, &use) < 0 ||
+	    tl_money_add(t->unit_minutes, use, &t->unit_minutes) < 0)
+		return tl_error_set(err, TL_EINVALID, "price_overflow",
+				    "the use of a resource overflows");
+	t->records++;
+	return 0;
 }

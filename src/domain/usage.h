@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "common/err.h"
+#include "common/limits.h"
 
 typedef struct tl_usage_record {
 	const char *resource_id; /* borrowed from the request's JSON */
@@ -54,5 +55,44 @@ int64_t tl_usage_minutes(int64_t start, int64_t end);
 /* The stored body: {resource_id, start, end, quantity, minutes,
  * received_at}, quantity already resolved (>= 1). */
 json_t *tl_usage_to_json(const tl_usage_record *r, int64_t quantity, int64_t received_at);
+
+/* ---- the stored form (tables usage_records and usage_months) ---- */
+
+/* One accepted record as stored: its resource by the resources table's
+ * seq, the period, the quantity resolved (>= 1). Invariants 1 and 2 above,
+ * and (resource_seq, start, end) is its identity. */
+typedef struct tl_usage_row {
+	int64_t resource_seq;
+	int64_t start, end;
+	int64_t quantity;        /* >= 1 */
+	int64_t received_at;
+	char id[TL_ID_MAX];      /* "usg_...", the audit event's subject */
+} tl_usage_row;
+
+/* What rating needs of a resource's records over a period: how many
+ * there are and their unit-minutes (sum of minutes x quantity). */
+typedef struct tl_usage_total {
+	int64_t records;
+	int64_t unit_minutes;
+} tl_usage_total;
+
+/* A resource's total for the month (00:00 UTC on its 1st, unix seconds)
+ * in which its records start: the incremental rating. */
+typedef struct tl_usage_month {
+	int64_t resource_seq;
+	int64_t month;
+	tl_usage_total total;
+} tl_usage_month;
+
+/* 00:00 UTC on the first day of the month that contains t. */
+int64_t tl_usage_month_of(int64_t t);
+
+/* 00:00 UTC on the first day of the month after the one that contains t. */
+int64_t tl_usage_month_after(int64_t t);
+
+/* Adds a record's unit-minutes to *t and counts it: TL_EINVALID
+ * "price_overflow" when the sum overflows. */
+int tl_usage_total_add(tl_usage_total *t, int64_t start, int64_t end, int64_t quantity,
+		       tl_error *err);
 
 #endif

@@ -589,4 +589,9 @@ const tl_store_driver tl_store_sqlite_driver = {
 	.backup = tl_sqlite_backup,
 	.restore = tl_sqlite_restore,
 	.job_run_count = tl_sqlite_job_run_count,
+	.resource_seq = tl_sqlite_resource_seq,
+	.usage_insert = tl_sqlite_usage_insert,
+	.usage_months_add = tl_sqlite_usage_months_add,
+	.usage_sum = tl_sqlite_usage_sum,
+	.usage_months_sum = tl_sqlite_usage_months_sum,
 };

@@ -129,4 +129,15 @@ int tl_sqlite_idem_purge(void *conn, int64_t before, size_t max, size_t *deleted
 int tl_sqlite_job_run_count(void *conn, const char *job, const char *period, int64_t *out,
 			    tl_error *err);
 
+/* Metered usage (store_sqlite_usage.c). */
+int tl_sqlite_resource_seq(void *conn, const char *resource_id, int64_t *seq, tl_error *err);
+int tl_sqlite_usage_insert(void *conn, const tl_usage_row *rows, size_t n, bool *fresh,
+			   tl_error *err);
+int tl_sqlite_usage_months_add(void *conn, const tl_usage_month *months, size_t n,
+			       tl_error *err);
+int tl_sqlite_usage_sum(void *conn, int64_t resource_seq, int64_t from, int64_t to,
+			tl_usage_total *out, tl_error *err);
+int tl_sqlite_usage_months_sum(void *conn, int64_t resource_seq, int64_t from, int64_t to,
+			       tl_usage_total *out, tl_error *err);
+
 #endif
