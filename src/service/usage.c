@@ -12,43 +12,92 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The resource of the record being judged. Records usually come grouped by
- * resource, so the last one loaded is kept for the next record. */
+/* What a batch needs of one resource, looked up once per batch: records
+ * come interleaved across resources (a collector sends one interval for
+ * every resource), so a cache of only the last one would load a resource
+ * for nearly every record. */
 typedef struct resource_slot {
-	bool loaded;       /* r holds a resource */
-	bool missing;      /* the id in r.id was looked up and is not visible */
-	tl_resource r;
-	int64_t seq;       /* r's seq in the store, when loaded */
+	char id[TL_ID_MAX];        /* "" : an empty slot of the table */
+	const char *refused;       /* why it takes no usage, NULL when it does */
+	char item_id[TL_CATALOG_ID_MAX];
+	bool metered;              /* its item is billed on metered records */
+	char account_id[TL_ID_MAX];
+	int64_t seq, quantity;
 } resource_slot;
 
-/* 0 with slot filled, 1 when the resource is not there (or not the
- * caller's), or a negative error from the store. */
-static int load_resource(tl_tx *tx, const tl_ctx *ctx, const char *id, resource_slot *slot,
-			 tl_error *err)
+typedef struct resource_cache {
+	resource_slot *slots;
+	size_t mask;               /* capacity - 1, a power of two */
+} resource_cache;
+
+static int cache_init(resource_cache *c, size_t records)
 {
-	if (strcmp(slot->r.id, id) == 0 && (slot->loaded || slot->missing))
-		return slot->loaded ? 0 : 1;
-	tl_resource_release(&slot->r);
-	memset(slot, 0, sizeof(*slot));
+	size_t cap = 16;
+	while (cap < 2 * records)
+		cap *= 2;
+	c->mask = cap - 1;
+	c->slots = calloc(cap, sizeof(*c->slots));
+	return c->slots ? 0 : -1;
+}
+
+static size_t hash_id(const char *id)
+{
+	size_t h = 1469598103934665603u; /* FNV-1a */
+	for (; *id; id++)
+		h = (h ^ (unsigned char)*id) * 1099511628211u;
+	return h;
+}
+
+static const char *refusal(const tl_resource *r);
+
+/* Fills slot for id: refused "resource_not_found" when it is not there
+ * (or not the caller's), or a negative error from the store. */
+static int load_resource(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, const char *id,
+			 resource_slot *slot, tl_error *err)
+{
+	tl_resource r;
+	memset(&r, 0, sizeof(r));
 	tl_error lookup = {0};
-	int rc = tl_resources_load(tx, ctx, id, &slot->r, &lookup);
+	int rc = tl_resources_load(tx, ctx, id, &r, &lookup);
 	if (rc == 0)
-		rc = tl_store_resource_seq(tx, slot->r.id, &slot->seq, &lookup);
+		rc = tl_store_resource_seq(tx, r.id, &slot->seq, &lookup);
 	if (rc == TL_ENOTFOUND) {
-		tl_error_clear(&lookup);
-		tl_resource_release(&slot->r);
-		memset(&slot->r, 0, sizeof(slot->r));
-		snprintf(slot->r.id, sizeof(slot->r.id), "%s", id);
-		slot->missing = strlen(id) < sizeof(slot->r.id); /* a longer id: never cached */
-		return 1;
-	}
-	if (rc < 0) {
+		slot->refused = "resource_not_found";
+		rc = 0;
+	} else if (rc < 0) {
 		tl_error_set(err, lookup.err, lookup.code, "%s", lookup.message);
-		tl_error_clear(&lookup);
-		return rc;
+	} else {
+		const char *why = refusal(&r);
+		slot->refused = why[0] ? why : NULL;
+		const tl_catalog_item *item = tl_catalog_item_find(cat, r.item_id);
+		slot->metered = item != NULL && item->billing == TL_BILLING_METERED;
+		snprintf(slot->item_id, sizeof(slot->item_id), "%s", r.item_id);
+		snprintf(slot->account_id, sizeof(slot->account_id), "%s", r.account_id);
+		slot->quantity = r.quantity;
 	}
-	slot->loaded = true;
-	return 0;
+	tl_error_clear(&lookup);
+	tl_resource_release(&r);
+	return rc;
+}
+
+/* The slot of id, loaded on its first use in the batch; an id too long to
+ * be one of tally's is never there. */
+static int find_resource(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat,
+			 resource_cache *c, const char *id, resource_slot **out, tl_error *err)
+{
+	static resource_slot too_long = {.refused = "resource_not_found"};
+	if (strlen(id) >= TL_ID_MAX) {
+		*out = &too_long;
+		return 0;
+	}
+	size_t i = hash_id(id) & c->mask;
+	while (c->slots[i].id[0] && strcmp(c->slots[i].id, id) != 0)
+		i = (i + 1) & c->mask;
+	*out = &c->slots[i];
+	if (c->slots[i].id[0])
+		return 0;
+	snprintf(c->slots[i].id, sizeof(c->slots[i].id), "%s", id);
+	return load_resource(tx, ctx, cat, id, &c->slots[i], err);
 }
 
 /* Why a visible resource takes no usage ("" when it does). */
@@ -87,11 +136,9 @@ static int audit(tl_tx *tx, const tl_ctx *ctx, const tl_usage_outcome *out,
 
 /* 422 usage_not_metered when r's item is billed on its running time: a
  * record would be a second source for the same use (never a mix). */
-static int check_metered(const tl_catalog *cat, const tl_resource *r, size_t index,
-			 tl_error *err)
+static int check_metered(const resource_slot *r, size_t index, tl_error *err)
 {
-	const tl_catalog_item *item = tl_catalog_item_find(cat, r->item_id);
-	if (item != NULL && item->billing == TL_BILLING_METERED)
+	if (r->metered)
 		return 0;
 	tl_error_set(err, TL_ERULE, "usage_not_metered",
 		     "records[%zu]: %.40s is a %.40s, billed on its running time, not on metered "
@@ -103,42 +150,38 @@ static int check_metered(const tl_catalog *cat, const tl_resource *r, size_t ind
 
 /* What the batch decided for each record, in the records' order. */
 typedef struct judged {
-	const char *refused;   /* the rejection's reason, or NULL: a row to insert */
-	size_t row;            /* its index in rows when not refused */
-	char account_id[TL_ID_MAX];
+	const char *refused;        /* the rejection's reason, or NULL: a row to insert */
+	size_t row;                 /* its index in rows when not refused */
+	const resource_slot *res;   /* its resource, when not refused */
 } judged;
 
 /* Each record judged against its resource; the candidates in rows[]. */
 static int judge(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog,
-		 const tl_usage_record *records, size_t count, judged *j, tl_usage_row *rows,
-		 size_t *nrows, tl_error *err)
+		 const tl_usage_record *records, size_t count, resource_cache *cache, judged *j,
+		 tl_usage_row *rows, size_t *nrows, tl_error *err)
 {
-	resource_slot slot = {0};
-	int rc = 0;
 	*nrows = 0;
-	for (size_t i = 0; rc == 0 && i < count; i++) {
+	for (size_t i = 0; i < count; i++) {
 		const tl_usage_record *rec = &records[i];
-		rc = load_resource(tx, ctx, rec->resource_id, &slot, err);
+		resource_slot *slot = NULL;
+		int rc = find_resource(tx, ctx, catalog, cache, rec->resource_id, &slot, err);
 		if (rc < 0)
-			break;
-		j[i].refused = rc == 1 ? "resource_not_found" : refusal(&slot.r);
-		rc = 0;
-		if (j[i].refused[0])
+			return rc;
+		j[i].refused = slot->refused;
+		if (slot->refused)
 			continue;
-		j[i].refused = NULL;
-		rc = check_metered(catalog, &slot.r, i, err);
+		rc = check_metered(slot, i, err);
 		if (rc < 0)
-			break;
+			return rc;
+		j[i].res = slot;
 		tl_usage_row *row = &rows[*nrows];
 		j[i].row = (*nrows)++;
-		snprintf(j[i].account_id, sizeof(j[i].account_id), "%s", slot.r.account_id);
-		*row = (tl_usage_row){.resource_seq = slot.seq, .start = rec->start,
+		*row = (tl_usage_row){.resource_seq = slot->seq, .start = rec->start,
 				      .end = rec->end, .received_at = ctx->now,
-				      .quantity = rec->quantity ? rec->quantity : slot.r.quantity};
+				      .quantity = rec->quantity ? rec->quantity : slot->quantity};
 		tl_id_new(row->id, sizeof(row->id), "usg");
 	}
-	tl_resource_release(&slot.r);
-	return rc;
+	return 0;
 }
 
 static int by_resource_month(const void *a, const void *b)
@@ -205,9 +248,10 @@ int tl_usage_submit(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog,
 	judged *j = calloc(count ? count : 1, sizeof(*j));
 	tl_usage_row *rows = calloc(count ? count : 1, sizeof(*rows));
 	bool *fresh = calloc(count ? count : 1, sizeof(*fresh));
+	resource_cache cache = {0};
 	size_t nrows = 0;
-	int rc = out->results && j && rows && fresh
-			 ? judge(tx, ctx, catalog, records, count, j, rows, &nrows, err)
+	int rc = out->results && j && rows && fresh && cache_init(&cache, count) == 0
+			 ? judge(tx, ctx, catalog, records, count, &cache, j, rows, &nrows, err)
 			 : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
 	rc = rc ? rc : tl_store_usage_insert(tx, rows, nrows, fresh, err);
 	rc = rc ? rc : add_to_months(tx, rows, fresh, nrows, err);
@@ -225,8 +269,8 @@ int tl_usage_submit(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog,
 		}
 		if (out->accepted++ == 0) {
 			first_id = rows[j[i].row].id;
-			account = j[i].account_id;
-		} else if (strcmp(account, j[i].account_id) != 0) {
+			account = j[i].res->account_id;
+		} else if (strcmp(account, j[i].res->account_id) != 0) {
 			one_account = false;
 		}
 	}
@@ -234,6 +278,7 @@ int tl_usage_submit(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog,
 		assert(out->accepted + out->duplicates + out->rejected == count);
 		rc = audit(tx, ctx, out, one_account ? account : "", first_id, err);
 	}
+	free(cache.slots);
 	free(j);
 	free(rows);
 	free(fresh);
