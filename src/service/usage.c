@@ -8,6 +8,7 @@
 
 #include <assert.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,21 +24,72 @@ typedef struct resource_slot {
 	bool metered;              /* its item is billed on metered records */
 	char account_id[TL_ID_MAX];
 	int64_t seq, quantity;
+	/* the batch's new records of the month [month, next), not yet added
+	 * to the stored total */
+	int64_t month, next;
+	tl_usage_total added;
 } resource_slot;
 
+/* The batch's resources in order of first use, and an open-addressing
+ * table of their ids (indexes + 1, 0 empty), kept at most half full. Both
+ * start small and double: a batch names few resources, usually. */
 typedef struct resource_cache {
 	resource_slot *slots;
-	size_t mask;               /* capacity - 1, a power of two */
+	size_t n, cap;
+	uint32_t *table;
+	size_t mask;               /* the table's size - 1, a power of two */
 } resource_cache;
 
-static int cache_init(resource_cache *c, size_t records)
+static size_t hash_id(const char *id);
+
+static int cache_init(resource_cache *c)
 {
-	size_t cap = 16;
-	while (cap < 2 * records)
-		cap *= 2;
-	c->mask = cap - 1;
-	c->slots = calloc(cap, sizeof(*c->slots));
-	return c->slots ? 0 : -1;
+	c->cap = 64;
+	c->mask = 127;
+	c->slots = malloc(c->cap * sizeof(*c->slots));
+	c->table = calloc(c->mask + 1, sizeof(*c->table));
+	return c->slots && c->table ? 0 : -1;
+}
+
+static void cache_free(resource_cache *c)
+{
+	free(c->slots);
+	free(c->table);
+}
+
+static size_t cache_probe(const resource_cache *c, const char *id)
+{
+	size_t i = hash_id(id) & c->mask;
+	while (c->table[i] && strcmp(c->slots[c->table[i] - 1].id, id) != 0)
+		i = (i + 1) & c->mask;
+	return i;
+}
+
+/* Room for one more resource: -1 when out of memory. */
+static int cache_grow(resource_cache *c)
+{
+	if (c->n == c->cap) {
+		resource_slot *grown = realloc(c->slots, 2 * c->cap * sizeof(*grown));
+		if (grown == NULL)
+			return -1;
+		c->slots = grown;
+		c->cap *= 2;
+	}
+	if (2 * (c->n + 1) <= c->mask + 1)
+		return 0;
+	uint32_t *old = c->table;
+	size_t old_size = c->mask + 1;
+	c->table = calloc(2 * old_size, sizeof(*c->table));
+	if (c->table == NULL) {
+		c->table = old;
+		return -1;
+	}
+	c->mask = 2 * old_size - 1;
+	for (size_t i = 0; i < old_size; i++)
+		if (old[i])
+			c->table[cache_probe(c, c->slots[old[i] - 1].id)] = old[i];
+	free(old);
+	return 0;
 }
 
 static size_t hash_id(const char *id)
@@ -80,24 +132,29 @@ static int load_resource(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, co
 	return rc;
 }
 
-/* The slot of id, loaded on its first use in the batch; an id too long to
- * be one of tally's is never there. */
+/* The slot of id (*out, an index into c->slots), loaded on its first use
+ * in the batch; an id too long to be one of tally's is never there
+ * (*out is SIZE_MAX). */
 static int find_resource(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat,
-			 resource_cache *c, const char *id, resource_slot **out, tl_error *err)
+			 resource_cache *c, const char *id, size_t *out, tl_error *err)
 {
-	static resource_slot too_long = {.refused = "resource_not_found"};
-	if (strlen(id) >= TL_ID_MAX) {
-		*out = &too_long;
+	*out = SIZE_MAX;
+	if (strlen(id) >= TL_ID_MAX)
+		return 0;
+	size_t i = cache_probe(c, id);
+	if (c->table[i]) {
+		*out = c->table[i] - 1;
 		return 0;
 	}
-	size_t i = hash_id(id) & c->mask;
-	while (c->slots[i].id[0] && strcmp(c->slots[i].id, id) != 0)
-		i = (i + 1) & c->mask;
-	*out = &c->slots[i];
-	if (c->slots[i].id[0])
-		return 0;
-	snprintf(c->slots[i].id, sizeof(c->slots[i].id), "%s", id);
-	return load_resource(tx, ctx, cat, id, &c->slots[i], err);
+	if (cache_grow(c) < 0)
+		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	i = cache_probe(c, id); /* the table may have grown */
+	resource_slot *slot = &c->slots[c->n];
+	memset(slot, 0, sizeof(*slot));
+	snprintf(slot->id, sizeof(slot->id), "%s", id);
+	c->table[i] = (uint32_t)++c->n;
+	*out = c->n - 1;
+	return load_resource(tx, ctx, cat, id, slot, err);
 }
 
 /* Why a visible resource takes no usage ("" when it does). */
@@ -152,7 +209,7 @@ static int check_metered(const resource_slot *r, size_t index, tl_error *err)
 typedef struct judged {
 	const char *refused;        /* the rejection's reason, or NULL: a row to insert */
 	size_t row;                 /* its index in rows when not refused */
-	const resource_slot *res;   /* its resource, when not refused */
+	size_t res;                 /* its resource in the cache, when not refused */
 } judged;
 
 /* Each record judged against its resource; the candidates in rows[]. */
@@ -163,17 +220,18 @@ static int judge(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog,
 	*nrows = 0;
 	for (size_t i = 0; i < count; i++) {
 		const tl_usage_record *rec = &records[i];
-		resource_slot *slot = NULL;
-		int rc = find_resource(tx, ctx, catalog, cache, rec->resource_id, &slot, err);
+		size_t at = SIZE_MAX;
+		int rc = find_resource(tx, ctx, catalog, cache, rec->resource_id, &at, err);
 		if (rc < 0)
 			return rc;
-		j[i].refused = slot->refused;
-		if (slot->refused)
+		j[i].refused = at == SIZE_MAX ? "resource_not_found" : cache->slots[at].refused;
+		if (j[i].refused)
 			continue;
+		const resource_slot *slot = &cache->slots[at];
 		rc = check_metered(slot, i, err);
 		if (rc < 0)
 			return rc;
-		j[i].res = slot;
+		j[i].res = at;
 		tl_usage_row *row = &rows[*nrows];
 		j[i].row = (*nrows)++;
 		*row = (tl_usage_row){.resource_seq = slot->seq, .start = rec->start,
@@ -184,53 +242,44 @@ static int judge(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog,
 	return 0;
 }
 
-static int by_resource_month(const void *a, const void *b)
+/* Appends slot's added total, if any, to m[*k] and clears it. */
+static void take_added(resource_slot *slot, tl_usage_month *m, size_t *k)
 {
-	const tl_usage_month *x = a, *y = b;
-	if (x->resource_seq != y->resource_seq)
-		return x->resource_seq < y->resource_seq ? -1 : 1;
-	return x->month < y->month ? -1 : x->month > y->month;
+	if (slot->added.records == 0)
+		return;
+	m[(*k)++] = (tl_usage_month){.resource_seq = slot->seq, .month = slot->month,
+				     .total = slot->added};
+	slot->added = (tl_usage_total){0};
 }
 
-/* The fresh rows' totals per (resource, month), added to the stored ones:
- * one upsert per resource and month rather than one per record. */
-static int add_to_months(tl_tx *tx, const tl_usage_row *rows, const bool *fresh, size_t n,
-			 tl_error *err)
+/* The new records' totals per resource and month, added to the stored
+ * ones: one upsert per resource and month of the batch, not per record. */
+static int add_to_months(tl_tx *tx, resource_cache *cache, const judged *j, size_t count,
+			 const tl_usage_row *rows, const bool *fresh, tl_error *err)
 {
-	tl_usage_month *m = calloc(n ? n : 1, sizeof(*m));
+	size_t n = 0;
+	for (size_t i = 0; i < count; i++)
+		n += !j[i].refused && fresh[j[i].row];
+	tl_usage_month *m = malloc((n ? n : 1) * sizeof(*m));
 	if (m == NULL)
 		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
 	size_t k = 0;
-	int64_t month = 0, next = 0; /* the last month computed, [month, next) */
-	for (size_t i = 0; i < n; i++) {
-		if (!fresh[i])
-			continue;
-		if (rows[i].start < month || rows[i].start >= next) {
-			month = tl_usage_month_of(rows[i].start);
-			next = tl_usage_month_after(rows[i].start);
-		}
-		m[k++] = (tl_usage_month){.resource_seq = rows[i].resource_seq, .month = month,
-					  .total = {.records = 1, .unit_minutes = 0}};
-		m[k - 1].total.unit_minutes = tl_usage_minutes(rows[i].start, rows[i].end) *
-					      rows[i].quantity; /* <= 44,640 x 10^6: no overflow */
-	}
-	qsort(m, k, sizeof(*m), by_resource_month);
-	size_t groups = 0;
 	int rc = 0;
-	for (size_t i = 0; rc == 0 && i < k; i++) {
-		if (groups > 0 && m[groups - 1].resource_seq == m[i].resource_seq &&
-		    m[groups - 1].month == m[i].month) {
-			tl_usage_total *t = &m[groups - 1].total;
-			t->records++;
-			if (tl_money_add(t->unit_minutes, m[i].total.unit_minutes,
-					 &t->unit_minutes) < 0)
-				rc = tl_error_set(err, TL_EINVALID, "price_overflow",
-						  "the use of a resource overflows");
-		} else {
-			m[groups++] = m[i];
+	for (size_t i = 0; rc == 0 && i < count; i++) {
+		if (j[i].refused || !fresh[j[i].row])
+			continue;
+		const tl_usage_row *row = &rows[j[i].row];
+		resource_slot *slot = &cache->slots[j[i].res];
+		if (row->start < slot->month || row->start >= slot->next) {
+			take_added(slot, m, &k);
+			slot->month = tl_usage_month_of(row->start);
+			slot->next = tl_usage_month_after(row->start);
 		}
+		rc = tl_usage_total_add(&slot->added, row->start, row->end, row->quantity, err);
 	}
-	rc = rc ? rc : tl_store_usage_months_add(tx, m, groups, err);
+	for (size_t i = 0; i < cache->n; i++)
+		take_added(&cache->slots[i], m, &k);
+	rc = rc ? rc : tl_store_usage_months_add(tx, m, k, err);
 	free(m);
 	return rc;
 }
@@ -245,16 +294,16 @@ int tl_usage_submit(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog,
 		return tl_error_set(err, TL_EFORBIDDEN, "forbidden",
 				    "usage is submitted with the admin token or a metering token");
 	out->results = json_array();
-	judged *j = calloc(count ? count : 1, sizeof(*j));
-	tl_usage_row *rows = calloc(count ? count : 1, sizeof(*rows));
-	bool *fresh = calloc(count ? count : 1, sizeof(*fresh));
+	judged *j = malloc((count ? count : 1) * sizeof(*j));
+	tl_usage_row *rows = malloc((count ? count : 1) * sizeof(*rows));
+	bool *fresh = malloc((count ? count : 1) * sizeof(*fresh));
 	resource_cache cache = {0};
 	size_t nrows = 0;
-	int rc = out->results && j && rows && fresh && cache_init(&cache, count) == 0
+	int rc = out->results && j && rows && fresh && cache_init(&cache) == 0
 			 ? judge(tx, ctx, catalog, records, count, &cache, j, rows, &nrows, err)
 			 : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
 	rc = rc ? rc : tl_store_usage_insert(tx, rows, nrows, fresh, err);
-	rc = rc ? rc : add_to_months(tx, rows, fresh, nrows, err);
+	rc = rc ? rc : add_to_months(tx, &cache, j, count, rows, fresh, err);
 	const char *first_id = NULL, *account = "";
 	bool one_account = true;
 	for (size_t i = 0; rc == 0 && i < count; i++) {
@@ -269,8 +318,8 @@ int tl_usage_submit(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog,
 		}
 		if (out->accepted++ == 0) {
 			first_id = rows[j[i].row].id;
-			account = j[i].res->account_id;
-		} else if (strcmp(account, j[i].res->account_id) != 0) {
+			account = cache.slots[j[i].res].account_id;
+		} else if (strcmp(account, cache.slots[j[i].res].account_id) != 0) {
 			one_account = false;
 		}
 	}
@@ -278,7 +327,7 @@ int tl_usage_submit(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog,
 		assert(out->accepted + out->duplicates + out->rejected == count);
 		rc = audit(tx, ctx, out, one_account ? account : "", first_id, err);
 	}
-	free(cache.slots);
+	cache_free(&cache);
 	free(j);
 	free(rows);
 	free(fresh);
