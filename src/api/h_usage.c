@@ -37,21 +37,26 @@ int tl_h_usage_submit(tl_request *req, tl_response *res, tl_error *err)
 	static const tl_field fields[] = {
 		{"records", TL_JSON_ARRAY, true},
 	};
-	json_t *in = NULL;
-	int rc = tl_json_input(req, fields, sizeof(fields) / sizeof(fields[0]), &in, err);
-	if (rc < 0) {
-		json_decref(in);
-		return rc;
-	}
 	tl_usage_record *records = NULL;
 	size_t count = 0;
-	rc = tl_usage_batch_parse(json_object_get(in, "records"), &records, &count, err);
+	char *text = NULL; /* the fast path's strings */
+	json_t *in = NULL;
+	int rc = tl_usage_batch_parse_fast(req->body, req->body_len, &records, &count, &text);
+	if (rc == TL_EINTERNAL)
+		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	if (rc == 1) { /* not the common shape: the general path judges it */
+		rc = tl_json_input(req, fields, sizeof(fields) / sizeof(fields[0]), &in, err);
+		if (rc == 0)
+			rc = tl_usage_batch_parse(json_object_get(in, "records"), &records, &count,
+						  err);
+	}
 	if (rc == 0) {
 		usage_call c = {.req = req, .res = res, .records = records, .count = count};
 		rc = tl_api_write(req, res, submit_tx, &c, err);
 		json_decref(c.outcome.results);
 	}
 	free(records);
+	free(text);
 	json_decref(in);
 	return rc;
 }

@@ -129,11 +129,11 @@
 
 /* Usage records in one POST /v1/usage: an hour of per-minute records for a
  * fleet of ~160 resources, or a day of hourly ones for ~400. The whole batch
- * is one write transaction (a resource read and a document insert per
- * record) that holds up every other writer in its group commit: a full
- * batch takes about 0.2 s of the writer's time, which is the most one call
- * should take. 10,000 records are also about 1 MiB of JSON, well under
- * TL_MAX_BODY_BYTES. */
+ * is one write transaction (a row insert per record, a resource read per
+ * resource) that holds up every other writer in its group commit: a full
+ * batch took about 0.2 s of the writer's time when each record was a
+ * document, the most one call should take; it is far less now. 10,000
+ * records are also about 1 MiB of JSON, well under TL_MAX_BODY_BYTES. */
 #define TL_USAGE_BATCH_MAX 10000u
 
 /* Largest `quantity` of one usage record. Its use (minutes x quantity) is

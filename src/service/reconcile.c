@@ -8,6 +8,7 @@
 #include "service/checkout.h"
 #include "service/job_failures.h"
 #include "service/ledger.h"
+#include "service/usage.h"
 #include "common/ids.h"
 #include "common/timefmt.h"
 #include "domain/invoice.h"
@@ -31,33 +32,9 @@ static int64_t month_start(int64_t t, int back)
 	return (int64_t)timegm(&first);
 }
 
-/* Adds the use (minutes x quantity) of the metered records among docs
- * that start in [from, to) to *unit_minutes, counting them in *metered.
- * Frees docs' contents. The use is priced once, as a sum, so a month
- * metered hour by hour costs what the same month in one record does
- * (rounding each record would charge up to half a unit per record more). */
-static int add_metered(tl_doc *docs, size_t n, int64_t from, int64_t to,
-		       int64_t *unit_minutes, size_t *metered)
-{
-	int rc = 0;
-	for (size_t i = 0; i < n; i++) {
-		json_t *u = json_loads(docs[i].body, 0, NULL);
-		int64_t start = tl_time_member(u, "start"), use = 0;
-		if (rc == 0 && start >= from && start < to) {
-			(*metered)++;
-			rc = tl_money_mul(json_integer_value(json_object_get(u, "minutes")),
-					  json_integer_value(json_object_get(u, "quantity")), &use);
-			rc = rc ? rc : tl_money_add(*unit_minutes, use, unit_minutes);
-		}
-		json_decref(u);
-		tl_doc_free(&docs[i]);
-	}
-	return rc;
-}
-
 /* The cost of r's use in [from, to): for an item billed on metered
- * records, those records there (every page of them: hourly metering is 744
- * records a month); for one billed on running time, its running time.
+ * records, those records there (read from their monthly totals for whole
+ * months); for one billed on running time, its running time.
  * Never a mix: the catalog says which source an item's use comes from. */
 static int use_cost(tl_tx *tx, const tl_resource *r, bool metered_item, int64_t unit_price,
 		    int64_t from, int64_t to, int64_t *out, tl_error *err)
@@ -75,27 +52,16 @@ static int use_cost(tl_tx *tx, const tl_resource *r, bool metered_item, int64_t 
 					  "usage of %.40s overflows", r->id);
 		return rc;
 	}
-	tl_doc *docs = calloc(TL_PAGE_MAX, sizeof(*docs));
-	if (docs == NULL)
-		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
-	tl_doc_query q = {.kind = "usage", .ref = r->id};
-	tl_page page = {.limit = TL_PAGE_MAX};
-	size_t n = 0, metered = 0;
-	int64_t unit_minutes = 0;
-	int rc = 0;
-	do {
-		rc = tl_store_doc_list(tx, &q, &page, docs, &n, err);
-		if (rc == 0 && n > 0)
-			snprintf(page.after, sizeof(page.after), "%s", docs[n - 1].id);
-		if (rc == 0 && add_metered(docs, n, from, to, &unit_minutes, &metered) < 0)
-			rc = tl_error_set(err, TL_EINVALID, "price_overflow", "usage of %.40s overflows",
-					  r->id);
-	} while (rc == 0 && n == TL_PAGE_MAX);
-	free(docs);
+	/* the records' running totals (service/usage.c), priced once, as a
+	 * sum, so a month metered hour by hour costs what the same month in
+	 * one record does (rounding each record would charge up to half a unit
+	 * per record more) */
+	tl_usage_total use = {0};
+	int rc = tl_usage_rated(tx, r->id, from, to, &use, err);
 	if (rc < 0)
 		return rc;
-	if (metered > 0)
-		rc = tl_pricing_usage_cost(unit_minutes, unit_price, 1, 0, out);
+	if (use.records > 0)
+		rc = tl_pricing_usage_cost(use.unit_minutes, unit_price, 1, 0, out);
 	return rc < 0 ? tl_error_set(err, TL_EINVALID, "price_overflow", "usage of %.40s overflows",
 				     r->id) : 0;
 }

@@ -7,9 +7,10 @@
  * while the rest of the batch is recorded. A record whose (resource, start,
  * end) is already recorded, by an earlier call or earlier in the same
  * batch, is a duplicate: counted, and nothing changes. Accepted records are
- * "usage" documents (key "<resource_id>:<start>:<end>", ref the resource,
- * status "recorded"), all written in the caller's one transaction with one
- * "usage.recorded" audit event.
+ * rows of usage_records (unique on (resource, start, end)), and each adds
+ * to its resource's total for the month it starts in (usage_months), all
+ * written in the caller's one transaction with one "usage.recorded" audit
+ * event: the monthly rating reads those totals, not the records.
  *
  * Metered usage is the provider's word, not the customer's: only the admin
  * or a metering token (tl_tokens_issue, scope "metering") submits it; an
@@ -42,5 +43,11 @@ typedef struct tl_usage_outcome {
 int tl_usage_submit(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog,
 		    const tl_usage_record *records, size_t count, tl_usage_outcome *out,
 		    tl_error *err);
+
+/* The total of the records of resource_id that start in [from, to): the
+ * whole months inside it from the monthly totals, the partial months at
+ * either end from the records. TL_ENOTFOUND for an unknown resource. */
+int tl_usage_rated(tl_tx *tx, const char *resource_id, int64_t from, int64_t to,
+		   tl_usage_total *out, tl_error *err);
 
 #endif

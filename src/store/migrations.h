@@ -10,7 +10,7 @@
 #define TL_STORE_MIGRATIONS_H
 
 typedef struct tl_migration {
-	const char *name; /* "013_usage_records": the file's name */
+	const char *name; /* "014_usage_records": the file's name */
 	const char *sql;  /* the file's text: statements separated by ';' */
 } tl_migration;
 

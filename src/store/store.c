@@ -637,6 +637,32 @@ int tl_store_counter_next(tl_tx *tx, const char *name, int64_t *out, tl_error *e
 	return tx->drv->counter_next(tx->conn, name, out, err);
 }
 
+/* Metered usage. */
+int tl_store_resource_seq(tl_tx *tx, const char *resource_id, int64_t *seq, tl_error *err)
+{
+	return tx->drv->resource_seq(tx->conn, resource_id, seq, err);
+}
+int tl_store_usage_insert(tl_tx *tx, const tl_usage_row *rows, size_t n, bool *fresh,
+			  tl_error *err)
+{
+	return tx->drv->usage_insert(tx->conn, rows, n, fresh, err);
+}
+int tl_store_usage_months_add(tl_tx *tx, const tl_usage_month *months, size_t n,
+			      tl_error *err)
+{
+	return tx->drv->usage_months_add(tx->conn, months, n, err);
+}
+int tl_store_usage_sum(tl_tx *tx, int64_t resource_seq, int64_t from, int64_t to,
+		       tl_usage_total *out, tl_error *err)
+{
+	return tx->drv->usage_sum(tx->conn, resource_seq, from, to, out, err);
+}
+int tl_store_usage_months_sum(tl_tx *tx, int64_t resource_seq, int64_t from, int64_t to,
+			      tl_usage_total *out, tl_error *err)
+{
+	return tx->drv->usage_months_sum(tx->conn, resource_seq, from, to, out, err);
+}
+
 void tl_doc_free(tl_doc *d)
 {
 	free(d->body);

@@ -35,6 +35,7 @@
 #include "domain/resource.h"
 #include "domain/gateway_txn.h"
 #include "domain/suspension.h"
+#include "domain/usage.h"
 
 typedef struct tl_store tl_store;
 typedef struct tl_tx tl_tx;
@@ -365,5 +366,27 @@ int tl_store_suspension_close(tl_tx *tx, const char *resource_id, int64_t end_at
 int tl_store_suspensions_overlapping(tl_tx *tx, const char *resource_id, int64_t from,
 				     int64_t to, int64_t after_seq, tl_suspension *out,
 				     size_t max, size_t *count, tl_error *err);
+/* ---- metered usage (tables usage_records and usage_months) ---- */
+
+/* The seq of the resource with this id (usage rows name their resource by
+ * it); TL_ENOTFOUND when there is none. */
+int tl_store_resource_seq(tl_tx *tx, const char *resource_id, int64_t *seq, tl_error *err);
+/* Inserts rows[0..n) in order; fresh[i] says whether rows[i] was stored
+ * (false: a record of the same (resource, start, end) is already there, a
+ * duplicate, and nothing changed). An earlier row of the same call counts:
+ * the second of two equal rows is a duplicate. */
+int tl_store_usage_insert(tl_tx *tx, const tl_usage_row *rows, size_t n, bool *fresh,
+			  tl_error *err);
+/* Adds each of months[0..n) to its (resource, month) total. */
+int tl_store_usage_months_add(tl_tx *tx, const tl_usage_month *months, size_t n,
+			      tl_error *err);
+/* The total of the resource's records that start in [from, to), summed
+ * from the records themselves. */
+int tl_store_usage_sum(tl_tx *tx, int64_t resource_seq, int64_t from, int64_t to,
+		       tl_usage_total *out, tl_error *err);
+/* The total of the resource's monthly totals for the months that start in
+ * [from, to) (month starts, as tl_usage_month_of gives). */
+int tl_store_usage_months_sum(tl_tx *tx, int64_t resource_seq, int64_t from, int64_t to,
+			      tl_usage_total *out, tl_error *err);
 
 #endif

@@ -131,6 +131,16 @@ typedef struct tl_store_driver {
 	int (*suspensions_overlapping)(void *conn, const char *resource_id, int64_t from,
 				       int64_t to, int64_t after_seq, tl_suspension *out,
 				       size_t max, size_t *count, tl_error *err);
+	/* Metered usage (store_sqlite_usage.c). */
+	int (*resource_seq)(void *conn, const char *resource_id, int64_t *seq, tl_error *err);
+	int (*usage_insert)(void *conn, const tl_usage_row *rows, size_t n, bool *fresh,
+			    tl_error *err);
+	int (*usage_months_add)(void *conn, const tl_usage_month *months, size_t n,
+				tl_error *err);
+	int (*usage_sum)(void *conn, int64_t resource_seq, int64_t from, int64_t to,
+			 tl_usage_total *out, tl_error *err);
+	int (*usage_months_sum)(void *conn, int64_t resource_seq, int64_t from, int64_t to,
+				tl_usage_total *out, tl_error *err);
 } tl_store_driver;
 
 extern const tl_store_driver tl_store_sqlite_driver;

@@ -598,4 +598,9 @@ const tl_store_driver tl_store_sqlite_driver = {
 	.suspension_insert = tl_sqlite_suspension_insert,
 	.suspension_close = tl_sqlite_suspension_close,
 	.suspensions_overlapping = tl_sqlite_suspensions_overlapping,
+	.resource_seq = tl_sqlite_resource_seq,
+	.usage_insert = tl_sqlite_usage_insert,
+	.usage_months_add = tl_sqlite_usage_months_add,
+	.usage_sum = tl_sqlite_usage_sum,
+	.usage_months_sum = tl_sqlite_usage_months_sum,
 };

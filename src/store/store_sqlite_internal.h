@@ -10,7 +10,7 @@
 
 /* Prepared statements are cached per connection, keyed by the address of
  * the SQL text (every statement is a string literal in this file). */
-#define STMT_CACHE_MAX 128
+#define STMT_CACHE_MAX 256
 
 typedef struct sqlite_conn {
 	sqlite3 *db;
@@ -144,5 +144,15 @@ int tl_sqlite_suspension_close(void *conn, const char *resource_id, int64_t end_
 int tl_sqlite_suspensions_overlapping(void *conn, const char *resource_id, int64_t from,
 				      int64_t to, int64_t after_seq, tl_suspension *out,
 				      size_t max, size_t *count, tl_error *err);
+/* Metered usage (store_sqlite_usage.c). */
+int tl_sqlite_resource_seq(void *conn, const char *resource_id, int64_t *seq, tl_error *err);
+int tl_sqlite_usage_insert(void *conn, const tl_usage_row *rows, size_t n, bool *fresh,
+			   tl_error *err);
+int tl_sqlite_usage_months_add(void *conn, const tl_usage_month *months, size_t n,
+			       tl_error *err);
+int tl_sqlite_usage_sum(void *conn, int64_t resource_seq, int64_t from, int64_t to,
+			tl_usage_total *out, tl_error *err);
+int tl_sqlite_usage_months_sum(void *conn, int64_t resource_seq, int64_t from, int64_t to,
+			       tl_usage_total *out, tl_error *err);
 
 #endif

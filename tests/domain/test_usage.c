@@ -143,3 +143,118 @@ Test(usage, names_the_first_bad_record_and_field)
 		json_decref(in);
 	}
 }
+
+/* The fast path reads what the general one does, record for record. */
+static void same_as_general(const char *body)
+{
+	tl_usage_record *fast = NULL, *slow = NULL;
+	size_t nf = 0, ns = 0;
+	char *text = NULL;
+	cr_assert_eq(tl_usage_batch_parse_fast(body, strlen(body), &fast, &nf, &text), 0, "%s",
+		     body);
+	json_t *in = parse(body);
+	tl_error e = {0};
+	cr_assert_eq(tl_usage_batch_parse(json_object_get(in, "records"), &slow, &ns, &e), 0,
+		     "%s", e.message);
+	cr_assert_eq(nf, ns);
+	for (size_t i = 0; i < nf; i++) {
+		cr_expect_str_eq(fast[i].resource_id, slow[i].resource_id);
+		cr_expect_eq(fast[i].start, slow[i].start);
+		cr_expect_eq(fast[i].end, slow[i].end);
+		cr_expect_eq(fast[i].quantity, slow[i].quantity);
+	}
+	free(fast);
+	free(slow);
+	free(text);
+	json_decref(in);
+}
+
+Test(usage, the_fast_path_reads_common_batches_as_the_general_one)
+{
+	same_as_general("{\"records\":[{\"resource_id\":\"res_a\",\"start\":"
+			"\"2026-11-01T07:00:00+07:00\",\"end\":\"2026-11-01T01:00:00.9Z\"},"
+			"{\"quantity\":1000000,\"end\":\"2026-11-01T00:00:01Z\","
+			"\"start\":\"2026-11-01T00:00:00Z\",\"resource_id\":\"res_b\"}]}");
+	same_as_general(" { \"records\" : [ { \"resource_id\" : \"res_a\" ,\n\t\"start\" :"
+			" \"2026-11-01T00:00:00Z\" , \"end\" : \"2026-12-02T00:00:00Z\" ,"
+			" \"quantity\" : 7 } ] } \r\n");
+}
+
+/* Anything else goes to the general path, which accepts it or says what
+ * is wrong exactly as before. */
+Test(usage, the_fast_path_leaves_every_other_shape_to_the_general_one)
+{
+	static const char *const bodies[] = {
+		"",
+		"{}",
+		"{\"records\":[]}",
+		"{\"records\":[{}]}",
+		"{\"records\":[],\"x\":1}",
+		"{\"records\":[{\"resource_id\":\"res_a\",\"start\":\"2026-11-01T00:00:00Z\","
+		"\"end\":\"2026-11-01T00:01:00Z\"}],\"x\":1}",
+		/* an escape, a duplicate key, an unknown field, a missing one */
+		"{\"records\":[{\"resource_id\":\"res\\u0061\",\"start\":\"2026-11-01T00:00:00Z\","
+		"\"end\":\"2026-11-01T00:01:00Z\"}]}",
+		"{\"records\":[{\"resource_id\":\"res_a\",\"resource_id\":\"res_b\",\"start\":"
+		"\"2026-11-01T00:00:00Z\",\"end\":\"2026-11-01T00:01:00Z\"}]}",
+		"{\"records\":[{\"resource_id\":\"res_a\",\"start\":\"2026-11-01T00:00:00Z\","
+		"\"end\":\"2026-11-01T00:01:00Z\",\"note\":\"x\"}]}",
+		"{\"records\":[{\"resource_id\":\"res_a\",\"start\":\"2026-11-01T00:00:00Z\"}]}",
+		/* quantities the general path refuses or reads otherwise */
+		"{\"records\":[{\"resource_id\":\"res_a\",\"start\":\"2026-11-01T00:00:00Z\","
+		"\"end\":\"2026-11-01T00:01:00Z\",\"quantity\":0}]}",
+		"{\"records\":[{\"resource_id\":\"res_a\",\"start\":\"2026-11-01T00:00:00Z\","
+		"\"end\":\"2026-11-01T00:01:00Z\",\"quantity\":1.0}]}",
+		"{\"records\":[{\"resource_id\":\"res_a\",\"start\":\"2026-11-01T00:00:00Z\","
+		"\"end\":\"2026-11-01T00:01:00Z\",\"quantity\":1000001}]}",
+		"{\"records\":[{\"resource_id\":\"res_a\",\"start\":\"2026-11-01T00:00:00Z\","
+		"\"end\":\"2026-11-01T00:01:00Z\",\"quantity\":\"3\"}]}",
+		/* times: not one, backwards, too long a record */
+		"{\"records\":[{\"resource_id\":\"res_a\",\"start\":\"yesterday\","
+		"\"end\":\"2026-11-01T00:01:00Z\"}]}",
+		"{\"records\":[{\"resource_id\":\"res_a\",\"start\":\"2026-11-01T00:01:00Z\","
+		"\"end\":\"2026-11-01T00:01:00Z\"}]}",
+		"{\"records\":[{\"resource_id\":\"res_a\",\"start\":\"2026-11-01T00:00:00Z\","
+		"\"end\":\"2026-12-02T00:00:01Z\"}]}",
+		/* not ASCII, not closed, something after */
+		"{\"records\":[{\"resource_id\":\"r\xc3\xa9s\",\"start\":\"2026-11-01T00:00:00Z\","
+		"\"end\":\"2026-11-01T00:01:00Z\"}]}",
+		"{\"records\":[{\"resource_id\":\"res_a\",\"start\":\"2026-11-01T00:00:00Z\","
+		"\"end\":\"2026-11-01T00:01:00Z\"}",
+		"{\"records\":[{\"resource_id\":\"res_a\",\"start\":\"2026-11-01T00:00:00Z\","
+		"\"end\":\"2026-11-01T00:01:00Z\"}]}x",
+	};
+	for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+		tl_usage_record *recs = NULL;
+		size_t n = 0;
+		char *text = NULL;
+		cr_expect_eq(tl_usage_batch_parse_fast(bodies[i], strlen(bodies[i]), &recs, &n,
+						       &text), 1, "%s", bodies[i]);
+		cr_expect_null(recs);
+		cr_expect_null(text);
+	}
+}
+
+Test(usage, the_fast_path_leaves_an_oversized_batch_to_the_general_one)
+{
+	static const char rec[] = "{\"resource_id\":\"res_a\",\"start\":\"2026-11-01T00:00:00Z\","
+				  "\"end\":\"2026-11-01T00:01:00Z\"}";
+	size_t n = TL_USAGE_BATCH_MAX + 1, len = 0, cap = n * (sizeof(rec) + 1) + 32;
+	char *body = malloc(cap);
+	len += (size_t)snprintf(body, cap, "{\"records\":[");
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(body + len, cap - len, "%s%s", i ? "," : "", rec);
+	len += (size_t)snprintf(body + len, cap - len, "]}");
+	tl_usage_record *recs = NULL;
+	size_t count = 0;
+	char *text = NULL;
+	cr_expect_eq(tl_usage_batch_parse_fast(body, len, &recs, &count, &text), 1);
+	/* one fewer is the common shape */
+	len = strlen(body) - sizeof(rec) - 2;
+	memcpy(body + len, "]}", 3);
+	cr_expect_eq(tl_usage_batch_parse_fast(body, len + 2, &recs, &count, &text), 0);
+	cr_expect_eq(count, TL_USAGE_BATCH_MAX);
+	free(recs);
+	free(text);
+	free(body);
+}

@@ -122,7 +122,7 @@ static size_t count_events(const char *type, json_t **last)
 	return n;
 }
 
-/* One text or integer from the store (the usage documents have no read
+/* One text or integer from the store (the usage records have no read
  * API yet: the database is the witness), read-only beside tallyd (WAL). */
 static void query_text(const char *sql, char *out, size_t size)
 {
@@ -141,8 +141,8 @@ static void query_text(const char *sql, char *out, size_t size)
 static int64_t usage_docs_of(const char *resource_id)
 {
 	char sql[512], out[32];
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM documents WHERE kind = 'usage'"
-		 " AND ref = '%s' AND status = 'recorded' AND json_extract(body, '$.minutes') > 0",
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM usage_records u JOIN resources r"
+		 " ON r.seq = u.resource_seq WHERE r.id = '%s' AND u.end_at > u.start_at",
 		 resource_id);
 	query_text(sql, out, sizeof(out));
 	return strtoll(out, NULL, 10);
@@ -223,9 +223,12 @@ Test(usage, the_admin_submits_for_any_account_and_quantity_defaults_to_the_resou
 	json_decref(ev);
 
 	char out[256], want[256];
-	query_text("SELECT json_extract(body, '$.quantity') || '|' ||"
-		   " json_extract(body, '$.minutes') || '|' || account_id || '|' || key ||"
-		   " '|' || json_extract(body, '$.start') FROM documents WHERE kind = 'usage'",
+	query_text("SELECT u.quantity || '|' || ((u.end_at - u.start_at + 59) / 60) || '|' ||"
+		   " r.account_id || '|' || r.id || ':' ||"
+		   " strftime('%Y-%m-%dT%H:%M:%SZ', u.start_at, 'unixepoch') || ':' ||"
+		   " strftime('%Y-%m-%dT%H:%M:%SZ', u.end_at, 'unixepoch') || '|' ||"
+		   " strftime('%Y-%m-%dT%H:%M:%SZ', u.start_at, 'unixepoch')"
+		   " FROM usage_records u JOIN resources r ON r.seq = u.resource_seq",
 		   out, sizeof(out));
 	/* the resource's quantity; a started minute counts */
 	snprintf(want, sizeof(want), "1|1|%s|%s:2026-11-02T00:00:00Z:2026-11-02T00:00:30Z|"
