@@ -6,6 +6,7 @@
 #include "service/ledger.h"
 #include "service/poc_accrual.h"
 #include "service/poc_expiry.h"
+#include "service/debts.h"
 #include "service/reconcile.h"
 #include "service/renewals.h"
 
@@ -177,8 +178,8 @@ static int reconcile_tx(tl_tx *tx, void *arg, tl_error *err)
 				  err);
 	rc = rc ? rc : tl_holds_daily_run(tx, &ctx, run->catalog, TL_RECONCILE_ACCOUNTS_MAX,
 					  &run->holds, err);
-	return rc ? rc : tl_reconcile_collect_debt(tx, &ctx, TL_EXPIRY_SWEEP_MAX,
-						   &run->report.debts_collected, err);
+	return rc ? rc : tl_debts_collect(tx, &ctx, TL_EXPIRY_SWEEP_MAX,
+					  &run->report.debts_collected, err);
 }
 
 /* A bounded pass: an account's month is claimed with its invoices, so the

@@ -1,9 +1,9 @@
-/* reconcile.c: the monthly reconciliation of postpaid use, debt
- * collection, and the hold of 3 days of use; see reconcile.h. */
+/* reconcile.c: the monthly reconciliation of postpaid use and the hold of
+ * 3 days of use; see reconcile.h. */
 #include "service/reconcile.h"
 #include "service/suspensions.h"
 #include "service/audit.h"
-#include "service/billing_docs.h"
+#include "service/invoices.h"
 #include "service/checkout.h"
 #include "service/job_failures.h"
 #include "service/ledger.h"
@@ -121,154 +121,58 @@ static const tl_catalog_item *priced_item(const tl_catalog *cat, const tl_resour
 	return rc == 0 ? item : NULL;
 }
 
-/* A usage invoice for one resource, unpaid until paid below. */
-static int issue(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, const tl_resource *r,
-		 const tl_catalog_item *item, const char *currency, int64_t unit_price,
-		 int64_t cost, int64_t from, int64_t to, json_t **out, tl_error *err)
+/* The usage invoices of one account's pass, issued unpaid as they are
+ * rated, then paid (from the hold, then credit) and saved. */
+typedef struct invoice_set {
+	tl_invoice *v;
+	size_t n, cap;
+} invoice_set;
+
+/* Issues inv (unpaid: its payments follow) and keeps it in set; inv's
+ * transfers move into set. */
+static int issue_into(tl_tx *tx, const tl_ctx *ctx, invoice_set *set, tl_invoice *inv,
+		      tl_error *err)
 {
-	tl_checkout *c = calloc(1, sizeof(*c)); /* the invoice's source: one line */
-	if (c == NULL)
-		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
-	snprintf(c->account_id, sizeof(c->account_id), "%s", r->account_id);
-	snprintf(c->currency, sizeof(c->currency), "%s", currency);
-	c->tax_rate_bp = cat->tax_rate_bp;
-	tl_checkout_line *l = &c->lines[0];
-	snprintf(l->resource_id, sizeof(l->resource_id), "%s", r->id);
-	snprintf(l->resource_name, sizeof(l->resource_name), "%s", r->name);
-	snprintf(l->service, sizeof(l->service), "%s", r->service);
-	snprintf(l->item_id, sizeof(l->item_id), "%s", item->id);
-	snprintf(l->item_name, sizeof(l->item_name), "%s", item->name);
-	l->unit = item->unit;
-	l->price = (tl_price_line){.unit_price = unit_price, .quantity = r->quantity,
-				   .gross = cost, .amount = cost, .taxable = cost};
-	int rc = tl_money_percent_bp(cost, cat->tax_rate_bp, &l->price.tax);
-	rc = rc ? rc : tl_money_add(cost, l->price.tax, &l->price.total);
-	char counter[32], number[TL_INVOICE_NUMBER_MAX], id[TL_ID_MAX];
-	int year = tl_invoice_year(ctx->now);
-	int64_t seq = 0;
-	snprintf(counter, sizeof(counter), "invoice:%d", year);
-	rc = rc ? rc : tl_store_counter_next(tx, counter, &seq, err);
-	if (rc == 0) {
-		tl_invoice_number(number, year, seq);
-		tl_id_new(id, sizeof(id), "inv");
-		json_t *transfers = json_array();
-		tl_invoice_source src = {.checkout = c, .line = l, .id = id, .number = number,
-					 .kind = "usage", .payment_id = "", .transfer_ids = transfers,
-					 .period_start = from, .period_end = to, .issued_at = ctx->now};
-		*out = tl_invoice_build(&src);
-		json_decref(transfers);
-		json_object_set_new(*out, "status", json_string("unpaid"));
-		json_object_set_new(*out, "amount_paid", json_integer(0));
-		json_object_set_new(*out, "payment_id", json_null());
-		json_object_set_new(*out, "checkout_id", json_null());
+	if (set->n == set->cap) {
+		size_t cap = set->cap ? set->cap * 2 : 8;
+		tl_invoice *grown = realloc(set->v, cap * sizeof(*grown));
+		if (grown == NULL) {
+			tl_invoice_release(inv);
+			return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+		}
+		set->v = grown;
+		set->cap = cap;
 	}
-	free(c);
-	return rc;
+	set->v[set->n++] = *inv;
+	return tl_invoices_issue(tx, ctx, &set->v[set->n - 1], NULL, err);
 }
 
-static int save_invoice(tl_tx *tx, const tl_ctx *ctx, json_t *inv, bool insert, tl_error *err)
+static void invoice_set_release(invoice_set *set)
 {
-	const char *id = json_string_value(json_object_get(inv, "id"));
-	if (insert)
-		return tl_billing_insert(tx, "invoice", id,
-					 json_string_value(json_object_get(inv, "account_id")),
-					 json_string_value(json_object_get(inv, "number")),
-					 json_string_value(json_object_get(inv, "resource_id")), inv,
-					 ctx->now, err);
-	tl_doc d = {.updated_at = ctx->now};
-	snprintf(d.kind, sizeof(d.kind), "invoice");
-	snprintf(d.id, sizeof(d.id), "%s", id);
-	snprintf(d.status, sizeof(d.status), "%s", json_string_value(json_object_get(inv, "status")));
-	if (strcmp(d.status, "paid") != 0)
-		d.due_at = ctx->now; /* still debt: the collection keeps looking at it */
-	d.body = json_dumps(inv, JSON_COMPACT);
-	int rc = d.body ? tl_store_doc_update(tx, &d, err)
-			: tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
-	tl_doc_free(&d);
-	return rc;
+	for (size_t i = 0; i < set->n; i++)
+		tl_invoice_release(&set->v[i]);
+	free(set->v);
+	*set = (invoice_set){0};
 }
 
-/* The share of the invoice's tax in its first `paid` minor units: rounded
- * the same way each time, so the shares of all payments add up to the tax
- * exactly once the invoice is paid in full. */
-static int tax_share(int64_t tax, int64_t paid, int64_t total, int64_t *out)
+/* The pass's invoices are paid as far as the hold went: what is left is
+ * paid from credit where it suffices, each saved, and recorded issued
+ * (after: as it stands paid). *unpaid counts those still open. */
+static int settle_issued(tl_tx *tx, const tl_ctx *ctx, invoice_set *set, size_t *unpaid,
+			 tl_error *err)
 {
-	return tl_money_mul_div(tax, paid, total, out);
-}
-
-/* Ledger transfers for `pay` of an invoice: revenue and tax payable get
- * their shares. Their ids are appended to the invoice's transfer_ids. */
-static int pay_transfers(tl_tx *tx, const tl_ctx *ctx, json_t *inv, const char *wallet_id,
-			 const char *currency, int64_t already, int64_t pay, tl_error *err)
-{
-	int64_t total = json_integer_value(json_object_get(inv, "total"));
-	int64_t tax = json_integer_value(json_object_get(inv, "tax"));
-	int64_t tax_before = 0, tax_after = 0;
-	if (tax_share(tax, already, total, &tax_before) < 0 ||
-	    tax_share(tax, already + pay, total, &tax_after) < 0)
-		return tl_error_set(err, TL_EINVALID, "price_overflow", "the invoice overflows");
-	const int64_t amounts[2] = {pay - (tax_after - tax_before), tax_after - tax_before};
-	tl_transfer t[2];
-	size_t n = 0;
-	for (int i = 0; i < 2; i++) {
-		if (amounts[i] <= 0)
-			continue;
-		t[n] = (tl_transfer){.kind = TL_TRANSFER_SINGLE, .amount = amounts[i]};
-		snprintf(t[n].debit_account, sizeof(t[n].debit_account), "%s", wallet_id);
-		tl_ledger_system_account_id(t[n].credit_account, i ? "tax_payable" : "revenue",
-					    currency);
-		snprintf(t[n].code, sizeof(t[n].code), i ? "usage_tax" : "usage");
-		snprintf(t[n].reference, sizeof(t[n].reference), "%s",
-			 json_string_value(json_object_get(inv, "id")));
-		n++;
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < set->n; i++) {
+		tl_invoice *inv = &set->v[i];
+		int64_t paid_now = 0;
+		rc = tl_invoices_pay_from_credit(tx, ctx, inv, &paid_now, err);
+		rc = rc ? rc : tl_invoices_save(tx, ctx, inv, err);
+		rc = rc ? rc : tl_audit_record(tx, ctx, "invoice.issued", inv->account_id, inv->id,
+					       NULL, tl_invoice_to_json(inv), err);
+		if (unpaid)
+			*unpaid += strcmp(inv->status, "paid") != 0;
 	}
-	int rc = tl_ledger_move(tx, ctx, t, n, err);
-	json_t *ids = json_object_get(inv, "transfer_ids");
-	for (size_t i = 0; rc == 0 && i < n; i++)
-		json_array_append_new(ids, json_string(t[i].id));
 	return rc;
-}
-
-/* Pays what available credit allows of an invoice's open amount: all of
- * it (status `paid`) or part (`partial_paid`, the rest still debt), each
- * payment its own payment document. *paid_now: the amount paid (0: none). */
-static int pay_invoice(tl_tx *tx, const tl_ctx *ctx, json_t *inv, int64_t *paid_now,
-		       tl_error *err)
-{
-	const char *account = json_string_value(json_object_get(inv, "account_id"));
-	int64_t total = json_integer_value(json_object_get(inv, "total"));
-	int64_t already = json_integer_value(json_object_get(inv, "amount_paid"));
-	tl_ledger_account wallet;
-	char wallet_id[TL_ID_MAX];
-	tl_ledger_credit_wallet_id(wallet_id, account);
-	*paid_now = 0;
-	int rc = tl_store_ledger_account_get(tx, wallet_id, &wallet, err);
-	int64_t open = total - already, available = rc == 0 ? tl_ledger_available(&wallet) : 0;
-	int64_t pay = available < open ? available : open;
-	if (rc < 0 || pay <= 0)
-		return rc;
-	rc = pay_transfers(tx, ctx, inv, wallet_id, wallet.currency, already, pay, err);
-	char payment_id[TL_ID_MAX], at[TL_TIME_STR_MAX];
-	tl_id_new(payment_id, sizeof(payment_id), "pay");
-	tl_time_format(ctx->now, at);
-	json_t *payment = json_pack("{s:s, s:s, s:s, s:I, s:s, s:[O], s:n, s:s, s:s}", "id",
-				    payment_id, "account_id", account, "method", "credit", "amount",
-				    (json_int_t)pay, "currency", wallet.currency, "invoice_ids",
-				    json_object_get(inv, "id"), "checkout_id", "status", "succeeded",
-				    "created_at", at);
-	rc = rc ? rc : tl_billing_insert(tx, "payment", payment_id, account, NULL, NULL, payment,
-					 ctx->now, err);
-	rc = rc ? (json_decref(payment), rc)
-		: tl_audit_record(tx, ctx, "payment.succeeded", account, payment_id, NULL, payment,
-				  err);
-	if (rc < 0)
-		return rc;
-	json_object_set_new(inv, "amount_paid", json_integer(already + pay));
-	json_object_set_new(inv, "status",
-			    json_string(already + pay == total ? "paid" : "partial_paid"));
-	json_object_set_new(inv, "payment_id", json_string(payment_id));
-	*paid_now = pay;
-	return 0;
 }
 
 /* Releases the account's holds (they are replaced by a new one). */
@@ -306,62 +210,10 @@ static bool hold_settled(const tl_catalog *cat, const tl_resource *r)
 
 /* ---- paying from the hold ------------------------------------------------------ */
 
-static bool invoice_hold_settled(const tl_catalog *cat, const json_t *inv)
+static bool invoice_hold_settled(const tl_catalog *cat, const tl_invoice *inv)
 {
-	const char *service = json_string_value(json_object_get(inv, "service"));
-	const tl_catalog_service *s = service ? tl_catalog_service_find(cat, service) : NULL;
+	const tl_catalog_service *s = tl_catalog_service_find(cat, inv->service);
 	return s && s->settlement == TL_SETTLE_HOLD;
-}
-
-/* `pay` of an invoice came from hold hold_id, posted (whole, to revenue) by
- * transfer post_id: the invoice's tax share of it moves on to tax payable,
- * and a payment of method "hold" records it. */
-static int pay_invoice_from_hold(tl_tx *tx, const tl_ctx *ctx, json_t *inv, const char *currency,
-				 const char *hold_id, const char *post_id, int64_t pay,
-				 tl_error *err)
-{
-	const char *account = json_string_value(json_object_get(inv, "account_id"));
-	const char *id = json_string_value(json_object_get(inv, "id"));
-	int64_t total = json_integer_value(json_object_get(inv, "total"));
-	int64_t already = json_integer_value(json_object_get(inv, "amount_paid"));
-	int64_t tax = json_integer_value(json_object_get(inv, "tax"));
-	int64_t tax_before = 0, tax_after = 0;
-	if (tax_share(tax, already, total, &tax_before) < 0 ||
-	    tax_share(tax, already + pay, total, &tax_after) < 0)
-		return tl_error_set(err, TL_EINVALID, "price_overflow", "the invoice overflows");
-	json_t *ids = json_object_get(inv, "transfer_ids");
-	json_array_append_new(ids, json_string(post_id));
-	int rc = 0;
-	if (tax_after > tax_before) {
-		tl_transfer t = {.kind = TL_TRANSFER_SINGLE, .amount = tax_after - tax_before};
-		tl_ledger_system_account_id(t.debit_account, "revenue", currency);
-		tl_ledger_system_account_id(t.credit_account, "tax_payable", currency);
-		snprintf(t.code, sizeof(t.code), "usage_tax");
-		snprintf(t.reference, sizeof(t.reference), "%s", id);
-		rc = tl_ledger_move(tx, ctx, &t, 1, err);
-		if (rc == 0)
-			json_array_append_new(ids, json_string(t.id));
-	}
-	char payment_id[TL_ID_MAX], at[TL_TIME_STR_MAX];
-	tl_id_new(payment_id, sizeof(payment_id), "pay");
-	tl_time_format(ctx->now, at);
-	json_t *payment = json_pack("{s:s, s:s, s:s, s:I, s:s, s:[s], s:n, s:s, s:s, s:s}", "id",
-				    payment_id, "account_id", account, "method", "hold", "amount",
-				    (json_int_t)pay, "currency", currency, "invoice_ids", id,
-				    "checkout_id", "status", "succeeded", "created_at", at, "hold_id",
-				    hold_id);
-	rc = rc ? rc : tl_billing_insert(tx, "payment", payment_id, account, NULL, NULL, payment,
-					 ctx->now, err);
-	rc = rc ? rc : tl_audit_record(tx, ctx, "payment.succeeded", account, payment_id, NULL,
-				       json_incref(payment), err);
-	json_decref(payment);
-	if (rc < 0)
-		return rc;
-	json_object_set_new(inv, "amount_paid", json_integer(already + pay));
-	json_object_set_new(inv, "status", json_string(already + pay == total ? "paid"
-									     : "partial_paid"));
-	json_object_set_new(inv, "payment_id", json_string(payment_id));
-	return 0;
 }
 
 /* Pays the hold-settled invoices among `invoices` from the account's live
@@ -370,9 +222,9 @@ static int pay_invoice_from_hold(tl_tx *tx, const tl_ctx *ctx, json_t *inv, cons
  * pays nothing is released. What the holds cannot pay stays open, for
  * credit. A hold whose time has come is left to the expiry sweep. */
 static int pay_from_holds(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat,
-			  const char *account, json_t *invoices, tl_error *err)
+			  const char *account, invoice_set *invoices, tl_error *err)
 {
-	size_t count = json_array_size(invoices), n = 0;
+	size_t count = invoices->n, n = 0;
 	char wallet_id[TL_ID_MAX];
 	tl_ledger_credit_wallet_id(wallet_id, account);
 	tl_ledger_account wallet;
@@ -389,9 +241,8 @@ static int pay_from_holds(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat,
 			continue;
 		int64_t left = p->amount, used = 0;
 		for (size_t i = 0; i < count; i++) {
-			json_t *inv = json_array_get(invoices, i);
-			int64_t open = json_integer_value(json_object_get(inv, "total")) -
-				       json_integer_value(json_object_get(inv, "amount_paid"));
+			const tl_invoice *inv = &invoices->v[i];
+			int64_t open = inv->total - inv->amount_paid;
 			take[i] = invoice_hold_settled(cat, inv) && open > 0 ? (open < left ? open : left)
 									     : 0;
 			left -= take[i];
@@ -404,8 +255,8 @@ static int pay_from_holds(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat,
 		rc = tl_ledger_move(tx, ctx, &t, 1, err);
 		for (size_t i = 0; rc == 0 && i < count; i++)
 			if (take[i] > 0)
-				rc = pay_invoice_from_hold(tx, ctx, json_array_get(invoices, i),
-							   wallet.currency, p->id, t.id, take[i], err);
+				rc = tl_invoices_pay_from_hold(tx, ctx, &invoices->v[i], p->id, t.id,
+							       take[i], err);
 	}
 	free(take);
 	free(holds);
@@ -489,11 +340,11 @@ typedef struct month {
 	char name[8];       /* "2027-01" */
 } month;
 
-/* Rates one resource's month; an invoice into *inv when it cost something. */
+/* Rates one resource's month; an invoice issued into set when it cost
+ * something. */
 static int rate(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, tl_resource *r,
-		const month *m, json_t **inv, tl_error *err)
+		const month *m, invoice_set *set, tl_error *err)
 {
-	*inv = NULL;
 	char currency[4];
 	int64_t price = 0;
 	tl_error why = {0};
@@ -519,8 +370,11 @@ static int rate(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, tl_resource
 	int64_t cost = 0;
 	bool metered = item && item->billing == TL_BILLING_METERED;
 	rc = item && to > from ? use_cost(tx, r, metered, price, from, to, &cost, err) : 0;
-	if (rc == 0 && cost > 0)
-		rc = issue(tx, ctx, cat, r, item, currency, price, cost, from, to, inv, err);
+	tl_invoice fresh;
+	if (rc == 0 && cost > 0) {
+		rc = tl_invoices_usage(cat, r, item, currency, price, cost, from, to, &fresh, err);
+		rc = rc ? rc : issue_into(tx, ctx, set, &fresh, err);
+	}
 	/* only forward: a resource that began after the month (reconciled
 	 * late) keeps its real start for the next month */
 	if (r->accrued_until < m->end)
@@ -572,38 +426,23 @@ static int reconcile_account(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat
 	if (rc != 1)
 		return rc;
 	tl_resource *rs = NULL;
-	json_t *invoices = json_array();
+	invoice_set invoices = {0};
 	size_t n = 0;
 	rc = load_postpaid(tx, account, &rs, &n, err);
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		json_t *inv = NULL;
-		rc = rate(tx, ctx, cat, &rs[i], m, &inv, err);
-		if (inv)
-			json_array_append_new(invoices, inv);
-	}
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = rate(tx, ctx, cat, &rs[i], m, &invoices, err);
 	char wallet[TL_ID_MAX];
 	tl_ledger_credit_wallet_id(wallet, account);
-	rc = rc ? rc : pay_from_holds(tx, ctx, cat, account, invoices, err);
+	rc = rc ? rc : pay_from_holds(tx, ctx, cat, account, &invoices, err);
 	rc = rc ? rc : release_holds(tx, ctx, wallet, err);
-	size_t i;
-	json_t *inv;
-	json_array_foreach(invoices, i, inv) {
-		int64_t paid_now = 0;
-		rc = rc ? rc : pay_invoice(tx, ctx, inv, &paid_now, err);
-		bool paid = strcmp(json_string_value(json_object_get(inv, "status")), "paid") == 0;
-		rc = rc ? rc : save_invoice(tx, ctx, inv, true, err);
-		rc = rc ? rc : tl_audit_record(tx, ctx, "invoice.issued", account,
-					       json_string_value(json_object_get(inv, "id")), NULL,
-					       json_incref(inv), err);
-		out->invoices++;
-		out->unpaid += !paid;
-	}
+	rc = rc ? rc : settle_issued(tx, ctx, &invoices, &out->unpaid, err);
+	out->invoices += invoices.n;
 	bool short_of;
 	rc = rc ? rc : place_hold_of(tx, ctx, cat, account, rs, n, 0, &short_of, err);
 	for (size_t k = 0; k < n; k++)
 		tl_resource_release(&rs[k]);
 	free(rs);
-	json_decref(invoices);
+	invoice_set_release(&invoices);
 	out->accounts += rc == 0;
 	return rc;
 }
@@ -678,90 +517,6 @@ int tl_reconcile_run(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog, si
 			   out->invoices < TL_RECONCILE_INVOICES_MAX; i++)
 		rc = catch_up(tx, ctx, catalog, accounts[i], last.end, &budget, out, err);
 	free(accounts);
-	return rc;
-}
-
-typedef struct debt {
-	const tl_ctx *ctx;
-	tl_doc *doc;
-	bool paid_off;
-} debt;
-
-/* Pays what credit allows of one due invoice. */
-static int collect_one(tl_tx *tx, void *arg, tl_error *err)
-{
-	debt *d = arg;
-	const tl_ctx *ctx = d->ctx;
-	json_t *inv = json_loads(d->doc->body, 0, NULL);
-	if (inv == NULL)
-		return tl_error_set(err, TL_EINTERNAL, "invalid_document", "invoice %.40s is not JSON",
-				    d->doc->id);
-	int64_t paid_now = 0;
-	json_t *before = json_pack("{s:O, s:O}", "status", json_object_get(inv, "status"),
-				   "amount_paid", json_object_get(inv, "amount_paid"));
-	int rc = pay_invoice(tx, ctx, inv, &paid_now, err);
-	if (rc == 0 && paid_now > 0) {
-		bool paid = strcmp(json_string_value(json_object_get(inv, "status")), "paid") == 0;
-		rc = save_invoice(tx, ctx, inv, false, err);
-		rc = rc ? rc : tl_audit_record(tx, ctx, paid ? "invoice.paid" : "invoice.part_paid",
-					       d->doc->account_id, d->doc->id, json_incref(before),
-					       json_pack("{s:O, s:O}", "status",
-							 json_object_get(inv, "status"),
-							 "amount_paid",
-							 json_object_get(inv, "amount_paid")),
-					       err);
-		d->paid_off = rc == 0 && paid;
-	}
-	json_decref(before);
-	json_decref(inv);
-	return rc;
-}
-
-/* Pays what credit allows of the due invoices in `status`, each invoice in
- * its own savepoint (job "debt_collection"). */
-static int collect_in(tl_tx *tx, const tl_ctx *ctx, const char *status, size_t max,
-		      size_t *collected, tl_error *err)
-{
-	tl_doc *docs = calloc(max, sizeof(*docs));
-	size_t n = 0;
-	int rc = docs ? tl_store_debts_payable(tx, status, ctx->now, docs, max, &n, err)
-		      : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
-	for (size_t i = 0; i < n; i++) {
-		debt d = {.ctx = ctx, .doc = &docs[i]};
-		tl_job_subject s = {.job = "debt_collection", .subject = docs[i].id,
-				    .account_id = docs[i].account_id};
-		if (rc == 0)
-			rc = tl_job_subject_run(tx, ctx, &s, collect_one, &d, NULL, err);
-		*collected += d.paid_off;
-		tl_doc_free(&docs[i]);
-	}
-	free(docs);
-	return rc;
-}
-
-int tl_reconcile_collect_debt(tl_tx *tx, const tl_ctx *ctx, size_t max, size_t *collected,
-			      tl_error *err)
-{
-	*collected = 0;
-	int rc = collect_in(tx, ctx, "partial_paid", max, collected, err);
-	return rc ? rc : collect_in(tx, ctx, "unpaid", max, collected, err);
-}
-
-int tl_reconcile_check_no_debt(tl_tx *tx, const char *account_id, tl_error *err)
-{
-	int64_t unpaid = 0, partial = 0;
-	tl_doc_query q = {.kind = "invoice", .account_id = account_id, .status = "unpaid"};
-	int rc = tl_store_doc_count(tx, &q, &unpaid, err);
-	q.status = "partial_paid";
-	rc = rc ? rc : tl_store_doc_count(tx, &q, &partial, err);
-	unpaid += partial;
-	if (rc == 0 && unpaid > 0) {
-		tl_error_set(err, TL_ERULE, "account_in_debt",
-			     "the account has %lld unpaid invoice(s): add credit to pay them first",
-			     (long long)unpaid);
-		tl_error_details(err, json_pack("{s:I}", "unpaid_invoices", (json_int_t)unpaid));
-		return TL_ERULE;
-	}
 	return rc;
 }
 
@@ -921,7 +676,7 @@ static int adjust_hold(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, cons
  * accrued_until moves to their deletion, so the month's reconciliation
  * does not charge it again). *live: some hold-settled resource still runs. */
 static int rate_deleted(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, tl_resource *rs,
-			size_t n, json_t *invoices, bool *live, size_t *rated, tl_error *err)
+			size_t n, invoice_set *invoices, bool *live, size_t *rated, tl_error *err)
 {
 	int rc = 0;
 	*live = false;
@@ -937,7 +692,6 @@ static int rate_deleted(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, tl_
 			continue;
 		char currency[4];
 		int64_t price = 0, cost = 0;
-		json_t *inv = NULL;
 		tl_error why = {0};
 		rc = account_currency(tx, r->account_id, currency, err);
 		const tl_catalog_item *item = rc == 0 ? priced_item(cat, r, currency, &price, &why)
@@ -947,11 +701,12 @@ static int rate_deleted(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, tl_
 		rc = rc == 0 && item ? use_cost(tx, r, metered, price, r->accrued_until,
 						r->updated_at, &cost, err)
 				     : rc;
-		if (rc == 0 && cost > 0)
-			rc = issue(tx, ctx, cat, r, item, currency, price, cost, r->accrued_until,
-				   r->updated_at, &inv, err);
-		if (inv)
-			json_array_append_new(invoices, inv);
+		tl_invoice fresh;
+		if (rc == 0 && cost > 0) {
+			rc = tl_invoices_usage(cat, r, item, currency, price, cost, r->accrued_until,
+					       r->updated_at, &fresh, err);
+			rc = rc ? rc : issue_into(tx, ctx, invoices, &fresh, err);
+		}
 		r->accrued_until = r->updated_at;
 		rc = rc ? rc : tl_store_resource_update(tx, r, err);
 		(*rated)++;
@@ -971,7 +726,7 @@ int tl_holds_settle_deletion(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat
 	tl_resource_release(&gone);
 	tl_ledger_credit_wallet_id(wallet, account);
 	tl_resource *rs = NULL;
-	json_t *invoices = json_array();
+	invoice_set invoices = {0};
 	size_t n = 0, rated = 0;
 	bool live = false, short_of = false;
 	int64_t used = 0;
@@ -980,22 +735,14 @@ int tl_holds_settle_deletion(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat
 	 * account's pages: it used to read the oldest 512 only, so a deletion
 	 * past them was neither invoiced nor its hold released */
 	rc = load_postpaid(tx, account, &rs, &n, err);
-	rc = rc ? rc : rate_deleted(tx, ctx, catalog, rs, n, invoices, &live, &rated, err);
+	rc = rc ? rc : rate_deleted(tx, ctx, catalog, rs, n, &invoices, &live, &rated, err);
 	if (rc == 0 && rated == 0)
 		goto done; /* nothing hold-settled was deleted: the hold stands */
 	/* the final use is paid from the hold at once; the rest of it released */
-	rc = rc ? rc : pay_from_holds(tx, ctx, catalog, account, invoices, err);
+	rc = rc ? rc : pay_from_holds(tx, ctx, catalog, account, &invoices, err);
 	rc = rc ? rc : release_holds(tx, ctx, wallet, err);
-	size_t i;
-	json_t *inv;
-	json_array_foreach(invoices, i, inv) {
-		int64_t paid_now = 0;
-		rc = rc ? rc : pay_invoice(tx, ctx, inv, &paid_now, err); /* what the hold lacked */
-		rc = rc ? rc : save_invoice(tx, ctx, inv, true, err);
-		rc = rc ? rc : tl_audit_record(tx, ctx, "invoice.issued", account,
-					       json_string_value(json_object_get(inv, "id")), NULL,
-					       json_incref(inv), err);
-	}
+	/* what the hold lacked, from credit */
+	rc = rc ? rc : settle_issued(tx, ctx, &invoices, NULL, err);
 	/* the others still running are held for again: their month so far
 	 * and 3 days ahead, as the daily run would */
 	if (rc == 0 && live)
@@ -1006,7 +753,7 @@ done:
 	for (size_t k = 0; k < n; k++)
 		tl_resource_release(&rs[k]);
 	free(rs);
-	json_decref(invoices);
+	invoice_set_release(&invoices);
 	return rc;
 }
 

@@ -7,8 +7,9 @@
  * hold-settled ones are paid from the account's hold (posted for what it
  * pays, the rest released; payment method "hold"), the rest from credit;
  * what credit cannot pay stays unpaid: debt, which blocks new purchases
- * (422 account_in_debt) until it is collected; and a new hold of 3 days of
- * use is placed. Each account's month is a job run: done once.
+ * (422 account_in_debt) until it is collected (service/debts.h); and a new
+ * hold of 3 days of use is placed. Invoices are issued and paid through
+ * service/invoices.h. Each account's month is a job run: done once.
  */
 #ifndef TL_RECONCILE_H
 #define TL_RECONCILE_H
@@ -67,12 +68,5 @@ int tl_holds_daily_placed(tl_tx *tx, const tl_ctx *ctx, const char *account, tl_
  * far plus 3 days is placed. Otherwise nothing happens. */
 int tl_holds_settle_deletion(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog,
 			     const char *resource_id, tl_error *err);
-
-/* Pays unpaid usage invoices from credit where it now suffices. */
-int tl_reconcile_collect_debt(tl_tx *tx, const tl_ctx *ctx, size_t max, size_t *collected,
-			      tl_error *err);
-
-/* 422 account_in_debt when the account has an unpaid invoice. */
-int tl_reconcile_check_no_debt(tl_tx *tx, const char *account_id, tl_error *err);
 
 #endif
