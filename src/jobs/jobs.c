@@ -7,6 +7,7 @@
 #include "service/poc_accrual.h"
 #include "service/poc_expiry.h"
 #include "service/debts.h"
+#include "service/holds.h"
 #include "service/reconcile.h"
 #include "service/renewals.h"
 

@@ -14,7 +14,7 @@
 #include "service/checkout.h"
 #include "service/audit.h"
 #include "service/checkout_internal.h"
-#include "service/reconcile.h"
+#include "service/holds.h"
 #include "service/coupons.h"
 #include "service/invoices.h"
 #include "service/ledger.h"

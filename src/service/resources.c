@@ -8,7 +8,6 @@
 #include "service/audit.h"
 #include "service/checkout.h"
 #include "service/debts.h"
-#include "service/reconcile.h"
 #include "service/refunds.h"
 #include "common/ids.h"
 #include "domain/account.h"
