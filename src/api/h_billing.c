@@ -1,7 +1,7 @@
 /* h_billing.c: the billing history: invoices and payments. */
 #include "api/api.h"
 #include "api/invoice_pdf.h"
-#include "service/billing_docs.h"
+#include "service/invoices.h"
 
 #include <microhttpd.h>
 #include <strings.h>
@@ -20,7 +20,9 @@ typedef struct doc_call {
 static int get_doc_tx(tl_tx *tx, void *arg, tl_error *err)
 {
 	doc_call *c = arg;
-	return tl_billing_get(tx, &c->req->ctx, c->kind, c->req->params[0], &c->result, err);
+	return strcmp(c->kind, "invoice") == 0
+		       ? tl_invoices_get_json(tx, &c->req->ctx, c->req->params[0], &c->result, err)
+		       : tl_payments_get_json(tx, &c->req->ctx, c->req->params[0], &c->result, err);
 }
 
 static int respond_doc(tl_request *req, tl_response *res, const char *kind, tl_error *err)
@@ -35,8 +37,11 @@ static int respond_doc(tl_request *req, tl_response *res, const char *kind, tl_e
 static int list_docs_tx(tl_tx *tx, void *arg, tl_error *err)
 {
 	doc_call *c = arg;
-	return tl_billing_list(tx, &c->req->ctx, c->kind, c->account_id, c->ref, &c->page,
-			       &c->result, c->last_id, err);
+	return strcmp(c->kind, "invoice") == 0
+		       ? tl_invoices_list_json(tx, &c->req->ctx, c->account_id, c->ref, &c->page,
+					       &c->result, c->last_id, err)
+		       : tl_payments_list_json(tx, &c->req->ctx, c->account_id, &c->page,
+					       &c->result, c->last_id, err);
 }
 
 static int respond_list(tl_request *req, tl_response *res, const char *kind, const char *ref,

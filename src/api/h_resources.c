@@ -1,6 +1,6 @@
 /* h_resources.c: HTTP handlers for resources and Stop POC. */
 #include "api/api.h"
-#include "service/reconcile.h"
+#include "service/holds.h"
 #include "service/resources.h"
 #include "service/stop_poc.h"
 

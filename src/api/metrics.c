@@ -3,7 +3,7 @@
  * time in its transaction than waiting here. */
 #include "api/metrics.h"
 #include "jobs/jobs.h"
-#include "service/reconcile.h"
+#include "service/holds.h"
 
 #include <pthread.h>
 #include <stdio.h>

@@ -8,6 +8,8 @@
 #include "service/ledger.h"
 #include "service/poc_accrual.h"
 #include "service/poc_expiry.h"
+#include "service/debts.h"
+#include "service/holds.h"
 #include "service/reconcile.h"
 #include "service/renewals.h"
 
@@ -131,8 +133,7 @@ static int reconcile_pass(tl_tx *tx, const tl_ctx *ctx, job_pass *p, tl_error *e
 	tl_holds_report h = {0};
 	int rc = tl_reconcile_run(tx, ctx, p->catalog, p->batch, &r, err);
 	rc = rc ? rc : tl_holds_daily_run(tx, ctx, p->catalog, p->batch, &h, err);
-	rc = rc ? rc : tl_reconcile_collect_debt(tx, ctx, TL_EXPIRY_SWEEP_MAX,
-						 &r.debts_collected, err);
+	rc = rc ? rc : tl_debts_collect(tx, ctx, TL_EXPIRY_SWEEP_MAX, &r.debts_collected, err);
 	p->did.accounts_reconciled = r.accounts;
 	p->did.usage_invoices = r.invoices;
 	p->did.usage_invoices_unpaid = r.unpaid;

@@ -10,7 +10,8 @@
 #include "service/audit.h"
 #include "service/coupons.h"
 #include "service/job_failures.h"
-#include "service/reconcile.h"
+#include "service/debts.h"
+#include "service/invoices.h"
 #include "service/resources.h"
 #include "common/ids.h"
 
@@ -153,8 +154,7 @@ static int purchase_lines(const tl_catalog *cat, const json_t *items, tl_checkou
 static int account_has_purchased(tl_tx *tx, const char *account_id, bool *out, tl_error *err)
 {
 	int64_t payments = 0;
-	tl_doc_query q = {.kind = "payment", .account_id = account_id};
-	int rc = tl_store_doc_count(tx, &q, &payments, err);
+	int rc = tl_payments_count(tx, account_id, &payments, err);
 	*out = payments > 0;
 	return rc;
 }
@@ -201,7 +201,7 @@ int tl_checkouts_create_purchase(tl_tx *tx, const tl_ctx *ctx, const tl_catalog 
 	int rc = tl_accounts_get(tx, ctx, req->account_id, &account, err);
 	if (rc < 0)
 		return rc;
-	rc = tl_reconcile_check_no_debt(tx, account.id, err);
+	rc = tl_debts_check_none(tx, account.id, err);
 	if (rc < 0)
 		return rc;
 	tl_id_new(out->id, sizeof(out->id), "chk");
@@ -277,7 +277,7 @@ int tl_checkouts_create_conversion(tl_tx *tx, const tl_ctx *ctx, const tl_catalo
 				   const char *origin_id, tl_checkout *out, tl_error *err)
 {
 	memset(out, 0, sizeof(*out));
-	int rc = tl_reconcile_check_no_debt(tx, req->account_id, err);
+	int rc = tl_debts_check_none(tx, req->account_id, err);
 	if (rc < 0)
 		return rc;
 	tl_id_new(out->id, sizeof(out->id), "chk");
@@ -343,7 +343,7 @@ int tl_checkouts_create_renewal(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *
 	if (rc < 0)
 		return rc;
 	rc = renewable(&r, err);
-	rc = rc ? rc : tl_reconcile_check_no_debt(tx, r.account_id, err);
+	rc = rc ? rc : tl_debts_check_none(tx, r.account_id, err);
 	tl_id_new(out->id, sizeof(out->id), "chk");
 	snprintf(out->account_id, sizeof(out->account_id), "%s", r.account_id);
 	snprintf(out->kind, sizeof(out->kind), "%s",

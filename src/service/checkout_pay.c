@@ -8,15 +8,15 @@
  *      with the shortfall, before anything moves);
  *   4. per line: the money moves (wallet -> revenue, wallet -> tax payable),
  *      the resource is created prepaid with its term, the invoice is
- *      numbered and issued;
+ *      numbered and issued (service/invoices.h);
  *   5. the payment is recorded, and the checkout points at it.
  */
 #include "service/checkout.h"
 #include "service/audit.h"
-#include "service/billing_docs.h"
 #include "service/checkout_internal.h"
-#include "service/reconcile.h"
+#include "service/holds.h"
 #include "service/coupons.h"
+#include "service/invoices.h"
 #include "service/ledger.h"
 #include "service/resources.h"
 #include "common/ids.h"
@@ -92,26 +92,22 @@ static int issue_invoice(tl_tx *tx, const tl_ctx *ctx, const tl_checkout *c,
 			 const tl_checkout_line *l, const char *payment_id, json_t *transfer_ids,
 			 int64_t term_start, int64_t term_end, char *invoice_id, tl_error *err)
 {
-	char counter[32], number[TL_INVOICE_NUMBER_MAX];
-	int year = tl_invoice_year(ctx->now);
-	snprintf(counter, sizeof(counter), "invoice:%d", year);
-	int64_t sequence;
-	int rc = tl_store_counter_next(tx, counter, &sequence, err);
-	if (rc < 0)
-		return rc;
-	tl_invoice_number(number, year, sequence);
-	tl_id_new(invoice_id, TL_ID_MAX, "inv");
-	tl_invoice_source src = {.checkout = c, .line = l, .id = invoice_id, .number = number,
-				 .kind = c->kind, .payment_id = payment_id,
-				 .transfer_ids = transfer_ids, .period_start = term_start,
+	tl_invoice inv;
+	tl_invoice_source src = {.checkout = c, .line = l, .kind = c->kind,
+				 .payment_id = payment_id, .period_start = term_start,
 				 .period_end = term_end, .issued_at = ctx->now};
-	json_t *invoice = tl_invoice_build(&src);
-	rc = tl_billing_insert(tx, "invoice", invoice_id, c->account_id, number, l->resource_id,
-			       invoice, ctx->now, err);
+	tl_invoice_from_line(&src, &inv);
+	size_t i;
+	json_t *id;
+	int rc = 0;
+	json_array_foreach(transfer_ids, i, id) {
+		if (rc == 0 && tl_id_list_add(&inv.transfer_ids, json_string_value(id)) < 0)
+			rc = tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	}
+	rc = rc ? rc : tl_invoices_issue(tx, ctx, &inv, "invoice.issued", err);
 	if (rc == 0)
-		return tl_audit_record(tx, ctx, "invoice.issued", c->account_id, invoice_id, NULL,
-				       invoice, err);
-	json_decref(invoice);
+		snprintf(invoice_id, TL_ID_MAX, "%s", inv.id);
+	tl_invoice_release(&inv);
 	return rc;
 }
 
@@ -179,19 +175,22 @@ static int record_payment(tl_tx *tx, const tl_ctx *ctx, const tl_checkout *c,
 			  const char *payment_id, const char *method, int64_t amount,
 			  json_t *invoice_ids, const char *hold_id, tl_error *err)
 {
-	char created[TL_TIME_STR_MAX];
-	tl_time_format(ctx->now, created);
-	json_t *payment = json_pack("{s:s, s:s, s:s, s:I, s:s, s:O, s:s, s:s, s:s, s:s?}", "id",
-				    payment_id, "account_id", c->account_id, "method", method,
-				    "amount", (json_int_t)amount, "currency", c->currency,
-				    "invoice_ids", invoice_ids, "checkout_id", c->id, "status",
-				    "succeeded", "created_at", created, "hold_id", hold_id);
-	int rc = tl_billing_insert(tx, "payment", payment_id, c->account_id, NULL, c->id, payment,
-				   ctx->now, err);
-	if (rc == 0)
-		return tl_audit_record(tx, ctx, "payment.succeeded", c->account_id, payment_id, NULL,
-				       payment, err);
-	json_decref(payment);
+	tl_payment p = {.amount = amount};
+	snprintf(p.id, sizeof(p.id), "%s", payment_id);
+	snprintf(p.account_id, sizeof(p.account_id), "%s", c->account_id);
+	snprintf(p.method, sizeof(p.method), "%s", method);
+	snprintf(p.currency, sizeof(p.currency), "%s", c->currency);
+	snprintf(p.checkout_id, sizeof(p.checkout_id), "%s", c->id);
+	snprintf(p.hold_id, sizeof(p.hold_id), "%s", hold_id ? hold_id : "");
+	size_t i;
+	json_t *id;
+	int rc = 0;
+	json_array_foreach(invoice_ids, i, id) {
+		if (rc == 0 && tl_id_list_add(&p.invoice_ids, json_string_value(id)) < 0)
+			rc = tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	}
+	rc = rc ? rc : tl_payments_record(tx, ctx, &p, err);
+	tl_payment_release(&p);
 	return rc;
 }
 

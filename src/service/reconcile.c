@@ -1,10 +1,11 @@
-/* reconcile.c: the monthly reconciliation of postpaid use, debt
- * collection, and the hold of 3 days of use; see reconcile.h. */
+/* reconcile.c: the monthly reconciliation of postpaid use; see
+ * reconcile.h. The hold is in holds.c. */
 #include "service/reconcile.h"
+#include "service/reconcile_internal.h"
 #include "service/resources.h"
 #include "service/suspensions.h"
 #include "service/audit.h"
-#include "service/billing_docs.h"
+#include "service/invoices.h"
 #include "service/checkout.h"
 #include "service/job_failures.h"
 #include "service/ledger.h"
@@ -88,366 +89,45 @@ static const tl_catalog_item *priced_item(const tl_catalog *cat, const tl_resour
 	return rc == 0 ? item : NULL;
 }
 
-/* A usage invoice for one resource, unpaid until paid below. */
-static int issue(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, const tl_resource *r,
-		 const tl_catalog_item *item, const char *currency, int64_t unit_price,
-		 int64_t cost, int64_t from, int64_t to, json_t **out, tl_error *err)
+int tl_reconcile_issue_into(tl_tx *tx, const tl_ctx *ctx, invoice_set *set, tl_invoice *inv,
+		      tl_error *err)
 {
-	tl_checkout *c = calloc(1, sizeof(*c)); /* the invoice's source: one line */
-	if (c == NULL)
-		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
-	snprintf(c->account_id, sizeof(c->account_id), "%s", r->account_id);
-	snprintf(c->currency, sizeof(c->currency), "%s", currency);
-	c->tax_rate_bp = cat->tax_rate_bp;
-	tl_checkout_line *l = &c->lines[0];
-	snprintf(l->resource_id, sizeof(l->resource_id), "%s", r->id);
-	snprintf(l->resource_name, sizeof(l->resource_name), "%s", r->name);
-	snprintf(l->service, sizeof(l->service), "%s", r->service);
-	snprintf(l->item_id, sizeof(l->item_id), "%s", item->id);
-	snprintf(l->item_name, sizeof(l->item_name), "%s", item->name);
-	l->unit = item->unit;
-	l->price = (tl_price_line){.unit_price = unit_price, .quantity = r->quantity,
-				   .gross = cost, .amount = cost, .taxable = cost};
-	int rc = tl_money_percent_bp(cost, cat->tax_rate_bp, &l->price.tax);
-	rc = rc ? rc : tl_money_add(cost, l->price.tax, &l->price.total);
-	char counter[32], number[TL_INVOICE_NUMBER_MAX], id[TL_ID_MAX];
-	int year = tl_invoice_year(ctx->now);
-	int64_t seq = 0;
-	snprintf(counter, sizeof(counter), "invoice:%d", year);
-	rc = rc ? rc : tl_store_counter_next(tx, counter, &seq, err);
-	if (rc == 0) {
-		tl_invoice_number(number, year, seq);
-		tl_id_new(id, sizeof(id), "inv");
-		json_t *transfers = json_array();
-		tl_invoice_source src = {.checkout = c, .line = l, .id = id, .number = number,
-					 .kind = "usage", .payment_id = "", .transfer_ids = transfers,
-					 .period_start = from, .period_end = to, .issued_at = ctx->now};
-		*out = tl_invoice_build(&src);
-		json_decref(transfers);
-		json_object_set_new(*out, "status", json_string("unpaid"));
-		json_object_set_new(*out, "amount_paid", json_integer(0));
-		json_object_set_new(*out, "payment_id", json_null());
-		json_object_set_new(*out, "checkout_id", json_null());
+	if (set->n == set->cap) {
+		size_t cap = set->cap ? set->cap * 2 : 8;
+		tl_invoice *grown = realloc(set->v, cap * sizeof(*grown));
+		if (grown == NULL) {
+			tl_invoice_release(inv);
+			return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+		}
+		set->v = grown;
+		set->cap = cap;
 	}
-	free(c);
-	return rc;
+	set->v[set->n++] = *inv;
+	return tl_invoices_issue(tx, ctx, &set->v[set->n - 1], NULL, err);
 }
 
-static int save_invoice(tl_tx *tx, const tl_ctx *ctx, json_t *inv, bool insert, tl_error *err)
+void tl_reconcile_invoices_release(invoice_set *set)
 {
-	const char *id = json_string_value(json_object_get(inv, "id"));
-	if (insert)
-		return tl_billing_insert(tx, "invoice", id,
-					 json_string_value(json_object_get(inv, "account_id")),
-					 json_string_value(json_object_get(inv, "number")),
-					 json_string_value(json_object_get(inv, "resource_id")), inv,
-					 ctx->now, err);
-	tl_doc d = {.updated_at = ctx->now};
-	snprintf(d.kind, sizeof(d.kind), "invoice");
-	snprintf(d.id, sizeof(d.id), "%s", id);
-	snprintf(d.status, sizeof(d.status), "%s", json_string_value(json_object_get(inv, "status")));
-	if (strcmp(d.status, "paid") != 0)
-		d.due_at = ctx->now; /* still debt: the collection keeps looking at it */
-	d.body = json_dumps(inv, JSON_COMPACT);
-	int rc = d.body ? tl_store_doc_update(tx, &d, err)
-			: tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
-	tl_doc_free(&d);
-	return rc;
+	for (size_t i = 0; i < set->n; i++)
+		tl_invoice_release(&set->v[i]);
+	free(set->v);
+	*set = (invoice_set){0};
 }
 
-/* The share of the invoice's tax in its first `paid` minor units: rounded
- * the same way each time, so the shares of all payments add up to the tax
- * exactly once the invoice is paid in full. */
-static int tax_share(int64_t tax, int64_t paid, int64_t total, int64_t *out)
+int tl_reconcile_settle_issued(tl_tx *tx, const tl_ctx *ctx, invoice_set *set, size_t *unpaid,
+			 tl_error *err)
 {
-	return tl_money_mul_div(tax, paid, total, out);
-}
-
-/* Ledger transfers for `pay` of an invoice: revenue and tax payable get
- * their shares. Their ids are appended to the invoice's transfer_ids. */
-static int pay_transfers(tl_tx *tx, const tl_ctx *ctx, json_t *inv, const char *wallet_id,
-			 const char *currency, int64_t already, int64_t pay, tl_error *err)
-{
-	int64_t total = json_integer_value(json_object_get(inv, "total"));
-	int64_t tax = json_integer_value(json_object_get(inv, "tax"));
-	int64_t tax_before = 0, tax_after = 0;
-	if (tax_share(tax, already, total, &tax_before) < 0 ||
-	    tax_share(tax, already + pay, total, &tax_after) < 0)
-		return tl_error_set(err, TL_EINVALID, "price_overflow", "the invoice overflows");
-	const int64_t amounts[2] = {pay - (tax_after - tax_before), tax_after - tax_before};
-	tl_transfer t[2];
-	size_t n = 0;
-	for (int i = 0; i < 2; i++) {
-		if (amounts[i] <= 0)
-			continue;
-		t[n] = (tl_transfer){.kind = TL_TRANSFER_SINGLE, .amount = amounts[i]};
-		snprintf(t[n].debit_account, sizeof(t[n].debit_account), "%s", wallet_id);
-		tl_ledger_system_account_id(t[n].credit_account, i ? "tax_payable" : "revenue",
-					    currency);
-		snprintf(t[n].code, sizeof(t[n].code), i ? "usage_tax" : "usage");
-		snprintf(t[n].reference, sizeof(t[n].reference), "%s",
-			 json_string_value(json_object_get(inv, "id")));
-		n++;
-	}
-	int rc = tl_ledger_move(tx, ctx, t, n, err);
-	json_t *ids = json_object_get(inv, "transfer_ids");
-	for (size_t i = 0; rc == 0 && i < n; i++)
-		json_array_append_new(ids, json_string(t[i].id));
-	return rc;
-}
-
-/* Pays what available credit allows of an invoice's open amount: all of
- * it (status `paid`) or part (`partial_paid`, the rest still debt), each
- * payment its own payment document. *paid_now: the amount paid (0: none). */
-static int pay_invoice(tl_tx *tx, const tl_ctx *ctx, json_t *inv, int64_t *paid_now,
-		       tl_error *err)
-{
-	const char *account = json_string_value(json_object_get(inv, "account_id"));
-	int64_t total = json_integer_value(json_object_get(inv, "total"));
-	int64_t already = json_integer_value(json_object_get(inv, "amount_paid"));
-	tl_ledger_account wallet;
-	char wallet_id[TL_ID_MAX];
-	tl_ledger_credit_wallet_id(wallet_id, account);
-	*paid_now = 0;
-	int rc = tl_store_ledger_account_get(tx, wallet_id, &wallet, err);
-	int64_t open = total - already, available = rc == 0 ? tl_ledger_available(&wallet) : 0;
-	int64_t pay = available < open ? available : open;
-	if (rc < 0 || pay <= 0)
-		return rc;
-	rc = pay_transfers(tx, ctx, inv, wallet_id, wallet.currency, already, pay, err);
-	char payment_id[TL_ID_MAX], at[TL_TIME_STR_MAX];
-	tl_id_new(payment_id, sizeof(payment_id), "pay");
-	tl_time_format(ctx->now, at);
-	json_t *payment = json_pack("{s:s, s:s, s:s, s:I, s:s, s:[O], s:n, s:s, s:s}", "id",
-				    payment_id, "account_id", account, "method", "credit", "amount",
-				    (json_int_t)pay, "currency", wallet.currency, "invoice_ids",
-				    json_object_get(inv, "id"), "checkout_id", "status", "succeeded",
-				    "created_at", at);
-	rc = rc ? rc : tl_billing_insert(tx, "payment", payment_id, account, NULL, NULL, payment,
-					 ctx->now, err);
-	rc = rc ? (json_decref(payment), rc)
-		: tl_audit_record(tx, ctx, "payment.succeeded", account, payment_id, NULL, payment,
-				  err);
-	if (rc < 0)
-		return rc;
-	json_object_set_new(inv, "amount_paid", json_integer(already + pay));
-	json_object_set_new(inv, "status",
-			    json_string(already + pay == total ? "paid" : "partial_paid"));
-	json_object_set_new(inv, "payment_id", json_string(payment_id));
-	*paid_now = pay;
-	return 0;
-}
-
-/* Releases the account's holds (they are replaced by a new one). */
-static int release_holds(tl_tx *tx, const tl_ctx *ctx, const char *wallet_id, tl_error *err)
-{
-	tl_transfer *holds = calloc(TL_PAGE_MAX, sizeof(*holds));
-	if (holds == NULL)
-		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
-	tl_page page = {.limit = TL_PAGE_MAX};
-	size_t n = 0;
 	int rc = 0;
-	do { /* every page: a wallet's hold history grows every day */
-		rc = tl_store_transfer_list(tx, wallet_id, true, &page, holds, &n, err);
-		if (rc == 0 && n > 0)
-			snprintf(page.after, sizeof(page.after), "%s", holds[n - 1].id);
-		for (size_t i = 0; rc == 0 && i < n; i++) {
-			if (strcmp(holds[i].state, "pending") != 0 ||
-			    strcmp(holds[i].code, "hold") != 0)
-				continue;
-			tl_transfer v = {.kind = TL_TRANSFER_VOID};
-			snprintf(v.pending_id, sizeof(v.pending_id), "%s", holds[i].id);
-			snprintf(v.code, sizeof(v.code), "hold_release");
-			rc = tl_ledger_move(tx, ctx, &v, 1, err);
-		}
-	} while (rc == 0 && n == TL_PAGE_MAX);
-	free(holds);
-	return rc;
-}
-
-static bool hold_settled(const tl_catalog *cat, const tl_resource *r)
-{
-	const tl_catalog_service *s = tl_catalog_service_find(cat, r->service);
-	return s && s->settlement == TL_SETTLE_HOLD;
-}
-
-/* ---- paying from the hold ------------------------------------------------------ */
-
-static bool invoice_hold_settled(const tl_catalog *cat, const json_t *inv)
-{
-	const char *service = json_string_value(json_object_get(inv, "service"));
-	const tl_catalog_service *s = service ? tl_catalog_service_find(cat, service) : NULL;
-	return s && s->settlement == TL_SETTLE_HOLD;
-}
-
-/* `pay` of an invoice came from hold hold_id, posted (whole, to revenue) by
- * transfer post_id: the invoice's tax share of it moves on to tax payable,
- * and a payment of method "hold" records it. */
-static int pay_invoice_from_hold(tl_tx *tx, const tl_ctx *ctx, json_t *inv, const char *currency,
-				 const char *hold_id, const char *post_id, int64_t pay,
-				 tl_error *err)
-{
-	const char *account = json_string_value(json_object_get(inv, "account_id"));
-	const char *id = json_string_value(json_object_get(inv, "id"));
-	int64_t total = json_integer_value(json_object_get(inv, "total"));
-	int64_t already = json_integer_value(json_object_get(inv, "amount_paid"));
-	int64_t tax = json_integer_value(json_object_get(inv, "tax"));
-	int64_t tax_before = 0, tax_after = 0;
-	if (tax_share(tax, already, total, &tax_before) < 0 ||
-	    tax_share(tax, already + pay, total, &tax_after) < 0)
-		return tl_error_set(err, TL_EINVALID, "price_overflow", "the invoice overflows");
-	json_t *ids = json_object_get(inv, "transfer_ids");
-	json_array_append_new(ids, json_string(post_id));
-	int rc = 0;
-	if (tax_after > tax_before) {
-		tl_transfer t = {.kind = TL_TRANSFER_SINGLE, .amount = tax_after - tax_before};
-		tl_ledger_system_account_id(t.debit_account, "revenue", currency);
-		tl_ledger_system_account_id(t.credit_account, "tax_payable", currency);
-		snprintf(t.code, sizeof(t.code), "usage_tax");
-		snprintf(t.reference, sizeof(t.reference), "%s", id);
-		rc = tl_ledger_move(tx, ctx, &t, 1, err);
-		if (rc == 0)
-			json_array_append_new(ids, json_string(t.id));
+	for (size_t i = 0; rc == 0 && i < set->n; i++) {
+		tl_invoice *inv = &set->v[i];
+		int64_t paid_now = 0;
+		rc = tl_invoices_pay_from_credit(tx, ctx, inv, &paid_now, err);
+		rc = rc ? rc : tl_invoices_save(tx, ctx, inv, err);
+		rc = rc ? rc : tl_audit_record(tx, ctx, "invoice.issued", inv->account_id, inv->id,
+					       NULL, tl_invoice_to_json(inv), err);
+		if (unpaid)
+			*unpaid += strcmp(inv->status, "paid") != 0;
 	}
-	char payment_id[TL_ID_MAX], at[TL_TIME_STR_MAX];
-	tl_id_new(payment_id, sizeof(payment_id), "pay");
-	tl_time_format(ctx->now, at);
-	json_t *payment = json_pack("{s:s, s:s, s:s, s:I, s:s, s:[s], s:n, s:s, s:s, s:s}", "id",
-				    payment_id, "account_id", account, "method", "hold", "amount",
-				    (json_int_t)pay, "currency", currency, "invoice_ids", id,
-				    "checkout_id", "status", "succeeded", "created_at", at, "hold_id",
-				    hold_id);
-	rc = rc ? rc : tl_billing_insert(tx, "payment", payment_id, account, NULL, NULL, payment,
-					 ctx->now, err);
-	rc = rc ? rc : tl_audit_record(tx, ctx, "payment.succeeded", account, payment_id, NULL,
-				       json_incref(payment), err);
-	json_decref(payment);
-	if (rc < 0)
-		return rc;
-	json_object_set_new(inv, "amount_paid", json_integer(already + pay));
-	json_object_set_new(inv, "status", json_string(already + pay == total ? "paid"
-									     : "partial_paid"));
-	json_object_set_new(inv, "payment_id", json_string(payment_id));
-	return 0;
-}
-
-/* Pays the hold-settled invoices among `invoices` from the account's live
- * holds (DESIGN.md: the month's use "paid from the held credit"): each hold
- * is posted for what it pays, which releases the rest of it, and one that
- * pays nothing is released. What the holds cannot pay stays open, for
- * credit. A hold whose time has come is left to the expiry sweep. */
-static int pay_from_holds(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat,
-			  const char *account, json_t *invoices, tl_error *err)
-{
-	size_t count = json_array_size(invoices), n = 0;
-	char wallet_id[TL_ID_MAX];
-	tl_ledger_credit_wallet_id(wallet_id, account);
-	tl_ledger_account wallet;
-	tl_transfer *holds = calloc(TL_PAGE_MAX, sizeof(*holds));
-	int64_t *take = calloc(count ? count : 1, sizeof(*take));
-	int rc = holds && take ? tl_store_ledger_account_get(tx, wallet_id, &wallet, err)
-			       : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
-	tl_page page = {.limit = TL_PAGE_MAX};
-	rc = rc ? rc : tl_store_transfer_list(tx, wallet_id, true, &page, holds, &n, err);
-	for (size_t h = 0; rc == 0 && h < n; h++) {
-		const tl_transfer *p = &holds[h];
-		if (strcmp(p->state, "pending") != 0 || strcmp(p->code, "hold") != 0 ||
-		    (p->expires_at > 0 && p->expires_at <= ctx->now))
-			continue;
-		int64_t left = p->amount, used = 0;
-		for (size_t i = 0; i < count; i++) {
-			json_t *inv = json_array_get(invoices, i);
-			int64_t open = json_integer_value(json_object_get(inv, "total")) -
-				       json_integer_value(json_object_get(inv, "amount_paid"));
-			take[i] = invoice_hold_settled(cat, inv) && open > 0 ? (open < left ? open : left)
-									     : 0;
-			left -= take[i];
-			used += take[i];
-		}
-		tl_transfer t = {.kind = used > 0 ? TL_TRANSFER_POST : TL_TRANSFER_VOID,
-				 .amount = used};
-		snprintf(t.pending_id, sizeof(t.pending_id), "%s", p->id);
-		snprintf(t.code, sizeof(t.code), used > 0 ? "hold_post" : "hold_release");
-		rc = tl_ledger_move(tx, ctx, &t, 1, err);
-		for (size_t i = 0; rc == 0 && i < count; i++)
-			if (take[i] > 0)
-				rc = pay_invoice_from_hold(tx, ctx, json_array_get(invoices, i),
-							   wallet.currency, p->id, t.id, take[i], err);
-	}
-	free(take);
-	free(holds);
-	return rc;
-}
-
-static int hold_estimate(const tl_catalog *cat, const char *currency, const tl_resource *rs,
-			 size_t n, int64_t *out);
-
-/* A new hold: `already` (this month's use so far, with tax) plus 3 days of
- * use of the account's live hold-settled resources. *short_of is set when
- * credit could not cover it (a warning is recorded). */
-static int place_hold_of(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat,
-			 const char *account, const tl_resource *rs, size_t n, int64_t already,
-			 bool *short_of, tl_error *err)
-{
-	int64_t amount = 0;
-	*short_of = false;
-	char currency[4];
-	int rc = account_currency(tx, account, currency, err);
-	if (rc < 0)
-		return rc;
-	rc = hold_estimate(cat, currency, rs, n, &amount);
-	if (rc == 0 && tl_money_add(amount, already, &amount) < 0)
-		rc = TL_EINVALID;
-	if (rc < 0 || amount <= 0)
-		return rc < 0 ? tl_error_set(err, TL_EINVALID, "price_overflow", "hold overflows") : 0;
-	tl_transfer t = {.kind = TL_TRANSFER_PENDING, .amount = amount,
-			 .expires_at = ctx->now + TL_HOLD_LIFETIME_S};
-	tl_id_new(t.id, sizeof(t.id), "hold");
-	tl_ledger_credit_wallet_id(t.debit_account, account);
-	tl_ledger_system_account_id(t.credit_account, "revenue", currency);
-	snprintf(t.code, sizeof(t.code), "hold");
-	snprintf(t.reference, sizeof(t.reference), "use and 3 days");
-	tl_error why = {0};
-	rc = tl_ledger_move(tx, ctx, &t, 1, &why);
-	if (rc == TL_EFUNDS) { /* warned, and what credit there is stays held */
-		*short_of = true;
-		tl_error_clear(&why);
-		tl_ledger_account wallet;
-		rc = tl_store_ledger_account_get(tx, t.debit_account, &wallet, err);
-		t.amount = rc == 0 ? tl_ledger_available(&wallet) : 0;
-		if (rc == 0 && t.amount > 0) {
-			tl_id_new(t.id, sizeof(t.id), "hold");
-			rc = tl_ledger_move(tx, ctx, &t, 1, err);
-		}
-		rc = rc ? rc : tl_audit_record(tx, ctx, "hold.insufficient_credit", account, t.id,
-					       NULL, json_pack("{s:I, s:I}", "needed",
-							       (json_int_t)amount, "held",
-							       (json_int_t)t.amount), err);
-	} else if (rc < 0) {
-		tl_error_set(err, rc, why.code, "%s", why.message);
-	}
-	tl_error_clear(&why);
-	return rc;
-}
-
-static int hold_estimate(const tl_catalog *cat, const char *currency, const tl_resource *rs,
-			 size_t n, int64_t *out)
-{
-	tl_price_line *lines = malloc((n ? n : 1) * sizeof(*lines)); /* an account has any number */
-	if (lines == NULL)
-		return TL_EINTERNAL;
-	size_t count = 0;
-	for (size_t i = 0; i < n; i++) {
-		int64_t price = 0;
-		const tl_catalog_item *item = priced_item(cat, &rs[i], currency, &price, NULL);
-		if (item && hold_settled(cat, &rs[i]) && strcmp(rs[i].status, "active") == 0)
-			lines[count++] = (tl_price_line){.unit_price = price,
-							  .quantity = rs[i].quantity};
-	}
-	*out = 0;
-	int rc = count ? tl_pricing_hold_amount(lines, count, cat->hold_days, cat->tax_rate_bp, out)
-		       : 0;
-	free(lines);
 	return rc;
 }
 
@@ -456,11 +136,11 @@ typedef struct month {
 	char name[8];       /* "2027-01" */
 } month;
 
-/* Rates one resource's month; an invoice into *inv when it cost something. */
+/* Rates one resource's month; an invoice issued into set when it cost
+ * something. */
 static int rate(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, tl_resource *r,
-		const month *m, json_t **inv, tl_error *err)
+		const month *m, invoice_set *set, tl_error *err)
 {
-	*inv = NULL;
 	char currency[4];
 	int64_t price = 0;
 	tl_error why = {0};
@@ -486,8 +166,11 @@ static int rate(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, tl_resource
 	int64_t cost = 0;
 	bool metered = item && item->billing == TL_BILLING_METERED;
 	rc = item && to > from ? use_cost(tx, r, metered, price, from, to, &cost, err) : 0;
-	if (rc == 0 && cost > 0)
-		rc = issue(tx, ctx, cat, r, item, currency, price, cost, from, to, inv, err);
+	tl_invoice fresh;
+	if (rc == 0 && cost > 0) {
+		rc = tl_invoices_usage(cat, r, item, currency, price, cost, from, to, &fresh, err);
+		rc = rc ? rc : tl_reconcile_issue_into(tx, ctx, set, &fresh, err);
+	}
 	/* only forward: a resource that began after the month (reconciled
 	 * late) keeps its real start for the next month */
 	if (r->accrued_until < m->end)
@@ -539,38 +222,23 @@ static int reconcile_account(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat
 	if (rc != 1)
 		return rc;
 	tl_resource *rs = NULL;
-	json_t *invoices = json_array();
+	invoice_set invoices = {0};
 	size_t n = 0;
 	rc = load_postpaid(tx, account, &rs, &n, err);
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		json_t *inv = NULL;
-		rc = rate(tx, ctx, cat, &rs[i], m, &inv, err);
-		if (inv)
-			json_array_append_new(invoices, inv);
-	}
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = rate(tx, ctx, cat, &rs[i], m, &invoices, err);
 	char wallet[TL_ID_MAX];
 	tl_ledger_credit_wallet_id(wallet, account);
-	rc = rc ? rc : pay_from_holds(tx, ctx, cat, account, invoices, err);
-	rc = rc ? rc : release_holds(tx, ctx, wallet, err);
-	size_t i;
-	json_t *inv;
-	json_array_foreach(invoices, i, inv) {
-		int64_t paid_now = 0;
-		rc = rc ? rc : pay_invoice(tx, ctx, inv, &paid_now, err);
-		bool paid = strcmp(json_string_value(json_object_get(inv, "status")), "paid") == 0;
-		rc = rc ? rc : save_invoice(tx, ctx, inv, true, err);
-		rc = rc ? rc : tl_audit_record(tx, ctx, "invoice.issued", account,
-					       json_string_value(json_object_get(inv, "id")), NULL,
-					       json_incref(inv), err);
-		out->invoices++;
-		out->unpaid += !paid;
-	}
+	rc = rc ? rc : tl_holds_pay_invoices(tx, ctx, cat, account, &invoices, err);
+	rc = rc ? rc : tl_holds_release(tx, ctx, wallet, err);
+	rc = rc ? rc : tl_reconcile_settle_issued(tx, ctx, &invoices, &out->unpaid, err);
+	out->invoices += invoices.n;
 	bool short_of;
-	rc = rc ? rc : place_hold_of(tx, ctx, cat, account, rs, n, 0, &short_of, err);
+	rc = rc ? rc : tl_holds_place(tx, ctx, cat, account, rs, n, 0, &short_of, err);
 	for (size_t k = 0; k < n; k++)
 		tl_resource_release(&rs[k]);
 	free(rs);
-	json_decref(invoices);
+	tl_reconcile_invoices_release(&invoices);
 	out->accounts += rc == 0;
 	return rc;
 }
@@ -648,91 +316,7 @@ int tl_reconcile_run(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog, si
 	return rc;
 }
 
-typedef struct debt {
-	const tl_ctx *ctx;
-	tl_doc *doc;
-	bool paid_off;
-} debt;
-
-/* Pays what credit allows of one due invoice. */
-static int collect_one(tl_tx *tx, void *arg, tl_error *err)
-{
-	debt *d = arg;
-	const tl_ctx *ctx = d->ctx;
-	json_t *inv = json_loads(d->doc->body, 0, NULL);
-	if (inv == NULL)
-		return tl_error_set(err, TL_EINTERNAL, "invalid_document", "invoice %.40s is not JSON",
-				    d->doc->id);
-	int64_t paid_now = 0;
-	json_t *before = json_pack("{s:O, s:O}", "status", json_object_get(inv, "status"),
-				   "amount_paid", json_object_get(inv, "amount_paid"));
-	int rc = pay_invoice(tx, ctx, inv, &paid_now, err);
-	if (rc == 0 && paid_now > 0) {
-		bool paid = strcmp(json_string_value(json_object_get(inv, "status")), "paid") == 0;
-		rc = save_invoice(tx, ctx, inv, false, err);
-		rc = rc ? rc : tl_audit_record(tx, ctx, paid ? "invoice.paid" : "invoice.part_paid",
-					       d->doc->account_id, d->doc->id, json_incref(before),
-					       json_pack("{s:O, s:O}", "status",
-							 json_object_get(inv, "status"),
-							 "amount_paid",
-							 json_object_get(inv, "amount_paid")),
-					       err);
-		d->paid_off = rc == 0 && paid;
-	}
-	json_decref(before);
-	json_decref(inv);
-	return rc;
-}
-
-/* Pays what credit allows of the due invoices in `status`, each invoice in
- * its own savepoint (job "debt_collection"). */
-static int collect_in(tl_tx *tx, const tl_ctx *ctx, const char *status, size_t max,
-		      size_t *collected, tl_error *err)
-{
-	tl_doc *docs = calloc(max, sizeof(*docs));
-	size_t n = 0;
-	int rc = docs ? tl_store_debts_payable(tx, status, ctx->now, docs, max, &n, err)
-		      : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
-	for (size_t i = 0; i < n; i++) {
-		debt d = {.ctx = ctx, .doc = &docs[i]};
-		tl_job_subject s = {.job = "debt_collection", .subject = docs[i].id,
-				    .account_id = docs[i].account_id};
-		if (rc == 0)
-			rc = tl_job_subject_run(tx, ctx, &s, collect_one, &d, NULL, err);
-		*collected += d.paid_off;
-		tl_doc_free(&docs[i]);
-	}
-	free(docs);
-	return rc;
-}
-
-int tl_reconcile_collect_debt(tl_tx *tx, const tl_ctx *ctx, size_t max, size_t *collected,
-			      tl_error *err)
-{
-	*collected = 0;
-	int rc = collect_in(tx, ctx, "partial_paid", max, collected, err);
-	return rc ? rc : collect_in(tx, ctx, "unpaid", max, collected, err);
-}
-
-int tl_reconcile_check_no_debt(tl_tx *tx, const char *account_id, tl_error *err)
-{
-	int64_t unpaid = 0, partial = 0;
-	tl_doc_query q = {.kind = "invoice", .account_id = account_id, .status = "unpaid"};
-	int rc = tl_store_doc_count(tx, &q, &unpaid, err);
-	q.status = "partial_paid";
-	rc = rc ? rc : tl_store_doc_count(tx, &q, &partial, err);
-	unpaid += partial;
-	if (rc == 0 && unpaid > 0) {
-		tl_error_set(err, TL_ERULE, "account_in_debt",
-			     "the account has %lld unpaid invoice(s): add credit to pay them first",
-			     (long long)unpaid);
-		tl_error_details(err, json_pack("{s:I}", "unpaid_invoices", (json_int_t)unpaid));
-		return TL_ERULE;
-	}
-	return rc;
-}
-
-/* ---- the daily hold ------------------------------------------------------------ */
+/* ---- what the hold needs: the month's use so far (holds.c) ---------------------- */
 
 /* This month's use so far of the account's hold-settled resources, with
  * tax per resource (as the invoices will charge it). */
@@ -748,7 +332,7 @@ static int month_so_far(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat,
 	for (size_t i = 0; i < n; i++) {
 		int64_t price = 0;
 		const tl_catalog_item *item = priced_item(cat, &rs[i], currency, &price, NULL);
-		if (item == NULL || !hold_settled(cat, &rs[i]))
+		if (item == NULL || !tl_holds_settled(cat, &rs[i]))
 			continue;
 		/* one deleted this month still owes its days until its deletion
 		 * (its updated_at), which the month's invoice will charge */
@@ -769,301 +353,35 @@ static int month_so_far(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat,
 	return 0;
 }
 
-static void day_name(int64_t t, char out[16])
+/* ---- shared with holds.c (reconcile_internal.h) -------------------------------- */
+
+int tl_reconcile_account_currency(tl_tx *tx, const char *account_id, char out[4],
+				  tl_error *err)
 {
-	char text[TL_TIME_STR_MAX];
-	tl_time_format(t, text);
-	snprintf(out, 16, "%.10s", text);
+	return account_currency(tx, account_id, out, err);
 }
 
-/* Warned today and each of the TL_HOLD_GRACE_DAYS days before: the
- * account's hold-settled resources are suspended. */
-static int maybe_suspend(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, const char *account,
-			 tl_resource *rs, size_t n, const char *today, tl_holds_report *out,
-			 tl_error *err)
+const tl_catalog_item *tl_reconcile_priced_item(const tl_catalog *cat, const tl_resource *r,
+						const char *currency, int64_t *price,
+						tl_error *why)
 {
-	for (int back = 1; back <= TL_HOLD_GRACE_DAYS; back++) {
-		char day[16];
-		day_name(ctx->now - (int64_t)back * 86400, day);
-		int rc = tl_store_job_run_exists(tx, "hold.warned", account, day, err);
-		if (rc != 1)
-			return rc < 0 ? rc : 0;
-	}
-	int rc = tl_store_job_run_claim(tx, "hold.suspend", account, today, ctx->now, err);
-	for (size_t i = 0; rc == 1 && i < n; i++) {
-		tl_resource *r = &rs[i];
-		if (!hold_settled(cat, r) || strcmp(r->status, "active") != 0)
-			continue;
-		json_t *before = tl_resource_to_json(r);
-		snprintf(r->status, sizeof(r->status), "suspended");
-		r->updated_at = ctx->now;
-		int wrc = tl_resources_save(tx, r, err);
-		wrc = wrc ? (json_decref(before), wrc)
-			  : tl_audit_record(tx, ctx, "resource.suspended", account, r->id, before,
-					    tl_resource_to_json(r), err);
-		wrc = wrc ? wrc : tl_suspension_open(tx, ctx, r, err);
-		if (wrc < 0)
-			return wrc;
-		out->suspended++;
-	}
-	return rc < 0 ? rc : 0;
+	return priced_item(cat, r, currency, price, why);
 }
 
-/* Counts the account's suspended hold-settled resources as running, for
- * the hold estimate: the hold decides whether they may run again. Marks
- * them in woken. */
-static void wake_for_estimate(const tl_catalog *cat, tl_resource *rs, size_t n, bool *woken)
+int tl_reconcile_use_cost(tl_tx *tx, const tl_resource *r, bool metered_item, int64_t unit_price,
+			  int64_t from, int64_t to, int64_t *out, tl_error *err)
 {
-	for (size_t i = 0; i < n; i++) {
-		woken[i] = hold_settled(cat, &rs[i]) && strcmp(rs[i].status, "suspended") == 0;
-		if (woken[i])
-			snprintf(rs[i].status, sizeof(rs[i].status), "active");
-	}
+	return use_cost(tx, r, metered_item, unit_price, from, to, out, err);
 }
 
-/* Credit covers the hold again: the resources it had suspended run again
- * (resource.reactivated); their suspension ends now, so from now on their
- * time is rated. Short: they stay suspended. */
-static int settle_woken(tl_tx *tx, const tl_ctx *ctx, tl_resource *rs, size_t n,
-			const bool *woken, bool short_of, tl_holds_report *out, tl_error *err)
+int tl_reconcile_month_so_far(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat,
+			      const tl_resource *rs, size_t n, int64_t *out, tl_error *err)
 {
-	int rc = 0;
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		if (!woken[i])
-			continue;
-		tl_resource *r = &rs[i];
-		snprintf(r->status, sizeof(r->status), "suspended");
-		if (short_of)
-			continue;
-		json_t *before = tl_resource_to_json(r);
-		snprintf(r->status, sizeof(r->status), "active");
-		r->updated_at = ctx->now;
-		rc = tl_suspension_close(tx, ctx, r->id, err);
-		rc = rc ? rc : tl_resources_save(tx, r, err);
-		rc = rc ? (json_decref(before), rc)
-			: tl_audit_record(tx, ctx, "resource.reactivated", r->account_id, r->id,
-					  before, tl_resource_to_json(r), err);
-		out->reactivated += rc == 0;
-	}
-	return rc;
+	return month_so_far(tx, ctx, cat, rs, n, out, err);
 }
 
-static int adjust_hold(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, const char *account,
-		       const char *today, tl_holds_report *out, tl_error *err)
+int tl_reconcile_load_postpaid(tl_tx *tx, const char *account, tl_resource **out,
+			       size_t *count, tl_error *err)
 {
-	int rc = tl_store_job_run_claim(tx, "hold.daily", account, today, ctx->now, err);
-	if (rc != 1)
-		return rc;
-	tl_resource *rs = NULL;
-	size_t n = 0;
-	int64_t used = 0;
-	bool short_of = false;
-	char wallet[TL_ID_MAX];
-	tl_ledger_credit_wallet_id(wallet, account);
-	rc = load_postpaid(tx, account, &rs, &n, err);
-	bool *woken = rc == 0 ? calloc(n ? n : 1, sizeof(*woken)) : NULL;
-	if (rc == 0 && woken == NULL)
-		rc = tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
-	rc = rc ? rc : month_so_far(tx, ctx, cat, rs, n, &used, err);
-	rc = rc ? rc : release_holds(tx, ctx, wallet, err);
-	if (rc == 0)
-		wake_for_estimate(cat, rs, n, woken);
-	rc = rc ? rc : place_hold_of(tx, ctx, cat, account, rs, n, used, &short_of, err);
-	rc = rc ? rc : settle_woken(tx, ctx, rs, n, woken, short_of, out, err);
-	free(woken);
-	out->adjusted += rc == 0 && !short_of;
-	if (rc == 0 && short_of) {
-		out->warned++;
-		rc = tl_store_job_run_claim(tx, "hold.warned", account, today, ctx->now, err);
-		rc = rc < 0 ? rc : maybe_suspend(tx, ctx, cat, account, rs, n, today, out, err);
-	}
-	for (size_t i = 0; i < n; i++)
-		tl_resource_release(&rs[i]);
-	free(rs);
-	return rc < 0 ? rc : 0;
-}
-
-/* The use of the account's hold-settled resources deleted and not yet
- * rated, up to their deletion: invoiced into invoices, and rated (their
- * accrued_until moves to their deletion, so the month's reconciliation
- * does not charge it again). *live: some hold-settled resource still runs. */
-static int rate_deleted(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat, tl_resource *rs,
-			size_t n, json_t *invoices, bool *live, size_t *rated, tl_error *err)
-{
-	int rc = 0;
-	*live = false;
-	*rated = 0;
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		tl_resource *r = &rs[i];
-		bool deleted = strcmp(r->status, "deleted") == 0;
-		if (!hold_settled(cat, r) || !deleted) {
-			*live = *live || (hold_settled(cat, r) && !deleted);
-			continue;
-		}
-		if (r->accrued_until >= r->updated_at)
-			continue;
-		char currency[4];
-		int64_t price = 0, cost = 0;
-		json_t *inv = NULL;
-		tl_error why = {0};
-		rc = account_currency(tx, r->account_id, currency, err);
-		const tl_catalog_item *item = rc == 0 ? priced_item(cat, r, currency, &price, &why)
-						      : NULL;
-		tl_error_clear(&why); /* not priced in its currency: nothing to charge */
-		bool metered = item && item->billing == TL_BILLING_METERED;
-		rc = rc == 0 && item ? use_cost(tx, r, metered, price, r->accrued_until,
-						r->updated_at, &cost, err)
-				     : rc;
-		if (rc == 0 && cost > 0)
-			rc = issue(tx, ctx, cat, r, item, currency, price, cost, r->accrued_until,
-				   r->updated_at, &inv, err);
-		if (inv)
-			json_array_append_new(invoices, inv);
-		r->accrued_until = r->updated_at;
-		rc = rc ? rc : tl_resources_save(tx, r, err);
-		(*rated)++;
-	}
-	return rc;
-}
-
-int tl_holds_settle_deletion(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog,
-			     const char *resource_id, tl_error *err)
-{
-	tl_resource gone;
-	int rc = tl_store_resource_get(tx, resource_id, &gone, err);
-	if (rc < 0)
-		return rc;
-	char account[TL_ID_MAX], wallet[TL_ID_MAX];
-	snprintf(account, sizeof(account), "%s", gone.account_id);
-	tl_resource_release(&gone);
-	tl_ledger_credit_wallet_id(wallet, account);
-	tl_resource *rs = NULL;
-	json_t *invoices = json_array();
-	size_t n = 0, rated = 0;
-	bool live = false, short_of = false;
-	int64_t used = 0;
-	/* every hold-settled resource the deletion took (a cluster's members
-	 * too) is settled, whatever resource_id itself is; all of the
-	 * account's pages: it used to read the oldest 512 only, so a deletion
-	 * past them was neither invoiced nor its hold released */
-	rc = load_postpaid(tx, account, &rs, &n, err);
-	rc = rc ? rc : rate_deleted(tx, ctx, catalog, rs, n, invoices, &live, &rated, err);
-	/* one deleted by this call with no use to rate (deleted the moment it
-	 * was converted) is settled too: nothing to invoice, the rest of the
-	 * hold released. Seed 14 of the simulation: its conversion's hold
-	 * stood until it expired 35 days later, as no daily run visits an
-	 * account with nothing hold-settled left. */
-	for (size_t k = 0; rc == 0 && rated == 0 && k < n; k++)
-		rated += hold_settled(catalog, &rs[k]) && strcmp(rs[k].status, "deleted") == 0 &&
-			 rs[k].updated_at == ctx->now &&
-			 (strcmp(rs[k].id, resource_id) == 0 ||
-			  strcmp(rs[k].cluster_id, resource_id) == 0);
-	if (rc == 0 && rated == 0)
-		goto done; /* nothing hold-settled was deleted: the hold stands */
-	/* the final use is paid from the hold at once; the rest of it released */
-	rc = rc ? rc : pay_from_holds(tx, ctx, catalog, account, invoices, err);
-	rc = rc ? rc : release_holds(tx, ctx, wallet, err);
-	size_t i;
-	json_t *inv;
-	json_array_foreach(invoices, i, inv) {
-		int64_t paid_now = 0;
-		rc = rc ? rc : pay_invoice(tx, ctx, inv, &paid_now, err); /* what the hold lacked */
-		rc = rc ? rc : save_invoice(tx, ctx, inv, true, err);
-		rc = rc ? rc : tl_audit_record(tx, ctx, "invoice.issued", account,
-					       json_string_value(json_object_get(inv, "id")), NULL,
-					       json_incref(inv), err);
-	}
-	/* the others still running are held for again: their month so far
-	 * and 3 days ahead, as the daily run would */
-	if (rc == 0 && live)
-		rc = month_so_far(tx, ctx, catalog, rs, n, &used, err);
-	if (rc == 0 && live)
-		rc = place_hold_of(tx, ctx, catalog, account, rs, n, used, &short_of, err);
-done:
-	for (size_t k = 0; k < n; k++)
-		tl_resource_release(&rs[k]);
-	free(rs);
-	json_decref(invoices);
-	return rc;
-}
-
-int tl_holds_daily_placed(tl_tx *tx, const tl_ctx *ctx, const char *account, tl_error *err)
-{
-	/* Only live ones have a daily hold (the daily run skips an account whose
-	 * hold-settled resources are all deleted): with none, this payment's
-	 * hold is today's. */
-	tl_resource page[4];
-	char after[TL_ID_MAX] = "";
-	bool live = false;
-	size_t n = 0;
-	int rc = 0;
-	do {
-		rc = after[0] ? tl_store_postpaid_resources_after(tx, account, after, page, 4, &n,
-								  err)
-			      : tl_store_postpaid_resources(tx, account, page, 4, &n, err);
-		for (size_t k = 0; k < n; k++) {
-			live = live || strcmp(page[k].status, "deleted") != 0;
-			memcpy(after, page[k].id, sizeof(after));
-			tl_resource_release(&page[k]);
-		}
-	} while (rc == 0 && !live && n == 4);
-	if (rc < 0 || live)
-		return rc;
-	char today[16];
-	day_name(ctx->now, today);
-	rc = tl_store_job_run_claim(tx, "hold.daily", account, today, ctx->now, err);
-	return rc < 0 ? rc : 0;
-}
-
-typedef struct hold_day {
-	const tl_ctx *ctx;
-	const tl_catalog *cat;
-	const char *account;
-	const char *today;
-	tl_holds_report *out;
-} hold_day;
-
-/* One account's daily hold, in its own savepoint: counted only when it
- * holds. */
-static int adjust_hold_tx(tl_tx *tx, void *arg, tl_error *err)
-{
-	hold_day *h = arg;
-	tl_holds_report part = {0};
-	int rc = adjust_hold(tx, h->ctx, h->cat, h->account, h->today, &part, err);
-	if (rc == 0) {
-		h->out->adjusted += part.adjusted;
-		h->out->warned += part.warned;
-		h->out->suspended += part.suspended;
-		h->out->reactivated += part.reactivated;
-	}
-	return rc;
-}
-
-int tl_holds_daily_run(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog, size_t max,
-		       tl_holds_report *out, tl_error *err)
-{
-	*out = (tl_holds_report){0};
-	char today[16];
-	day_name(ctx->now, today);
-	char (*accounts)[TL_ID_MAX] = calloc(max, sizeof(*accounts));
-	size_t n = 0;
-	int rc = accounts ? tl_store_postpaid_accounts(tx, ctx->now + 1, "hold.daily", today,
-						      ctx->now, accounts, max, &n, err)
-			  : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		hold_day h = {.ctx = ctx, .cat = catalog, .account = accounts[i], .today = today,
-			      .out = out};
-		tl_job_subject s = {.job = "hold.daily", .subject = accounts[i],
-				    .account_id = accounts[i]};
-		rc = tl_job_subject_run(tx, ctx, &s, adjust_hold_tx, &h, NULL, err);
-	}
-	free(accounts);
-	return rc;
-}
-
-int tl_holds_short_today(tl_tx *tx, int64_t now, int64_t *out, tl_error *err)
-{
-	char today[16];
-	day_name(now, today);
-	return tl_store_job_run_count(tx, "hold.warned", today, out, err);
+	return load_postpaid(tx, account, out, count, err);
 }

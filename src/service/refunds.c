@@ -2,7 +2,7 @@
  * refunds.h. */
 #include "service/refunds.h"
 #include "service/audit.h"
-#include "service/billing_docs.h"
+#include "service/invoices.h"
 #include "service/ledger.h"
 #include "common/ids.h"
 #include "common/timefmt.h"
@@ -10,41 +10,54 @@
 #include "domain/money.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define TERM_INVOICES_PAGE 16 /* invoices read at a time */
 
 /* The paid term invoices of r (purchase, conversion, renewal, recovery),
- * newest first, into out (a new array). Every page of r's invoices: it
- * used to read the newest 8 only, and a resource renewed further ahead
- * than that kept its older unused terms' money. */
-static int term_invoices(tl_tx *tx, const tl_resource *r, json_t *out, tl_error *err)
+ * newest first, into *out (a new array of *count). Every page of r's
+ * invoices: it used to read the newest 8 only, and a resource renewed
+ * further ahead than that kept its older unused terms' money. */
+static int term_invoices(tl_tx *tx, const tl_resource *r, tl_invoice **out, size_t *count,
+			 tl_error *err)
 {
-	tl_doc docs[TERM_INVOICES_PAGE] = {0};
-	tl_doc_query q = {.kind = "invoice", .ref = r->id};
+	tl_invoice page_of[TERM_INVOICES_PAGE];
+	tl_invoice_query q = {.resource_id = r->id};
 	tl_page page = {.limit = TERM_INVOICES_PAGE};
-	size_t n = 0;
+	size_t n = 0, cap = 0;
 	int rc;
+	*out = NULL;
+	*count = 0;
 	do {
-		rc = tl_store_doc_list(tx, &q, &page, docs, &n, err);
+		rc = tl_store_invoice_list(tx, &q, &page, page_of, &n, err);
 		for (size_t i = 0; i < n; i++) {
-			json_t *inv = rc == 0 ? json_loads(docs[i].body, 0, NULL) : NULL;
-			const char *kind = json_string_value(json_object_get(inv, "kind"));
-			const char *status = json_string_value(json_object_get(inv, "status"));
-			if (kind && status && strcmp(kind, "usage") != 0 &&
-			    strcmp(kind, "credit_note") != 0 && strcmp(status, "paid") == 0)
-				json_array_append(out, inv);
-			json_decref(inv);
+			tl_invoice *inv = &page_of[i];
 			if (i == n - 1)
-				snprintf(page.after, sizeof(page.after), "%s", docs[i].id);
-			tl_doc_free(&docs[i]);
+				snprintf(page.after, sizeof(page.after), "%.*s", (int)sizeof(inv->id), inv->id);
+			bool term = strcmp(inv->kind, "usage") != 0 &&
+				    strcmp(inv->kind, "credit_note") != 0 &&
+				    strcmp(inv->status, "paid") == 0;
+			if (rc == 0 && term && *count == cap) {
+				cap = cap ? cap * 2 : TERM_INVOICES_PAGE;
+				tl_invoice *grown = realloc(*out, cap * sizeof(**out));
+				if (grown == NULL)
+					rc = tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+				else
+					*out = grown;
+			}
+			if (rc == 0 && term) {
+				(*out)[(*count)++] = *inv; /* moved: its transfers go with it */
+				continue;
+			}
+			tl_invoice_release(inv);
 		}
 	} while (rc == 0 && n == TERM_INVOICES_PAGE);
 	return rc;
 }
 
 static int refund_transfers(tl_tx *tx, const tl_ctx *ctx, const tl_resource *r,
-			    const char *currency, int64_t net, int64_t tax, json_t *ids,
+			    const char *currency, int64_t net, int64_t tax, tl_id_list *ids,
 			    tl_error *err)
 {
 	tl_transfer t[2];
@@ -63,62 +76,53 @@ static int refund_transfers(tl_tx *tx, const tl_ctx *ctx, const tl_resource *r,
 	}
 	int rc = n ? tl_ledger_move(tx, ctx, t, n, err) : 0;
 	for (size_t i = 0; rc == 0 && i < n; i++)
-		json_array_append_new(ids, json_string(t[i].id));
+		if (tl_id_list_add(ids, t[i].id) < 0)
+			rc = tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
 	return rc;
 }
 
-static int credit_note(tl_tx *tx, const tl_ctx *ctx, const tl_resource *r, const json_t *paid,
-		       int64_t net, int64_t tax, json_t *transfer_ids, tl_error *err)
+static int credit_note(tl_tx *tx, const tl_ctx *ctx, const tl_resource *r,
+		       const tl_invoice *paid, int64_t net, int64_t tax, const tl_id_list *ids,
+		       tl_error *err)
 {
-	char counter[32], number[TL_INVOICE_NUMBER_MAX], id[TL_ID_MAX];
-	int year = tl_invoice_year(ctx->now);
-	int64_t seq;
-	snprintf(counter, sizeof(counter), "invoice:%d", year);
-	int rc = tl_store_counter_next(tx, counter, &seq, err);
-	if (rc < 0)
-		return rc;
-	tl_invoice_number(number, year, seq);
-	tl_id_new(id, sizeof(id), "inv");
-	json_t *note = json_pack(
-		"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:O, s:{s:o, s:O}, s:[], s:I, s:I, s:n, s:I,"
-		" s:I, s:I, s:s, s:n, s:n, s:O, s:O, s:o}",
-		"id", id, "number", number, "account_id", r->account_id, "resource_id", r->id,
-		"resource_name", r->name, "service", r->service, "kind", "credit_note", "currency",
-		json_object_get(paid, "currency"), "period", "start", tl_time_to_json(ctx->now),
-		"end", json_object_get(json_object_get(paid, "period"), "end"), "lines", "subtotal",
-		(json_int_t)net, "discount", (json_int_t)0, "coupon_code", "tax", (json_int_t)tax,
-		"total", (json_int_t)(net + tax), "amount_paid", (json_int_t)(net + tax), "status",
-		"paid", "payment_id", "checkout_id", "credits", json_object_get(paid, "id"), "transfer_ids", transfer_ids, "issued_at",
-		tl_time_to_json(ctx->now));
-	rc = tl_billing_insert(tx, "invoice", id, r->account_id, number, r->id, note, ctx->now, err);
-	if (rc == 0)
-		return tl_audit_record(tx, ctx, "invoice.credit_note_issued", r->account_id, id, NULL,
-				       note, err);
-	json_decref(note);
+	tl_invoice note = {.period_start = ctx->now, .period_end = paid->period_end,
+			   .subtotal = net, .tax = tax, .total = net + tax,
+			   .amount_paid = net + tax};
+	snprintf(note.account_id, sizeof(note.account_id), "%s", r->account_id);
+	snprintf(note.resource_id, sizeof(note.resource_id), "%s", r->id);
+	snprintf(note.resource_name, sizeof(note.resource_name), "%s", r->name);
+	snprintf(note.service, sizeof(note.service), "%s", r->service);
+	snprintf(note.kind, sizeof(note.kind), "credit_note");
+	snprintf(note.currency, sizeof(note.currency), "%s", paid->currency);
+	snprintf(note.status, sizeof(note.status), "paid");
+	snprintf(note.credits, sizeof(note.credits), "%s", paid->id);
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < ids->count; i++)
+		if (tl_id_list_add(&note.transfer_ids, ids->ids[i]) < 0)
+			rc = tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	rc = rc ? rc : tl_invoices_issue(tx, ctx, &note, "invoice.credit_note_issued", err);
+	tl_invoice_release(&note);
 	return rc;
 }
 
 /* Refunds the unused whole minutes of the term `paid` paid for, if any. */
-static int refund_invoice(tl_tx *tx, const tl_ctx *ctx, const tl_resource *r, json_t *paid,
-			  tl_error *err)
+static int refund_invoice(tl_tx *tx, const tl_ctx *ctx, const tl_resource *r,
+			  const tl_invoice *paid, tl_error *err)
 {
-	const json_t *period = json_object_get(paid, "period");
-	int64_t start = tl_time_member(period, "start"), end = tl_time_member(period, "end");
+	int64_t start = paid->period_start, end = paid->period_end;
 	if (end <= ctx->now || end <= start)
 		return 0;
-	int64_t total = json_integer_value(json_object_get(paid, "total"));
-	int64_t tax = json_integer_value(json_object_get(paid, "tax"));
+	int64_t total = paid->total, tax = paid->tax;
 	int64_t left = end - (ctx->now > start ? ctx->now : start), net_back = 0, tax_back = 0;
 	left -= left % 60; /* whole minutes left, as the product is billed */
 	if (tl_money_mul_div(total - tax, left, end - start, &net_back) < 0 ||
 	    tl_money_mul_div(tax, left, end - start, &tax_back) < 0)
 		return tl_error_set(err, TL_EINVALID, "price_overflow", "the refund overflows");
-	json_t *ids = json_array();
-	int rc = refund_transfers(tx, ctx, r, json_string_value(json_object_get(paid, "currency")),
-				  net_back, tax_back, ids, err);
+	tl_id_list ids = {0};
+	int rc = refund_transfers(tx, ctx, r, paid->currency, net_back, tax_back, &ids, err);
 	if (rc == 0 && net_back + tax_back > 0)
-		rc = credit_note(tx, ctx, r, paid, net_back, tax_back, ids, err);
-	json_decref(ids);
+		rc = credit_note(tx, ctx, r, paid, net_back, tax_back, &ids, err);
+	tl_id_list_release(&ids);
 	return rc;
 }
 
@@ -128,15 +132,14 @@ int tl_refund_unused_term(tl_tx *tx, const tl_ctx *ctx, const tl_resource *r, tl
 {
 	if (strcmp(r->billing_mode, "prepaid") != 0 || r->term_end <= ctx->now)
 		return 0;
-	json_t *terms = json_array();
-	int rc = terms ? term_invoices(tx, r, terms, err)
-		       : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
-	size_t i;
-	json_t *paid;
-	json_array_foreach(terms, i, paid) {
+	tl_invoice *terms = NULL;
+	size_t n = 0;
+	int rc = term_invoices(tx, r, &terms, &n, err);
+	for (size_t i = 0; i < n; i++) {
 		if (rc == 0)
-			rc = refund_invoice(tx, ctx, r, paid, err);
+			rc = refund_invoice(tx, ctx, r, &terms[i], err);
+		tl_invoice_release(&terms[i]);
 	}
-	json_decref(terms);
+	free(terms);
 	return rc;
 }

@@ -7,7 +7,7 @@
 #include "service/accounts.h"
 #include "service/audit.h"
 #include "service/checkout.h"
-#include "service/reconcile.h"
+#include "service/debts.h"
 #include "service/refunds.h"
 #include "common/ids.h"
 #include "domain/account.h"
@@ -295,7 +295,7 @@ int tl_resources_create(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *catalog,
 	rc = rc ? rc : check_kind(req, err);
 	/* debt blocks every new paid resource, the postpaid ones made here too */
 	if (rc == 0 && !req->poc)
-		rc = tl_reconcile_check_no_debt(tx, account.id, err);
+		rc = tl_debts_check_none(tx, account.id, err);
 	if (rc < 0)
 		return rc;
 	tl_resource r = {0};

@@ -623,11 +623,6 @@ int tl_store_doc_list_due(tl_tx *tx, const char *kind, const char *status, int64
 {
 	return tx->drv->doc_list_due(tx->conn, kind, status, now, out, max, count, err);
 }
-int tl_store_debts_payable(tl_tx *tx, const char *status, int64_t now, tl_doc *out, size_t max,
-			   size_t *count, tl_error *err)
-{
-	return tx->drv->debts_payable(tx->conn, status, now, out, max, count, err);
-}
 int tl_store_doc_count(tl_tx *tx, const tl_doc_query *q, int64_t *out, tl_error *err)
 {
 	return tx->drv->doc_count(tx->conn, q, out, err);
@@ -715,4 +710,50 @@ int tl_store_suspensions_overlapping(tl_tx *tx, const char *resource_id, int64_t
 {
 	return tx->drv->suspensions_overlapping(tx->conn, resource_id, from, to, after_seq, out,
 						max, count, err);
+}
+
+/* ---- invoices and payments ---- */
+int tl_store_invoice_insert(tl_tx *tx, const tl_invoice *inv, tl_error *err)
+{
+	return tx->drv->invoice_insert(tx->conn, inv, err);
+}
+int tl_store_invoice_update(tl_tx *tx, const tl_invoice *inv, tl_error *err)
+{
+	return tx->drv->invoice_update(tx->conn, inv, err);
+}
+int tl_store_invoice_get(tl_tx *tx, const char *id, tl_invoice *out, tl_error *err)
+{
+	return tx->drv->invoice_get(tx->conn, id, out, err);
+}
+int tl_store_invoice_list(tl_tx *tx, const tl_invoice_query *q, const tl_page *page,
+			  tl_invoice *out, size_t *count, tl_error *err)
+{
+	return tx->drv->invoice_list(tx->conn, q, page, out, count, err);
+}
+int tl_store_invoices_payable(tl_tx *tx, const char *status, int64_t now, tl_invoice *out,
+			      size_t max, size_t *count, tl_error *err)
+{
+	return tx->drv->invoices_payable(tx->conn, status, now, out, max, count, err);
+}
+int tl_store_invoices_open_count(tl_tx *tx, const char *account_id, int64_t *out,
+				 tl_error *err)
+{
+	return tx->drv->invoices_open_count(tx->conn, account_id, out, err);
+}
+int tl_store_payment_insert(tl_tx *tx, const tl_payment *p, tl_error *err)
+{
+	return tx->drv->payment_insert(tx->conn, p, err);
+}
+int tl_store_payment_get(tl_tx *tx, const char *id, tl_payment *out, tl_error *err)
+{
+	return tx->drv->payment_get(tx->conn, id, out, err);
+}
+int tl_store_payment_list(tl_tx *tx, const char *account_id, const tl_page *page,
+			  tl_payment *out, size_t *count, tl_error *err)
+{
+	return tx->drv->payment_list(tx->conn, account_id, page, out, count, err);
+}
+int tl_store_payment_count(tl_tx *tx, const char *account_id, int64_t *out, tl_error *err)
+{
+	return tx->drv->payment_count(tx->conn, account_id, out, err);
 }

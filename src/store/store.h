@@ -306,12 +306,6 @@ int tl_store_doc_get_by_key(tl_tx *tx, const char *kind, const char *key, tl_doc
 int tl_store_doc_list(tl_tx *tx, const tl_doc_query *q, const tl_page *page, tl_doc *out,
 		      size_t *count, tl_error *err);
 /* Documents of a kind in a status whose due_at has come (due_at > 0). */
-/* Invoices in `status` that are due by `now` and whose account's credit
- * wallet has credit available: the debts a collection can pay something
- * of. Leaving out the others keeps invoices no credit stands behind from
- * filling every batch. Oldest due first. */
-int tl_store_debts_payable(tl_tx *tx, const char *status, int64_t now, tl_doc *out, size_t max,
-			   size_t *count, tl_error *err);
 int tl_store_doc_list_due(tl_tx *tx, const char *kind, const char *status, int64_t now,
 			  tl_doc *out, size_t max, size_t *count, tl_error *err);
 int tl_store_doc_count(tl_tx *tx, const tl_doc_query *q, int64_t *out, tl_error *err);
@@ -388,5 +382,41 @@ int tl_store_usage_sum(tl_tx *tx, int64_t resource_seq, int64_t from, int64_t to
  * [from, to) (month starts, as tl_usage_month_of gives). */
 int tl_store_usage_months_sum(tl_tx *tx, int64_t resource_seq, int64_t from, int64_t to,
 			      tl_usage_total *out, tl_error *err);
+/* Invoices (with their lines and transfers) and payments (with their
+ * invoices): store_sqlite_invoices.c. Each insert or update is checked by
+ * the database too (amounts >= 0, known statuses, unique numbers). */
+#include "domain/invoice.h"
+/* TL_ECONFLICT "already_exists" when the id or the number is taken. */
+int tl_store_invoice_insert(tl_tx *tx, const tl_invoice *inv, tl_error *err);
+/* Rewrites what changes as an invoice is paid: amount_paid, status,
+ * payment_id, due_at, updated_at and its transfers. */
+int tl_store_invoice_update(tl_tx *tx, const tl_invoice *inv, tl_error *err);
+/* TL_ENOTFOUND "not_found" when there is none. *out is released with
+ * tl_invoice_release. */
+int tl_store_invoice_get(tl_tx *tx, const char *id, tl_invoice *out, tl_error *err);
+typedef struct tl_invoice_query {
+	const char *account_id;  /* NULL: any */
+	const char *resource_id; /* NULL: any */
+} tl_invoice_query;
+/* Newest first; at least one of the query's filters is given. */
+int tl_store_invoice_list(tl_tx *tx, const tl_invoice_query *q, const tl_page *page,
+			  tl_invoice *out, size_t *count, tl_error *err);
+/* Invoices in `status` that are due by `now` and whose account's credit
+ * wallet has credit available: the debts a collection can pay something
+ * of. Leaving out the others keeps invoices no credit stands behind from
+ * filling every batch. Oldest due first; one a job failed on waits for its
+ * retry. */
+int tl_store_invoices_payable(tl_tx *tx, const char *status, int64_t now, tl_invoice *out,
+			      size_t max, size_t *count, tl_error *err);
+/* How many of the account's invoices are unpaid or partial_paid. */
+int tl_store_invoices_open_count(tl_tx *tx, const char *account_id, int64_t *out,
+				 tl_error *err);
+/* TL_ECONFLICT "already_exists" when the id is taken. */
+int tl_store_payment_insert(tl_tx *tx, const tl_payment *p, tl_error *err);
+int tl_store_payment_get(tl_tx *tx, const char *id, tl_payment *out, tl_error *err);
+/* The account's payments, newest first. */
+int tl_store_payment_list(tl_tx *tx, const char *account_id, const tl_page *page,
+			  tl_payment *out, size_t *count, tl_error *err);
+int tl_store_payment_count(tl_tx *tx, const char *account_id, int64_t *out, tl_error *err);
 
 #endif

@@ -102,8 +102,6 @@ typedef struct tl_store_driver {
 			size_t *count, tl_error *err);
 	int (*doc_list_due)(void *conn, const char *kind, const char *status, int64_t now,
 			    tl_doc *out, size_t max, size_t *count, tl_error *err);
-	int (*debts_payable)(void *conn, const char *status, int64_t now, tl_doc *out, size_t max,
-			     size_t *count, tl_error *err);
 	int (*doc_count)(void *conn, const tl_doc_query *q, int64_t *out, tl_error *err);
 	int (*counter_next)(void *conn, const char *name, int64_t *out, tl_error *err);
 	int (*idem_get)(void *conn, const char *scope, const char *key,
@@ -141,6 +139,21 @@ typedef struct tl_store_driver {
 			 tl_usage_total *out, tl_error *err);
 	int (*usage_months_sum)(void *conn, int64_t resource_seq, int64_t from, int64_t to,
 				tl_usage_total *out, tl_error *err);
+	/* invoices and payments (store.h) */
+	int (*invoice_insert)(void *conn, const tl_invoice *inv, tl_error *err);
+	int (*invoice_update)(void *conn, const tl_invoice *inv, tl_error *err);
+	int (*invoice_get)(void *conn, const char *id, tl_invoice *out, tl_error *err);
+	int (*invoice_list)(void *conn, const tl_invoice_query *q, const tl_page *page,
+			    tl_invoice *out, size_t *count, tl_error *err);
+	int (*invoices_payable)(void *conn, const char *status, int64_t now, tl_invoice *out,
+				size_t max, size_t *count, tl_error *err);
+	int (*invoices_open_count)(void *conn, const char *account_id, int64_t *out,
+				   tl_error *err);
+	int (*payment_insert)(void *conn, const tl_payment *p, tl_error *err);
+	int (*payment_get)(void *conn, const char *id, tl_payment *out, tl_error *err);
+	int (*payment_list)(void *conn, const char *account_id, const tl_page *page,
+			    tl_payment *out, size_t *count, tl_error *err);
+	int (*payment_count)(void *conn, const char *account_id, int64_t *out, tl_error *err);
 } tl_store_driver;
 
 extern const tl_store_driver tl_store_sqlite_driver;

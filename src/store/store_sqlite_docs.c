@@ -219,26 +219,6 @@ int tl_sqlite_doc_list_due(void *conn, const char *kind, const char *status, int
 	return read_docs(c, st, out, max, count, err);
 }
 
-int tl_sqlite_debts_payable(void *conn, const char *status, int64_t now, tl_doc *out,
-			    size_t max, size_t *count, tl_error *err)
-{
-	sqlite_conn *c = conn;
-	sqlite3_stmt *st = tl_sqlite_stmt(c, "SELECT " DOC_COLUMNS " FROM documents d"
-		" WHERE d.kind = 'invoice' AND d.status = ?1 AND d.due_at > 0 AND d.due_at <= ?2"
-		" AND NOT EXISTS (SELECT 1 FROM job_failures f WHERE f.subject = d.id"
-		" AND f.next_retry_at > ?2)"
-		" AND EXISTS (SELECT 1 FROM ledger_accounts w WHERE w.account_id = d.account_id"
-		" AND w.kind = 'credit'"
-		" AND w.posted_credits - w.posted_debits - w.pending_debits > 0)"
-		" ORDER BY d.due_at LIMIT ?3");
-	if (st == NULL)
-		return tl_sqlite_error(c, err, "invoice");
-	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, now);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
-	return read_docs(c, st, out, max, count, err);
-}
-
 int tl_sqlite_counter_next(void *conn, const char *name, int64_t *out, tl_error *err)
 {
 	sqlite_conn *c = conn;

@@ -116,8 +116,6 @@ int tl_sqlite_doc_list(void *conn, const tl_doc_query *q, const tl_page *page, t
 		       size_t *count, tl_error *err);
 int tl_sqlite_doc_list_due(void *conn, const char *kind, const char *status, int64_t now,
 			   tl_doc *out, size_t max, size_t *count, tl_error *err);
-int tl_sqlite_debts_payable(void *conn, const char *status, int64_t now, tl_doc *out,
-			    size_t max, size_t *count, tl_error *err);
 int tl_sqlite_doc_count(void *conn, const tl_doc_query *q, int64_t *out, tl_error *err);
 int tl_sqlite_counter_next(void *conn, const char *name, int64_t *out, tl_error *err);
 
@@ -154,5 +152,20 @@ int tl_sqlite_usage_sum(void *conn, int64_t resource_seq, int64_t from, int64_t 
 			tl_usage_total *out, tl_error *err);
 int tl_sqlite_usage_months_sum(void *conn, int64_t resource_seq, int64_t from, int64_t to,
 			       tl_usage_total *out, tl_error *err);
+/* Invoices and payments (store_sqlite_invoices.c). */
+int tl_sqlite_invoice_insert(void *conn, const tl_invoice *inv, tl_error *err);
+int tl_sqlite_invoice_update(void *conn, const tl_invoice *inv, tl_error *err);
+int tl_sqlite_invoice_get(void *conn, const char *id, tl_invoice *out, tl_error *err);
+int tl_sqlite_invoice_list(void *conn, const tl_invoice_query *q, const tl_page *page,
+			   tl_invoice *out, size_t *count, tl_error *err);
+int tl_sqlite_invoices_payable(void *conn, const char *status, int64_t now, tl_invoice *out,
+			       size_t max, size_t *count, tl_error *err);
+int tl_sqlite_invoices_open_count(void *conn, const char *account_id, int64_t *out,
+				  tl_error *err);
+int tl_sqlite_payment_insert(void *conn, const tl_payment *p, tl_error *err);
+int tl_sqlite_payment_get(void *conn, const char *id, tl_payment *out, tl_error *err);
+int tl_sqlite_payment_list(void *conn, const char *account_id, const tl_page *page,
+			   tl_payment *out, size_t *count, tl_error *err);
+int tl_sqlite_payment_count(void *conn, const char *account_id, int64_t *out, tl_error *err);
 
 #endif

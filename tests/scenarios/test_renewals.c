@@ -296,6 +296,46 @@ Test(renewals, deleting_after_an_auto_renewal_refunds_both_terms)
 	tt_response_free(&chk);
 }
 
+/* Purchases, renewals, usage invoices and credit notes are issued by three
+ * different flows, but through one numbering: a year's numbers run 1, 2,
+ * 3, ... across every kind, none repeated or skipped, and the API reads
+ * back each kind in order (newest first). */
+Test(renewals, every_kind_of_invoice_shares_one_gap_free_numbering)
+{
+	top_up(3000000);
+	char id[64], path[128];
+	buy(true, id); /* purchase */
+	tt_response r = tt_request(&srv, "POST", "/v1/resources", token,
+				   "{\"type\":\"load_balancer\",\"name\":\"lb\",\"poc\":false,"
+				   "\"spec\":{}}", NULL);
+	cr_assert_eq(r.status, 201, "%s", r.raw);
+	tt_response_free(&r);
+	clock_to("2027-02-03T00:00:00Z"); /* the renewal; January's use of the LB */
+	snprintf(path, sizeof(path), "/v1/resources/%s", id);
+	r = tt_request(&srv, "DELETE", path, token, NULL, NULL); /* two credit notes */
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	tt_response_free(&r);
+	r = tt_request(&srv, "GET", "/v1/invoices?limit=100", token, NULL, NULL);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	json_t *list = json_object_get(r.json, "data"), *inv;
+	size_t n = json_array_size(list), i;
+	/* the clock's jumps run the renewals before the reconciliation */
+	const char *const kinds[] = {"purchase", "renewal", "usage", "credit_note",
+				     "credit_note"};
+	cr_assert_eq(n, 5, "%s", r.raw);
+	json_array_foreach(list, i, inv) {
+		char want[32];
+		snprintf(want, sizeof(want), "INV-2027-%06zu", n - i); /* newest first */
+		cr_expect_str_eq(json_string_value(json_object_get(inv, "number")), want, "%s",
+				 r.raw);
+		cr_expect_str_eq(json_string_value(json_object_get(inv, "kind")), kinds[n - 1 - i]);
+	}
+	tt_response_free(&r);
+	tt_response chk = tt_request(&srv, "GET", "/v1/ledger/check", srv.admin_token, NULL, NULL);
+	cr_assert(json_is_true(json_object_get(chk.json, "ok")), "%s", chk.raw);
+	tt_response_free(&chk);
+}
+
 /* Buys n servers for one month without auto-renew, in one checkout. */
 static void buy_many(int n)
 {
