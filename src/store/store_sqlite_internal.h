@@ -10,7 +10,7 @@
 
 /* Prepared statements are cached per connection, keyed by the address of
  * the SQL text (every statement is a string literal in this file). */
-#define STMT_CACHE_MAX 64
+#define STMT_CACHE_MAX 128
 
 typedef struct sqlite_conn {
 	sqlite3 *db;
@@ -128,5 +128,23 @@ int tl_sqlite_idem_purge(void *conn, int64_t before, size_t max, size_t *deleted
 			 tl_error *err);
 int tl_sqlite_job_run_count(void *conn, const char *job, const char *period, int64_t *out,
 			    tl_error *err);
+
+/* Checkouts and coupons (store_sqlite_checkouts.c). */
+int tl_sqlite_checkout_insert(void *conn, const tl_checkout *k, int64_t now, tl_error *err);
+int tl_sqlite_checkout_update(void *conn, const tl_checkout *k, int64_t now, tl_error *err);
+int tl_sqlite_checkout_get(void *conn, const char *id, tl_checkout *out, tl_error *err);
+int tl_sqlite_checkouts_due(void *conn, int64_t now, tl_checkout_due *out, size_t max,
+			   size_t *count, tl_error *err);
+int tl_sqlite_coupon_insert(void *conn, const tl_coupon *k, int64_t now, tl_error *err);
+int tl_sqlite_coupon_update(void *conn, const tl_coupon *k, int64_t now, tl_error *err);
+int tl_sqlite_coupon_get(void *conn, const char *id, tl_coupon *out, tl_error *err);
+int tl_sqlite_coupon_get_by_code(void *conn, const char *code, tl_coupon *out, tl_error *err);
+int tl_sqlite_coupon_list(void *conn, const tl_page *page, tl_coupon *out, size_t *count,
+			  tl_error *err);
+int tl_sqlite_coupon_redemption_insert(void *conn, const char *id, const char *coupon_id,
+				       const char *account_id, const char *checkout_id,
+				       int64_t now, tl_error *err);
+int tl_sqlite_coupon_redemptions_count(void *conn, const char *coupon_id,
+				       const char *account_id, int64_t *out, tl_error *err);
 
 #endif
