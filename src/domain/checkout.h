@@ -100,8 +100,8 @@ int tl_checkout_transition(tl_checkout *c, const char *to, int64_t now, tl_error
 /* The invariants above; 0 when they hold. */
 int tl_checkout_assert_valid(const tl_checkout *c);
 
-/* The API's form, which is also what the store keeps, and back. */
+/* The API's form (checkout_json.c), the only place it is made. The store
+ * keeps the checkout's columns and lines, not this. */
 json_t *tl_checkout_to_json(const tl_checkout *c);
-int tl_checkout_from_json(const json_t *j, tl_checkout *out, tl_error *err);
 
 #endif

@@ -78,24 +78,3 @@ Test(checkout_domain, an_unknown_term_is_refused)
 	tl_error_clear(&e);
 	destroy(c);
 }
-
-Test(checkout_domain, json_round_trip_keeps_terms_and_prices)
-{
-	tl_checkout *c = make(), *back = calloc(1, sizeof(*back));
-	json_t *j = tl_checkout_to_json(c);
-	tl_error e = {0};
-	cr_assert_eq(tl_checkout_from_json(j, back, &e), 0);
-	cr_assert_eq(back->line_count, 2);
-	cr_assert_eq(back->totals.total, c->totals.total);
-	cr_assert_eq(back->cycles[1].discount_bp, 300);
-	cr_assert_eq(back->coupon_amount_off, 100001);
-	cr_assert_eq(back->lines[1].price.coupon_discount, c->lines[1].price.coupon_discount);
-	cr_assert_eq(json_integer_value(json_object_get(back->lines[1].spec, "size_gb")), 100);
-	/* re-pricing a reloaded checkout gives the same figures */
-	cr_assert_eq(tl_checkout_price(back, &e), 0);
-	cr_assert_eq(back->totals.total, c->totals.total);
-	cr_assert_eq(tl_checkout_assert_valid(back), 0);
-	json_decref(j);
-	destroy(c);
-	destroy(back);
-}
