@@ -108,24 +108,57 @@ int tl_checkout_transition(tl_checkout *c, const char *to, int64_t now, tl_error
 	return 0;
 }
 
+static bool one_of(const char *s, const char *const *set)
+{
+	for (; *set; set++)
+		if (strcmp(s, *set) == 0)
+			return true;
+	return false;
+}
+
+static bool line_negative(const tl_price_line *l)
+{
+	return l->unit_price < 0 || l->quantity < 0 || l->gross < 0 || l->cycle_discount < 0 ||
+	       l->amount < 0 || l->coupon_discount < 0 || l->taxable < 0 || l->tax < 0 ||
+	       l->total < 0;
+}
+
+static bool totals_negative(const tl_price_totals *t)
+{
+	return t->gross < 0 || t->cycle_discount < 0 || t->subtotal < 0 || t->discount < 0 ||
+	       t->tax < 0 || t->total < 0;
+}
+
 int tl_checkout_assert_valid(const tl_checkout *c)
 {
+	static const char *const statuses[] = {"open", "paid", "cancelled", "expired", NULL};
+	static const char *const kinds[] = {"purchase", "conversion", "renewal", "recovery",
+					    NULL};
+	if (!one_of(c->status, statuses) || !one_of(c->kind, kinds))
+		return 1;
+	if (c->line_count > TL_PRICING_LINES_MAX || c->cycle_months < 1)
+		return 6;
 	tl_price_totals sum = {.subtotal = 0};
+	bool negative = totals_negative(&c->totals) || c->hold_amount < 0;
 	for (size_t i = 0; i < c->line_count; i++) {
 		const tl_price_line *l = &c->lines[i].price;
+		negative = negative || line_negative(l);
 		sum.subtotal += l->amount;
 		sum.discount += l->coupon_discount;
 		sum.tax += l->tax;
 		sum.total += l->total;
 	}
-	bool paid = strcmp(c->status, "paid") == 0;
+	if (negative || (c->settlement != TL_SETTLE_HOLD && c->hold_amount != 0))
+		return 3;
 	if (sum.subtotal != c->totals.subtotal || sum.discount != c->totals.discount ||
 	    sum.tax != c->totals.tax || sum.total != c->totals.total ||
 	    c->totals.total != c->totals.subtotal - c->totals.discount + c->totals.tax)
-		return -1;
-	if (paid != (c->payment_id[0] != '\0'))
-		return -1;
-	if (paid && c->paid_at > c->expires_at)
-		return -1;
+		return 2;
+	bool paid = strcmp(c->status, "paid") == 0;
+	if (paid != (c->payment_id[0] != '\0') || (!paid && c->paid_at != 0) ||
+	    (paid && c->paid_at >= c->expires_at))
+		return 4;
+	if ((c->coupon_code[0] == '\0') != (c->coupon_id[0] == '\0'))
+		return 5;
 	return 0;
 }

@@ -5,24 +5,55 @@
  * price of it all. The prices, cycle discounts and tax rate in force when it
  * is created are copied into it, so it keeps its price while it is open.
  *
- * States and transitions:
+ * Kinds: purchase (new resources), conversion (Stop POC converts POC
+ * resources), renewal (a prepaid term continued), recovery (a suspended
+ * prepaid resource given a new term from now).
  *
- *            +-- pay ------------------> paid
- *   open ----+-- cancel ---------------> cancelled
- *            +-- clock passes expires_at -> expired
+ * States and transitions. Every change of status goes through
+ * tl_checkout_transition (below); the use cases that call it are in
+ * service/checkout.c and service/checkout_pay.c (service/checkout.h):
  *
- *   | from | event  | to        | done by                          |
- *   |------|--------|-----------|----------------------------------|
- *   | open | pay    | paid      | service/checkout.c tl_checkout_pay |
- *   | open | cancel | cancelled | tl_checkout_cancel                |
- *   | open | expire | expired   | tl_checkout_expire_due (jobs)     |
+ *                      change (term, auto-renew, coupon; re-priced)
+ *                         +--+
+ *                         |  v
+ *   create ----------->  open --- pay (credit or hold) ---------> paid
+ *                         |  |
+ *                         |  +--- cancel, or a resource of it ---> cancelled
+ *                         |       is deleted before expires_at
+ *                         |
+ *                         +------ clock reaches expires_at, or ---> expired
+ *                                 a resource of it is deleted after
  *
- * Invariants (tl_checkout_assert_valid):
- *   1. Only an open checkout changes; paid, cancelled and expired are final.
+ *   paid, cancelled and expired are final: every event on them is 409
+ *   checkout_not_open. Paying or changing at or after expires_at is 409
+ *   checkout_expired even while the sweep has not yet expired it.
+ *
+ *   | from  | event                        | to        | done by (service/checkout.h)     |
+ *   |-------|------------------------------|-----------|----------------------------------|
+ *   | -     | POST /v1/checkouts           | open      | tl_checkouts_create_purchase     |
+ *   | -     | Stop POC (stop_poc.c)        | open      | tl_checkouts_create_conversion   |
+ *   | -     | renew (h_renew.c, renewals.c)| open      | tl_checkouts_create_renewal      |
+ *   | open  | change term/auto-renew/coupon| open      | tl_checkouts_change              |
+ *   | open  | pay from credit (or gateway) | paid      | tl_checkouts_pay_credit          |
+ *   | open  | pay by hold                  | paid      | tl_checkouts_pay_hold            |
+ *   | open  | cancel                       | cancelled | tl_checkouts_cancel              |
+ *   | open  | resource deleted, in time    | cancelled | tl_checkouts_cancel_for_deletion |
+ *   | open  | resource deleted, past time  | expired   | tl_checkouts_cancel_for_deletion |
+ *   | open  | clock reaches expires_at     | expired   | tl_checkouts_expire_due (jobs.c) |
+ *
+ * Invariants (tl_checkout_assert_valid, checked on every save: a checkout
+ * that breaks one is never stored):
+ *   1. Its status is one of open, paid, cancelled, expired and its kind one
+ *      of purchase, conversion, renewal, recovery.
  *   2. Its totals are the sums of its lines, and total = subtotal -
  *      discount + tax (pricing.h).
- *   3. A paid checkout has a payment id; nothing else does.
- *   4. It is never paid after expires_at.
+ *   3. No amount is negative: no line figure, no total, no hold amount;
+ *      and only a hold-settled checkout has a hold amount.
+ *   4. A paid checkout has a payment id; nothing else does. Only a paid
+ *      one has a paid_at, and it is before expires_at.
+ *   5. A coupon is a code and an id together, or neither.
+ *   6. It has at most TL_PRICING_LINES_MAX lines and a term (cycle_months
+ *      of at least 1).
  */
 #ifndef TL_CHECKOUT_H
 #define TL_CHECKOUT_H
@@ -93,15 +124,17 @@ int tl_checkout_price(tl_checkout *c, tl_error *err);
 /* 0 when c is open and unexpired at now; else as tl_checkout_transition. */
 int tl_checkout_check_open(const tl_checkout *c, int64_t now, tl_error *err);
 
-/* open -> to ("paid", "cancelled", "expired"); 409 checkout_not_open
- * otherwise; paying after expires_at is 409 checkout_expired. */
+/* The one change of status: open -> to ("paid", "cancelled", "expired");
+ * 409 checkout_not_open from any other state; to anything but expired at
+ * or after expires_at is 409 checkout_expired. Paid sets paid_at. */
 int tl_checkout_transition(tl_checkout *c, const char *to, int64_t now, tl_error *err);
 
-/* The invariants above; 0 when they hold. */
+/* The invariants above; 0 when they all hold, else the number (1-6) of
+ * the first one broken. */
 int tl_checkout_assert_valid(const tl_checkout *c);
 
-/* The API's form, which is also what the store keeps, and back. */
+/* The API's form (checkout_json.c), the only place it is made. The store
+ * keeps the checkout's columns and lines, not this. */
 json_t *tl_checkout_to_json(const tl_checkout *c);
-int tl_checkout_from_json(const json_t *j, tl_checkout *out, tl_error *err);
 
 #endif

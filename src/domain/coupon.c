@@ -130,45 +130,6 @@ json_t *tl_coupon_to_json(const tl_coupon *c)
 			 tl_time_to_json(c->created_at));
 }
 
-static int64_t int_or_zero(const json_t *j, const char *key)
-{
-	return json_integer_value(json_object_get(j, key));
-}
-
-
-int tl_coupon_from_json(const json_t *j, tl_coupon *out, tl_error *err)
-{
-	memset(out, 0, sizeof(*out));
-	const char *id = json_string_value(json_object_get(j, "id"));
-	const char *code = json_string_value(json_object_get(j, "code"));
-	const char *currency = json_string_value(json_object_get(j, "currency"));
-	if (!id || !code || !currency)
-		return tl_error_set(err, TL_EINTERNAL, "corrupt_document", "a stored coupon is corrupt");
-	snprintf(out->id, sizeof(out->id), "%s", id);
-	snprintf(out->code, sizeof(out->code), "%s", code);
-	snprintf(out->currency, sizeof(out->currency), "%s", currency);
-	out->percent_off = int_or_zero(j, "percent_off");
-	out->amount_off = int_or_zero(j, "amount_off");
-	out->starts_at = tl_time_member(j, "starts_at");
-	out->expires_at = tl_time_member(j, "expires_at");
-	out->max_redemptions = int_or_zero(j, "max_redemptions");
-	out->max_per_account = int_or_zero(j, "max_per_account");
-	out->min_cycle_months = (int)int_or_zero(j, "min_cycle_months");
-	out->first_purchase_only = json_is_true(json_object_get(j, "first_purchase_only"));
-	out->disabled = json_is_true(json_object_get(j, "disabled"));
-	out->redemptions = int_or_zero(j, "redemptions");
-	out->created_at = tl_time_member(j, "created_at");
-	json_t *services = json_object_get(j, "services"), *s;
-	size_t i;
-	json_array_foreach(services, i, s) {
-		if (i >= TL_COUPON_SERVICES_MAX)
-			break;
-		snprintf(out->services[i], sizeof(out->services[i]), "%s", json_string_value(s));
-		out->service_count = i + 1;
-	}
-	return 0;
-}
-
 static int not_applicable(const tl_coupon *c, tl_error *err, const char *why)
 {
 	return tl_error_set(err, TL_ERULE, "coupon_not_applicable", "coupon %s %s", c->code, why);

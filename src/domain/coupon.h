@@ -45,9 +45,9 @@ int tl_coupon_normalize_code(const char *code, char out[TL_COUPON_CODE_MAX]);
 int tl_coupon_from_request(const json_t *in, const tl_catalog *catalog, tl_coupon *out,
 			   tl_error *err);
 
-/* The API's form, also what the store keeps; and back. */
+/* The API's form, the only place it is made (the store keeps the coupon's
+ * columns, not this). */
 json_t *tl_coupon_to_json(const tl_coupon *c);
-int tl_coupon_from_json(const json_t *j, tl_coupon *out, tl_error *err);
 
 /* What a checkout asks of a coupon. */
 typedef struct tl_coupon_use {

@@ -1,8 +1,9 @@
 /*
- * checkout.c: checkouts kept as documents (kind "checkout", status and
- * expiry as columns so the clock can find the ones to expire). A purchase's
- * lines come from its items: a server from its flavor, a volume from its
- * type and size; each line is the resource it will become.
+ * checkout.c: the checkout use cases. Checkouts are kept in the checkouts
+ * and checkout_lines tables (the store reads and writes tl_checkout; the
+ * API's JSON is only ever made by tl_checkout_to_json). A purchase's lines
+ * come from its items: a server from its flavor, a volume from its type and
+ * size; each line is the resource it will become.
  */
 #include "service/checkout.h"
 #include "service/checkout_internal.h"
@@ -23,35 +24,21 @@
 
 int tl_checkouts_save(tl_tx *tx, const tl_checkout *c, bool insert, int64_t now, tl_error *err)
 {
-	json_t *body = tl_checkout_to_json(c);
-	tl_doc d = {.created_at = c->created_at, .updated_at = now};
-	snprintf(d.kind, sizeof(d.kind), "checkout");
-	snprintf(d.id, sizeof(d.id), "%s", c->id);
-	snprintf(d.account_id, sizeof(d.account_id), "%s", c->account_id);
-	snprintf(d.status, sizeof(d.status), "%s", c->status);
-	d.due_at = strcmp(c->status, "open") == 0 ? c->expires_at : 0;
-	d.body = json_dumps(body, JSON_COMPACT);
-	json_decref(body);
-	int rc = d.body == NULL ? tl_error_set(err, TL_EINTERNAL, NULL, "out of memory")
-		 : insert      ? tl_store_doc_insert(tx, &d, err)
-			       : tl_store_doc_update(tx, &d, err);
-	tl_doc_free(&d);
-	return rc;
+	/* every save, on every path: a checkout breaking its invariants is a
+	 * defect, and it must not be stored (the transaction is undone) */
+	if (tl_checkout_assert_valid(c) != 0)
+		return tl_error_set(err, TL_EINTERNAL, "checkout_invalid",
+				    "checkout %s broke an invariant (checkout.h); nothing was saved",
+				    c->id);
+	return insert ? tl_store_checkout_insert(tx, c, now, err)
+		      : tl_store_checkout_update(tx, c, now, err);
 }
 
 static int load(tl_tx *tx, const tl_ctx *ctx, const char *id, tl_checkout *out, tl_error *err)
 {
-	tl_doc d = {0};
-	tl_error lookup = {0};
-	int rc = tl_store_doc_get(tx, "checkout", id, &d, &lookup);
-	tl_error_clear(&lookup);
-	if (rc == 0) {
-		json_t *j = json_loads(d.body, 0, NULL);
-		rc = j ? tl_checkout_from_json(j, out, err)
-		       : tl_error_set(err, TL_EINTERNAL, "corrupt_document", "checkout is corrupt");
-		json_decref(j);
-	}
-	tl_doc_free(&d);
+	int rc = tl_store_checkout_get(tx, id, out, err);
+	if (rc == TL_ENOTFOUND)
+		tl_error_clear(err); /* answered as checkout_not_found below */
 	if (rc == TL_ENOTFOUND || (rc == 0 && !tl_ctx_may_see(ctx, out->account_id))) {
 		if (rc == 0)
 			tl_checkout_release(out);
@@ -527,13 +514,15 @@ int tl_checkouts_check_payable(tl_tx *tx, const tl_ctx *ctx, const tl_checkout *
 	return rc;
 }
 
-static int expire_one(tl_tx *tx, const tl_ctx *ctx, tl_doc *d, tl_error *err)
+static int expire_one(tl_tx *tx, const tl_ctx *ctx, const tl_checkout_due *due, tl_error *err)
 {
 	tl_checkout *c = calloc(1, sizeof(*c));
-	json_t *j = json_loads(d->body, 0, NULL);
-	int rc = c && j ? tl_checkout_from_json(j, c, err)
-			: tl_error_set(err, TL_EINTERNAL, "corrupt_document", "checkout is corrupt");
-	json_decref(j);
+	int rc = c ? tl_store_checkout_get(tx, due->id, c, err)
+		   : tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
+	if (rc < 0) {
+		free(c);
+		return rc;
+	}
 	rc = rc ? rc : tl_checkout_transition(c, "expired", ctx->now, err);
 	rc = rc ? rc : tl_checkouts_save(tx, c, false, ctx->now, err);
 	rc = rc ? rc : tl_resources_mark_checkout(tx, ctx, c, NULL, err);
@@ -541,40 +530,38 @@ static int expire_one(tl_tx *tx, const tl_ctx *ctx, tl_doc *d, tl_error *err)
 		rc = tl_audit_record(tx, ctx, "checkout.expired", c->account_id, c->id,
 				     json_pack("{s:s}", "status", "open"),
 				     json_pack("{s:s}", "status", "expired"), err);
-	if (c)
-		tl_checkout_release(c);
+	tl_checkout_release(c);
 	free(c);
 	return rc;
 }
 
 typedef struct expiry {
 	const tl_ctx *ctx;
-	tl_doc *doc;
+	const tl_checkout_due *due;
 } expiry;
 
 static int expire_tx(tl_tx *tx, void *arg, tl_error *err)
 {
 	expiry *e = arg;
-	return expire_one(tx, e->ctx, e->doc, err);
+	return expire_one(tx, e->ctx, e->due, err);
 }
 
 int tl_checkouts_expire_due(tl_tx *tx, const tl_ctx *ctx, size_t max, size_t *expired,
 			    tl_error *err)
 {
-	tl_doc *docs = calloc(max, sizeof(*docs));
-	if (docs == NULL)
+	tl_checkout_due *due = calloc(max ? max : 1, sizeof(*due));
+	if (due == NULL)
 		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
 	size_t n = 0;
-	int rc = tl_store_doc_list_due(tx, "checkout", "open", ctx->now, docs, max, &n, err);
+	int rc = tl_store_checkouts_due(tx, ctx->now, due, max, &n, err);
 	for (size_t i = 0; i < n; i++) {
-		expiry e = {.ctx = ctx, .doc = &docs[i]};
-		tl_job_subject s = {.job = "checkout_expiry", .subject = docs[i].id,
-				    .account_id = docs[i].account_id};
+		expiry e = {.ctx = ctx, .due = &due[i]};
+		tl_job_subject s = {.job = "checkout_expiry", .subject = due[i].id,
+				    .account_id = due[i].account_id};
 		if (rc == 0) /* a failing one waits for its retry (the sweep leaves it out) */
 			rc = tl_job_subject_run(tx, ctx, &s, expire_tx, &e, NULL, err);
-		tl_doc_free(&docs[i]);
 	}
-	free(docs);
+	free(due);
 	*expired = rc == 0 ? n : 0;
 	return rc;
 }

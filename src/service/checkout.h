@@ -4,6 +4,18 @@
  * clock. Paying moves the money, creates (or, for a conversion, converts)
  * the resources, issues one invoice per resource and records the payment,
  * all in the caller's one transaction.
+ *
+ * The lifecycle these functions drive (diagram, invariants: domain/checkout.h):
+ *
+ *   create_purchase / create_conversion / create_renewal  ->  open
+ *   open --change------------------------------------------>  open
+ *   open --pay_credit (prepaid) | pay_hold (hold)---------->  paid
+ *   open --cancel | cancel_for_deletion (before expiry)---->  cancelled
+ *   open --expire_due | cancel_for_deletion (after)-------->  expired
+ *
+ * Every save checks tl_checkout_assert_valid first and refuses (500
+ * checkout_invalid, the transaction undone) a checkout that breaks one.
+ * Checkouts are stored in the checkouts and checkout_lines tables.
  */
 #ifndef TL_SERVICE_CHECKOUT_H
 #define TL_SERVICE_CHECKOUT_H

@@ -8,6 +8,9 @@
 #include "domain/checkout.h"
 #include "store/store.h"
 
+/* Inserts (insert) or rewrites c with its lines, after
+ * tl_checkout_assert_valid: TL_EINTERNAL "checkout_invalid" when c breaks
+ * an invariant, and nothing is written. */
 int tl_checkouts_save(tl_tx *tx, const tl_checkout *c, bool insert, int64_t now, tl_error *err);
 
 /* Does coupon c apply to checkout k now (limits counted in this tx)? */

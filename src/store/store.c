@@ -757,3 +757,56 @@ int tl_store_payment_count(tl_tx *tx, const char *account_id, int64_t *out, tl_e
 {
 	return tx->drv->payment_count(tx->conn, account_id, out, err);
 }
+
+/* ---- checkouts and coupons ------------------------------------------------- */
+
+int tl_store_checkout_insert(tl_tx *tx, const tl_checkout *c, int64_t now, tl_error *err)
+{
+	return tx->drv->checkout_insert(tx->conn, c, now, err);
+}
+int tl_store_checkout_update(tl_tx *tx, const tl_checkout *c, int64_t now, tl_error *err)
+{
+	return tx->drv->checkout_update(tx->conn, c, now, err);
+}
+int tl_store_checkout_get(tl_tx *tx, const char *id, tl_checkout *out, tl_error *err)
+{
+	return tx->drv->checkout_get(tx->conn, id, out, err);
+}
+int tl_store_checkouts_due(tl_tx *tx, int64_t now, tl_checkout_due *out, size_t max,
+			   size_t *count, tl_error *err)
+{
+	return tx->drv->checkouts_due(tx->conn, now, out, max, count, err);
+}
+int tl_store_coupon_insert(tl_tx *tx, const tl_coupon *c, int64_t now, tl_error *err)
+{
+	return tx->drv->coupon_insert(tx->conn, c, now, err);
+}
+int tl_store_coupon_update(tl_tx *tx, const tl_coupon *c, int64_t now, tl_error *err)
+{
+	return tx->drv->coupon_update(tx->conn, c, now, err);
+}
+int tl_store_coupon_get(tl_tx *tx, const char *id, tl_coupon *out, tl_error *err)
+{
+	return tx->drv->coupon_get(tx->conn, id, out, err);
+}
+int tl_store_coupon_get_by_code(tl_tx *tx, const char *code, tl_coupon *out, tl_error *err)
+{
+	return tx->drv->coupon_get_by_code(tx->conn, code, out, err);
+}
+int tl_store_coupon_list(tl_tx *tx, const tl_page *page, tl_coupon *out, size_t *count,
+			 tl_error *err)
+{
+	return tx->drv->coupon_list(tx->conn, page, out, count, err);
+}
+int tl_store_coupon_redemption_insert(tl_tx *tx, const char *id, const char *coupon_id,
+				      const char *account_id, const char *checkout_id,
+				      int64_t now, tl_error *err)
+{
+	return tx->drv->coupon_redemption_insert(tx->conn, id, coupon_id, account_id, checkout_id,
+						 now, err);
+}
+int tl_store_coupon_redemptions_count(tl_tx *tx, const char *coupon_id,
+				      const char *account_id, int64_t *out, tl_error *err)
+{
+	return tx->drv->coupon_redemptions_count(tx->conn, coupon_id, account_id, out, err);
+}

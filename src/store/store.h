@@ -31,6 +31,7 @@
 
 #include "common/err.h"
 #include "domain/account.h"
+#include "domain/checkout.h"
 #include "domain/ledger.h"
 #include "domain/resource.h"
 #include "domain/gateway_txn.h"
@@ -418,5 +419,49 @@ int tl_store_payment_get(tl_tx *tx, const char *id, tl_payment *out, tl_error *e
 int tl_store_payment_list(tl_tx *tx, const char *account_id, const tl_page *page,
 			  tl_payment *out, size_t *count, tl_error *err);
 int tl_store_payment_count(tl_tx *tx, const char *account_id, int64_t *out, tl_error *err);
+/* ---- checkouts and coupons (store_sqlite_checkouts.c) -------------------------
+ * Tables checkouts + checkout_lines and coupons + coupon_redemptions
+ * (docs/ARCHITECTURE.md, Schema). What the rows hold is the domain's types;
+ * the API's JSON is made from them, never stored. */
+
+/* A checkout and its lines, as they are. insert: TL_ECONFLICT
+ * "already_exists" when the id is taken; a refused CHECK (a status or kind
+ * not in the lifecycle, a negative amount) is TL_EINTERNAL "store_error".
+ * update rewrites what a checkout's life changes (status, term, coupon,
+ * prices, payment) and its lines; TL_ENOTFOUND "checkout_not_found". */
+int tl_store_checkout_insert(tl_tx *tx, const tl_checkout *c, int64_t now, tl_error *err);
+int tl_store_checkout_update(tl_tx *tx, const tl_checkout *c, int64_t now, tl_error *err);
+/* TL_ENOTFOUND "checkout_not_found"; TL_EINTERNAL "corrupt_row" when a
+ * stored spec or term list does not parse. out owns its lines' specs
+ * (tl_checkout_release), except on failure. */
+int tl_store_checkout_get(tl_tx *tx, const char *id, tl_checkout *out, tl_error *err);
+/* Open checkouts whose expires_at has come, soonest first, leaving out one
+ * a job failed on until its retry is due. */
+typedef struct tl_checkout_due {
+	char id[TL_ID_MAX];
+	char account_id[TL_ID_MAX];
+} tl_checkout_due;
+int tl_store_checkouts_due(tl_tx *tx, int64_t now, tl_checkout_due *out, size_t max,
+			   size_t *count, tl_error *err);
+
+/* A coupon. insert: TL_ECONFLICT "already_exists" when the code (or id)
+ * is taken. update: its disabled flag and redemption count (its terms never
+ * change); TL_ENOTFOUND "coupon_not_found". */
+int tl_store_coupon_insert(tl_tx *tx, const tl_coupon *c, int64_t now, tl_error *err);
+int tl_store_coupon_update(tl_tx *tx, const tl_coupon *c, int64_t now, tl_error *err);
+/* TL_ENOTFOUND "coupon_not_found". code: normalized (upper case). */
+int tl_store_coupon_get(tl_tx *tx, const char *id, tl_coupon *out, tl_error *err);
+int tl_store_coupon_get_by_code(tl_tx *tx, const char *code, tl_coupon *out, tl_error *err);
+/* Newest first. */
+int tl_store_coupon_list(tl_tx *tx, const tl_page *page, tl_coupon *out, size_t *count,
+			 tl_error *err);
+/* Records checkout_id's redemption of coupon_id: TL_ECONFLICT
+ * "already_exists" when that checkout has redeemed one already. */
+int tl_store_coupon_redemption_insert(tl_tx *tx, const char *id, const char *coupon_id,
+				      const char *account_id, const char *checkout_id,
+				      int64_t now, tl_error *err);
+/* How many times account_id has redeemed coupon_id. */
+int tl_store_coupon_redemptions_count(tl_tx *tx, const char *coupon_id,
+				      const char *account_id, int64_t *out, tl_error *err);
 
 #endif

@@ -154,6 +154,23 @@ typedef struct tl_store_driver {
 	int (*payment_list)(void *conn, const char *account_id, const tl_page *page,
 			    tl_payment *out, size_t *count, tl_error *err);
 	int (*payment_count)(void *conn, const char *account_id, int64_t *out, tl_error *err);
+	/* Checkouts and coupons (issue 16). */
+	int (*checkout_insert)(void *conn, const tl_checkout *k, int64_t now, tl_error *err);
+	int (*checkout_update)(void *conn, const tl_checkout *k, int64_t now, tl_error *err);
+	int (*checkout_get)(void *conn, const char *id, tl_checkout *out, tl_error *err);
+	int (*checkouts_due)(void *conn, int64_t now, tl_checkout_due *out, size_t max,
+			     size_t *count, tl_error *err);
+	int (*coupon_insert)(void *conn, const tl_coupon *k, int64_t now, tl_error *err);
+	int (*coupon_update)(void *conn, const tl_coupon *k, int64_t now, tl_error *err);
+	int (*coupon_get)(void *conn, const char *id, tl_coupon *out, tl_error *err);
+	int (*coupon_get_by_code)(void *conn, const char *code, tl_coupon *out, tl_error *err);
+	int (*coupon_list)(void *conn, const tl_page *page, tl_coupon *out, size_t *count,
+			   tl_error *err);
+	int (*coupon_redemption_insert)(void *conn, const char *id, const char *coupon_id,
+					const char *account_id, const char *checkout_id,
+					int64_t now, tl_error *err);
+	int (*coupon_redemptions_count)(void *conn, const char *coupon_id,
+					const char *account_id, int64_t *out, tl_error *err);
 } tl_store_driver;
 
 extern const tl_store_driver tl_store_sqlite_driver;

@@ -167,5 +167,22 @@ int tl_sqlite_payment_get(void *conn, const char *id, tl_payment *out, tl_error 
 int tl_sqlite_payment_list(void *conn, const char *account_id, const tl_page *page,
 			   tl_payment *out, size_t *count, tl_error *err);
 int tl_sqlite_payment_count(void *conn, const char *account_id, int64_t *out, tl_error *err);
+/* Checkouts and coupons (store_sqlite_checkouts.c). */
+int tl_sqlite_checkout_insert(void *conn, const tl_checkout *k, int64_t now, tl_error *err);
+int tl_sqlite_checkout_update(void *conn, const tl_checkout *k, int64_t now, tl_error *err);
+int tl_sqlite_checkout_get(void *conn, const char *id, tl_checkout *out, tl_error *err);
+int tl_sqlite_checkouts_due(void *conn, int64_t now, tl_checkout_due *out, size_t max,
+			   size_t *count, tl_error *err);
+int tl_sqlite_coupon_insert(void *conn, const tl_coupon *k, int64_t now, tl_error *err);
+int tl_sqlite_coupon_update(void *conn, const tl_coupon *k, int64_t now, tl_error *err);
+int tl_sqlite_coupon_get(void *conn, const char *id, tl_coupon *out, tl_error *err);
+int tl_sqlite_coupon_get_by_code(void *conn, const char *code, tl_coupon *out, tl_error *err);
+int tl_sqlite_coupon_list(void *conn, const tl_page *page, tl_coupon *out, size_t *count,
+			  tl_error *err);
+int tl_sqlite_coupon_redemption_insert(void *conn, const char *id, const char *coupon_id,
+				       const char *account_id, const char *checkout_id,
+				       int64_t now, tl_error *err);
+int tl_sqlite_coupon_redemptions_count(void *conn, const char *coupon_id,
+				       const char *account_id, int64_t *out, tl_error *err);
 
 #endif

@@ -356,8 +356,8 @@ Test(jobs, a_checkout_the_expiry_fails_on_does_not_keep_others_open)
 	tt_create_token(&srv, b, b_token);
 	new_checkout(a_token, broken);
 	new_checkout(b_token, fine);
-	snprintf(sql, sizeof(sql), "UPDATE documents SET body = 'X' || body WHERE id = '%s'",
-		 broken);
+	snprintf(sql, sizeof(sql),
+		 "UPDATE checkout_lines SET spec = 'X' || spec WHERE checkout_id = '%s'", broken);
 	edit_database(sql);
 	set_clock("2027-03-01T01:00:00Z"); /* both are past their 30 minutes */
 
@@ -370,8 +370,8 @@ Test(jobs, a_checkout_the_expiry_fails_on_does_not_keep_others_open)
 	json_decref(f);
 	cr_expect(metrics_have("tally_job_failing_subjects{job=\"checkout_expiry\"} 1\n"));
 
-	snprintf(sql, sizeof(sql), "UPDATE documents SET body = substr(body, 2) WHERE id = '%s'",
-		 broken);
+	snprintf(sql, sizeof(sql),
+		 "UPDATE checkout_lines SET spec = substr(spec, 2) WHERE checkout_id = '%s'", broken);
 	edit_database(sql);
 	set_clock("2027-03-01T01:01:00Z");
 	cr_expect_str_eq(checkout_status(a_token, broken, status), "expired");
