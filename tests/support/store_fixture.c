@@ -36,3 +36,10 @@ void tt_store_must_write(tl_store *store, tl_tx_fn fn, void *arg)
 	int rc = tl_store_write(store, fn, arg, &e);
 	cr_assert_eq(rc, 0, "%s: %s", e.code, e.message);
 }
+
+void tt_store_must_read(tl_store *store, tl_tx_fn fn, void *arg)
+{
+	tl_error e = {0};
+	int rc = tl_store_read(store, fn, arg, &e);
+	cr_assert_eq(rc, 0, "%s: %s", e.code, e.message);
+}
