@@ -11,6 +11,7 @@ auth=(-H "Authorization: Bearer $TALLY_ADMIN_TOKEN" -H 'Content-Type: applicatio
 need() { command -v "$1" >/dev/null || apt-get install -y -qq "$2" >/dev/null; }
 need sqlite3 sqlite3
 need curl curl
+need /usr/bin/time time # bench/sweeps: the baseline's CPU time
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 now_ns() { date +%s%N; }
 fail() { echo "$*" >&2; exit 1; }
