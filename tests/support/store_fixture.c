@@ -24,6 +24,8 @@ void tt_store_open_fresh(tl_store **out)
 
 void tt_store_close_fresh(tl_store *store)
 {
+	if (store == NULL) /* the open failed (an unknown TALLY_TEST_STORE) */
+		return;
 	tl_store_close(store);
 	char cmd[128];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", fresh_dir);
