@@ -11,14 +11,17 @@ auth=(-H "Authorization: Bearer $TALLY_ADMIN_TOKEN" -H 'Content-Type: applicatio
 need() { command -v "$1" >/dev/null || apt-get install -y -qq "$2" >/dev/null; }
 need sqlite3 sqlite3
 need curl curl
+need /usr/bin/time time # bench/sweeps: the baseline's CPU time
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 now_ns() { date +%s%N; }
 fail() { echo "$*" >&2; exit 1; }
 
 # tallyd on database $1 with the test clock (standing at the real time
 # until the script moves it, so nothing seeded for 2027 is due before).
+# BENCH_TALLYD: another tallyd binary (say, a build from before a change,
+# to compare the two on the same seeded data); build/bin/tallyd by default.
 start_tallyd() {
-  build/bin/tallyd --listen 127.0.0.1:$port --db "$1" --no-access-log --test-clock \
+  "${BENCH_TALLYD:-build/bin/tallyd}" --listen 127.0.0.1:$port --db "$1" --no-access-log --test-clock \
     2>>"$work/log" &
   tallyd_pid=$!
   for _ in $(seq 100); do curl -fs $url/healthz >/dev/null && break; sleep 0.1; done
@@ -38,6 +41,10 @@ stop_tallyd() {
 }
 # Peak resident memory of tallyd so far, in MiB (the kernel's VmHWM).
 peak_rss_mib() { awk '/^VmHWM/ {print int($2 / 1024)}' /proc/$tallyd_pid/status; }
+# CPU time (user + system) tallyd has used so far, in ms: on a machine
+# shared with other work, a steadier figure than the wall clock.
+cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' \
+  /proc/$tallyd_pid/stat; }
 
 # An empty database with tallyd's current schema, and nothing else.
 make_schema() {

@@ -497,7 +497,6 @@ static int sqlite_idem_get(void *conn, const char *scope, const char *key,
 		out->status = (unsigned)sqlite3_column_int(st, 1);
 		out->body = dup_text_or_null(st, 2);
 		out->created_at = sqlite3_column_int64(st, 3);
-		tl_sqlite_copy_text(out->scope, sizeof(out->scope), st, 4);
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)

@@ -82,7 +82,8 @@ static int write_resource(sqlite_conn *c, const char *sql, const tl_resource *r,
 	sqlite3_stmt *st = tl_sqlite_stmt(c, sql);
 	if (st == NULL)
 		return tl_sqlite_error(c, err, "resource");
-	char *spec = json_dumps(r->spec ? r->spec : json_object(), JSON_COMPACT);
+	/* no spec is stored as {} */
+	char *spec = r->spec ? json_dumps(r->spec, JSON_COMPACT) : strdup("{}");
 	if (spec == NULL)
 		return tl_error_set(err, TL_EINTERNAL, NULL, "out of memory");
 	bind_resource(st, r, spec);

@@ -1,6 +1,9 @@
-/* Store tests on a real SQLite file: migrations, transactions, group commit. */
+/* The SQLite driver's own tests, on a real SQLite file: its migrations
+ * (PRAGMA user_version, schema_migrations), WAL, and restoring a backup
+ * into a path. What every driver must do (transactions, group commit, the
+ * data functions) is the contract suite, tests/store/test_store_contract_*.c,
+ * which names no driver. */
 #include <criterion/criterion.h>
-#include <pthread.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -131,78 +134,39 @@ Test(store, refuses_a_database_from_a_newer_tally)
 	tl_error_clear(&e);
 }
 
-Test(store, a_failed_write_changes_nothing)
+/* A backup restored into a new path opens as the store it was taken from;
+ * restore refuses a path where a database is, and a file that is no
+ * backup. */
+Test(store, a_backup_restores_into_a_new_path_and_nowhere_else)
 {
 	tl_store *s;
 	tl_error e = {0};
-	cr_assert_eq(tl_store_open(&s, path, &e), 0);
+	cr_assert_eq(tl_store_open(&s, path, &e), 0, "%s", e.message);
 	tl_account a;
-	account(&a, "one");
-	cr_assert_eq(tl_store_write(s, insert_tx, &a, &e), 0);
-	cr_assert_eq(tl_store_write(s, insert_tx, &a, &e), TL_ECONFLICT);
-	cr_assert_str_eq(e.code, "already_exists");
+	account(&a, "kept");
+	cr_assert_eq(tl_store_write(s, insert_tx, &a, &e), 0, "%s", e.message);
+	char backup[160], restored[160], junk[160];
+	snprintf(backup, sizeof(backup), "%s/backup.db", dir);
+	snprintf(restored, sizeof(restored), "%s/restored.db", dir);
+	snprintf(junk, sizeof(junk), "%s/junk.db", dir);
+	tl_backup_result r;
+	cr_assert_eq(tl_store_backup(s, backup, &r, &e), 0, "%s", e.message);
+	tl_store_close(s);
+
+	cr_assert_eq(tl_store_restore(backup, restored, &e), 0, "%s: %s", e.code, e.message);
+	cr_assert_eq(tl_store_open(&s, restored, &e), 0, "%s", e.message);
+	cr_assert_eq(tl_store_read(s, get_tx, &a, &e), 0, "%s", e.message);
+	tl_store_close(s);
+
+	cr_assert_eq(tl_store_restore(backup, restored, &e), TL_ECONFLICT);
+	cr_assert_str_eq(e.code, "database_exists");
 	tl_error_clear(&e);
-	cr_assert_eq(tl_store_read(s, get_tx, &a, &e), 0);
-	tl_store_close(s);
-}
-
-/* Writers in many threads, every third one failing on purpose: the failures
- * must not take their batch neighbours down, and batches must form. */
-#define WRITERS 48
-typedef struct writer_arg {
-	tl_store *store;
-	tl_account account;
-	bool fail;
-	int rc;
-} writer_arg;
-
-static int insert_or_fail_tx(tl_tx *tx, void *arg, tl_error *err)
-{
-	writer_arg *w = arg;
-	int rc = tl_store_account_insert(tx, &w->account, err);
-	if (rc == 0 && w->fail)
-		return tl_error_set(err, TL_ERULE, "on_purpose", "fails after its insert");
-	return rc;
-}
-
-static void *writer_main(void *arg)
-{
-	writer_arg *w = arg;
-	tl_error e = {0};
-	for (int i = 0; i < 20; i++) {
-		account(&w->account, "w");
-		w->rc = tl_store_write(w->store, insert_or_fail_tx, w, &e);
-		tl_error_clear(&e);
-		tl_error ge = {0};
-		int found = tl_store_read(w->store, get_tx, &w->account, &ge);
-		tl_error_clear(&ge);
-		if ((w->rc == 0) != (found == 0) || (w->fail != (w->rc != 0))) {
-			w->rc = 999;
-			return NULL;
-		}
-	}
-	w->rc = 0;
-	return NULL;
-}
-
-Test(store, group_commit_isolates_failures_and_batches_writes)
-{
-	tl_store *s;
-	tl_error e = {0};
-	cr_assert_eq(tl_store_open(&s, path, &e), 0);
-	pthread_t threads[WRITERS];
-	static writer_arg args[WRITERS];
-	for (int i = 0; i < WRITERS; i++) {
-		args[i] = (writer_arg){.store = s, .fail = i % 3 == 0};
-		pthread_create(&threads[i], NULL, writer_main, &args[i]);
-	}
-	for (int i = 0; i < WRITERS; i++) {
-		pthread_join(threads[i], NULL);
-		cr_expect_eq(args[i].rc, 0, "writer %d saw a lost or leaked write", i);
-	}
-	tl_store_stats stats;
-	tl_store_get_stats(s, &stats);
-	cr_assert_eq(stats.writes, WRITERS * 20);
-	cr_expect_lt(stats.batches, stats.writes, "no two writes ever shared a commit");
-	tl_store_close(s);
+	FILE *f = fopen(junk, "w");
+	cr_assert_not_null(f);
+	fputs("not a database, not even close to one, but long enough to read", f);
+	fclose(f);
+	snprintf(restored, sizeof(restored), "%s/restored2.db", dir);
+	cr_assert_lt(tl_store_restore(junk, restored, &e), 0);
+	cr_assert_str_eq(e.code, "backup_invalid");
+	tl_error_clear(&e);
 }
