@@ -199,7 +199,8 @@ static int reconcile(tl_store *store, tl_clock *clock, const tl_catalog *catalog
 	return rc;
 }
 
-/* Retention: stored Idempotency-Key answers older than the window go, a
+/* Retention: stored Idempotency-Key answers older than the window go, and
+ * so do webhook outbox events older than it with no delivery pending, a
  * bounded batch per transaction. The whole table is the job's one subject
  * ("idempotency"): a batch that fails is recorded in job_failures (and so
  * in tally_job_failing_subjects) and waits for its retry. Audit events and
@@ -208,13 +209,16 @@ typedef struct retention_run {
 	int64_t now;
 	int64_t before;
 	size_t purged;
+	size_t webhook_events_purged;
 	bool waiting; /* failed before; its retry has not come */
 } retention_run;
 
 static int purge_batch(tl_tx *tx, void *arg, tl_error *err)
 {
 	retention_run *run = arg;
-	return tl_store_idem_purge(tx, run->before, TL_RETENTION_SWEEP_MAX, &run->purged, err);
+	int rc = tl_store_idem_purge(tx, run->before, TL_RETENTION_SWEEP_MAX, &run->purged, err);
+	return rc ? rc : tl_store_webhook_purge(tx, run->before, TL_RETENTION_SWEEP_MAX,
+						&run->webhook_events_purged, err);
 }
 
 static int retention_tx(tl_tx *tx, void *arg, tl_error *err)
@@ -224,6 +228,7 @@ static int retention_tx(tl_tx *tx, void *arg, tl_error *err)
 	tl_ctx ctx = {.who = &job, .now = run->now};
 	tl_job_subject s = {.job = "retention", .subject = "idempotency"};
 	run->purged = 0;
+	run->webhook_events_purged = 0;
 	tl_job_failure f;
 	tl_error lookup = {0};
 	int rc = tl_store_job_failure_get(tx, s.job, s.subject, &f, &lookup);
@@ -250,7 +255,8 @@ static int purge_idempotency(tl_store *store, tl_clock *clock, int64_t retention
 		if (rc < 0)
 			return rc;
 		*purged += run.purged;
-	} while (run.purged == TL_RETENTION_SWEEP_MAX && !run.waiting);
+	} while ((run.purged == TL_RETENTION_SWEEP_MAX ||
+		  run.webhook_events_purged == TL_RETENTION_SWEEP_MAX) && !run.waiting);
 	return 0;
 }
 
