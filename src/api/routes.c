@@ -68,12 +68,9 @@ const tl_route tl_routes[] = {
 	{"GET", "/v1/webhook-endpoints", TL_AUTH_ADMIN, false, tl_h_webhook_endpoints_list},
 	{"GET", "/v1/webhook-endpoints/{id}", TL_AUTH_ADMIN, false, tl_h_webhook_endpoints_get},
 	{"PATCH", "/v1/webhook-endpoints/{id}", TL_AUTH_ADMIN, false, tl_h_webhook_endpoints_update},
-	{"DELETE", "/v1/webhook-endpoints/{id}", TL_AUTH_ADMIN, false,
-	 tl_h_webhook_endpoints_delete},
-	{"GET", "/v1/webhook-endpoints/{id}/deliveries", TL_AUTH_ADMIN, false,
-	 tl_h_webhook_deliveries_list},
-	{"POST", "/v1/webhook-deliveries/{id}/redeliver", TL_AUTH_ADMIN, false,
-	 tl_h_webhook_deliveries_redeliver},
+	{"DELETE", "/v1/webhook-endpoints/{id}", TL_AUTH_ADMIN, false, tl_h_webhook_endpoints_delete},
+	{"GET", "/v1/webhook-endpoints/{id}/deliveries", TL_AUTH_ADMIN, false, tl_h_webhook_deliveries_list},
+	{"POST", "/v1/webhook-deliveries/{id}/redeliver", TL_AUTH_ADMIN, false, tl_h_webhook_deliveries_redeliver},
 	{"GET", "/v1/webhook-events", TL_AUTH_ADMIN, false, tl_h_webhook_events_list},
 
 	/* jobs */
