@@ -670,3 +670,48 @@ Test(webhooks, a_name_resolving_to_loopback_gets_no_request)
 	json_decref(d);
 	cr_assert_eq(hits(), 0, "a request reached a loopback address");
 }
+
+/* Runs `tally ARGS` as the admin; its exit status, stdout into out. */
+static int tally(char *out, size_t size, const char *args)
+{
+	char cmd[1024];
+	snprintf(cmd, sizeof(cmd),
+		 "env -u TALLY_PROFILE XDG_CONFIG_HOME=/nonexistent TALLY_URL='%s' TALLY_TOKEN='%s'"
+		 " '%s' %s 2>&1",
+		 srv.url, srv.admin_token, tt_bin("tally"), args);
+	return tt_run(cmd, out, size);
+}
+
+Test(webhooks, the_cli_registers_lists_and_redelivers)
+{
+	char out[8192], args[512], server[64];
+	snprintf(args, sizeof(args),
+		 "--json webhooks create --url http://127.0.0.1:%d/hook --events resource.deleted",
+		 rcv.port);
+	cr_assert_eq(tally(out, sizeof(out), args), 0, "%s", out);
+	json_t *e = json_loads(out, 0, NULL);
+	cr_assert_not_null(e, "%s", out);
+	cr_assert_not_null(json_object_get(e, "secret"), "%s", out);
+	char ep[64];
+	snprintf(ep, sizeof(ep), "%s", json_string_value(json_object_get(e, "id")));
+	json_decref(e);
+	cr_assert_eq(tally(out, sizeof(out), "webhooks list"), 0, "%s", out);
+	cr_assert_not_null(strstr(out, ep), "%s", out);
+	cr_assert_null(strstr(out, "whsec_"), "a list shows a secret: %s", out);
+	delete_a_server(server);
+	json_t *d = delivery_after(ep, 1);
+	char did[64];
+	snprintf(did, sizeof(did), "%s", json_string_value(json_object_get(d, "id")));
+	json_decref(d);
+	snprintf(args, sizeof(args), "webhooks deliveries %s", ep);
+	cr_assert_eq(tally(out, sizeof(out), args), 0, "%s", out);
+	cr_assert_not_null(strstr(out, "delivered"), "%s", out);
+	snprintf(args, sizeof(args), "webhooks redeliver %s", did);
+	cr_assert_eq(tally(out, sizeof(out), args), 0, "%s", out);
+	wait_hits(2);
+	cr_assert_eq(tally(out, sizeof(out), "webhooks events"), 0, "%s", out);
+	cr_assert_not_null(strstr(out, "resource.deleted"), "%s", out);
+	snprintf(args, sizeof(args), "webhooks update %s --events nope.nope", ep);
+	cr_assert_neq(tally(out, sizeof(out), args), 0, "%s", out);
+	cr_assert_not_null(strstr(out, "unknown_event_type"), "%s", out);
+}
