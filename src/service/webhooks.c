@@ -36,6 +36,7 @@ static const struct {
 	{"invoice.part_paid", "invoice.part_paid"},
 	{"invoice.credit_note_issued", "invoice.credit_note_issued"},
 	{"payment.succeeded", "payment.succeeded"},
+	{"hold.placed", "hold.placed"},
 	{"hold.insufficient_credit", "hold.insufficient_credit"},
 	{"hold.expired", "hold.expired"},
 	{"webhook_endpoint.disabled", "webhook_endpoint.disabled"},
@@ -46,7 +47,7 @@ const char *const tl_webhook_types[] = {
 	"resource.deleted", "renewal.failed", "poc_wallet.expiring", "poc_wallet.expired",
 	"poc_wallet.used_up", "checkout.paid", "checkout.expired", "invoice.issued",
 	"invoice.paid", "invoice.part_paid", "invoice.credit_note_issued", "payment.succeeded",
-	"hold.insufficient_credit", "hold.expired", "webhook_endpoint.disabled", NULL,
+	"hold.placed", "hold.insufficient_credit", "hold.expired", "webhook_endpoint.disabled", NULL,
 };
 
 const char *tl_webhook_type_for(const char *audit_type)

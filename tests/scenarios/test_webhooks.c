@@ -420,6 +420,41 @@ Test(webhooks, a_stop_poc_payment_arrives_signed)
 	json_decref(j);
 }
 
+Test(webhooks, a_hold_payment_arrives_as_hold_placed)
+{
+	char ep[64], secret[80], path[128];
+	endpoint("/hook", "[\"hold.placed\"]", ep, secret);
+	poc_wallet("2099-01-01T00:00:00Z");
+	snprintf(path, sizeof(path), "/v1/accounts/%s/credit", acc);
+	ok(admin("POST", path, "{\"amount\":10000000}"));
+	tt_response r = tt_request(&srv, "POST", "/v1/resources", token,
+				   "{\"type\":\"cluster\",\"name\":\"vc\",\"poc\":true,"
+				   "\"spec\":{\"service\":\"vcontainer\",\"node_flavor\":"
+				   "\"s.general.2c4g\",\"node_count\":1,\"boot_volume_type\":\"v.ssd\","
+				   "\"boot_volume_gb\":20}}", NULL);
+	cr_assert_eq(r.status, 201, "%s", r.raw);
+	snprintf(path, sizeof(path), "/v1/resources/%s/stop-poc",
+		 json_string_value(json_object_get(r.json, "id")));
+	tt_response_free(&r);
+	r = tt_request(&srv, "POST", path, token, "{}", NULL);
+	cr_assert_eq(r.status, 201, "%s", r.raw);
+	snprintf(path, sizeof(path), "/v1/checkouts/%s/pay",
+		 json_string_value(json_object_get(r.json, "id")));
+	tt_response_free(&r);
+	r = tt_request(&srv, "POST", path, token, "{\"method\":\"hold\"}", NULL);
+	cr_assert_eq(r.status, 200, "%s", r.raw);
+	char hold[64];
+	snprintf(hold, sizeof(hold), "%s", json_string_value(json_object_get(r.json, "hold_id")));
+	tt_response_free(&r);
+	json_t *j;
+	check_signed("hold.placed", secret, &j);
+	json_t *object = json_object_get(json_object_get(j, "data"), "object");
+	cr_assert_str_eq(json_string_value(json_object_get(object, "id")), hold);
+	cr_assert_str_eq(json_string_value(json_object_get(object, "status")), "pending");
+	cr_assert_gt(json_integer_value(json_object_get(object, "amount")), 0);
+	json_decref(j);
+}
+
 Test(webhooks, a_reconciliation_arrives_signed)
 {
 	char ep[64], secret[80], path[128];
