@@ -595,6 +595,11 @@ static int reconcile_account(tl_tx *tx, const tl_ctx *ctx, const tl_catalog *cat
 		rc = rc ? rc : tl_audit_record(tx, ctx, "invoice.issued", account,
 					       json_string_value(json_object_get(inv, "id")), NULL,
 					       json_incref(inv), err);
+		/* not paid in full at issue: debt from now on (a webhook) */
+		rc = rc || paid ? rc
+				: tl_audit_record(tx, ctx, "invoice.overdue", account,
+						  json_string_value(json_object_get(inv, "id")),
+						  NULL, json_incref(inv), err);
 		out->invoices++;
 		out->unpaid += !paid;
 	}

@@ -34,6 +34,7 @@ static const struct {
 	{"invoice.issued", "invoice.issued"},
 	{"invoice.paid", "invoice.paid"},
 	{"invoice.part_paid", "invoice.part_paid"},
+	{"invoice.overdue", "invoice.overdue"},
 	{"invoice.credit_note_issued", "invoice.credit_note_issued"},
 	{"payment.succeeded", "payment.succeeded"},
 	{"hold.placed", "hold.placed"},
@@ -46,7 +47,7 @@ const char *const tl_webhook_types[] = {
 	"resource.converted", "resource.suspended", "resource.reactivated", "resource.renewed",
 	"resource.deleted", "renewal.failed", "poc_wallet.expiring", "poc_wallet.expired",
 	"poc_wallet.used_up", "checkout.paid", "checkout.expired", "invoice.issued",
-	"invoice.paid", "invoice.part_paid", "invoice.credit_note_issued", "payment.succeeded",
+	"invoice.paid", "invoice.part_paid", "invoice.overdue", "invoice.credit_note_issued", "payment.succeeded",
 	"hold.placed", "hold.insufficient_credit", "hold.expired", "webhook_endpoint.disabled", NULL,
 };
 

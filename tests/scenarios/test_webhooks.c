@@ -474,6 +474,23 @@ Test(webhooks, a_reconciliation_arrives_signed)
 	json_decref(j);
 }
 
+Test(webhooks, unpaid_use_arrives_as_an_overdue_invoice)
+{
+	char ep[64], secret[80];
+	set_clock("2027-01-15T00:00:00Z");
+	endpoint("/hook", "[\"invoice.overdue\"]", ep, secret);
+	ok(tt_request(&srv, "POST", "/v1/resources", token,
+		      "{\"type\":\"load_balancer\",\"name\":\"lb\",\"poc\":false,\"spec\":{}}", NULL));
+	set_clock("2027-02-01T00:00:00Z");
+	json_t *j;
+	check_signed("invoice.overdue", secret, &j);
+	json_t *object = json_object_get(json_object_get(j, "data"), "object");
+	cr_assert_str_eq(json_string_value(json_object_get(object, "status")), "unpaid");
+	cr_assert_str_eq(json_string_value(json_object_get(object, "kind")), "usage");
+	json_decref(j);
+	cr_assert_eq(hits(), 1, "one overdue invoice, one event");
+}
+
 Test(webhooks, a_failing_receiver_gets_retries_with_backoff)
 {
 	char ep[64], server[64];
