@@ -11,7 +11,7 @@ _tally_globals="--endpoint --token --profile --output --idempotency-key --url --
 # Global options that take a value.
 _tally_valued="--endpoint|--url|--token|--profile|--output|-o|--idempotency-key"
 
-_tally_nouns="health configure accounts tokens wallets holds credit poc-wallets transfers ledger catalog resources stop-poc checkouts invoices payments coupons events clock jobs admin usage"
+_tally_nouns="health configure accounts tokens wallets holds credit poc-wallets transfers ledger catalog resources stop-poc checkouts invoices payments coupons webhooks events clock jobs admin usage"
 
 # COMPREPLY from compgen, one candidate a line (names may hold blanks).
 _tally_reply() {
@@ -32,6 +32,7 @@ _tally_verbs() {
     invoices) echo "list show" ;;
     payments) echo "list show" ;;
     coupons) echo "create list disable" ;;
+    webhooks) echo "create list show update delete deliveries redeliver events" ;;
     events) echo "list" ;;
     clock) echo "show set advance" ;;
     jobs) echo "run failures" ;;
@@ -72,6 +73,9 @@ _tally_options() {
       echo "--max-per-account --services --min-cycle --first-purchase-only" ;;
     "coupons list") echo "--limit --after" ;;
     "events list") echo "--account --limit --after" ;;
+    "webhooks create") echo "--url --events --description --disable" ;;
+    "webhooks update") echo "--url --events --description --enable --disable" ;;
+    "webhooks list"|"webhooks deliveries"|"webhooks events") echo "--limit --after" ;;
   esac
   echo "--help"
 }

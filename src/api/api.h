@@ -52,6 +52,9 @@ typedef struct tl_app {
 	unsigned char admin_hash[TL_TOKEN_HASH_BYTES];
 	bool test_clock;
 	bool access_log;
+	/* tallyd --webhook-allow-private: webhooks may go to loopback and
+	 * private addresses (tests, on-premise receivers) */
+	bool webhook_allow_private;
 } tl_app;
 
 #define TL_ROUTE_PARAMS_MAX 4
@@ -257,5 +260,14 @@ int tl_h_jobs_run(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_jobs_failures(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_clock_get(tl_request *req, tl_response *res, tl_error *err);
 int tl_h_clock_set(tl_request *req, tl_response *res, tl_error *err);
+/* h_webhooks.c */
+int tl_h_webhook_endpoints_create(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_webhook_endpoints_list(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_webhook_endpoints_get(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_webhook_endpoints_update(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_webhook_endpoints_delete(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_webhook_deliveries_list(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_webhook_deliveries_redeliver(tl_request *req, tl_response *res, tl_error *err);
+int tl_h_webhook_events_list(tl_request *req, tl_response *res, tl_error *err);
 
 #endif

@@ -4,6 +4,8 @@
 #include "api/metrics.h"
 #include "jobs/jobs.h"
 #include "service/holds.h"
+#include "jobs/webhook_worker.h"
+#include "service/reconcile.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -11,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#define MAX_ROUTES 64
+#define MAX_ROUTES TL_METRICS_ROUTES_MAX
 #define STATUS_SLOTS 16
 /* Upper bounds of the latency buckets in microseconds; +Inf is implied. */
 static const uint64_t bucket_us[] = {500, 1000, 2500, 5000, 10000, 25000, 50000,
@@ -186,6 +188,46 @@ static void render_jobs_health(FILE *out, tl_metrics *m, tl_store *store, int64_
 		(long long)c.accounts);
 }
 
+static int webhook_stats_tx(tl_tx *tx, void *arg, tl_error *err)
+{
+	return tl_store_webhook_stats(tx, arg, err);
+}
+
+/* Webhooks: the backlog (an alert watches its age), the outcome of
+ * deliveries and attempts, and endpoints the worker disabled. */
+static void render_webhooks(FILE *out, tl_store *store, int64_t now)
+{
+	tl_webhook_stats st = {0};
+	tl_error err = {0};
+	if (tl_store_read(store, webhook_stats_tx, &st, &err) < 0) {
+		tl_error_clear(&err);
+		return;
+	}
+	fprintf(out,
+		"# HELP tally_webhook_deliveries Webhook deliveries by status.\n"
+		"# TYPE tally_webhook_deliveries gauge\n"
+		"tally_webhook_deliveries{status=\"pending\"} %lld\n"
+		"tally_webhook_deliveries{status=\"delivered\"} %lld\n"
+		"tally_webhook_deliveries{status=\"failed\"} %lld\n"
+		"# HELP tally_webhook_oldest_pending_age_seconds Age of the oldest pending webhook"
+		" delivery (0: none).\n"
+		"# TYPE tally_webhook_oldest_pending_age_seconds gauge\n"
+		"tally_webhook_oldest_pending_age_seconds %lld\n"
+		"# HELP tally_webhook_attempts_total Webhook HTTP attempts since start, by result.\n"
+		"# TYPE tally_webhook_attempts_total counter\n"
+		"tally_webhook_attempts_total{result=\"ok\"} %llu\n"
+		"tally_webhook_attempts_total{result=\"failed\"} %llu\n"
+		"# HELP tally_webhook_endpoints_disabled Endpoints disabled after failing for days.\n"
+		"# TYPE tally_webhook_endpoints_disabled gauge\n"
+		"tally_webhook_endpoints_disabled %lld\n",
+		(long long)st.pending, (long long)st.delivered, (long long)st.failed,
+		(long long)(st.oldest_pending_at && now > st.oldest_pending_at
+				    ? now - st.oldest_pending_at
+				    : 0),
+		(unsigned long long)tl_webhook_attempts_ok(),
+		(unsigned long long)tl_webhook_attempts_failed(), (long long)st.endpoints_disabled);
+}
+
 char *tl_metrics_render(tl_metrics *m, tl_store *store, int64_t now)
 {
 	char *text = NULL;
@@ -215,6 +257,7 @@ char *tl_metrics_render(tl_metrics *m, tl_store *store, int64_t now)
 		(unsigned long long)stats.batches, (unsigned long long)stats.writes);
 	render_job_failures(out, store);
 	render_jobs_health(out, m, store, now);
+	render_webhooks(out, store, now);
 	fclose(out);
 	return text;
 }

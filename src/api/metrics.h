@@ -8,6 +8,11 @@
 #include <stdint.h>
 #include "api/api.h"
 
+/* Routes with a row of their own in the request metrics; a route past it
+ * would be counted as unmatched (tests/api/test_router.c checks the route
+ * table fits). */
+#define TL_METRICS_ROUTES_MAX 128
+
 tl_metrics *tl_metrics_new(void);
 void tl_metrics_free(tl_metrics *m);
 

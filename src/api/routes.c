@@ -63,6 +63,16 @@ const tl_route tl_routes[] = {
 	/* audit trail */
 	{"GET", "/v1/events", TL_AUTH_ANY, false, tl_h_events_list},
 
+	/* webhooks */
+	{"POST", "/v1/webhook-endpoints", TL_AUTH_ADMIN, false, tl_h_webhook_endpoints_create},
+	{"GET", "/v1/webhook-endpoints", TL_AUTH_ADMIN, false, tl_h_webhook_endpoints_list},
+	{"GET", "/v1/webhook-endpoints/{id}", TL_AUTH_ADMIN, false, tl_h_webhook_endpoints_get},
+	{"PATCH", "/v1/webhook-endpoints/{id}", TL_AUTH_ADMIN, false, tl_h_webhook_endpoints_update},
+	{"DELETE", "/v1/webhook-endpoints/{id}", TL_AUTH_ADMIN, false, tl_h_webhook_endpoints_delete},
+	{"GET", "/v1/webhook-endpoints/{id}/deliveries", TL_AUTH_ADMIN, false, tl_h_webhook_deliveries_list},
+	{"POST", "/v1/webhook-deliveries/{id}/redeliver", TL_AUTH_ADMIN, false, tl_h_webhook_deliveries_redeliver},
+	{"GET", "/v1/webhook-events", TL_AUTH_ADMIN, false, tl_h_webhook_events_list},
+
 	/* jobs */
 	{"POST", "/v1/admin/jobs/run", TL_AUTH_ADMIN, false, tl_h_jobs_run},
 	{"GET", "/v1/admin/jobs", TL_AUTH_ADMIN, false, tl_h_jobs_failures},

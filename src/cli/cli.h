@@ -477,5 +477,14 @@ int tl_cli_catalog(const tl_cli_opts *o, int argc, char **argv);
 int tl_cli_coupons_create(const tl_cli_opts *o, int argc, char **argv);
 int tl_cli_coupons_list(const tl_cli_opts *o, int argc, char **argv);
 int tl_cli_coupons_disable(const tl_cli_opts *o, int argc, char **argv);
+/* cmd_webhooks.c */
+int tl_cli_webhooks_create(const tl_cli_opts *o, int argc, char **argv);
+int tl_cli_webhooks_list(const tl_cli_opts *o, int argc, char **argv);
+int tl_cli_webhooks_show(const tl_cli_opts *o, int argc, char **argv);
+int tl_cli_webhooks_update(const tl_cli_opts *o, int argc, char **argv);
+int tl_cli_webhooks_delete(const tl_cli_opts *o, int argc, char **argv);
+int tl_cli_webhooks_deliveries(const tl_cli_opts *o, int argc, char **argv);
+int tl_cli_webhooks_redeliver(const tl_cli_opts *o, int argc, char **argv);
+int tl_cli_webhooks_events(const tl_cli_opts *o, int argc, char **argv);
 
 #endif

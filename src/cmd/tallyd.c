@@ -10,6 +10,7 @@
 #include "api/server.h"
 #include "common/log.h"
 #include "jobs/jobs.h"
+#include "jobs/webhook_worker.h"
 #include "service/admin.h"
 #include "service/ledger.h"
 #include "service/gateway_payments.h"
@@ -49,6 +50,8 @@ typedef struct config {
 	tl_server_timeouts timeouts;
 	const char *backup_dir;     /* "": backups over HTTP are off */
 	int64_t idempotency_retention_s;
+	bool webhook_allow_private; /* webhooks may go to private addresses */
+	unsigned webhook_timeout_ms;
 	const char *restore_from;   /* --restore FILE: restore into --db, then exit */
 	const char *config_file;    /* the configuration file read, or NULL */
 	bool check_config;          /* --check-config: validate, report, exit */
@@ -69,7 +72,7 @@ enum {
 	S_SANDBOX_GATEWAY, S_PUBLIC_URL, S_VNPAY_URL, S_VNPAY_TMN_CODE, S_SELLER_NAME,
 	S_SELLER_ADDRESS, S_SELLER_TAX_CODE, S_WEB, S_HTTP_THREADS, S_HEADER_TIMEOUT,
 	S_BODY_TIMEOUT, S_IDLE_TIMEOUT, S_BACKUP_DIR, S_IDEMPOTENCY_RETENTION, S_ADMIN_TOKEN,
-	S_GATEWAY_SECRET,
+	S_GATEWAY_SECRET, S_WEBHOOK_ALLOW_PRIVATE, S_WEBHOOK_TIMEOUT,
 	S_COUNT
 };
 
@@ -105,6 +108,10 @@ static const setting_spec settings[S_COUNT] = {
 				     "TALLY_IDEMPOTENCY_RETENTION_DAYS", false, false},
 	[S_ADMIN_TOKEN] = {"admin-token", false, "TALLY_ADMIN_TOKEN", false, true},
 	[S_GATEWAY_SECRET] = {"gateway-secret", false, "TALLY_GATEWAY_SECRET", false, true},
+	[S_WEBHOOK_ALLOW_PRIVATE] = {"webhook-allow-private", true, "TALLY_WEBHOOK_ALLOW_PRIVATE",
+				     false, false},
+	[S_WEBHOOK_TIMEOUT] = {"webhook-timeout-ms", false, "TALLY_WEBHOOK_TIMEOUT_MS", false,
+			       false},
 };
 
 /* One setting's value as the layers above decided it, and where it came
@@ -166,6 +173,13 @@ static void usage(FILE *out)
 	      "                      ones are purged and a retry with that key then counts\n"
 	      "                      as a new request (TALLY_IDEMPOTENCY_RETENTION_DAYS;\n"
 	      "                      default 7, 1 to 3650)\n"
+	      "  --webhook-allow-private\n"
+	      "                      let webhook endpoints be loopback, private or link-local\n"
+	      "                      addresses (tests, on-premise receivers); off by default\n"
+	      "                      (TALLY_WEBHOOK_ALLOW_PRIVATE)\n"
+	      "  --webhook-timeout-ms N\n"
+	      "                      time one webhook attempt may take (TALLY_WEBHOOK_TIMEOUT_MS;\n"
+	      "                      default 10000, 100 to 60000)\n"
 	      "  --restore FILE      restore the backup FILE into --db, which must not exist,\n"
 	      "                      and exit (tallyd must not be running on --db)\n"
 	      "  --config FILE       configuration file of `key = value` lines (TALLY_CONFIG;\n"
@@ -353,6 +367,13 @@ static int apply_setting(config *cfg, int id, const setting_value *v)
 		return 0;
 	case S_ADMIN_TOKEN: cfg->admin_token = s; return 0;
 	case S_GATEWAY_SECRET: cfg->gateway_secret = s; return 0;
+	case S_WEBHOOK_ALLOW_PRIVATE: cfg->webhook_allow_private = on; return 0;
+	case S_WEBHOOK_TIMEOUT:
+		cfg->webhook_timeout_ms = TL_WEBHOOK_TIMEOUT_MS_DEFAULT;
+		if (parse_timeout(s, &cfg->webhook_timeout_ms) < 0 ||
+		    cfg->webhook_timeout_ms > TL_WEBHOOK_TIMEOUT_MS_MAX)
+			return bad_value(v, "100 to 60000 milliseconds");
+		return 0;
 	default: return 0;
 	}
 }
@@ -658,9 +679,18 @@ static int serve(const config *cfg, tl_app *app)
 		fprintf(stderr, "tallyd: cannot start the job ticker\n");
 		return 1;
 	}
+	tl_webhook_worker *webhooks = NULL;
+	tl_webhook_options webhook_opt = {.allow_private = cfg->webhook_allow_private,
+					  .timeout_ms = cfg->webhook_timeout_ms};
+	if (tl_webhook_worker_start(&webhooks, app->store, app->clock, &webhook_opt) < 0) {
+		fprintf(stderr, "tallyd: cannot start the webhook worker\n");
+		tl_ticker_stop(ticker);
+		return 1;
+	}
 	if (tl_server_start(&server, app, cfg->host, cfg->port, cfg->http_threads, &cfg->timeouts,
 			    &err) < 0) {
 		fatal("cannot start the HTTP server", &err);
+		tl_webhook_worker_stop(webhooks);
 		tl_ticker_stop(ticker);
 		return 1;
 	}
@@ -683,6 +713,7 @@ static int serve(const config *cfg, tl_app *app)
 	tl_log("info", "shutting down", json_pack("{s:s}", "signal",
 						  sig == SIGINT ? "SIGINT" : "SIGTERM"));
 	tl_server_stop(server);
+	tl_webhook_worker_stop(webhooks);
 	tl_ticker_stop(ticker);
 	return 0;
 }
@@ -737,6 +768,7 @@ int main(int argc, char **argv)
 		      .access_log = cfg.access_log, .web_dir = cfg.web_dir,
 		      .backup_dir = cfg.backup_dir,
 		      .idempotency_retention_s = cfg.idempotency_retention_s,
+		      .webhook_allow_private = cfg.webhook_allow_private,
 		      .metrics = tl_metrics_new()};
 	snprintf(app.seller_name, sizeof(app.seller_name), "%s",
 		 cfg.seller_name ? cfg.seller_name : "");

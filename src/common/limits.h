@@ -171,6 +171,38 @@
 #define TL_IDEMPOTENCY_RETENTION_DAYS_DEFAULT 7
 #define TL_IDEMPOTENCY_RETENTION_DAYS_MAX 3650
 
+/* Webhooks (service/webhooks.h, jobs/webhook_worker.c). Delivered outbox
+ * events are purged by the retention job after the idempotency window;
+ * audit events never. An endpoint URL is at most this long (a URL with a
+ * path and a query fits; the column is text). */
+#define TL_WEBHOOK_URL_MAX 512u
+/* Event types an endpoint subscribes to, each a short dotted word. */
+#define TL_WEBHOOK_TYPES_MAX 32u
+#define TL_WEBHOOK_TYPE_MAX 48u
+#define TL_WEBHOOK_DESCRIPTION_MAX 200u
+/* A delivery is retried with exponential backoff (first retry after
+ * TL_WEBHOOK_RETRY_MIN_S, doubling, at most TL_WEBHOOK_RETRY_MAX_S apart)
+ * for TL_WEBHOOK_RETRY_WINDOW_S after its event, then marked failed: three
+ * days cover a receiver down over a weekend. */
+#define TL_WEBHOOK_RETRY_MIN_S 30
+#define TL_WEBHOOK_RETRY_MAX_S 3600
+#define TL_WEBHOOK_RETRY_WINDOW_S (3 * 86400)
+/* An endpoint whose every attempt failed for this long is disabled (with a
+ * webhook_endpoint.disabled event): nobody is listening there any more. */
+#define TL_WEBHOOK_DISABLE_AFTER_S (3 * 86400)
+/* One attempt: connect and whole-request timeouts (the default of tallyd
+ * --webhook-timeout-ms), and how much of the receiver's answer is read
+ * (only its status matters; the rest is kept for the log). */
+#define TL_WEBHOOK_CONNECT_TIMEOUT_MS 5000L
+#define TL_WEBHOOK_TIMEOUT_MS_DEFAULT 10000
+#define TL_WEBHOOK_TIMEOUT_MS_MAX 60000
+#define TL_WEBHOOK_RESPONSE_MAX 4096u
+/* Deliveries the worker takes per pass: each is one HTTP request made
+ * outside any transaction, so a pass stays short. */
+#define TL_WEBHOOK_BATCH_MAX 32u
+/* The worker looks for due deliveries this often when nothing wakes it. */
+#define TL_WEBHOOK_POLL_MS 200u
+
 /* A subject (account, wallet, resource...) a job failed on is retried after
  * TL_JOB_RETRY_MIN_S, doubling with each failure in a row up to
  * TL_JOB_RETRY_MAX_S. A minute lets a passing cause (a busy store, a

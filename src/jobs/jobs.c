@@ -95,7 +95,8 @@ static int renewals_pass(tl_tx *tx, const tl_ctx *ctx, job_pass *p, tl_error *er
 	return rc;
 }
 
-/* Retention: stored Idempotency-Key answers older than the window go, a
+/* Retention: stored Idempotency-Key answers older than the window go, and
+ * so do webhook outbox events older than it with no delivery pending, a
  * bounded batch per transaction. The whole table is the job's one subject
  * ("idempotency"): a batch that fails is recorded in job_failures (and so
  * in tally_job_failing_subjects) and waits for its retry, and meanwhile a
@@ -104,7 +105,14 @@ static int renewals_pass(tl_tx *tx, const tl_ctx *ctx, job_pass *p, tl_error *er
 static int purge_batch(tl_tx *tx, void *arg, tl_error *err)
 {
 	job_pass *p = arg;
-	return tl_idempotency_purge(tx, p->idempotency_before, p->batch, &p->visited, err);
+	size_t events = 0;
+	int rc = tl_idempotency_purge(tx, p->idempotency_before, p->batch, &p->visited, err);
+	p->did.idempotency_purged = p->visited;
+	rc = rc ? rc : tl_store_webhook_purge(tx, p->idempotency_before, p->batch, &events, err);
+	/* a full batch of either table means more to purge */
+	if (events > p->visited)
+		p->visited = events;
+	return rc;
 }
 
 static int retention_pass(tl_tx *tx, const tl_ctx *ctx, job_pass *p, tl_error *err)
@@ -120,9 +128,7 @@ static int retention_pass(tl_tx *tx, const tl_ctx *ctx, job_pass *p, tl_error *e
 		return rc;
 	}
 	tl_error_clear(&lookup);
-	rc = waiting ? 0 : tl_job_subject_run(tx, ctx, &s, purge_batch, p, NULL, err);
-	p->did.idempotency_purged = p->visited;
-	return rc;
+	return waiting ? 0 : tl_job_subject_run(tx, ctx, &s, purge_batch, p, NULL, err);
 }
 
 /* The monthly reconciliation, the daily holds and debt collection: a

@@ -2,6 +2,7 @@
 #include "service/audit.h"
 #include "common/ids.h"
 #include "common/timefmt.h"
+#include "service/webhooks.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,9 +24,11 @@ int tl_audit_record(tl_tx *tx, const tl_ctx *ctx, const char *type, const char *
 	snprintf(e.subject_id, sizeof(e.subject_id), "%s", subject_id);
 	e.before = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	e.after = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	int rc = tl_store_event_insert(tx, &e, err);
+	/* the outbox: in this transaction, so no change is without its event */
+	rc = rc ? rc : tl_webhooks_enqueue(tx, &e, before, after, err);
 	json_decref(before);
 	json_decref(after);
-	int rc = tl_store_event_insert(tx, &e, err);
 	tl_event_free_fields(&e);
 	return rc;
 }

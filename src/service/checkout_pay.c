@@ -257,7 +257,15 @@ static int place_hold(tl_tx *tx, const tl_ctx *ctx, const tl_checkout *c, char *
 	rc = rc ? rc : tl_ledger_move(tx, ctx, &t, 1, err);
 	if (rc == 0)
 		snprintf(hold_id, TL_TRANSFER_ID_MAX, "%s", t.id);
-	return rc;
+	/* the hold as GET /v1/holds shows it (a webhook: hold.placed) */
+	return rc ? rc : tl_audit_record(tx, ctx, "hold.placed", c->account_id, t.id, NULL,
+					 json_pack("{s:s, s:I, s:s, s:I, s:o, s:s, s:s, s:o}", "id",
+						   t.id, "amount", (json_int_t)t.amount, "status",
+						   "pending", "posted_amount", (json_int_t)0,
+						   "expires_at", tl_time_to_json(t.expires_at),
+						   "code", t.code, "reference", t.reference,
+						   "created_at", tl_time_to_json(ctx->now)),
+					 err);
 }
 
 static int pay_by_hold(tl_tx *tx, const tl_ctx *ctx, tl_checkout *c, tl_payment_result *out,

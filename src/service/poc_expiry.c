@@ -129,6 +129,9 @@ static int suspend(tl_tx *tx, const tl_ctx *ctx, const tl_ledger_account *w,
 	if (rc != 1)
 		return rc;
 	rc = set_status(tx, ctx, w, "suspended", "resource.suspended", &out->suspended, err);
+	rc = rc ? rc : tl_audit_record(tx, ctx, "poc_wallet.expired", w->account_id, w->id, NULL,
+				       json_pack("{s:I}", "balance",
+						 (json_int_t)tl_ledger_available(w)), err);
 	return rc ? rc : expire_credit(tx, ctx, w, err);
 }
 

@@ -125,6 +125,11 @@ int tl_reconcile_settle_issued(tl_tx *tx, const tl_ctx *ctx, invoice_set *set, s
 		rc = rc ? rc : tl_invoices_save(tx, ctx, inv, err);
 		rc = rc ? rc : tl_audit_record(tx, ctx, "invoice.issued", inv->account_id, inv->id,
 					       NULL, tl_invoice_to_json(inv), err);
+		/* not paid in full at issue: debt from now on (a webhook) */
+		bool paid = strcmp(inv->status, "paid") == 0;
+		rc = rc || paid ? rc
+				: tl_audit_record(tx, ctx, "invoice.overdue", inv->account_id, inv->id,
+						  NULL, tl_invoice_to_json(inv), err);
 		if (unpaid)
 			*unpaid += strcmp(inv->status, "paid") != 0;
 	}

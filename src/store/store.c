@@ -810,3 +810,77 @@ int tl_store_coupon_redemptions_count(tl_tx *tx, const char *coupon_id,
 {
 	return tx->drv->coupon_redemptions_count(tx->conn, coupon_id, account_id, out, err);
 }
+
+/* ---- webhooks (issue 18) ---- */
+int tl_store_webhook_endpoint_insert(tl_tx *tx, const tl_webhook_endpoint *e, tl_error *err)
+{
+	return tx->drv->webhook_endpoint_insert(tx->conn, e, err);
+}
+int tl_store_webhook_endpoint_get(tl_tx *tx, const char *id, tl_webhook_endpoint *out,
+				  tl_error *err)
+{
+	return tx->drv->webhook_endpoint_get(tx->conn, id, out, err);
+}
+int tl_store_webhook_endpoint_list(tl_tx *tx, const tl_page *page, tl_webhook_endpoint *out,
+				   size_t *count, tl_error *err)
+{
+	return tx->drv->webhook_endpoint_list(tx->conn, page, out, count, err);
+}
+int tl_store_webhook_endpoint_update(tl_tx *tx, const tl_webhook_endpoint *e, tl_error *err)
+{
+	return tx->drv->webhook_endpoint_update(tx->conn, e, err);
+}
+int tl_store_webhook_endpoint_delete(tl_tx *tx, const char *id, tl_error *err)
+{
+	return tx->drv->webhook_endpoint_delete(tx->conn, id, err);
+}
+int tl_store_webhook_event_insert(tl_tx *tx, const tl_webhook_event *e, tl_error *err)
+{
+	return tx->drv->webhook_event_insert(tx->conn, e, err);
+}
+int tl_store_webhook_event_list(tl_tx *tx, const char *type, const tl_page *page,
+				tl_webhook_event *out, size_t *count, tl_error *err)
+{
+	return tx->drv->webhook_event_list(tx->conn, type, page, out, count, err);
+}
+int tl_store_webhook_event_get(tl_tx *tx, int64_t seq, tl_webhook_event *out, tl_error *err)
+{
+	return tx->drv->webhook_event_get(tx->conn, seq, out, err);
+}
+int tl_store_webhook_delivery_list(tl_tx *tx, const char *endpoint_id, const tl_page *page,
+				   tl_webhook_delivery *out, size_t *count, tl_error *err)
+{
+	return tx->drv->webhook_delivery_list(tx->conn, endpoint_id, page, out, count, err);
+}
+int tl_store_webhook_delivery_get(tl_tx *tx, const char *id, tl_webhook_delivery *out,
+				  tl_error *err)
+{
+	return tx->drv->webhook_delivery_get(tx->conn, id, out, err);
+}
+int tl_store_webhook_delivery_due(tl_tx *tx, int64_t now, tl_webhook_delivery *out, size_t max,
+				  size_t *count, tl_error *err)
+{
+	return tx->drv->webhook_delivery_due(tx->conn, now, out, max, count, err);
+}
+int tl_store_webhook_delivery_next_at(tl_tx *tx, int64_t *out, tl_error *err)
+{
+	return tx->drv->webhook_delivery_next_at(tx->conn, out, err);
+}
+int tl_store_webhook_delivery_save(tl_tx *tx, const tl_webhook_delivery *d, tl_error *err)
+{
+	return tx->drv->webhook_delivery_save(tx->conn, d, err);
+}
+int tl_store_webhook_stats(tl_tx *tx, tl_webhook_stats *out, tl_error *err)
+{
+	return tx->drv->webhook_stats(tx->conn, out, err);
+}
+int tl_store_webhook_purge(tl_tx *tx, int64_t before, size_t max, size_t *deleted,
+			   tl_error *err)
+{
+	return tx->drv->webhook_purge(tx->conn, before, max, deleted, err);
+}
+void tl_webhook_event_free_fields(tl_webhook_event *e)
+{
+	free(e->data);
+	e->data = NULL;
+}

@@ -463,5 +463,92 @@ int tl_store_coupon_redemption_insert(tl_tx *tx, const char *id, const char *cou
 /* How many times account_id has redeemed coupon_id. */
 int tl_store_coupon_redemptions_count(tl_tx *tx, const char *coupon_id,
 				      const char *account_id, int64_t *out, tl_error *err);
+/* ---- webhooks (issue 18): endpoints, the outbox and its deliveries ---- */
+typedef struct tl_webhook_endpoint {
+	char id[TL_ID_MAX];
+	char url[TL_WEBHOOK_URL_MAX + 1];
+	char event_types[TL_WEBHOOK_TYPES_MAX * (TL_WEBHOOK_TYPE_MAX + 4) + 8]; /* JSON array */
+	bool enabled;
+	char description[TL_WEBHOOK_DESCRIPTION_MAX + 1];
+	char secret[80];
+	char disabled_reason[32]; /* "" or "failing" */
+	int64_t failing_since;    /* 0: the last attempt did not fail */
+	int64_t created_at;
+	int64_t updated_at;
+} tl_webhook_endpoint;
+
+typedef struct tl_webhook_event {
+	int64_t seq;
+	char id[TL_ID_MAX];
+	char type[TL_WEBHOOK_TYPE_MAX];
+	char account_id[TL_ID_MAX]; /* "" for events of no account */
+	char subject_id[TL_CURSOR_MAX];
+	char *data;                 /* JSON text, owned */
+	int64_t created_at;
+} tl_webhook_event;
+void tl_webhook_event_free_fields(tl_webhook_event *e);
+
+typedef struct tl_webhook_delivery {
+	int64_t seq;
+	char id[TL_ID_MAX];
+	int64_t event_seq;
+	char event_id[TL_ID_MAX];
+	char event_type[TL_WEBHOOK_TYPE_MAX];
+	char endpoint_id[TL_ID_MAX];
+	char subject_id[TL_CURSOR_MAX];
+	char status[16];            /* pending, delivered, failed */
+	int64_t attempts;
+	int64_t next_attempt_at;
+	int64_t last_attempt_at;    /* 0: never tried */
+	int64_t last_status;        /* HTTP status of the last attempt, 0: none */
+	char last_error[160];
+	int64_t last_latency_ms;    /* -1: never tried */
+	int64_t created_at;
+	int64_t delivered_at;       /* 0: not delivered */
+} tl_webhook_delivery;
+
+typedef struct tl_webhook_stats {
+	int64_t pending;
+	int64_t oldest_pending_at; /* created_at of the oldest pending delivery, 0: none */
+	int64_t delivered;
+	int64_t failed;
+	int64_t endpoints_disabled;
+} tl_webhook_stats;
+
+int tl_store_webhook_endpoint_insert(tl_tx *tx, const tl_webhook_endpoint *e, tl_error *err);
+/* TL_ENOTFOUND "webhook_endpoint_not_found" when none. */
+int tl_store_webhook_endpoint_get(tl_tx *tx, const char *id, tl_webhook_endpoint *out,
+				  tl_error *err);
+int tl_store_webhook_endpoint_list(tl_tx *tx, const tl_page *page, tl_webhook_endpoint *out,
+				   size_t *count, tl_error *err);
+int tl_store_webhook_endpoint_update(tl_tx *tx, const tl_webhook_endpoint *e, tl_error *err);
+/* Deletes the endpoint and its deliveries. */
+int tl_store_webhook_endpoint_delete(tl_tx *tx, const char *id, tl_error *err);
+/* Writes the event into the outbox and a pending delivery (due at
+ * e->created_at) for each enabled endpoint subscribed to its type. */
+int tl_store_webhook_event_insert(tl_tx *tx, const tl_webhook_event *e, tl_error *err);
+/* Newest first; type NULL: every type. */
+int tl_store_webhook_event_list(tl_tx *tx, const char *type, const tl_page *page,
+				tl_webhook_event *out, size_t *count, tl_error *err);
+int tl_store_webhook_event_get(tl_tx *tx, int64_t seq, tl_webhook_event *out, tl_error *err);
+/* An endpoint's deliveries, newest first. */
+int tl_store_webhook_delivery_list(tl_tx *tx, const char *endpoint_id, const tl_page *page,
+				   tl_webhook_delivery *out, size_t *count, tl_error *err);
+int tl_store_webhook_delivery_get(tl_tx *tx, const char *id, tl_webhook_delivery *out,
+				  tl_error *err);
+/* Pending deliveries due by now to enabled endpoints, oldest first, each
+ * the first still pending of its (endpoint, subject): order per object. */
+int tl_store_webhook_delivery_due(tl_tx *tx, int64_t now, tl_webhook_delivery *out, size_t max,
+				  size_t *count, tl_error *err);
+/* The first pending delivery's next_attempt_at (0: none), for the worker's sleep. */
+int tl_store_webhook_delivery_next_at(tl_tx *tx, int64_t *out, tl_error *err);
+/* Saves status, attempts, next_attempt_at, last_*, delivered_at and
+ * created_at (a redelivery starts its retry window again). */
+int tl_store_webhook_delivery_save(tl_tx *tx, const tl_webhook_delivery *d, tl_error *err);
+int tl_store_webhook_stats(tl_tx *tx, tl_webhook_stats *out, tl_error *err);
+/* Retention: deletes up to max outbox events created before `before` that
+ * have no pending delivery left (their deliveries go with them). */
+int tl_store_webhook_purge(tl_tx *tx, int64_t before, size_t max, size_t *deleted,
+			   tl_error *err);
 
 #endif

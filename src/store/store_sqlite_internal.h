@@ -184,5 +184,28 @@ int tl_sqlite_coupon_redemption_insert(void *conn, const char *id, const char *c
 				       int64_t now, tl_error *err);
 int tl_sqlite_coupon_redemptions_count(void *conn, const char *coupon_id,
 				       const char *account_id, int64_t *out, tl_error *err);
+/* Webhooks (store_sqlite_webhooks.c, issue 18). */
+int tl_sqlite_webhook_endpoint_insert(void *conn, const tl_webhook_endpoint *e, tl_error *err);
+int tl_sqlite_webhook_endpoint_get(void *conn, const char *id, tl_webhook_endpoint *out,
+				   tl_error *err);
+int tl_sqlite_webhook_endpoint_list(void *conn, const tl_page *page, tl_webhook_endpoint *out,
+				    size_t *count, tl_error *err);
+int tl_sqlite_webhook_endpoint_update(void *conn, const tl_webhook_endpoint *e, tl_error *err);
+int tl_sqlite_webhook_endpoint_delete(void *conn, const char *id, tl_error *err);
+int tl_sqlite_webhook_event_insert(void *conn, const tl_webhook_event *e, tl_error *err);
+int tl_sqlite_webhook_event_list(void *conn, const char *type, const tl_page *page,
+				 tl_webhook_event *out, size_t *count, tl_error *err);
+int tl_sqlite_webhook_event_get(void *conn, int64_t seq, tl_webhook_event *out, tl_error *err);
+int tl_sqlite_webhook_delivery_list(void *conn, const char *endpoint_id, const tl_page *page,
+				    tl_webhook_delivery *out, size_t *count, tl_error *err);
+int tl_sqlite_webhook_delivery_get(void *conn, const char *id, tl_webhook_delivery *out,
+				   tl_error *err);
+int tl_sqlite_webhook_delivery_due(void *conn, int64_t now, tl_webhook_delivery *out,
+				   size_t max, size_t *count, tl_error *err);
+int tl_sqlite_webhook_delivery_next_at(void *conn, int64_t *out, tl_error *err);
+int tl_sqlite_webhook_delivery_save(void *conn, const tl_webhook_delivery *d, tl_error *err);
+int tl_sqlite_webhook_stats(void *conn, tl_webhook_stats *out, tl_error *err);
+int tl_sqlite_webhook_purge(void *conn, int64_t before, size_t max, size_t *deleted,
+			    tl_error *err);
 
 #endif

@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 #include "api/api.h"
+#include "api/metrics.h"
 
 static tl_app app_with_clock = {.test_clock = true};
 static tl_app app_without_clock = {.test_clock = false};
@@ -92,4 +93,10 @@ Test(router, every_route_is_unique)
 			cr_expect(strcmp(tl_routes[i].method, tl_routes[j].method) != 0 ||
 				  strcmp(tl_routes[i].pattern, tl_routes[j].pattern) != 0,
 				  "duplicate route %s %s", tl_routes[i].method, tl_routes[i].pattern);
+}
+
+/* Each route has its own row in /metrics only while the table fits. */
+Test(router, every_route_has_a_metrics_row)
+{
+	cr_assert_lt(tl_route_count, TL_METRICS_ROUTES_MAX, "%zu routes", tl_route_count);
 }

@@ -120,6 +120,14 @@ void sim_move_clock(sim *s, int64_t seconds);
  * paid and suspended, settled into the model. */
 void sim_postpaid_tick(sim *s);
 
+/* Webhooks (sim_webhooks.c): a receiver registered for every type, and
+ * the check at the end of a run that every state change's event arrived. */
+void sim_webhooks_start(sim *s);
+void sim_webhooks_check(sim *s);
+
+/* tallyd's flags in the simulation: webhooks to the local receiver. */
+extern const char *const sim_tallyd_args[];
+
 /* Starts tallyd and the accounts of one seeded run. */
 void sim_start(sim *s, uint64_t seed);
 

@@ -99,7 +99,7 @@ static tt_response call_killed(sim *s, const char *method, const char *path, con
 	usleep((useconds_t)sim_pick(s, 0, max_delay_us));
 	tt_server_kill(&s->srv);
 	pthread_join(sender, NULL);
-	tt_server_restart(&s->srv, NULL);
+	tt_server_restart(&s->srv, sim_tallyd_args);
 	s->restarts++;
 	sim_set_clock(s); /* the test clock is not persisted; the model's time is */
 	return f.answer;
@@ -166,6 +166,8 @@ void sim_set_clock(sim *s)
 	json_decref(sim_call_ok(s, "POST", "/v1/admin/clock", s->srv.admin_token, body));
 }
 
+const char *const sim_tallyd_args[] = {"--webhook-allow-private", NULL};
+
 void sim_start(sim *s, uint64_t seed)
 {
 	memset(s, 0, sizeof(*s));
@@ -174,7 +176,8 @@ void sim_start(sim *s, uint64_t seed)
 	const char *crash = getenv("SIM_CRASH");
 	s->crash_percent = crash && crash[0] ? (int)strtol(crash, NULL, 10) : 4;
 	s->jobs_run_us = 5000; /* until the first run is measured */
-	tt_server_start(&s->srv, NULL);
+	tt_server_start(&s->srv, sim_tallyd_args);
+	sim_webhooks_start(s);
 	/* a different day of 2027 per seed, so terms end on every kind of month end */
 	s->m.now = SIM_START_EPOCH + sim_pick(s, 0, 364) * 86400 + sim_pick(s, 0, 86399);
 	sim_set_clock(s);
@@ -289,7 +292,7 @@ static void op_long_move(sim *s) { sim_move_clock(s, sim_pick(s, 86400, 92 * 864
 static void op_crash(sim *s)
 {
 	tt_server_kill(&s->srv);
-	tt_server_restart(&s->srv, NULL);
+	tt_server_restart(&s->srv, sim_tallyd_args);
 	s->restarts++;
 	sim_set_clock(s); /* the test clock is not persisted; the model's time is */
 }

@@ -179,6 +179,7 @@ static void simulate(uint64_t seed, int steps)
 		op->run(&s);
 		check_everything(&s);
 	}
+	sim_webhooks_check(&s);
 	fprintf(stderr, "sim: seed %" PRIu64 ": %d steps, %d resources, %d checkouts, %d restarts,"
 		" agreed\n", seed, steps, s.m.resource_count, s.m.checkout_count, s.restarts);
 	fprintf(stderr, "sim: seed %" PRIu64 ": kills in jobs runs: %d mid-run, %d after the answer"
