@@ -30,7 +30,7 @@ typedef struct tl_usage_record {
 } tl_usage_record;
 
 /* "<resource_id>:<start>:<end>": 20 + 1 + 20 + 1 + 20 bytes for tally's
- * ids, and it must fit tl_doc.key. */
+ * ids. */
 #define TL_USAGE_KEY_MAX 64u
 
 /* Checks a request's "records" array and fills *out (count entries, the

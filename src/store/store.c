@@ -596,37 +596,6 @@ int tl_store_resource_list_poc(tl_tx *tx, int64_t before, int64_t now, tl_resour
 	return tx->drv->resource_list_poc(tx->conn, before, now, out, max, count, err);
 }
 
-int tl_store_doc_insert(tl_tx *tx, const tl_doc *d, tl_error *err)
-{
-	return tx->drv->doc_insert(tx->conn, d, err);
-}
-int tl_store_doc_update(tl_tx *tx, const tl_doc *d, tl_error *err)
-{
-	return tx->drv->doc_update(tx->conn, d, err);
-}
-int tl_store_doc_get(tl_tx *tx, const char *kind, const char *id, tl_doc *out, tl_error *err)
-{
-	return tx->drv->doc_get(tx->conn, kind, id, out, err);
-}
-int tl_store_doc_get_by_key(tl_tx *tx, const char *kind, const char *key, tl_doc *out,
-			    tl_error *err)
-{
-	return tx->drv->doc_get_by_key(tx->conn, kind, key, out, err);
-}
-int tl_store_doc_list(tl_tx *tx, const tl_doc_query *q, const tl_page *page, tl_doc *out,
-		      size_t *count, tl_error *err)
-{
-	return tx->drv->doc_list(tx->conn, q, page, out, count, err);
-}
-int tl_store_doc_list_due(tl_tx *tx, const char *kind, const char *status, int64_t now,
-			  tl_doc *out, size_t max, size_t *count, tl_error *err)
-{
-	return tx->drv->doc_list_due(tx->conn, kind, status, now, out, max, count, err);
-}
-int tl_store_doc_count(tl_tx *tx, const tl_doc_query *q, int64_t *out, tl_error *err)
-{
-	return tx->drv->doc_count(tx->conn, q, out, err);
-}
 int tl_store_counter_next(tl_tx *tx, const char *name, int64_t *out, tl_error *err)
 {
 	return tx->drv->counter_next(tx->conn, name, out, err);
@@ -656,12 +625,6 @@ int tl_store_usage_months_sum(tl_tx *tx, int64_t resource_seq, int64_t from, int
 			      tl_usage_total *out, tl_error *err)
 {
 	return tx->drv->usage_months_sum(tx->conn, resource_seq, from, to, out, err);
-}
-
-void tl_doc_free(tl_doc *d)
-{
-	free(d->body);
-	d->body = NULL;
 }
 
 void tl_event_free_fields(tl_event *e)

@@ -272,44 +272,8 @@ int tl_store_resource_members_after(tl_tx *tx, const char *cluster_id, const cha
 int tl_store_resource_list_poc(tl_tx *tx, int64_t before, int64_t now, tl_resource *out, size_t max,
 			       size_t *count, tl_error *err);
 
-/* Documents: business objects kept as a JSON body that their domain module
- * reads and writes (checkouts, coupons, invoices, payments, resources),
- * with the few columns their queries need. */
-typedef struct tl_doc {
-	char kind[16];              /* "checkout", "invoice", ... */
-	char id[TL_ID_MAX];
-	char account_id[TL_ID_MAX]; /* empty: none (coupons) */
-	char key[64];               /* unique per kind when set: coupon code, invoice number */
-	char ref[TL_ID_MAX];        /* a related id to filter by (an invoice's resource) */
-	char status[16];
-	int64_t due_at;             /* when the status should change by itself (0: never) */
-	char *body;                 /* JSON text; owned (free with tl_doc_free) */
-	int64_t created_at, updated_at;
-} tl_doc;
-void tl_doc_free(tl_doc *d);
-
-typedef struct tl_doc_query {
-	const char *kind;
-	const char *account_id; /* NULL: any */
-	const char *ref;        /* NULL: any */
-	const char *status;     /* NULL: any */
-} tl_doc_query;
-
-/* TL_ECONFLICT "already_exists" when the id, or the kind's key, is taken;
- * the refused insert changes nothing and the transaction goes on. */
-int tl_store_doc_insert(tl_tx *tx, const tl_doc *d, tl_error *err);
-/* Rewrites status, due_at, body and updated_at of an existing document. */
-int tl_store_doc_update(tl_tx *tx, const tl_doc *d, tl_error *err);
-int tl_store_doc_get(tl_tx *tx, const char *kind, const char *id, tl_doc *out, tl_error *err);
-int tl_store_doc_get_by_key(tl_tx *tx, const char *kind, const char *key, tl_doc *out,
-			    tl_error *err);
-/* Newest first. */
-int tl_store_doc_list(tl_tx *tx, const tl_doc_query *q, const tl_page *page, tl_doc *out,
-		      size_t *count, tl_error *err);
-/* Documents of a kind in a status whose due_at has come (due_at > 0). */
-int tl_store_doc_list_due(tl_tx *tx, const char *kind, const char *status, int64_t now,
-			  tl_doc *out, size_t max, size_t *count, tl_error *err);
-int tl_store_doc_count(tl_tx *tx, const tl_doc_query *q, int64_t *out, tl_error *err);
+/* Named counters (invoice numbers): incremented in the caller's transaction,
+ * so the numbers they give have no gaps. */
 /* Increments a named counter (starting at 1) and returns the new value. */
 int tl_store_counter_next(tl_tx *tx, const char *name, int64_t *out, tl_error *err);
 

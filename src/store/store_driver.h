@@ -93,16 +93,6 @@ typedef struct tl_store_driver {
 				size_t *count, tl_error *err);
 	int (*resource_list_poc)(void *conn, int64_t before, int64_t now, tl_resource *out, size_t max,
 				 size_t *count, tl_error *err);
-	int (*doc_insert)(void *conn, const tl_doc *d, tl_error *err);
-	int (*doc_update)(void *conn, const tl_doc *d, tl_error *err);
-	int (*doc_get)(void *conn, const char *kind, const char *id, tl_doc *out, tl_error *err);
-	int (*doc_get_by_key)(void *conn, const char *kind, const char *key, tl_doc *out,
-			      tl_error *err);
-	int (*doc_list)(void *conn, const tl_doc_query *q, const tl_page *page, tl_doc *out,
-			size_t *count, tl_error *err);
-	int (*doc_list_due)(void *conn, const char *kind, const char *status, int64_t now,
-			    tl_doc *out, size_t max, size_t *count, tl_error *err);
-	int (*doc_count)(void *conn, const tl_doc_query *q, int64_t *out, tl_error *err);
 	int (*counter_next)(void *conn, const char *name, int64_t *out, tl_error *err);
 	int (*idem_get)(void *conn, const char *scope, const char *key,
 			tl_idem_record *out, tl_error *err);

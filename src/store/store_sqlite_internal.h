@@ -106,17 +106,7 @@ int tl_sqlite_resource_members(void *conn, const char *cluster_id, const char *a
 int tl_sqlite_resource_list_poc(void *conn, int64_t before, int64_t now, tl_resource *out, size_t max,
 				size_t *count, tl_error *err);
 
-/* Documents (store_sqlite_docs.c). */
-int tl_sqlite_doc_insert(void *conn, const tl_doc *d, tl_error *err);
-int tl_sqlite_doc_update(void *conn, const tl_doc *d, tl_error *err);
-int tl_sqlite_doc_get(void *conn, const char *kind, const char *id, tl_doc *out, tl_error *err);
-int tl_sqlite_doc_get_by_key(void *conn, const char *kind, const char *key, tl_doc *out,
-			     tl_error *err);
-int tl_sqlite_doc_list(void *conn, const tl_doc_query *q, const tl_page *page, tl_doc *out,
-		       size_t *count, tl_error *err);
-int tl_sqlite_doc_list_due(void *conn, const char *kind, const char *status, int64_t now,
-			   tl_doc *out, size_t max, size_t *count, tl_error *err);
-int tl_sqlite_doc_count(void *conn, const tl_doc_query *q, int64_t *out, tl_error *err);
+/* Named counters (store_sqlite_counters.c). */
 int tl_sqlite_counter_next(void *conn, const char *name, int64_t *out, tl_error *err);
 
 /* Whole-database operations and retention (store_sqlite_ops.c). */

@@ -118,6 +118,40 @@ Test(store, records_each_migration_by_name)
 	cr_assert_eq(untimed, tl_store_schema_version());
 }
 
+/* Migration 18 drops the documents table only when migrations 13-16 left
+ * nothing in it: a document of a kind none of them knows stops it, and the
+ * database stays at version 17 with the row in place. */
+Test(store, keeps_a_document_no_migration_moved)
+{
+	tl_store *s;
+	tl_error e = {0};
+	cr_assert_eq(tl_store_open(&s, path, &e), 0, "%s", e.message);
+	tl_store_close(s);
+	sqlite3 *db;
+	sqlite3_open(path, &db);
+	cr_assert_eq(sqlite3_exec(db,
+				  "CREATE TABLE documents (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL,"
+				  " id TEXT NOT NULL UNIQUE, body TEXT NOT NULL);"
+				  "INSERT INTO documents (kind, id, body) VALUES ('mystery', 'x_1', '{}');"
+				  "DELETE FROM schema_migrations WHERE version = 18;"
+				  "PRAGMA user_version = 17;",
+				  NULL, NULL, NULL),
+		     SQLITE_OK);
+	sqlite3_close(db);
+	cr_assert_lt(tl_store_open(&s, path, &e), 0);
+	cr_assert(strstr(e.message, "CHECK constraint failed"), "%s", e.message);
+	tl_error_clear(&e);
+	sqlite3_open(path, &db);
+	sqlite3_stmt *st;
+	sqlite3_prepare_v2(db, "SELECT (SELECT kind FROM documents), user_version FROM pragma_user_version",
+			   -1, &st, NULL);
+	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+	cr_assert_str_eq((const char *)sqlite3_column_text(st, 0), "mystery");
+	cr_assert_eq(sqlite3_column_int(st, 1), 17);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
 Test(store, refuses_a_database_from_a_newer_tally)
 {
 	sqlite3 *db;
